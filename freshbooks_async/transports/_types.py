@@ -1,0 +1,161 @@
+"""Our own wire types: :class:`Headers`, :class:`Request`, :class:`Response`.
+
+Nothing from aiohttp appears here, so every layer above the transport (and every test
+of it) works without sockets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+import attrs
+import yarl
+
+__all__ = ["SENSITIVE_HEADERS", "BodyStream", "Headers", "Request", "Response"]
+
+#: Header names whose values are secrets: redacted in every repr and log line.
+SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
+
+#: A factory of async byte chunks. A factory (not an iterator) so a request whose body
+#: streams can be sent again: each call must start the stream from the beginning.
+BodyStream = Callable[[], AsyncIterator[bytes]]
+
+
+class Headers(Mapping[str, str]):
+    """An immutable, case-insensitive mapping of header names to values.
+
+    Lookups ignore case; iteration yields names as they were given. Values of
+    :data:`SENSITIVE_HEADERS` are redacted in ``repr``.
+    """
+
+    __slots__ = ("_items", "_index")
+
+    def __init__(
+        self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None
+    ) -> None:
+        pairs: list[tuple[str, str]] = []
+        if items is not None:
+            source = items.items() if isinstance(items, Mapping) else items
+            for name, value in source:
+                if not isinstance(name, str) or not isinstance(value, str):
+                    raise TypeError(
+                        f"headers: names and values must be str, got {name!r}: {value!r}"
+                    )
+                pairs.append((name, value))
+        index: dict[str, int] = {}
+        for i, (name, _) in enumerate(pairs):
+            index[name.lower()] = i  # the last value of a repeated name wins
+        self._items = tuple(pairs)
+        self._index = index
+
+    def __getitem__(self, key: str) -> str:
+        return self._items[self._index[key.lower()]][1]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key.lower() in self._index
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._items[i][0] for i in self._index.values())
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def get_all(self, key: str) -> list[str]:
+        """Every value of a header that may repeat (``Set-Cookie``), in order."""
+        lower = key.lower()
+        return [v for k, v in self._items if k.lower() == lower]
+
+    def raw_items(self) -> tuple[tuple[str, str], ...]:
+        """All (name, value) pairs, repeats included, as given."""
+        return self._items
+
+    def merged(self, other: Mapping[str, str]) -> Headers:
+        """A copy with ``other``'s entries added, replacing same-named ones."""
+        replaced = {k.lower() for k in other}
+        kept = [(k, v) for k, v in self._items if k.lower() not in replaced]
+        return Headers([*kept, *other.items()])
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Headers):
+            return self._lowered() == other._lowered()
+        if isinstance(other, Mapping):
+            return self._lowered() == {str(k).lower(): v for k, v in other.items()}
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self._lowered().items())))
+
+    def _lowered(self) -> dict[str, str]:
+        return {k.lower(): v for k, v in self.items()}
+
+    def __repr__(self) -> str:
+        shown = {
+            k: ("<redacted>" if k.lower() in SENSITIVE_HEADERS else v) for k, v in self.items()
+        }
+        return f"Headers({shown!r})"
+
+
+def _to_headers(value: Any) -> Headers:
+    return value if isinstance(value, Headers) else Headers(value)
+
+
+def _to_url(value: Any) -> yarl.URL:
+    if isinstance(value, yarl.URL):
+        return value
+    if isinstance(value, str):
+        return yarl.URL(value)
+    raise TypeError(f"url: expected yarl.URL or str, got {type(value).__name__}: {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Request:
+    """One HTTP request, as a transport sends it.
+
+    Attributes:
+        method: Upper-case HTTP method.
+        url: Absolute URL, query included.
+        headers: Request headers.
+        body: The body when it is held in memory (JSON, forms, small uploads).
+        stream: A factory of body chunks for bodies too large to hold in memory; when
+            set, ``body`` is ignored. Each call must restart the stream.
+        timeout: Total seconds for this request, or ``None`` for the transport's default.
+        extensions: Free-form per-request data for transports and tests (never sent).
+    """
+
+    method: str = attrs.field(converter=str.upper)
+    url: yarl.URL = attrs.field(converter=_to_url)
+    headers: Headers = attrs.field(factory=Headers, converter=_to_headers)
+    body: bytes = b""
+    stream: BodyStream | None = attrs.field(default=None, repr=False)
+    timeout: float | None = None
+    extensions: Mapping[str, Any] = attrs.field(factory=dict, repr=False)
+
+    @url.validator
+    def _check_url(self, _: attrs.Attribute[yarl.URL], value: yarl.URL) -> None:
+        if not value.is_absolute():
+            raise ValueError(f"url: must be absolute, got {str(value)!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Response:
+    """One HTTP response, whatever its status (a transport never raises for a status).
+
+    Attributes:
+        status: HTTP status code.
+        headers: Response headers.
+        body: The whole body.
+        elapsed: Seconds from sending the request to reading the last body byte.
+        request: The request this answers.
+    """
+
+    status: int
+    headers: Headers = attrs.field(factory=Headers, converter=_to_headers)
+    body: bytes = attrs.field(default=b"", repr=lambda b: f"<{len(b)} bytes>")
+    elapsed: float = 0.0
+    request: Request | None = attrs.field(default=None, repr=False, eq=False)
+
+    @property
+    def content_type(self) -> str:
+        """The media type without parameters, lower-cased (``""`` when absent)."""
+        return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
