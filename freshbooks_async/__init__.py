@@ -2,9 +2,8 @@
 
 from . import errors
 from ._clock import Clock, FakeClock, SystemClock
+from ._version import __version__
 from .transports import Headers, Request, Response, Transport
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Clock",

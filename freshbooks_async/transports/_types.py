@@ -31,9 +31,7 @@ class Headers(Mapping[str, str]):
 
     __slots__ = ("_items", "_index")
 
-    def __init__(
-        self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None
-    ) -> None:
+    def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None) -> None:
         pairs: list[tuple[str, str]] = []
         if items is not None:
             source = items.items() if isinstance(items, Mapping) else items
@@ -96,6 +94,10 @@ class Headers(Mapping[str, str]):
         return f"Headers({shown!r})"
 
 
+def _upper(value: str) -> str:
+    return value.upper()
+
+
 def _to_headers(value: Any) -> Headers:
     return value if isinstance(value, Headers) else Headers(value)
 
@@ -123,7 +125,7 @@ class Request:
         extensions: Free-form per-request data for transports and tests (never sent).
     """
 
-    method: str = attrs.field(converter=str.upper)
+    method: str = attrs.field(converter=_upper)
     url: yarl.URL = attrs.field(converter=_to_url)
     headers: Headers = attrs.field(factory=Headers, converter=_to_headers)
     body: bytes = b""

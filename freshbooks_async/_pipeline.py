@@ -1,0 +1,741 @@
+"""One request pipeline: build -> send -> retry -> decode -> raise.
+
+The pure helpers at the top (paths, queries, envelopes, error bodies, page metadata) know
+every wire shape in PROTOCOL.md section 2; :class:`Pipeline` at the bottom is the only
+code that sends requests, and the only place where requests are retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import enum
+import json
+import logging
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Literal, Protocol
+from urllib.parse import quote
+
+import attrs
+import yarl
+
+from ._clock import Clock
+from .errors import (
+    APIError,
+    ErrorDetail,
+    FreshBooksError,
+    InvalidGrantError,
+    InvoiceNumberConflictError,
+    OAuthError,
+    RateLimitError,
+    ResponseDecodeError,
+    TransportError,
+    error_class_for_status,
+)
+from .retry import RetryBudget, RetryPolicy, decide, parse_retry_after
+from .transports import BodyStream, Headers, Request, Response, Transport
+
+__all__ = [
+    "APIResponse",
+    "Envelope",
+    "PageInfo",
+    "Pipeline",
+    "QueryParams",
+    "TokenSource",
+    "build_path",
+    "check_account_id",
+    "check_business_id",
+    "check_business_uuid",
+    "envelope_for_path",
+    "page_info",
+    "parse_error",
+    "render_query",
+    "unwrap",
+]
+
+logger = logging.getLogger("freshbooks_async")
+
+#: Query parameters: a mapping or a sequence of pairs (pairs allow repeated keys such as
+#: ``search[clientids][]``). Values: str, int, Decimal, bool, date or datetime.
+QueryParams = Mapping[str, object] | Sequence[tuple[str, object]]
+
+Expect = Literal["json", "bytes"]
+
+
+class Envelope(enum.Enum):
+    """The body shapes of the API's families (PROTOCOL.md 2.1, 2.2, 2.8)."""
+
+    ACCOUNTING = "accounting"  # {"response": {"result": ...}} / {"response": {"errors": []}}
+    LEDGER = "ledger"  # {"data": ...} / {"errors": {"message", "details"}}
+    EVENTS = "events"  # accounting envelope / {"errno", "message", "details"}
+    PROJECT = "project"  # flat {...} + "meta" / {"error"...}
+    AUTH = "auth"  # {"response": ...} / {"error", "error_description"}
+    OAUTH = "oauth"  # flat / {"error", "error_description"}
+    PAYMENTS = "payments"  # flat / {"errors": [...]} | {"message"} | {"error_type", "message"}
+    UPLOADS = "uploads"  # flat / {"error": "..."}
+
+
+_PREFIXES: tuple[tuple[str, Envelope], ...] = (
+    ("/accounting/account/", Envelope.ACCOUNTING),
+    ("/accounting/businesses/", Envelope.LEDGER),
+    ("/accounting/ledger_accounts/", Envelope.LEDGER),
+    ("/events/", Envelope.EVENTS),
+    ("/projects/", Envelope.PROJECT),
+    ("/timetracking/", Envelope.PROJECT),
+    ("/comments/", Envelope.PROJECT),
+    ("/auth/oauth/", Envelope.OAUTH),
+    ("/auth/api/", Envelope.AUTH),
+    ("/payments/", Envelope.PAYMENTS),
+    ("/uploads/", Envelope.UPLOADS),
+)
+
+
+def envelope_for_path(path: str) -> Envelope:
+    """The envelope family of an API path (``/accounting/account/...`` and so on)."""
+    for prefix, envelope in _PREFIXES:
+        if path.startswith(prefix):
+            return envelope
+    raise ValueError(f"path: no FreshBooks API family serves {path!r}")
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def check_account_id(account_id: object, name: str = "account_id") -> str:
+    """Validate an accounting ``account_id`` (a non-empty string such as ``"ABC123"``)."""
+    if not isinstance(account_id, str):
+        raise TypeError(
+            f"{name}: expected str (e.g. 'ABC123'), got {type(account_id).__name__}: {account_id!r}"
+        )
+    if not account_id.strip() or account_id != account_id.strip():
+        raise ValueError(f"{name}: must be a non-empty id without spaces, got {account_id!r}")
+    return account_id
+
+
+def check_business_id(business_id: object, name: str = "business_id") -> int:
+    """Validate a ``business_id`` (a positive int, as in ``users/me``)."""
+    if isinstance(business_id, bool) or not isinstance(business_id, int):
+        raise TypeError(f"{name}: expected int, got {type(business_id).__name__}: {business_id!r}")
+    if business_id <= 0:
+        raise ValueError(f"{name}: must be a positive int, got {business_id!r}")
+    return business_id
+
+
+def check_business_uuid(business_uuid: object, name: str = "business_uuid") -> str:
+    """Validate a ``business_uuid`` (a non-empty string, usually a UUID)."""
+    if not isinstance(business_uuid, str):
+        raise TypeError(
+            f"{name}: expected str, got {type(business_uuid).__name__}: {business_uuid!r}"
+        )
+    if not business_uuid.strip() or business_uuid != business_uuid.strip():
+        raise ValueError(f"{name}: must be a non-empty id without spaces, got {business_uuid!r}")
+    return business_uuid
+
+
+def _segment(name: str, value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise TypeError(f"{name}: expected str or int, got {type(value).__name__}: {value!r}")
+    text = str(value)
+    if not text or text != text.strip():
+        raise ValueError(f"{name}: must be a non-empty id without spaces, got {value!r}")
+    if isinstance(value, int) and value < 0:
+        raise ValueError(f"{name}: must be >= 0, got {value!r}")
+    # safe="" so a "/" or "?" in an id can never change which endpoint is called.
+    return quote(text, safe="")
+
+
+def build_path(template: str, **params: object) -> str:
+    """Fill ``{name}`` placeholders of a path template, percent-encoding each value.
+
+    >>> build_path("/accounting/account/{account_id}/users/clients/{id}", account_id="A1", id=7)
+    '/accounting/account/A1/users/clients/7'
+    """
+    try:
+        return template.format_map({k: _segment(k, v) for k, v in params.items()})
+    except KeyError as exc:
+        raise ValueError(f"path template {template!r} needs {exc.args[0]!r}") from None
+
+
+def _query_value(key: str, value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"query {key}: must be finite, got {value!r}")
+        return format(value, "f")
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"query {key}: must be finite, got {value!r}")
+        return repr(value)
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return _query_value(key, value.value)
+    raise TypeError(f"query {key}: unsupported value {type(value).__name__}: {value!r}")
+
+
+def render_query(params: QueryParams | None) -> list[tuple[str, str]]:
+    """Turn query parameters into ``(key, text)`` pairs, in order; ``None`` values are
+    dropped and list values repeat the key. Encoding happens when the URL is built."""
+    if not params:
+        return []
+    items: Iterable[tuple[str, object]] = params.items() if isinstance(params, Mapping) else params
+    out: list[tuple[str, str]] = []
+    for key, value in items:
+        if not isinstance(key, str) or not key:
+            raise TypeError(f"query: keys must be non-empty str, got {key!r}")
+        if value is None:
+            continue
+        if isinstance(value, list | tuple | set | frozenset):
+            out.extend((key, _query_value(key, v)) for v in value)
+        else:
+            out.append((key, _query_value(key, value)))
+    return out
+
+
+# --------------------------------------------------------------------------- envelopes
+
+
+@attrs.frozen
+class PageInfo:
+    """Where a list response sits in its collection.
+
+    Attributes:
+        page: This page's number (1-based).
+        pages: How many pages there are (``None`` if the API did not say).
+        per_page: Items per page.
+        total: Items in the whole collection.
+    """
+
+    page: int
+    pages: int | None
+    per_page: int
+    total: int | None
+
+
+def _bad(message: str, response: Response) -> ResponseDecodeError:
+    request = response.request
+    return ResponseDecodeError(
+        message,
+        status=response.status,
+        body=response.body,
+        method=request.method if request else "",
+        path=request.url.path if request else "",
+    )
+
+
+def unwrap(envelope: Envelope, document: Any, response: Response) -> Any:
+    """The payload of a successful response: what the family's envelope wraps.
+
+    Raises:
+        ResponseDecodeError: The document is not in the family's success shape.
+    """
+    if envelope in (Envelope.ACCOUNTING, Envelope.EVENTS):
+        inner = document.get("response") if isinstance(document, dict) else None
+        if isinstance(inner, dict) and "result" in inner:
+            return inner["result"]
+        raise _bad(f"expected {{'response': {{'result': ...}}}} ({envelope.value})", response)
+    if envelope is Envelope.LEDGER:
+        if isinstance(document, dict) and "data" in document:
+            return document["data"]
+        raise _bad("expected {'data': ...} (accounting-business)", response)
+    if envelope is Envelope.AUTH:
+        if isinstance(document, dict) and "response" in document:
+            return document["response"]
+        raise _bad("expected {'response': ...} (auth)", response)
+    if not isinstance(document, dict | list):
+        raise _bad(f"expected a JSON object ({envelope.value})", response)
+    return document
+
+
+def _int(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def page_info(document: Any, payload: Any) -> PageInfo | None:
+    """Page metadata from a list response, whatever the family.
+
+    Accounting and events carry ``page/pages/per_page/total`` beside the list in
+    ``result``; project-like families and team members carry a ``meta`` block; ledger
+    lists are unpaginated (``None``).
+    """
+    block: Any = None
+    if isinstance(payload, dict) and "page" in payload:
+        block = payload
+    elif isinstance(document, dict) and isinstance(document.get("meta"), dict):
+        block = document["meta"]
+    if block is None:
+        return None
+    page = _int(block.get("page"))
+    per_page = _int(block.get("per_page"))
+    if page is None or per_page is None:
+        return None
+    total = _int(block.get("total"))
+    pages = _int(block.get("pages"))
+    if pages is None and total is not None and per_page > 0:
+        pages = max(1, math.ceil(total / per_page))
+    return PageInfo(page=page, pages=pages, per_page=per_page, total=total)
+
+
+@attrs.frozen
+class ParsedError:
+    """An error body, normalised across families."""
+
+    message: str
+    errno: int | None = None
+    details: tuple[ErrorDetail, ...] = ()
+    oauth_error: str | None = None
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else json.dumps(value, default=str)
+
+
+def _detail_from_accounting(item: Mapping[str, Any]) -> ErrorDetail:
+    return ErrorDetail(
+        message=_text(item.get("message")) or "",
+        field=_text(item.get("field")),
+        errno=_int(item.get("errno")),
+        object=_text(item.get("object")),
+        value=_text(item.get("value")),
+    )
+
+
+def _details_from_rpc(details: Sequence[Any]) -> list[ErrorDetail]:
+    out: list[ErrorDetail] = []
+    for item in details:
+        if isinstance(item, str):  # events: "field: message"
+            field, sep, message = item.partition(": ")
+            out.append(ErrorDetail(message=message if sep else item, field=field if sep else None))
+        elif isinstance(item, dict):
+            meta: dict[str, Any] = (
+                item["metadata"] if isinstance(item.get("metadata"), dict) else {}
+            )
+            reason = _text(item.get("reason"))
+            for violation in item.get("fieldViolations") or ():
+                if isinstance(violation, dict):
+                    out.append(
+                        ErrorDetail(
+                            message=_text(violation.get("description")) or "",
+                            field=_text(violation.get("field")),
+                        )
+                    )
+            if meta or reason:
+                out.append(
+                    ErrorDetail(
+                        message=_text(meta.get("message")) or reason or "",
+                        field=_text(meta.get("field")),
+                        errno=_int(reason),
+                        object=_text(meta.get("object")),
+                        value=_text(meta.get("value")),
+                        reason=reason,
+                    )
+                )
+    return out
+
+
+def parse_error(document: Any) -> ParsedError | None:
+    """Normalise any family's error body (PROTOCOL.md 2.2); ``None`` if unrecognised.
+
+    Shapes are tried from the most to the least specific, so a body is understood even
+    when it comes back on a family that does not usually use it (PROTOCOL.md notes the
+    auth 401 body appearing on other families).
+    """
+    if not isinstance(document, dict):
+        return None
+    # accounting: {"response": {"errors": [{"errno", "field", "message", "object", "value"}]}}
+    response = document.get("response")
+    if isinstance(response, dict) and isinstance(response.get("errors"), list):
+        details = [_detail_from_accounting(e) for e in response["errors"] if isinstance(e, dict)]
+        first = details[0] if details else ErrorDetail(message="")
+        return ParsedError(first.message or "unknown error", first.errno, tuple(details))
+    # oauth/auth: {"error": "invalid_grant", "error_description": "..."}
+    if isinstance(document.get("error"), str) and "error_description" in document:
+        code = document["error"]
+        return ParsedError(
+            _text(document.get("error_description")) or code, None, (), oauth_error=code
+        )
+    errors = document.get("errors")
+    # ledger: {"errors": {"message", "status", "details": [{"reason", "metadata"}]}}
+    if isinstance(errors, dict):
+        details = _details_from_rpc(errors.get("details") or ())
+        message = details[0].message if details else _text(errors.get("message")) or ""
+        return ParsedError(message or "unknown error", _int(errors.get("errno")), tuple(details))
+    # payments: {"errors": [{"field", "message"}]}
+    if isinstance(errors, list):
+        details = [_detail_from_accounting(e) for e in errors if isinstance(e, dict)]
+        first = details[0] if details else ErrorDetail(message="")
+        return ParsedError(first.message or "unknown error", first.errno, tuple(details))
+    error = document.get("error")
+    # projects validation: {"errno": 2001, "error": {"field": "message"}} or {title, description}
+    if isinstance(error, dict):
+        if "title" in error or "description" in error:
+            message = _text(error.get("description")) or _text(error.get("title")) or ""
+            details = [ErrorDetail(message=message)]
+        else:
+            details = [ErrorDetail(message=_text(v) or "", field=k) for k, v in error.items()]
+            message = "; ".join(f"{d.field}: {d.message}" for d in details)
+        return ParsedError(message or "unknown error", _int(document.get("errno")), tuple(details))
+    # projects / uploads: {"error": "Requested resource could not be found."}
+    if isinstance(error, str):
+        return ParsedError(error, _int(document.get("errno")))
+    # google.rpc style {"code", "message", "details"} and events {"errno", "message", "details"}
+    if "message" in document:
+        details = _details_from_rpc(document.get("details") or ())
+        errno = _int(document.get("errno"))
+        if errno is None:
+            errno = next((d.errno for d in details if d.errno is not None), None)
+        if errno is None:
+            errno = _int(document.get("code"))
+        message = _text(document.get("message")) or ""
+        if "error_type" in document:  # payments (NODE)
+            message = f"{document['error_type']}: {message}"
+        return ParsedError(message or "unknown error", errno, tuple(details))
+    return None
+
+
+# --------------------------------------------------------------------------- pipeline
+
+
+class TokenSource(Protocol):
+    """Where the pipeline gets bearer tokens (a static token or an OAuth2 session)."""
+
+    async def access_token(self) -> str:
+        """The token to send now (refreshing first if it is about to expire)."""
+        ...
+
+    async def on_unauthorized(self, rejected_token: str, response: Response) -> bool:
+        """Called on a 401. Return True if a new token is ready (the request is then
+        replayed once), False to let the 401 surface."""
+        ...
+
+
+@attrs.frozen(kw_only=True)
+class APIResponse:
+    """A successful, decoded response.
+
+    Attributes:
+        status: HTTP status.
+        headers: Response headers.
+        data: The payload inside the family envelope (``None`` for an empty body).
+        document: The whole decoded JSON document (``None`` for bytes or empty bodies).
+        content: The raw body.
+        page: Page metadata for list responses.
+        retries_taken: Retries before this success.
+        elapsed: Seconds from the first attempt to this response, waits included.
+    """
+
+    status: int
+    headers: Headers
+    data: Any = attrs.field(repr=False)
+    document: Any = attrs.field(repr=False)
+    content: bytes = attrs.field(repr=lambda b: f"<{len(b)} bytes>")
+    page: PageInfo | None = None
+    retries_taken: int = 0
+    elapsed: float = 0.0
+
+
+_JSON_HEADERS = {"Content-Type": "application/json"}
+
+
+class Pipeline:
+    """Sends API calls: auth header, limits, retries, logging, decoding, errors.
+
+    Owned by :class:`~freshbooks_async.client.FreshBooksClient`; not public API.
+    """
+
+    def __init__(
+        self,
+        *,
+        transport: Transport,
+        base_url: yarl.URL,
+        tokens: TokenSource | None,
+        retry: RetryPolicy,
+        clock: Clock,
+        max_in_flight: int,
+        default_headers: Mapping[str, str],
+        timeout: float | None,
+    ) -> None:
+        self.transport = transport
+        self.base_url = base_url
+        self.tokens = tokens
+        self.retry = retry
+        self.budget = RetryBudget()
+        self.clock = clock
+        self.limiter = asyncio.Semaphore(max_in_flight)
+        self.default_headers = Headers(default_headers)
+        self.timeout = timeout
+
+    def url(self, path: str, query: Sequence[tuple[str, str]] = ()) -> yarl.URL:
+        """The absolute URL of ``path`` (already encoded, see :func:`build_path`)."""
+        base = self.base_url.raw_path.rstrip("/")
+        url = self.base_url.with_path(base + path, encoded=True)
+        return url.with_query(query) if query else url
+
+    async def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json_body: Any = None,
+        body: bytes | None = None,
+        stream: BodyStream | None = None,
+        headers: Mapping[str, str] | None = None,
+        expect: Expect = "json",
+        idempotent: bool | None = None,
+        timeout: float | None = None,
+        authenticated: bool = True,
+        envelope: Envelope | None = None,
+    ) -> APIResponse:
+        """Send one API call, retrying per the policy, and decode its response.
+
+        Raises:
+            APIError: An error status (after retries).
+            TransportError: The exchange failed (after retries).
+            ResponseDecodeError: A success response that is not what the API promises.
+        """
+        if envelope is None:
+            envelope = envelope_for_path(path)
+        url = self.url(path, render_query(params))
+        request_headers = self.default_headers
+        payload = body if body is not None else b""
+        if json_body is not None:
+            payload = json.dumps(json_body, separators=(",", ":"), default=_json_default).encode()
+            request_headers = request_headers.merged(_JSON_HEADERS)
+        if headers:
+            request_headers = request_headers.merged(headers)
+        return await self._send(
+            Request(
+                method=method,
+                url=url,
+                headers=request_headers,
+                body=payload,
+                stream=stream,
+                timeout=timeout if timeout is not None else self.timeout,
+            ),
+            envelope=envelope,
+            expect=expect,
+            idempotent=idempotent,
+            authenticated=authenticated,
+        )
+
+    async def _send(
+        self,
+        request: Request,
+        *,
+        envelope: Envelope,
+        expect: Expect,
+        idempotent: bool | None,
+        authenticated: bool,
+    ) -> APIResponse:
+        clock = self.clock
+        started = clock.monotonic()
+        retries = 0
+        auth_replayed = False
+        while True:
+            token = ""
+            attempt_request = request
+            if authenticated and self.tokens is not None:
+                token = await self.tokens.access_token()
+                attempt_request = attrs.evolve(
+                    request,
+                    headers=request.headers.merged({"Authorization": f"Bearer {token}"}),
+                )
+            attempt_started = clock.monotonic()
+            try:
+                async with self.limiter:
+                    response = await self.transport.send(attempt_request)
+            except TransportError as exc:
+                exc.retries_taken = retries
+                self.budget.record_failure()
+                decision = decide(
+                    self.retry,
+                    method=request.method,
+                    retries_taken=retries,
+                    error=exc,
+                    idempotent=idempotent,
+                    budget=self.budget,
+                )
+                _log_attempt(request, None, clock.monotonic() - attempt_started, retries, exc)
+                if not decision.retry:
+                    raise
+                await clock.sleep(decision.wait)
+                retries += 1
+                continue
+
+            status = response.status
+            _log_attempt(request, status, clock.monotonic() - attempt_started, retries, None)
+            if status < 300:
+                self.budget.record_success()
+                return self._decode(
+                    response, envelope, expect, retries, clock.monotonic() - started
+                )
+
+            if (
+                status == 401
+                and token
+                and not auth_replayed
+                and self.tokens is not None
+                and await self.tokens.on_unauthorized(token, response)
+            ):
+                auth_replayed = True  # one replay with the fresh token; not a retry
+                continue
+
+            retry_after = parse_retry_after(response.headers.get("Retry-After"), now=clock.time())
+            if status in self.retry.retry_statuses:
+                self.budget.record_failure()
+            decision = decide(
+                self.retry,
+                method=request.method,
+                retries_taken=retries,
+                status=status,
+                retry_after=retry_after,
+                idempotent=idempotent,
+                budget=self.budget,
+            )
+            if decision.retry:
+                await clock.sleep(decision.wait)
+                retries += 1
+                continue
+            raise _api_error(response, envelope, retries, retry_after, token)
+
+    def _decode(
+        self,
+        response: Response,
+        envelope: Envelope,
+        expect: Expect,
+        retries: int,
+        elapsed: float,
+    ) -> APIResponse:
+        content = response.body
+        document: Any = None
+        data: Any = None
+        page: PageInfo | None = None
+        if expect == "bytes":
+            data = content
+        elif content.strip():
+            try:
+                document = json.loads(content)
+            except ValueError as exc:
+                raise _bad(f"response is not JSON: {exc}", response) from None
+            data = unwrap(envelope, document, response)
+            page = page_info(document, data)
+        elif response.status not in (200, 201, 202, 204):
+            raise _bad("empty response body", response)
+        return APIResponse(
+            status=response.status,
+            headers=response.headers,
+            data=data,
+            document=document,
+            content=content,
+            page=page,
+            retries_taken=retries,
+            elapsed=elapsed,
+        )
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, _dt.datetime | _dt.date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    raise TypeError(f"request body: {type(value).__name__} is not JSON serialisable: {value!r}")
+
+
+def _log_attempt(
+    request: Request,
+    status: int | None,
+    elapsed: float,
+    retries: int,
+    error: FreshBooksError | None,
+) -> None:
+    if not logger.isEnabledFor(logging.DEBUG):
+        return
+    outcome = str(status) if status is not None else type(error).__name__
+    # Path only: headers (the token) are never logged; queries hold no secrets but can be long.
+    logger.debug(
+        "%s %s -> %s in %.1f ms (attempt %d)",
+        request.method,
+        request.url.path,
+        outcome,
+        elapsed * 1000,
+        retries + 1,
+        extra={
+            "fb_method": request.method,
+            "fb_path": request.url.path,
+            "fb_status": status,
+            "fb_elapsed": elapsed,
+            "fb_attempt": retries + 1,
+        },
+    )
+
+
+def _scrub(text: str, secret: str) -> str:
+    return text.replace(secret, "<redacted>") if secret and secret in text else text
+
+
+def _api_error(
+    response: Response,
+    envelope: Envelope,
+    retries: int,
+    retry_after: float | None,
+    token: str,
+) -> APIError:
+    request = response.request
+    method = request.method if request else ""
+    path = request.url.path if request else ""
+    parsed: ParsedError | None = None
+    try:
+        parsed = parse_error(json.loads(response.body)) if response.body.strip() else None
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        reason = "empty body" if not response.body.strip() else "body is not a known error shape"
+        parsed = ParsedError(f"HTTP {response.status} ({reason})")
+    status = response.status
+    cls = error_class_for_status(status)
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "errno": parsed.errno,
+        "details": parsed.details,
+        "request_id": response.headers.get("X-Request-Id") or response.headers.get("Request-Id"),
+        "method": method,
+        "path": path,
+        "body": response.body,
+        "retries_taken": retries,
+    }
+    message = _scrub(parsed.message, token)
+    if parsed.oauth_error is not None and envelope is Envelope.OAUTH:
+        oauth_cls = InvalidGrantError if parsed.oauth_error == "invalid_grant" else OAuthError
+        if oauth_cls is InvalidGrantError:
+            message += (
+                " (the code or refresh token was already used, expired or was revoked:"
+                " send the user through authorization again)"
+            )
+        return oauth_cls(message, error=parsed.oauth_error, **kwargs)
+    if cls is RateLimitError:
+        return RateLimitError(message, retry_after=retry_after, **kwargs)
+    if status == 409 and method == "POST" and path.rstrip("/").endswith("/invoices/invoices"):
+        # FreshBooks answers 409 when concurrent creates take the same invoice number
+        # (seeds/invoices page, "Creating Multiple Invoices").
+        return InvoiceNumberConflictError(message, **kwargs)
+    return cls(message, **kwargs)

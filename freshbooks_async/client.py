@@ -1,0 +1,284 @@
+"""The entry point: :class:`FreshBooksClient`."""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Any, Final
+
+import yarl
+
+from ._clock import Clock, SystemClock
+from ._pipeline import APIResponse, Expect, Pipeline, QueryParams, TokenSource
+from ._version import __version__
+from .retry import RetryPolicy
+from .transports import BodyStream, Response, Transport
+
+__all__ = ["DEFAULT_BASE_URL", "FreshBooksClient", "StaticToken"]
+
+#: Where FreshBooks serves its REST API.
+DEFAULT_BASE_URL: Final = "https://api.freshbooks.com"
+
+
+def _redact(secret: str) -> str:
+    return f"'{secret[:4]}…'" if len(secret) > 12 else "'<redacted>'"
+
+
+class StaticToken:
+    """A fixed bearer token (no refresh): the simplest :class:`TokenSource`.
+
+    Its ``repr`` shows only the first characters of the token.
+    """
+
+    __slots__ = ("_token",)
+
+    def __init__(self, token: str) -> None:
+        if not isinstance(token, str):
+            raise TypeError(f"access_token: expected str, got {type(token).__name__}")
+        if not token.strip() or any(c in token for c in "\r\n"):
+            raise ValueError("access_token: must be a non-empty single-line string")
+        self._token = token
+
+    async def access_token(self) -> str:
+        """The token."""
+        return self._token
+
+    async def on_unauthorized(self, rejected_token: str, response: Response) -> bool:
+        """A static token cannot be refreshed: the 401 surfaces."""
+        return False
+
+    def __repr__(self) -> str:
+        return f"StaticToken({_redact(self._token)})"
+
+
+def _check_base_url(base_url: object) -> yarl.URL:
+    if not isinstance(base_url, str | yarl.URL):
+        raise TypeError(f"base_url: expected str or yarl.URL, got {base_url!r}")
+    try:
+        url = yarl.URL(base_url)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"base_url: not a URL: {base_url!r} ({exc})") from None
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ValueError(
+            f"base_url: expected an http(s) URL such as {DEFAULT_BASE_URL!r}, got {str(base_url)!r}"
+        )
+    if url.query_string or url.fragment or url.user or url.password:
+        raise ValueError(
+            f"base_url: must not carry a query, fragment or credentials, got {str(base_url)!r}"
+        )
+    return url
+
+
+def _check_positive(name: str, value: object, *, allow_none: bool = False) -> float | None:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name}: expected a number, got {type(value).__name__}: {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: must be a finite number > 0, got {value!r}")
+    return float(value)
+
+
+class FreshBooksClient:
+    """An async client for the FreshBooks API.
+
+    Use it as an async context manager, one per application (it pools connections)::
+
+        async with FreshBooksClient(access_token=token) as fb:
+            me = await fb.me()
+
+    Args:
+        access_token: A bearer token. Give this or ``token_provider``.
+        token_provider: A :class:`~freshbooks_async._pipeline.TokenSource` such as an
+            OAuth2 session that refreshes tokens.
+        base_url: The API root; point it at the sandbox in tests.
+        transport: How requests are sent; an :class:`~freshbooks_async.transports.AiohttpTransport`
+            is created (and owned) when not given.
+        retry: The retry policy (:class:`~freshbooks_async.retry.RetryPolicy`).
+        clock: Time and sleeping; inject a :class:`~freshbooks_async.FakeClock` in tests.
+        max_in_flight: The most requests this client has on the wire at once.
+        timeout: Seconds allowed per attempt (connect + response).
+        connect_timeout: Seconds allowed to open a connection (owned transport only).
+        user_agent: Appended to the SDK's own ``User-Agent``.
+        api_version: Sent as ``Api-Version`` when given (e.g. ``"alpha"``).
+    """
+
+    def __init__(
+        self,
+        access_token: str | None = None,
+        *,
+        token_provider: TokenSource | None = None,
+        base_url: str | yarl.URL = DEFAULT_BASE_URL,
+        transport: Transport | None = None,
+        retry: RetryPolicy | None = None,
+        clock: Clock | None = None,
+        max_in_flight: int = 64,
+        timeout: float | None = 60.0,
+        connect_timeout: float | None = 10.0,
+        user_agent: str | None = None,
+        api_version: str | None = None,
+    ) -> None:
+        if access_token is not None and token_provider is not None:
+            raise ValueError("give access_token or token_provider, not both")
+        tokens: TokenSource | None = (
+            StaticToken(access_token) if access_token is not None else token_provider
+        )
+        url = _check_base_url(base_url)
+        if isinstance(max_in_flight, bool) or not isinstance(max_in_flight, int):
+            raise TypeError(f"max_in_flight: expected int, got {max_in_flight!r}")
+        if max_in_flight < 1:
+            raise ValueError(f"max_in_flight: must be >= 1, got {max_in_flight!r}")
+        timeout_s = _check_positive("timeout", timeout, allow_none=True)
+        connect_s = _check_positive("connect_timeout", connect_timeout, allow_none=True)
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise TypeError(f"retry: expected RetryPolicy, got {type(retry).__name__}")
+        if transport is not None and not isinstance(transport, Transport):
+            raise TypeError(f"transport: {type(transport).__name__} does not implement Transport")
+        agent = f"freshbooks_async/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}"
+        if user_agent is not None:
+            if not isinstance(user_agent, str) or any(c in user_agent for c in "\r\n"):
+                raise ValueError(f"user_agent: must be a single-line str, got {user_agent!r}")
+            agent = f"{agent} {user_agent}"
+        headers = {"User-Agent": agent, "Accept": "application/json"}
+        if api_version is not None:
+            if not isinstance(api_version, str) or not api_version.strip():
+                raise ValueError(f"api_version: must be a non-empty str, got {api_version!r}")
+            headers["Api-Version"] = api_version
+
+        self._owns_transport = transport is None
+        if transport is None:
+            from .transports import AiohttpTransport
+
+            transport = AiohttpTransport(connect_timeout=connect_s, read_timeout=None)
+        self._closed = False
+        self._pipeline = Pipeline(
+            transport=transport,
+            base_url=url,
+            tokens=tokens,
+            retry=retry or RetryPolicy(),
+            clock=clock or SystemClock(),
+            max_in_flight=max_in_flight,
+            default_headers=headers,
+            timeout=timeout_s,
+        )
+
+    # ----------------------------------------------------------------- lifecycle
+
+    @property
+    def base_url(self) -> yarl.URL:
+        """The API root this client talks to."""
+        return self._pipeline.base_url
+
+    @property
+    def transport(self) -> Transport:
+        """The transport requests go through."""
+        return self._pipeline.transport
+
+    @property
+    def clock(self) -> Clock:
+        """The client's clock."""
+        return self._pipeline.clock
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        """The client's retry policy."""
+        return self._pipeline.retry
+
+    @property
+    def closed(self) -> bool:
+        """True once :meth:`aclose` has run."""
+        return self._closed
+
+    async def __aenter__(self) -> FreshBooksClient:
+        if self._closed:
+            raise RuntimeError("FreshBooksClient: cannot reopen a closed client")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the transport if this client created it. Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._owns_transport:
+            await self._pipeline.transport.aclose()
+
+    def __del__(self) -> None:
+        if not getattr(self, "_closed", True) and getattr(self, "_owns_transport", False):
+            warnings.warn(
+                f"unclosed {self!r}: use 'async with FreshBooksClient(...)' or await aclose()",
+                ResourceWarning,
+                source=self,
+                stacklevel=2,
+            )
+
+    def __repr__(self) -> str:
+        return (
+            f"FreshBooksClient(base_url={str(self.base_url)!r}, tokens={self._pipeline.tokens!r})"
+        )
+
+    # ----------------------------------------------------------------- requests
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        json: Any = None,
+        body: bytes | None = None,
+        stream: BodyStream | None = None,
+        headers: Mapping[str, str] | None = None,
+        expect: Expect = "json",
+        idempotent: bool | None = None,
+        timeout: float | None = None,
+        authenticated: bool = True,
+    ) -> APIResponse:
+        """Send one raw API call through the client's pipeline (auth, retries, errors).
+
+        The escape hatch for anything the typed resources do not cover. ``path`` is an
+        API path whose ids are already percent-encoded (see
+        :func:`~freshbooks_async._pipeline.build_path`).
+
+        Returns:
+            The decoded response; ``.data`` is the payload inside the family envelope.
+        """
+        if self._closed:
+            raise RuntimeError("FreshBooksClient: the client is closed")
+        if not isinstance(method, str) or method.upper() not in {
+            "GET",
+            "POST",
+            "PUT",
+            "DELETE",
+            "PATCH",
+            "HEAD",
+            "OPTIONS",
+        }:
+            raise ValueError(f"method: not an HTTP method: {method!r}")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
+        if timeout is not None:
+            timeout = _check_positive("timeout", timeout)
+        return await self._pipeline.call(
+            method,
+            path,
+            params=params,
+            json_body=json,
+            body=body,
+            stream=stream,
+            headers=headers,
+            expect=expect,
+            idempotent=idempotent,
+            timeout=timeout,
+            authenticated=authenticated,
+        )
