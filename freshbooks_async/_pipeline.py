@@ -246,7 +246,7 @@ def unwrap(envelope: Envelope, document: Any, response: Response) -> Any:
     if envelope is Envelope.LEDGER:
         if isinstance(document, dict) and "data" in document:
             return document["data"]
-        raise _bad("expected {'data': ...} (accounting-business)", response)
+        raise _bad("expected {'data': ...} (ledger)", response)
     if envelope is Envelope.AUTH:
         if isinstance(document, dict) and "response" in document:
             return document["response"]
@@ -375,7 +375,10 @@ def parse_error(document: Any) -> ParsedError | None:
     # ledger: {"errors": {"message", "status", "details": [{"reason", "metadata"}]}}
     if isinstance(errors, dict):
         details = _details_from_rpc(errors.get("details") or ())
-        message = details[0].message if details else _text(errors.get("message")) or ""
+        # The first detail's reason ("name: This field is required.") says more than the
+        # generic "Request failed with status code 400".
+        first = details[0] if details else None
+        message = (first.reason or first.message) if first else _text(errors.get("message")) or ""
         return ParsedError(message or "unknown error", _int(errors.get("errno")), tuple(details))
     # payments: {"errors": [{"field", "message"}]}
     if isinstance(errors, list):
