@@ -1,0 +1,584 @@
+"""The default transport: :class:`AiohttpTransport`, on one pooled ``aiohttp`` session.
+
+Every aiohttp, OS and asyncio failure is translated to our exception tree in one place,
+:func:`translate_error` (the approach of aiobotocore's ``httpsession.py``). To tell
+"certainly not sent" from "maybe sent", a session this transport creates carries an
+aiohttp ``TraceConfig`` that records how far each request got: waiting for a pooled
+connection, connecting, connected, headers handed to the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import math
+import ssl as _ssl
+import time
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+from typing import Any, Final
+
+import aiohttp
+import yarl
+
+from ..errors import (
+    ConnectError,
+    ConnectTimeoutError,
+    PoolTimeoutError,
+    ReadError,
+    ReadTimeoutError,
+    ServerDisconnectedError,
+    TransportError,
+)
+from ._streamed import StreamedResponse
+from ._types import Headers, Request, Response
+
+__all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "AiohttpTransport", "Phase", "translate_error"]
+
+#: The largest response body :meth:`AiohttpTransport.send` reads into memory (64 MiB).
+DEFAULT_MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
+
+_CONTENT_TYPE: Final = "Content-Type"
+_SKIP_CONTENT_TYPE: Final = frozenset({_CONTENT_TYPE})
+_NO_SKIP: Final[frozenset[str]] = frozenset()
+
+
+class Phase(enum.IntEnum):
+    """How far a request got before it failed (ordered)."""
+
+    #: Not yet asking the pool for a connection.
+    START = 0
+    #: Waiting for a free connection slot in the pool.
+    QUEUED = 1
+    #: Resolving, connecting, TLS handshake.
+    CONNECTING = 2
+    #: Holding a connection; nothing written yet.
+    CONNECTED = 3
+    #: Request headers handed to the socket: the server may act on the request.
+    SENT = 4
+
+
+class _Progress:
+    """Per-request record, updated by the trace callbacks (``trace_request_ctx``)."""
+
+    __slots__ = ("phase",)
+
+    def __init__(self) -> None:
+        self.phase = Phase.START
+
+
+def _progress(ctx: SimpleNamespace) -> _Progress | None:
+    progress = getattr(ctx, "trace_request_ctx", None)
+    return progress if isinstance(progress, _Progress) else None
+
+
+async def _on_queued_start(
+    _s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: aiohttp.TraceConnectionQueuedStartParams
+) -> None:
+    if (progress := _progress(ctx)) is not None:
+        progress.phase = Phase.QUEUED
+
+
+async def _on_queued_end(
+    _s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: aiohttp.TraceConnectionQueuedEndParams
+) -> None:
+    if (progress := _progress(ctx)) is not None:
+        progress.phase = Phase.CONNECTING
+
+
+async def _on_create_start(
+    _s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: aiohttp.TraceConnectionCreateStartParams
+) -> None:
+    if (progress := _progress(ctx)) is not None:
+        progress.phase = Phase.CONNECTING
+
+
+async def _on_create_end(
+    _s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: aiohttp.TraceConnectionCreateEndParams
+) -> None:
+    if (progress := _progress(ctx)) is not None:
+        progress.phase = Phase.CONNECTED
+
+
+async def _on_reuse(
+    _s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: aiohttp.TraceConnectionReuseconnParams
+) -> None:
+    if (progress := _progress(ctx)) is not None:
+        progress.phase = Phase.CONNECTED
+
+
+async def _on_headers_sent(
+    _s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: aiohttp.TraceRequestHeadersSentParams
+) -> None:
+    if (progress := _progress(ctx)) is not None:
+        progress.phase = Phase.SENT
+
+
+def _trace_config() -> aiohttp.TraceConfig:
+    config = aiohttp.TraceConfig()
+    config.on_connection_queued_start.append(_on_queued_start)
+    config.on_connection_queued_end.append(_on_queued_end)
+    config.on_connection_create_start.append(_on_create_start)
+    config.on_connection_create_end.append(_on_create_end)
+    config.on_connection_reuseconn.append(_on_reuse)
+    config.on_request_headers_sent.append(_on_headers_sent)
+    return config
+
+
+def _safe_url(url: yarl.URL) -> str:
+    return str(url.with_user(None)) if url.user or url.password else str(url)
+
+
+def _describe(exc: BaseException) -> str:
+    # str(), never repr(): aiohttp's reprs of response errors include headers.
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def translate_error(
+    exc: BaseException,
+    request: Request,
+    phase: Phase | None = None,
+    *,
+    timed_out: bool = False,
+) -> TransportError | None:
+    """Map one aiohttp, OS or asyncio exception to our exception tree.
+
+    This is the only place where foreign exceptions become ours. The caller raises the
+    result ``from exc`` so the original stays available as ``__cause__``.
+
+    Args:
+        exc: The exception raised while sending ``request`` or reading its response.
+        request: The request being sent (its method and URL go into the error).
+        phase: How far the request got, when known; ``None`` means unknown, and
+            ambiguous failures are then reported as maybe sent.
+        timed_out: The transport's own total timeout expired.
+
+    Returns:
+        The :class:`~freshbooks_async.errors.TransportError` to raise, or ``None`` when
+        ``exc`` must propagate unchanged (cancellation, ``KeyboardInterrupt``,
+        programming errors such as ``TypeError``, and our own errors).
+    """
+    if isinstance(exc, TransportError) or not isinstance(exc, Exception):
+        return None  # ours already, or CancelledError / KeyboardInterrupt / SystemExit
+    method, url = request.method, _safe_url(request.url)
+    not_sent = phase is not None and phase < Phase.SENT
+    detail = _describe(exc)
+
+    if isinstance(exc, aiohttp.ConnectionTimeoutError) and not timed_out:
+        # aiohttp's connect timeout covers waiting for a pool slot and connecting.
+        if phase is Phase.QUEUED:
+            return PoolTimeoutError(
+                f"timed out waiting for a free pooled connection ({detail})",
+                method=method,
+                url=url,
+            )
+        return ConnectTimeoutError(f"connect timed out ({detail})", method=method, url=url)
+    if isinstance(exc, aiohttp.SocketTimeoutError) and not timed_out:
+        return ReadTimeoutError(f"read timed out ({detail})", method=method, url=url)
+    if timed_out or isinstance(exc, TimeoutError):
+        # The total timeout (ours, or a given session's own), or another timeout.
+        if phase is Phase.QUEUED:
+            return PoolTimeoutError(
+                "timed out waiting for a free pooled connection", method=method, url=url
+            )
+        if not_sent:
+            return ConnectTimeoutError(
+                "timed out before the request was sent", method=method, url=url
+            )
+        what = "request timed out" if timed_out else f"request timed out ({detail})"
+        return ReadTimeoutError(what, method=method, url=url)
+    if isinstance(
+        exc,
+        aiohttp.ClientConnectorError
+        | aiohttp.ServerFingerprintMismatch
+        | aiohttp.InvalidURL
+        | _ssl.SSLError,
+    ):
+        # Refused, DNS, TLS handshake or certificate, proxy, invalid URL.
+        return ConnectError(f"cannot connect ({detail})", method=method, url=url)
+    if not_sent:
+        # A pooled connection the server had already closed, before we wrote anything.
+        return ConnectError(f"connection failed before sending ({detail})", method=method, url=url)
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return ServerDisconnectedError(f"server disconnected ({detail})", method=method, url=url)
+    if isinstance(exc, aiohttp.ClientPayloadError):
+        return ReadError(f"incomplete response body ({detail})", method=method, url=url)
+    if isinstance(exc, aiohttp.ClientError | OSError):
+        # ClientOSError, ClientConnectionResetError, ConnectionResetError, a malformed
+        # response (ClientResponseError), a failing upload stream, a closed connector.
+        return ReadError(f"connection failed ({detail})", method=method, url=url)
+    return None
+
+
+def _check_timeout(name: str, value: object) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name}: expected a number or None, got {type(value).__name__}: {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{name}: must be a finite number > 0 or None, got {value!r}")
+    return float(value)
+
+
+def _check_int(name: str, value: object, *, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name}: must be >= {minimum}, got {value!r}")
+    return value
+
+
+def _check_bool(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"{name}: expected bool, got {type(value).__name__}: {value!r}")
+    return value
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+class AiohttpTransport:
+    """The default transport: HTTP/1.1 over one pooled, keep-alive ``aiohttp`` session.
+
+    The session is created lazily, inside the running event loop, on the first
+    :meth:`send` (so the transport can be built outside any loop), and is bound to that
+    loop. :meth:`aclose` closes a session the transport created; a session passed in is
+    the caller's to close.
+
+    Timeouts: ``connect_timeout`` bounds getting a usable connection (waiting for a pool
+    slot, DNS, TCP and TLS); when it expires while waiting for a slot the error is
+    :class:`~freshbooks_async.errors.PoolTimeoutError`, otherwise
+    :class:`~freshbooks_async.errors.ConnectTimeoutError`. ``read_timeout`` bounds each
+    wait for response bytes. The total timeout (``Request.timeout``, else
+    ``total_timeout``) bounds the whole exchange; in :meth:`stream` it bounds getting the
+    response headers, and the body is then governed by ``read_timeout``.
+
+    Bodies: a gzip or deflate response is decoded, so ``Response.body`` is the content
+    while ``Content-Encoding`` and ``Content-Length`` are passed through as sent. No
+    redirect is followed and no cookie is stored: the response is passed through.
+
+    Args:
+        session: A session to use instead of creating one. The connector options
+            (``limit``, ``limit_per_host``, ``keepalive_timeout``, ``ssl``,
+            ``trust_env``) belong to that session and must then be left at their
+            defaults. Errors on such a session cannot always tell "not sent" from
+            "maybe sent", so ambiguous ones are reported as maybe sent.
+        limit: Most connections open at once (``0``: no limit).
+        limit_per_host: Most connections to one host (``0``: no limit).
+        keepalive_timeout: Seconds an idle connection stays in the pool.
+        connect_timeout: Seconds to get a usable connection, or ``None``.
+        read_timeout: Seconds to wait for each read from the socket, or ``None``.
+        total_timeout: Default seconds for a whole exchange, or ``None``.
+        ssl: ``True`` verifies TLS certificates (the default); an ``ssl.SSLContext`` is
+            used as given; ``False`` disables verification and must be explicit.
+        trust_env: Read proxy settings and ``.netrc`` from the environment.
+        max_response_size: The largest body :meth:`send` reads into memory, in bytes;
+            a larger one raises :class:`~freshbooks_async.errors.ReadError`.
+
+    Raises:
+        TypeError: An argument has the wrong type.
+        ValueError: An argument is out of range, or connector options were given with
+            a ``session``.
+    """
+
+    def __init__(
+        self,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        limit: int = 100,
+        limit_per_host: int = 0,
+        keepalive_timeout: float = 30.0,
+        connect_timeout: float | None = 10.0,
+        read_timeout: float | None = 60.0,
+        total_timeout: float | None = None,
+        ssl: bool | _ssl.SSLContext = True,
+        trust_env: bool = False,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
+    ) -> None:
+        if session is not None and not isinstance(session, aiohttp.ClientSession):
+            raise TypeError(
+                f"session: expected aiohttp.ClientSession or None, got {type(session).__name__}"
+            )
+        if session is not None and session.closed:
+            raise ValueError("session: the given aiohttp.ClientSession is already closed")
+        self._limit = _check_int("limit", limit, minimum=0)
+        self._limit_per_host = _check_int("limit_per_host", limit_per_host, minimum=0)
+        keepalive = _check_timeout("keepalive_timeout", keepalive_timeout)
+        if keepalive is None:
+            raise TypeError("keepalive_timeout: expected a number > 0, got None")
+        self._keepalive_timeout = keepalive
+        self._connect_timeout = _check_timeout("connect_timeout", connect_timeout)
+        self._read_timeout = _check_timeout("read_timeout", read_timeout)
+        self._total_timeout = _check_timeout("total_timeout", total_timeout)
+        if not isinstance(ssl, bool | _ssl.SSLContext):
+            raise TypeError(
+                f"ssl: expected bool or ssl.SSLContext, got {type(ssl).__name__}: {ssl!r}"
+            )
+        self._ssl = ssl
+        self._trust_env = _check_bool("trust_env", trust_env)
+        self._max_response_size = _check_int("max_response_size", max_response_size, minimum=1)
+        if session is not None:
+            custom = {
+                name: value
+                for name, value, default in (
+                    ("limit", limit, 100),
+                    ("limit_per_host", limit_per_host, 0),
+                    ("keepalive_timeout", keepalive_timeout, 30.0),
+                    ("ssl", ssl, True),
+                    ("trust_env", trust_env, False),
+                )
+                if value is not default and value != default
+            }
+            if custom:
+                raise ValueError(
+                    "session: connector options belong to the given session; "
+                    f"do not also pass {', '.join(f'{k}={v!r}' for k, v in custom.items())}"
+                )
+        self._session = session
+        self._owns_session = session is None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        # sock_read applies per read; the total is enforced by us (see _total_for).
+        self._client_timeout = aiohttp.ClientTimeout(
+            total=None, connect=self._connect_timeout, sock_read=self._read_timeout
+        )
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`aclose` has been called."""
+        return self._closed
+
+    @property
+    def session(self) -> aiohttp.ClientSession | None:
+        """The session in use (``None`` before the first request of an owned one)."""
+        return self._session
+
+    def _get_session(self) -> aiohttp.ClientSession:
+        if self._closed:
+            raise RuntimeError("AiohttpTransport is closed: create a new transport to send")
+        loop = asyncio.get_running_loop()
+        session = self._session
+        if session is None:
+            # No await between the check and the assignment: concurrent first sends in
+            # one loop cannot create two sessions.
+            connector = aiohttp.TCPConnector(
+                limit=self._limit,
+                limit_per_host=self._limit_per_host,
+                keepalive_timeout=self._keepalive_timeout,
+                ssl=self._ssl,
+            )
+            session = aiohttp.ClientSession(
+                connector=connector,
+                timeout=self._client_timeout,
+                trust_env=self._trust_env,
+                cookie_jar=aiohttp.DummyCookieJar(),
+                trace_configs=[_trace_config()],
+            )
+            # aiohttp silently re-sends an idempotent request once when a connection
+            # drops; the retry layer above us must be the only one.
+            if hasattr(session, "_retry_connection"):
+                session._retry_connection = False
+            self._session = session
+            self._loop = loop
+        elif self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            raise RuntimeError(
+                "AiohttpTransport is bound to the event loop it first sent from; "
+                "create one transport per loop"
+            )
+        return session
+
+    def _total_for(self, request: Request) -> float | None:
+        return request.timeout if request.timeout is not None else self._total_timeout
+
+    def _request_kwargs(self, request: Request, progress: _Progress | None) -> dict[str, Any]:
+        data: Any = request.stream() if request.stream is not None else (request.body or None)
+        kwargs: dict[str, Any] = {
+            "headers": request.headers.raw_items(),
+            "data": data,
+            "allow_redirects": False,
+            "skip_auto_headers": (
+                _NO_SKIP if _CONTENT_TYPE in request.headers else _SKIP_CONTENT_TYPE
+            ),
+        }
+        if progress is not None:
+            kwargs["trace_request_ctx"] = progress
+        return kwargs
+
+    async def _open(self, request: Request, progress: _Progress | None) -> aiohttp.ClientResponse:
+        """Send ``request`` and read the status line and headers (no timeout here)."""
+        session = self._get_session()
+        return await session.request(
+            request.method, request.url, **self._request_kwargs(request, progress)
+        )
+
+    async def _read_body(self, resp: aiohttp.ClientResponse, request: Request) -> bytes:
+        limit = self._max_response_size
+        length = resp.content_length
+        plain = "Content-Encoding" not in resp.headers
+        if length is not None and plain:
+            if length > limit:
+                raise self._too_large(request, length)
+            return await resp.read()
+        body = bytearray()
+        async for chunk in resp.content.iter_any():
+            body += chunk
+            if len(body) > limit:
+                raise self._too_large(request, len(body))
+        return bytes(body)
+
+    def _too_large(self, request: Request, size: int) -> ReadError:
+        return ReadError(
+            f"response body of at least {size} bytes exceeds "
+            f"max_response_size={self._max_response_size}; use stream() for large downloads",
+            method=request.method,
+            url=_safe_url(request.url),
+        )
+
+    def _progress_for(self) -> _Progress | None:
+        return _Progress() if self._owns_session else None
+
+    async def send(self, request: Request) -> Response:
+        """Send ``request`` and read the whole response.
+
+        Args:
+            request: The request; ``request.stream`` (when set) is called once and its
+                chunks are sent with chunked transfer encoding unless the request has a
+                ``Content-Length`` header.
+
+        Returns:
+            The response, whatever its status.
+
+        Raises:
+            TypeError: ``request`` is not a :class:`Request`.
+            RuntimeError: The transport is closed, or used from another event loop.
+            freshbooks_async.errors.RequestNotSentError: The request certainly did not
+                reach the server.
+            freshbooks_async.errors.RequestMaybeSentError: The exchange failed after the
+                request may have been sent, or the body exceeded ``max_response_size``.
+        """
+        if not isinstance(request, Request):
+            raise TypeError(f"request: expected Request, got {type(request).__name__}")
+        progress = self._progress_for()
+        timeout = asyncio.timeout(self._total_for(request))
+        started = time.monotonic()
+        try:
+            async with timeout:
+                resp = await self._open(request, progress)
+                try:
+                    body = await self._read_body(resp, request)
+                except BaseException:
+                    resp.close()
+                    raise
+                resp.release()
+        except Exception as exc:
+            mapped = translate_error(
+                exc,
+                request,
+                progress.phase if progress is not None else None,
+                timed_out=timeout.expired(),
+            )
+            if mapped is None:
+                raise
+            raise mapped from exc
+        return Response(
+            status=resp.status,
+            headers=Headers([(_decode(k), _decode(v)) for k, v in resp.raw_headers]),
+            body=body,
+            elapsed=time.monotonic() - started,
+            request=request,
+        )
+
+    @contextlib.asynccontextmanager
+    async def stream(self, request: Request) -> AsyncIterator[StreamedResponse]:
+        """Send ``request`` and yield the response before reading its body.
+
+        Use it to download large files without holding them in memory::
+
+            async with transport.stream(request) as response:
+                async for chunk in response.iter_bytes(1 << 20):
+                    file.write(chunk)
+
+        Leaving the block releases the connection, closing it if the body was not read
+        to the end. The total timeout bounds getting the headers; each read of the body
+        is bounded by ``read_timeout``.
+
+        Args:
+            request: The request to send.
+
+        Yields:
+            The response, with its body not yet read.
+
+        Raises:
+            TypeError: ``request`` is not a :class:`Request`.
+            RuntimeError: The transport is closed, or used from another event loop.
+            freshbooks_async.errors.TransportError: As for :meth:`send`.
+        """
+        if not isinstance(request, Request):
+            raise TypeError(f"request: expected Request, got {type(request).__name__}")
+        progress = self._progress_for()
+        timeout = asyncio.timeout(self._total_for(request))
+        try:
+            async with timeout:
+                resp = await self._open(request, progress)
+        except Exception as exc:
+            mapped = translate_error(
+                exc,
+                request,
+                progress.phase if progress is not None else None,
+                timed_out=timeout.expired(),
+            )
+            if mapped is None:
+                raise
+            raise mapped from exc
+
+        async def chunks(size: int) -> AsyncIterator[bytes]:
+            try:
+                async for chunk in resp.content.iter_chunked(size):
+                    yield chunk
+            except Exception as exc:
+                mapped = translate_error(exc, request, Phase.SENT)
+                if mapped is None:
+                    raise
+                raise mapped from exc
+
+        try:
+            yield StreamedResponse(
+                status=resp.status,
+                headers=Headers([(_decode(k), _decode(v)) for k, v in resp.raw_headers]),
+                request=request,
+                chunks=chunks,
+            )
+        finally:
+            if resp.content.is_eof():
+                resp.release()
+            else:
+                resp.close()
+
+    async def aclose(self) -> None:
+        """Close the session if this transport created it. Idempotent.
+
+        A session passed to the constructor is left open. After this, :meth:`send`
+        raises ``RuntimeError``.
+        """
+        if self._closed:
+            return
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session:
+            await session.close()
+
+    async def __aenter__(self) -> AiohttpTransport:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        owner = "own session" if self._owns_session else "given session"
+        return f"AiohttpTransport({state}, {owner}, limit={self._limit})"
