@@ -1,17 +1,31 @@
-"""freshbooks_async: an asyncio-first, typed SDK for the FreshBooks REST API."""
+"""freshbooks_async: an asyncio-first, typed SDK for the FreshBooks REST API.
+
+Start with :class:`FreshBooksClient`; errors live in :mod:`freshbooks_async.errors`.
+"""
 
 from . import errors
 from ._clock import Clock, FakeClock, SystemClock
+from ._pipeline import APIResponse, PageInfo, TokenSource
 from ._version import __version__
+from .client import DEFAULT_BASE_URL, FreshBooksClient, StaticToken
+from .retry import RetryBudget, RetryPolicy
 from .transports import Headers, Request, Response, Transport
 
 __all__ = [
+    "DEFAULT_BASE_URL",
+    "APIResponse",
     "Clock",
     "FakeClock",
+    "FreshBooksClient",
     "Headers",
+    "PageInfo",
     "Request",
     "Response",
+    "RetryBudget",
+    "RetryPolicy",
+    "StaticToken",
     "SystemClock",
+    "TokenSource",
     "Transport",
     "__version__",
     "errors",

@@ -377,8 +377,8 @@ def parse_error(document: Any) -> ParsedError | None:
         details = _details_from_rpc(errors.get("details") or ())
         # The first detail's reason ("name: This field is required.") says more than the
         # generic "Request failed with status code 400".
-        first = details[0] if details else None
-        message = (first.reason or first.message) if first else _text(errors.get("message")) or ""
+        lead = details[0] if details else None
+        message = (lead.reason or lead.message) if lead else _text(errors.get("message")) or ""
         return ParsedError(message or "unknown error", _int(errors.get("errno")), tuple(details))
     # payments: {"errors": [{"field", "message"}]}
     if isinstance(errors, list):

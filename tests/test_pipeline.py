@@ -1,0 +1,456 @@
+"""The request pipeline on MockTransport with a FakeClock: zero wall time, exact waits."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import gc
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from freshbooks_async import FakeClock, FreshBooksClient, RetryPolicy, errors
+from freshbooks_async.testing import MockTransport, Router
+from freshbooks_async.transports import Request, Response
+
+BASE = "https://api.freshbooks.com"
+CLIENTS = "/accounting/account/ABC/users/clients"
+INVOICES = "/accounting/account/ABC/invoices/invoices"
+CANARY = "canary-tok-7f3a9c1e55d24b0c8d1e"
+EXACT = RetryPolicy(jitter=lambda ceiling: ceiling, base_delay=0.5, max_delay=8.0, max_retries=3)
+
+
+def ok(result: Any) -> Response:
+    return Router.json({"response": {"result": result}})
+
+
+def not_found() -> Response:
+    return Router.json(
+        {
+            "response": {
+                "errors": [
+                    {
+                        "errno": 1012,
+                        "field": "userid",
+                        "message": "Client not found.",
+                        "object": "client",
+                        "value": "12345",
+                    }
+                ]
+            }
+        },
+        status=404,
+    )
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def router() -> Router:
+    return Router(base_url=BASE)
+
+
+@pytest.fixture
+async def fb(router: Router, clock: FakeClock) -> AsyncIterator[FreshBooksClient]:
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=EXACT
+    ) as client:
+        yield client
+
+
+async def test_success_unwraps_and_sends_headers(fb: FreshBooksClient, router: Router) -> None:
+    route = router.get(
+        CLIENTS, ok({"clients": [{"id": 1}], "page": 1, "pages": 3, "per_page": 1, "total": 3})
+    )
+    response = await fb.request("GET", CLIENTS, params={"page": 1})
+    assert response.data["clients"] == [{"id": 1}]
+    assert response.page is not None
+    assert response.page.pages == 3
+    assert response.retries_taken == 0
+    (sent,) = route.calls
+    assert sent.headers["authorization"] == f"Bearer {CANARY}"
+    assert sent.headers["Accept"] == "application/json"
+    assert sent.headers["User-Agent"].startswith("freshbooks_async/")
+    assert "Content-Type" not in sent.headers  # no body, no content type (DOCS:time_entries)
+
+
+async def test_json_body_and_query_encoding(fb: FreshBooksClient, router: Router) -> None:
+    route = router.post(INVOICES, ok({"invoice": {"id": 5}}))
+    await fb.request(
+        "POST",
+        INVOICES,
+        json={"invoice": {"customerid": 1}},
+        params=[("search[invoice_number_like]", "0 0&1"), ("include[]", "lines")],
+    )
+    (sent,) = route.calls
+    assert json.loads(sent.body) == {"invoice": {"customerid": 1}}
+    assert sent.headers["Content-Type"] == "application/json"
+    assert sent.url.raw_query_string == (
+        "search%5Binvoice_number_like%5D=0+0%261&include%5B%5D=lines"
+    )
+
+
+async def test_get_retries_503_with_exact_backoff(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    route = router.get(
+        CLIENTS, Router.json({}, status=503), Router.json({}, status=502), ok({"clients": []})
+    )
+    response = await fb.request("GET", CLIENTS)
+    assert response.retries_taken == 2
+    assert clock.sleeps == [0.5, 1.0]
+    assert route.call_count == 3
+
+
+async def test_get_gives_up_after_max_retries(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    route = router.get(CLIENTS, Router.json({"message": "down"}, status=503))
+    with pytest.raises(errors.ServerError) as info:
+        await fb.request("GET", CLIENTS)
+    assert info.value.retries_taken == 3
+    assert route.call_count == 4
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+
+
+async def test_post_is_not_retried_on_5xx(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    route = router.post(INVOICES, Router.json({}, status=503), ok({"invoice": {}}))
+    with pytest.raises(errors.ServerError):
+        await fb.request("POST", INVOICES, json={"invoice": {}})
+    assert route.call_count == 1
+    assert clock.sleeps == []
+
+
+async def test_post_retried_on_429_honouring_retry_after(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    route = router.post(
+        INVOICES,
+        Router.json({}, status=429, headers={"Retry-After": "3"}),
+        ok({"invoice": {"id": 1}}),
+    )
+    response = await fb.request("POST", INVOICES, json={"invoice": {}})
+    assert response.retries_taken == 1
+    assert clock.sleeps == [3.0]
+    assert route.call_count == 2
+
+
+async def test_retry_after_http_date(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    when = email.utils.formatdate(clock.time() + 12, usegmt=True)
+    router.get(CLIENTS, Router.json({}, status=429, headers={"Retry-After": when}), ok({}))
+    await fb.request("GET", CLIENTS)
+    assert clock.sleeps == [pytest.approx(12.0)]
+
+
+async def test_retry_after_beyond_cap_raises_rate_limit(router: Router, clock: FakeClock) -> None:
+    router.get(CLIENTS, Router.json({}, status=429, headers={"Retry-After": "600"}))
+    policy = RetryPolicy(max_retry_after=60.0)
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=policy
+    ) as fb:
+        with pytest.raises(errors.RateLimitError) as info:
+            await fb.request("GET", CLIENTS)
+    assert info.value.retry_after == 600.0
+    assert clock.sleeps == []
+
+
+async def test_post_retried_when_not_sent(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    route = router.post(INVOICES, errors.ConnectError("refused"), ok({"invoice": {"id": 2}}))
+    response = await fb.request("POST", INVOICES, json={"invoice": {}})
+    assert response.data == {"invoice": {"id": 2}}
+    assert route.call_count == 2
+
+
+async def test_post_not_replayed_when_maybe_sent(fb: FreshBooksClient, router: Router) -> None:
+    route = router.post(INVOICES, errors.ServerDisconnectedError("reset"), ok({"invoice": {}}))
+    with pytest.raises(errors.ServerDisconnectedError) as info:
+        await fb.request("POST", INVOICES, json={"invoice": {}})
+    assert info.value.retries_taken == 0
+    assert route.call_count == 1
+
+
+async def test_get_retried_on_maybe_sent_then_raises(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    router.get(CLIENTS, errors.ReadTimeoutError("slow"))
+    with pytest.raises(errors.ReadTimeoutError) as info:
+        await fb.request("GET", CLIENTS)
+    assert info.value.retries_taken == 3
+    assert len(clock.sleeps) == 3
+
+
+async def test_409_on_invoice_create_is_a_number_conflict_and_not_retried(
+    fb: FreshBooksClient, router: Router
+) -> None:
+    body = {"response": {"errors": [{"errno": 409, "message": "Conflict"}]}}
+    route = router.post(INVOICES, Router.json(body, status=409))
+    with pytest.raises(errors.InvoiceNumberConflictError) as info:
+        await fb.request("POST", INVOICES, json={"invoice": {}})
+    assert info.value.errno == 409
+    assert route.call_count == 1
+    router.put(CLIENTS + "/1", Router.json(body, status=409))
+    with pytest.raises(errors.ConflictError) as conflict:
+        await fb.request("PUT", CLIENTS + "/1", json={"client": {}})
+    assert type(conflict.value) is errors.ConflictError
+
+
+async def test_error_fields_and_short_str(fb: FreshBooksClient, router: Router) -> None:
+    router.get(CLIENTS + "/12345", not_found())
+    with pytest.raises(errors.NotFoundError) as info:
+        await fb.request("GET", CLIENTS + "/12345")
+    error = info.value
+    assert (error.status, error.errno, error.message) == (404, 1012, "Client not found.")
+    assert error.field_errors == {"userid": "Client not found."}
+    assert str(error) == f"404 errno 1012: Client not found. (GET {CLIENTS}/12345)"
+
+
+@pytest.mark.parametrize(
+    ("status", "cls"),
+    [
+        (400, errors.ValidationError),
+        (401, errors.AuthenticationError),
+        (403, errors.PermissionDeniedError),
+        (404, errors.NotFoundError),
+        (422, errors.UnprocessableEntityError),
+        (418, errors.APIError),
+        (501, errors.ServerError),
+    ],
+)
+async def test_status_to_class(
+    fb: FreshBooksClient, router: Router, status: int, cls: type[Exception]
+) -> None:
+    router.get(CLIENTS, Router.json({"response": {"errors": [{"message": "x"}]}}, status=status))
+    with pytest.raises(cls):
+        await fb.request("GET", CLIENTS)
+
+
+async def test_non_json_success_is_a_decode_error_keeping_the_body(
+    fb: FreshBooksClient, router: Router
+) -> None:
+    router.get(CLIENTS, Response(status=200, body=b"<html>oops</html>"))
+    with pytest.raises(errors.ResponseDecodeError) as info:
+        await fb.request("GET", CLIENTS)
+    assert info.value.body == b"<html>oops</html>"
+    assert info.value.status == 200
+
+
+async def test_truncated_json_is_a_decode_error(fb: FreshBooksClient, router: Router) -> None:
+    router.get(CLIENTS, Response(status=200, body=b'{"response": {"result": {"cli'))
+    with pytest.raises(errors.ResponseDecodeError, match="not JSON"):
+        await fb.request("GET", CLIENTS)
+
+
+async def test_non_json_error_body_keeps_status_class(fb: FreshBooksClient, router: Router) -> None:
+    router.get(CLIENTS, Response(status=502, body=b"<html>bad gateway</html>"))
+    with pytest.raises(errors.ServerError, match="HTTP 502") as info:
+        await fb.request("GET", CLIENTS)
+    assert info.value.body == b"<html>bad gateway</html>"
+
+
+async def test_empty_delete_response(fb: FreshBooksClient, router: Router) -> None:
+    path = "/projects/business/1/project/9"
+    router.delete(path, Response(status=204))
+    response = await fb.request("DELETE", path)
+    assert response.data is None
+
+
+async def test_bytes_expected(fb: FreshBooksClient, router: Router) -> None:
+    router.get(
+        INVOICES + "/1/pdf",
+        Response(status=200, body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"}),
+    )
+    response = await fb.request("GET", INVOICES + "/1/pdf", expect="bytes")
+    assert response.data == b"%PDF-1.4"
+
+
+class RefreshingTokens:
+    """A token source that refreshes once when told the token was rejected."""
+
+    def __init__(self) -> None:
+        self.token = "old-token-aaaaaaaaaaaa"
+        self.refreshes = 0
+
+    async def access_token(self) -> str:
+        return self.token
+
+    async def on_unauthorized(self, rejected_token: str, response: Response) -> bool:
+        self.refreshes += 1
+        self.token = "new-token-bbbbbbbbbbbb"
+        return True
+
+
+async def test_401_refreshes_once_and_replays(router: Router, clock: FakeClock) -> None:
+    unauthorized = Router.json(
+        {"error": "unauthenticated", "error_description": "expired"}, status=401
+    )
+    route = router.get("/auth/api/v1/users/me", unauthorized, Router.json({"response": {"id": 1}}))
+    tokens = RefreshingTokens()
+    async with FreshBooksClient(
+        token_provider=tokens, transport=MockTransport(router), clock=clock
+    ) as fb:
+        response = await fb.request("GET", "/auth/api/v1/users/me")
+    assert response.data == {"id": 1}
+    assert tokens.refreshes == 1
+    assert [c.headers["Authorization"] for c in route.calls] == [
+        "Bearer old-token-aaaaaaaaaaaa",
+        "Bearer new-token-bbbbbbbbbbbb",
+    ]
+    assert response.retries_taken == 0  # an auth replay is not a retry
+
+
+async def test_second_401_surfaces(router: Router, clock: FakeClock) -> None:
+    unauthorized = Router.json(
+        {"error": "unauthenticated", "error_description": "nope"}, status=401
+    )
+    route = router.get("/auth/api/v1/users/me", unauthorized)
+    tokens = RefreshingTokens()
+    async with FreshBooksClient(
+        token_provider=tokens, transport=MockTransport(router), clock=clock
+    ) as fb:
+        with pytest.raises(errors.AuthenticationError, match="nope"):
+            await fb.request("GET", "/auth/api/v1/users/me")
+    assert tokens.refreshes == 1
+    assert route.call_count == 2
+
+
+async def test_oauth_invalid_grant(fb: FreshBooksClient, router: Router) -> None:
+    router.post(
+        "/auth/oauth/token",
+        Router.json(
+            {"error": "invalid_grant", "error_description": "The grant is invalid."}, status=400
+        ),
+    )
+    with pytest.raises(errors.InvalidGrantError, match="authorization again") as info:
+        await fb.request("POST", "/auth/oauth/token", json={}, authenticated=False)
+    assert info.value.error == "invalid_grant"
+    assert isinstance(info.value, errors.OAuthError)
+
+
+async def test_max_in_flight_limits_concurrency(router: Router, clock: FakeClock) -> None:
+    active = 0
+    peak = 0
+
+    async def slow(request: Request, params: dict[str, str]) -> Response:
+        nonlocal active, peak
+        active += 1
+        peak = max(peak, active)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        active -= 1
+        return ok({})
+
+    router.get(CLIENTS, slow)
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, max_in_flight=3
+    ) as fb:
+        await asyncio.gather(*(fb.request("GET", CLIENTS) for _ in range(20)))
+    assert peak == 3
+
+
+async def test_budget_caps_retries_in_an_outage(router: Router, clock: FakeClock) -> None:
+    route = router.get(CLIENTS, Router.json({}, status=503))
+    policy = RetryPolicy(max_retries=100, jitter=lambda c: 0.0)
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=policy
+    ) as fb:
+        with pytest.raises(errors.ServerError):
+            await fb.request("GET", CLIENTS)
+        first = route.call_count
+        with pytest.raises(errors.ServerError):
+            await fb.request("GET", CLIENTS)
+    assert first == 10  # 20-token bucket: retries stop once half is spent
+    assert route.call_count == first + 1  # the budget is shared: no retries left
+
+
+async def test_one_debug_record_per_attempt_and_no_token_anywhere(
+    fb: FreshBooksClient, router: Router, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="freshbooks_async")
+    router.get(CLIENTS, Router.json({}, status=503), not_found())
+    with pytest.raises(errors.NotFoundError) as info:
+        await fb.request("GET", CLIENTS)
+    records = [r for r in caplog.records if r.name == "freshbooks_async"]
+    assert [(r.fb_status, r.fb_attempt) for r in records] == [(503, 1), (404, 2)]  # type: ignore[attr-defined]
+    assert all(r.fb_method == "GET" and r.fb_path == CLIENTS for r in records)  # type: ignore[attr-defined]
+    for text in (caplog.text, str(info.value), repr(info.value), repr(fb), repr(fb.transport)):
+        assert CANARY not in text
+
+
+async def test_server_echoing_the_token_is_scrubbed(fb: FreshBooksClient, router: Router) -> None:
+    router.get(CLIENTS, Router.json({"message": f"bad token {CANARY}"}, status=403))
+    with pytest.raises(errors.PermissionDeniedError) as info:
+        await fb.request("GET", CLIENTS)
+    assert CANARY not in str(info.value)
+    assert CANARY not in repr(info.value)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "exc", "needle"),
+    [
+        ({"base_url": "not a url"}, ValueError, "base_url"),
+        ({"base_url": "ftp://x.example"}, ValueError, "base_url"),
+        ({"base_url": "https://x.example/?q=1"}, ValueError, "base_url"),
+        ({"timeout": -1}, ValueError, "timeout"),
+        ({"timeout": "5"}, TypeError, "timeout"),
+        ({"max_in_flight": 0}, ValueError, "max_in_flight"),
+        ({"retry": {"max_retries": 1}}, TypeError, "retry"),
+        ({"transport": object()}, TypeError, "transport"),
+        ({"user_agent": "a\r\nX-Evil: 1"}, ValueError, "user_agent"),
+    ],
+)
+def test_client_argument_validation(
+    kwargs: dict[str, Any], exc: type[Exception], needle: str
+) -> None:
+    with pytest.raises(exc, match=needle):
+        FreshBooksClient("token", **kwargs)
+
+
+def test_token_validation() -> None:
+    with pytest.raises(ValueError, match="access_token"):
+        FreshBooksClient("")
+    with pytest.raises(ValueError, match="not both"):
+        FreshBooksClient("a", token_provider=RefreshingTokens())
+
+
+async def test_request_argument_validation(fb: FreshBooksClient) -> None:
+    with pytest.raises(ValueError, match="method"):
+        await fb.request("FETCH", CLIENTS)
+    with pytest.raises(ValueError, match="path"):
+        await fb.request("GET", "accounting/x")
+    with pytest.raises(ValueError, match="timeout"):
+        await fb.request("GET", CLIENTS, timeout=0)
+
+
+async def test_closed_client_refuses_requests(router: Router) -> None:
+    fb = FreshBooksClient(CANARY, transport=MockTransport(router))
+    await fb.aclose()
+    await fb.aclose()  # idempotent
+    with pytest.raises(RuntimeError, match="closed"):
+        await fb.request("GET", CLIENTS)
+
+
+def test_unclosed_client_warns() -> None:
+    def make_and_drop() -> None:
+        FreshBooksClient(CANARY)  # owns its transport, never closed
+        gc.collect()
+
+    with pytest.warns(ResourceWarning, match="unclosed"):
+        make_and_drop()
+
+
+def test_repr_redacts_token() -> None:
+    client = FreshBooksClient(CANARY, transport=MockTransport(Router()))
+    assert CANARY not in repr(client)
+    assert "canary-tok-" not in repr(client)
