@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import sys
 import warnings
@@ -100,6 +101,8 @@ class FreshBooksClient:
         retry: The retry policy (:class:`~freshbooks_async.retry.RetryPolicy`).
         clock: Time and sleeping; inject a :class:`~freshbooks_async.FakeClock` in tests.
         max_in_flight: The most requests this client has on the wire at once.
+        per_account_concurrency: The most invoice creates in flight per account, across
+            every bulk call on this client (FreshBooks' numbering races grow with it).
         timeout: Seconds allowed per attempt (connect + response).
         connect_timeout: Seconds allowed to open a connection (owned transport only).
         user_agent: Appended to the SDK's own ``User-Agent``.
@@ -116,6 +119,7 @@ class FreshBooksClient:
         retry: RetryPolicy | None = None,
         clock: Clock | None = None,
         max_in_flight: int = 64,
+        per_account_concurrency: int = 8,
         timeout: float | None = 60.0,
         connect_timeout: float | None = 10.0,
         user_agent: str | None = None,
@@ -131,6 +135,16 @@ class FreshBooksClient:
             raise TypeError(f"max_in_flight: expected int, got {max_in_flight!r}")
         if max_in_flight < 1:
             raise ValueError(f"max_in_flight: must be >= 1, got {max_in_flight!r}")
+        if isinstance(per_account_concurrency, bool) or not isinstance(
+            per_account_concurrency, int
+        ):
+            raise TypeError(
+                f"per_account_concurrency: expected int, got {per_account_concurrency!r}"
+            )
+        if per_account_concurrency < 1:
+            raise ValueError(
+                f"per_account_concurrency: must be >= 1, got {per_account_concurrency!r}"
+            )
         timeout_s = _check_positive("timeout", timeout, allow_none=True)
         connect_s = _check_positive("connect_timeout", connect_timeout, allow_none=True)
         if retry is not None and not isinstance(retry, RetryPolicy):
@@ -154,6 +168,8 @@ class FreshBooksClient:
 
             transport = AiohttpTransport(connect_timeout=connect_s, read_timeout=None)
         self._closed = False
+        self._per_account_concurrency = per_account_concurrency
+        self._account_semaphores: dict[str, asyncio.Semaphore] = {}
         self._pipeline = Pipeline(
             transport=transport,
             base_url=url,
@@ -186,6 +202,18 @@ class FreshBooksClient:
     def retry_policy(self) -> RetryPolicy:
         """The client's retry policy."""
         return self._pipeline.retry
+
+    def account_semaphore(self, account_id: str) -> asyncio.Semaphore:
+        """The semaphore shared by every bulk create for ``account_id`` on this client.
+
+        Two concurrent bulk calls on one account share it; different accounts do not
+        block each other.
+        """
+        semaphore = self._account_semaphores.get(account_id)
+        if semaphore is None:
+            semaphore = asyncio.Semaphore(self._per_account_concurrency)
+            self._account_semaphores[account_id] = semaphore
+        return semaphore
 
     @property
     def closed(self) -> bool:

@@ -24,8 +24,10 @@
     │   ├── UnprocessableEntityError       422
     │   ├── RateLimitError                 429 (``retry_after``)
     │   └── ServerError                    5xx
-    └── ResponseDecodeError                a body that is not what the API promises
-        └── ModelDecodeError               JSON that does not fit the typed model
+    ├── ResponseDecodeError                a body that is not what the API promises
+    │   └── ModelDecodeError               JSON that does not fit the typed model
+    ├── PageFetchError                     a page of a listing failed (``page``; cause chained)
+    └── BulkError                          bulk work left failures (``result`` has every item)
 
 Bad arguments to public functions raise the built-in ``ValueError`` / ``TypeError``
 before any request is sent. ``str()`` of every error here is one short line: status,
@@ -41,6 +43,7 @@ import attrs
 __all__ = [
     "APIError",
     "AuthenticationError",
+    "BulkError",
     "ConflictError",
     "ConnectError",
     "ConnectTimeoutError",
@@ -51,6 +54,7 @@ __all__ = [
     "ModelDecodeError",
     "NotFoundError",
     "OAuthError",
+    "PageFetchError",
     "PermissionDeniedError",
     "PoolTimeoutError",
     "RateLimitError",
@@ -307,6 +311,35 @@ class ResponseDecodeError(FreshBooksError):
 
 class ModelDecodeError(ResponseDecodeError):
     """A JSON body did not fit its typed model; ``message`` lists each field at fault."""
+
+
+class PageFetchError(FreshBooksError):
+    """A page of a listing failed after the client's retries.
+
+    The pages before it were already yielded; the original error is ``__cause__``.
+
+    Attributes:
+        page: The page number that failed.
+        cause: The error that ended it.
+    """
+
+    def __init__(self, page: int, cause: BaseException) -> None:
+        super().__init__(f"page {page} failed: {cause}")
+        self.page = page
+        self.cause = cause
+        self.retries_taken = getattr(cause, "retries_taken", 0)
+
+
+class BulkError(FreshBooksError):
+    """Raised by ``BulkResult.raise_for_failures()`` when some items were not done.
+
+    Attributes:
+        result: The whole bulk result: which items succeeded and which did not, and why.
+    """
+
+    def __init__(self, message: str, result: object) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 _BY_STATUS: dict[int, type[APIError]] = {
