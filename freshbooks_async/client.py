@@ -180,6 +180,11 @@ class FreshBooksClient:
             default_headers=headers,
             timeout=timeout_s,
         )
+        # A token source that must call the API itself (OAuth2 refresh) is handed the
+        # client, so token requests share its transport, retries and clock.
+        attach = getattr(tokens, "attach", None)
+        if callable(attach):
+            attach(self)
 
     # ----------------------------------------------------------------- lifecycle
 
