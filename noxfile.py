@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
@@ -9,7 +11,9 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
-LINT_PATHS = ["freshbooks_async", "tests", "benchmarks", "examples", "noxfile.py"]
+_CANDIDATES = ["freshbooks_async", "tests", "benchmarks", "examples", "noxfile.py"]
+LINT_PATHS = [p for p in _CANDIDATES if Path(p).exists()]
+TYPED_PATHS = [p for p in LINT_PATHS if p != "noxfile.py"]
 
 
 @nox.session(python=PYTHON)
@@ -40,7 +44,7 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package, the tests and the benchmarks."""
     session.install("-e", ".[test,typecheck]")
-    session.run("mypy", "--strict", "--cache-dir", ".nox/.mypy_cache")
+    session.run("mypy", "--strict", "--cache-dir", ".nox/.mypy_cache", *TYPED_PATHS)
 
 
 @nox.session(python=PYTHON)

@@ -29,7 +29,7 @@ class Headers(Mapping[str, str]):
     :data:`SENSITIVE_HEADERS` are redacted in ``repr``.
     """
 
-    __slots__ = ("_items", "_index")
+    __slots__ = ("_index", "_items")
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None) -> None:
         pairs: list[tuple[str, str]] = []
