@@ -198,6 +198,8 @@ def translate_error(
     ):
         # Refused, DNS, TLS handshake or certificate, proxy, invalid URL.
         return ConnectError(f"cannot connect ({detail})", method=method, url=url)
+    if not isinstance(exc, aiohttp.ClientError | OSError):
+        return None  # a programming error (TypeError, RuntimeError...): not ours to map
     if not_sent:
         # A pooled connection the server had already closed, before we wrote anything.
         return ConnectError(f"connection failed before sending ({detail})", method=method, url=url)
@@ -205,11 +207,9 @@ def translate_error(
         return ServerDisconnectedError(f"server disconnected ({detail})", method=method, url=url)
     if isinstance(exc, aiohttp.ClientPayloadError):
         return ReadError(f"incomplete response body ({detail})", method=method, url=url)
-    if isinstance(exc, aiohttp.ClientError | OSError):
-        # ClientOSError, ClientConnectionResetError, ConnectionResetError, a malformed
-        # response (ClientResponseError), a failing upload stream, a closed connector.
-        return ReadError(f"connection failed ({detail})", method=method, url=url)
-    return None
+    # ClientOSError, ClientConnectionResetError, ConnectionResetError, a malformed
+    # response (ClientResponseError), a failing upload stream, a closed connector.
+    return ReadError(f"connection failed ({detail})", method=method, url=url)
 
 
 def _check_timeout(name: str, value: object) -> float | None:
@@ -409,9 +409,10 @@ class AiohttpTransport:
             kwargs["trace_request_ctx"] = progress
         return kwargs
 
-    async def _open(self, request: Request, progress: _Progress | None) -> aiohttp.ClientResponse:
+    async def _open(
+        self, session: aiohttp.ClientSession, request: Request, progress: _Progress | None
+    ) -> aiohttp.ClientResponse:
         """Send ``request`` and read the status line and headers (no timeout here)."""
-        session = self._get_session()
         return await session.request(
             request.method, request.url, **self._request_kwargs(request, progress)
         )
@@ -463,12 +464,13 @@ class AiohttpTransport:
         """
         if not isinstance(request, Request):
             raise TypeError(f"request: expected Request, got {type(request).__name__}")
+        session = self._get_session()
         progress = self._progress_for()
         timeout = asyncio.timeout(self._total_for(request))
         started = time.monotonic()
         try:
             async with timeout:
-                resp = await self._open(request, progress)
+                resp = await self._open(session, request, progress)
                 try:
                     body = await self._read_body(resp, request)
                 except BaseException:
@@ -520,11 +522,12 @@ class AiohttpTransport:
         """
         if not isinstance(request, Request):
             raise TypeError(f"request: expected Request, got {type(request).__name__}")
+        session = self._get_session()
         progress = self._progress_for()
         timeout = asyncio.timeout(self._total_for(request))
         try:
             async with timeout:
-                resp = await self._open(request, progress)
+                resp = await self._open(session, request, progress)
         except Exception as exc:
             mapped = translate_error(
                 exc,
