@@ -1,0 +1,44 @@
+"""A faithful FreshBooks emulator for tests, benchmarks and users' test suites.
+
+Every endpoint of the catalogue (:mod:`freshbooks_async._catalogue`) is served with the
+right envelope and error body for its family, pagination and filter rules, vis_state soft
+delete, invoice auto-numbering with the real 409 race, OAuth with single-use refresh
+tokens, webhooks with verification and signed deliveries, uploads, and seeded,
+deterministic fault injection. The two tokenization endpoints on ``paid.freshbooks.com``
+are served too, on their paths (``/gateway/fbpay/tokenize``,
+``/gateway/stripe/payment-method``).
+
+In process::
+
+    sandbox = Sandbox()
+    transport = MockTransport(sandbox.handle)
+
+Over loopback::
+
+    async with SandboxServer() as server:
+        ...  # server.url, server.token, server.sandbox
+
+From a shell: ``python -m freshbooks_async.sandbox --port 8080 --seed-invoices 1000``.
+Fault grammar: see :mod:`freshbooks_async.sandbox._faults`; control endpoints under
+``/_sandbox``: see :mod:`freshbooks_async.sandbox._control`.
+"""
+
+from ._core import Business, LedgerEntry, Outcome, Sandbox, SandboxStats, TokenInfo
+from ._faults import FAULT_KINDS, FaultRule, parse_fault
+from ._handlers import make_pdf
+from ._web import SandboxServer, web_app
+
+__all__ = [
+    "FAULT_KINDS",
+    "Business",
+    "FaultRule",
+    "LedgerEntry",
+    "Outcome",
+    "Sandbox",
+    "SandboxServer",
+    "SandboxStats",
+    "TokenInfo",
+    "make_pdf",
+    "parse_fault",
+    "web_app",
+]

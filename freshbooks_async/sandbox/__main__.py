@@ -1,0 +1,81 @@
+"""``python -m freshbooks_async.sandbox``: run the sandbox on a port until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from ._core import Sandbox
+from ._web import SandboxServer
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command-line parser."""
+    p = argparse.ArgumentParser(
+        prog="python -m freshbooks_async.sandbox",
+        description="Run the FreshBooks sandbox emulator.",
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--seed", type=int, default=0, help="seed of all randomness")
+    p.add_argument("--seed-invoices", type=int, default=0)
+    p.add_argument("--seed-clients", type=int, default=0)
+    p.add_argument("--latency-ms", type=float, default=0.0)
+    p.add_argument("--jitter-ms", type=float, default=0.0)
+    p.add_argument(
+        "--processing-latency",
+        type=float,
+        default=0.0,
+        help="seconds between choosing an invoice number and committing it",
+    )
+    p.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="fault spec, e.g. 429:rate=0.1:retry_after=1 (repeatable)",
+    )
+    p.add_argument("--token", help="also accept this fixed bearer token")
+    return p
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    sandbox = Sandbox(
+        seed=args.seed,
+        latency_ms=args.latency_ms,
+        jitter_ms=args.jitter_ms,
+        processing_latency=args.processing_latency,
+        faults=args.fault,
+        seed_clients=args.seed_clients,
+        seed_invoices=args.seed_invoices,
+    )
+    token = args.token or sandbox.token
+    if args.token:
+        sandbox.register_token(args.token)
+    async with SandboxServer(sandbox, host=args.host, port=args.port) as server:
+        biz = sandbox.default_business
+        print(f"FreshBooks sandbox listening on {server.url}", flush=True)
+        print(f"  account_id={biz.account_id} business_id={biz.id} business_uuid={biz.uuid}")
+        print(f"  export FRESHBOOKS_API_URL={server.url}")
+        print(f"  curl -H 'Authorization: Bearer {token}' {server.url}/auth/api/v1/users/me")
+        print(f"  control: {server.url}/_sandbox/stats  (ledger, faults, seed, reset)", flush=True)
+        await asyncio.Event().wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        asyncio.run(_serve(args))
+    except KeyboardInterrupt:
+        return 0
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,849 @@
+"""The sandbox core: routing, auth, faults, ledger and statistics around the handlers.
+
+:meth:`Sandbox.handle` is a plain async function from our wire :class:`Request` to our
+:class:`Response`; the aiohttp adapter and ``MockTransport(sandbox.handle)`` both use it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import random
+import re
+import secrets
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+import yarl
+from multidict import MultiDict, MultiDictProxy
+
+from .._catalogue import Endpoint, Family, endpoints
+from .._clock import Clock, SystemClock
+from ..errors import ReadError, ServerDisconnectedError
+from ..transports._types import Headers, Request, Response
+from ._errors import SandboxAPIError, error_body, family_of_path
+from ._faults import FaultRule, parse_fault
+from ._store import Record, Table, dumps
+
+__all__ = ["Business", "LedgerEntry", "Outcome", "Sandbox", "SandboxStats", "TokenInfo"]
+
+CONTROL_PREFIX = "/_sandbox"
+ACCESS_TOKEN_LIFETIME = 43200  # 12 hours (DOCS:authentication)
+AUTH_CODE_LIFETIME = 300  # 5 minutes (get-authenticated page mirror)
+
+
+@attrs.frozen(kw_only=True)
+class LedgerEntry:
+    """One committed create.
+
+    Attributes:
+        resource: Resource name (``"invoices"``).
+        scope: The account id or business id it was created under.
+        id: The new object's id.
+        invoice_number: The invoice number, for invoices.
+        client_reference: The request's ``X-Client-Reference`` header, if sent.
+        timestamp: Sandbox-clock time of the commit.
+    """
+
+    resource: str
+    scope: str
+    id: int | str
+    invoice_number: str | None
+    client_reference: str | None
+    timestamp: float
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able dict."""
+        return attrs.asdict(self)
+
+
+@attrs.define(kw_only=True)
+class SandboxStats:
+    """Counters for tests and benchmarks.
+
+    Attributes:
+        requests: Requests per route (``"GET /accounting/account/{account_id}/..."``).
+        statuses: Responses per HTTP status.
+        faults: Faults fired per kind.
+        max_concurrent_invoice_creates: Per account, the most invoice creates in flight at
+            once (arrival to commit).
+        connections: TCP connections accepted by the aiohttp adapter.
+    """
+
+    requests: Counter[str] = attrs.field(factory=Counter)
+    statuses: Counter[int] = attrs.field(factory=Counter)
+    faults: Counter[str] = attrs.field(factory=Counter)
+    max_concurrent_invoice_creates: dict[str, int] = attrs.field(factory=dict)
+    inflight_invoice_creates: dict[str, int] = attrs.field(factory=dict)
+    connections: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-able snapshot."""
+        return {
+            "requests": dict(self.requests),
+            "statuses": {str(k): v for k, v in self.statuses.items()},
+            "faults": dict(self.faults),
+            "max_concurrent_invoice_creates": dict(self.max_concurrent_invoice_creates),
+            "connections": self.connections,
+            "total_requests": sum(self.requests.values()),
+        }
+
+
+@attrs.define(kw_only=True)
+class Business:
+    """One business with its accounting account.
+
+    Attributes:
+        id: business_id (int).
+        account_id: accounting account id (str).
+        uuid: business_uuid.
+        name: Display name.
+    """
+
+    id: int
+    account_id: str
+    uuid: str
+    name: str
+    last_invoice_number: str | None = None
+    invoice_numbers: set[str] = attrs.field(factory=set, repr=False)
+
+
+@attrs.define(kw_only=True)
+class TokenInfo:
+    """An issued access token (never printed: ``repr`` hides the value)."""
+
+    token: str = attrs.field(repr=False)
+    identity_id: int
+    scopes: frozenset[str] | None
+    expires_at: float
+    refresh_token: str | None = attrs.field(default=None, repr=False)
+    revoked: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class Outcome:
+    """What the core decided: a response plus a transport action for the adapters.
+
+    Attributes:
+        response: The response to send (ignored for ``reset``).
+        action: ``None``, ``"reset"`` (drop the connection without answering),
+            ``"truncate"`` (send part of the body, then drop) or ``"hang"``.
+    """
+
+    response: Response
+    action: str | None = None
+
+
+@attrs.frozen
+class Route:
+    """A distinct method + path template, with the catalogue rows it serves."""
+
+    method: str
+    template: str
+    regex: re.Pattern[str]
+    family: Family
+    resource: str
+    op: str
+    rows: tuple[Endpoint, ...]
+
+
+class Reply:
+    """A handler's answer before faults and serialisation."""
+
+    __slots__ = ("body", "content_type", "headers", "status")
+
+    def __init__(
+        self,
+        status: int,
+        body: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        content_type: str = "application/json",
+    ) -> None:
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+        self.content_type = content_type
+
+
+class Ctx:
+    """Everything a handler needs about one request."""
+
+    __slots__ = (
+        "body",
+        "family",
+        "headers",
+        "method",
+        "params",
+        "path",
+        "query",
+        "route",
+        "sb",
+        "token",
+    )
+
+    def __init__(
+        self,
+        sb: Sandbox,
+        route: Route,
+        params: dict[str, str],
+        request: Request,
+        token: TokenInfo | None,
+    ) -> None:
+        self.sb = sb
+        self.route = route
+        self.family = route.family
+        self.params = params
+        self.method = request.method
+        self.path = request.url.path
+        self.query: MultiDictProxy[str] = request.url.query
+        self.headers = request.headers
+        self.body = request.body
+        self.token = token
+
+    def json_body(self) -> Any:
+        """The body parsed as JSON, or form fields as a dict (400/1005 when unparsable)."""
+        ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if ctype == "application/x-www-form-urlencoded":
+            return dict(yarl.URL("?" + self.body.decode("latin-1")).query)
+        if not self.body.strip():
+            return {}
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError):
+            raise SandboxAPIError(
+                400,
+                "The server was unable to parse your request: malformed JSON.",
+                errno=1005,
+            ) from None
+
+
+Handler = Callable[[Ctx], Awaitable[Reply]]
+
+
+def _compile(template: str) -> re.Pattern[str]:
+    pattern = re.sub(r"\\\{([a-z_]+)\\\}", r"(?P<\1>[^/]+)", re.escape(template))
+    return re.compile(f"^{pattern}/?$")
+
+
+def _build_routes(rows: Iterable[Endpoint]) -> dict[tuple[str, str], list[Route]]:
+    grouped: dict[tuple[str, str], list[Endpoint]] = {}
+    for e in rows:
+        grouped.setdefault((e.method, e.path_template), []).append(e)
+    table: dict[tuple[str, str], list[Route]] = {}
+    for (method, template), group in grouped.items():
+        first = group[0]
+        route = Route(
+            method,
+            template,
+            _compile(template),
+            first.family,
+            first.resource,
+            first.op,
+            tuple(group),
+        )
+        table.setdefault((method, _bucket(template)), []).append(route)
+    for routes in table.values():
+        # Literal segments first: "/time_entries/search" before "/time_entries/{id}".
+        routes.sort(key=lambda r: (r.template.count("{"), -len(r.template)))
+    return table
+
+
+def _bucket(path: str) -> str:
+    parts = path.strip("/").split("/")
+    return f"{parts[0]}/{len(parts)}"
+
+
+ROUTES = _build_routes(endpoints())
+
+
+class Sandbox:
+    """A faithful, in-memory FreshBooks emulator.
+
+    A fresh sandbox has one business (``business_id`` 1, ``account_id`` ``"ACC001"``),
+    a default OAuth app (:attr:`client_id`, :attr:`client_secret`) and one pre-issued,
+    all-scopes access token (:attr:`token`).
+
+    Args:
+        seed: Seed of every random choice (faults, ids, seeded data).
+        clock: Time source and sleeper (token expiry, latency); ``SystemClock`` default.
+        processing_latency: Seconds an invoice create spends between choosing its number
+            and committing it (the window in which concurrent creates collide).
+        latency_ms: Fixed latency added to every request.
+        jitter_ms: Uniform random extra latency per request.
+        faults: Fault specs (see :mod:`freshbooks_async.sandbox._faults`).
+        base_url: The public URL used in links (uploads, share links).
+        max_body_bytes: Larger request bodies are refused (413, MaxLengthExceeded).
+        deliver: ``async (url, headers, body) -> status`` that sends webhook POSTs; the
+            default posts with aiohttp. Deliveries are recorded in :attr:`deliveries`.
+        seed_clients: Clients to seed in the default account.
+        seed_invoices: Invoices to seed in the default account.
+
+    Raises:
+        ValueError: A negative latency or size, or a bad fault spec.
+    """
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        clock: Clock | None = None,
+        processing_latency: float = 0.0,
+        latency_ms: float = 0.0,
+        jitter_ms: float = 0.0,
+        faults: Iterable[str | Mapping[str, object]] = (),
+        base_url: str = "https://api.freshbooks.com",
+        max_body_bytes: int = 10 * 1024 * 1024,
+        deliver: Callable[[str, dict[str, str], bytes], Awaitable[int]] | None = None,
+        seed_clients: int = 0,
+        seed_invoices: int = 0,
+    ) -> None:
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise TypeError(f"seed: expected int, got {seed!r}")
+        for name, value in (
+            ("processing_latency", processing_latency),
+            ("latency_ms", latency_ms),
+            ("jitter_ms", jitter_ms),
+            ("max_body_bytes", max_body_bytes),
+        ):
+            if not isinstance(value, int | float) or value < 0:
+                raise ValueError(f"{name}: must be a number >= 0, got {value!r}")
+        self.seed = seed
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.processing_latency = float(processing_latency)
+        self.latency_ms = float(latency_ms)
+        self.jitter_ms = float(jitter_ms)
+        self.base_url = base_url.rstrip("/")
+        self.max_body_bytes = int(max_body_bytes)
+        self.client_id = "sandbox-client-id"
+        self.client_secret = "sandbox-client-secret"  # noqa: S105 - a public test value
+        self.redirect_uris = ["https://localhost/callback"]
+        self._deliver = deliver
+        self.rng = random.Random(seed)
+        self._hang = asyncio.Event() if _has_loop() else None
+        self.reset()
+        self.configure_faults(faults)
+        if seed_clients or seed_invoices:
+            self.seed_data(clients=seed_clients, invoices=seed_invoices)
+
+    # ---------------------------------------------------------------- state
+
+    def reset(self) -> None:
+        """Forget every object, token, fault, ledger entry and counter; recreate defaults."""
+        self.rng = random.Random(self.seed)
+        self.businesses: dict[int, Business] = {}
+        self.accounts: dict[str, Business] = {}
+        self.tables: dict[tuple[str, str], Table] = {}
+        self.tokens: dict[str, TokenInfo] = {}
+        self.refresh_tokens: dict[str, TokenInfo] = {}
+        self.used_refresh_tokens: set[str] = set()
+        self.auth_codes: dict[str, tuple[str, str, frozenset[str] | None, float]] = {}
+        self.uploads: dict[str, tuple[bytes, str, str]] = {}
+        self.ledger: list[LedgerEntry] = []
+        self.deliveries: list[dict[str, Any]] = []
+        self.stats = SandboxStats()
+        self.faults: list[FaultRule] = []
+        self._rate_windows: dict[str, list[float]] = {}
+        self._background: set[asyncio.Task[None]] = set()
+        self.identity_id = 1
+        self.default_business = self.add_business(
+            name="Sandbox Business", account_id="ACC001", business_id=1
+        )
+        self.token = self.issue_token()
+
+    def add_business(
+        self,
+        *,
+        name: str = "Business",
+        account_id: str | None = None,
+        business_id: int | None = None,
+    ) -> Business:
+        """Create a business (with its account) the default identity belongs to."""
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"name: must be a non-empty str, got {name!r}")
+        bid = business_id if business_id is not None else max(self.businesses, default=0) + 1
+        if bid in self.businesses:
+            raise ValueError(f"business_id: {bid!r} already exists")
+        aid = account_id or f"ACC{bid:03d}"
+        if aid in self.accounts:
+            raise ValueError(f"account_id: {aid!r} already exists")
+        buuid = str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        biz = Business(id=bid, account_id=aid, uuid=buuid, name=name)
+        self.businesses[bid] = biz
+        self.accounts[aid] = biz
+        return biz
+
+    def table(self, scope: str | int, resource: str) -> Table:
+        """The table of ``resource`` under an account id or business id."""
+        key = (str(scope), resource)
+        found = self.tables.get(key)
+        if found is None:
+            found = self.tables[key] = Table()
+        return found
+
+    def business_by_uuid(self, value: str) -> Business | None:
+        """The business with ``business_uuid`` ``value``."""
+        return next((b for b in self.businesses.values() if b.uuid == value), None)
+
+    def record_create(
+        self,
+        resource: str,
+        scope: str | int,
+        id: int | str,
+        *,
+        invoice_number: str | None = None,
+        client_reference: str | None = None,
+    ) -> None:
+        """Append a ledger entry for a committed create."""
+        self.ledger.append(
+            LedgerEntry(
+                resource=resource,
+                scope=str(scope),
+                id=id,
+                invoice_number=invoice_number,
+                client_reference=client_reference,
+                timestamp=self.clock.time(),
+            )
+        )
+
+    def ledger_summary(self, resource: str = "invoices") -> dict[str, Any]:
+        """Counts for benchmarks: creates, distinct client references, duplicates.
+
+        ``duplicated_references`` lists references committed more than once;
+        ``duplicate_numbers`` lists invoice numbers used twice in one account.
+        """
+        entries = [e for e in self.ledger if e.resource == resource]
+        refs = Counter(e.client_reference for e in entries if e.client_reference)
+        numbers = Counter((e.scope, e.invoice_number) for e in entries if e.invoice_number)
+        return {
+            "resource": resource,
+            "created": len(entries),
+            "distinct_references": len(refs),
+            "duplicated_references": sorted(r for r, n in refs.items() if n > 1),
+            "duplicate_numbers": sorted(f"{s}:{n}" for (s, n), c in numbers.items() if c > 1),
+        }
+
+    # ---------------------------------------------------------------- tokens
+
+    def issue_token(
+        self, scopes: Iterable[str] | None = None, expires_in: float = ACCESS_TOKEN_LIFETIME
+    ) -> str:
+        """Mint an access token for the default identity.
+
+        Args:
+            scopes: Granted scopes (``user:invoices:write``); ``None`` grants all.
+            expires_in: Lifetime in seconds on the sandbox clock.
+
+        Returns:
+            The bearer token string.
+        """
+        if scopes is not None and (
+            isinstance(scopes, str) or not all(isinstance(s, str) for s in scopes)
+        ):
+            raise TypeError(f"scopes: expected an iterable of str, got {scopes!r}")
+        if not isinstance(expires_in, int | float) or expires_in <= 0:
+            raise ValueError(f"expires_in: must be > 0, got {expires_in!r}")
+        return self._mint(None if scopes is None else frozenset(scopes), expires_in).token
+
+    def register_token(self, token: str, scopes: Iterable[str] | None = None) -> None:
+        """Accept a fixed bearer token (CLI ``--token``); it never expires."""
+        if not isinstance(token, str) or len(token) < 8:
+            raise ValueError("token: must be a str of at least 8 characters")
+        self.tokens[token] = TokenInfo(
+            token=token,
+            identity_id=self.identity_id,
+            scopes=None if scopes is None else frozenset(scopes),
+            expires_at=float("inf"),
+        )
+
+    def _mint(
+        self, scopes: frozenset[str] | None, expires_in: float, *, refresh: bool = False
+    ) -> TokenInfo:
+        info = TokenInfo(
+            token=secrets.token_hex(24),
+            identity_id=self.identity_id,
+            scopes=scopes,
+            expires_at=self.clock.time() + expires_in,
+            refresh_token=secrets.token_hex(24) if refresh else None,
+        )
+        self.tokens[info.token] = info
+        if info.refresh_token:
+            self.refresh_tokens[info.refresh_token] = info
+        return info
+
+    def revoke_token(self, token: str) -> None:
+        """Revoke an access or refresh token (its pair becomes unusable too)."""
+        info = self.tokens.get(token) or self.refresh_tokens.get(token)
+        if info is not None:
+            info.revoked = True
+
+    # ---------------------------------------------------------------- faults
+
+    def configure_faults(
+        self, specs: Iterable[str | Mapping[str, object]], *, replace: bool = True
+    ) -> list[FaultRule]:
+        """Install fault rules (grammar in :mod:`freshbooks_async.sandbox._faults`).
+
+        Args:
+            specs: Fault specs (strings or mappings).
+            replace: Drop the current rules first.
+
+        Returns:
+            The installed rules (their ``triggered`` counters are live).
+        """
+        if isinstance(specs, str | bytes):
+            raise TypeError("specs: expected an iterable of specs, not one string")
+        base = [] if replace else list(self.faults)
+        rules = [parse_fault(s, seed=self.seed, index=len(base) + i) for i, s in enumerate(specs)]
+        self.faults = base + rules
+        return rules
+
+    def fault_counts(self) -> dict[str, int]:
+        """How many times each fault kind fired."""
+        return dict(self.stats.faults)
+
+    def _fire(self, kinds: Iterable[str], method: str, path: str) -> FaultRule | None:
+        wanted = set(kinds)
+        for rule in self.faults:
+            if rule.kind in wanted and rule.matches(method, path) and rule.roll():
+                self.stats.faults[rule.kind] += 1
+                return rule
+        return None
+
+    # ---------------------------------------------------------------- entry points
+
+    async def handle(self, request: Request) -> Response:
+        """Answer one request (the in-process adapter: ``MockTransport(sandbox.handle)``).
+
+        Raises:
+            ServerDisconnectedError: A reset fault fired (before or after processing).
+            ReadError: A truncate fault fired (the body broke off).
+        """
+        outcome = await self.process(request)
+        if outcome.action == "reset":
+            raise ServerDisconnectedError(
+                "sandbox: connection reset", method=request.method, url=str(request.url)
+            )
+        if outcome.action == "truncate":
+            raise ReadError(
+                "sandbox: response body truncated", method=request.method, url=str(request.url)
+            )
+        return outcome.response
+
+    async def process(self, request: Request) -> Outcome:
+        """Answer one request, reporting transport-level faults as :attr:`Outcome.action`."""
+        if not isinstance(request, Request):
+            raise TypeError(f"request: expected Request, got {type(request).__name__}")
+        path = request.url.path
+        method = request.method
+        if path.startswith(CONTROL_PREFIX):
+            reply = await self._control(method, path, request)
+            return Outcome(response=self._response(reply, request))
+        route, params = self._match(method, path)
+        family = route.family if route else family_of_path(path)
+        self.stats.requests[f"{method} {route.template if route else '<unrouted>'}"] += 1
+        if self.faults or self.latency_ms or self.jitter_ms:
+            early = await self._pre_faults(method, path, request)
+            if early is not None:
+                return early
+        action: str | None = None
+        try:
+            if route is None:
+                raise SandboxAPIError(
+                    404 if params.get("_any_method") is None else 405,
+                    "The requested resource could not be found."
+                    if params.get("_any_method") is None
+                    else f"Method {method} is not allowed here.",
+                    errno=1012,
+                )
+            if len(request.body) > self.max_body_bytes:
+                raise SandboxAPIError(
+                    413, "The request body is too large.", errno=1017, field="body"
+                )
+            token = self._authenticate(route, request)
+            ctx = Ctx(self, route, params, request, token)
+            handler = _resolve(route)
+            reply = await handler(ctx)
+        except SandboxAPIError as err:
+            reply = Reply(err.status, error_body(family, err), headers=err.headers)
+        except Exception as exc:  # pragma: no cover - a sandbox bug must not leak a trace
+            err = SandboxAPIError(500, f"FreshAlchemyUnexpected: {type(exc).__name__}", errno=500)
+            reply = Reply(500, error_body(family, err))
+        response = self._response(reply, request)
+        if self.faults:
+            response, action = self._post_faults(method, path, response)
+        return Outcome(response=response, action=action)
+
+    # ---------------------------------------------------------------- internals
+
+    def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
+        bucket = _bucket(path)
+        for route in ROUTES.get((method, bucket), ()):
+            m = route.regex.match(path)
+            if m:
+                return route, m.groupdict()
+        for (other_method, other_bucket), routes in ROUTES.items():
+            if other_bucket == bucket and other_method != method:
+                if any(r.regex.match(path) for r in routes):
+                    return None, {"_any_method": other_method}
+        return None, {}
+
+    async def _pre_faults(self, method: str, path: str, request: Request) -> Outcome | None:
+        delay = self.latency_ms
+        if self.jitter_ms:
+            delay += self.rng.uniform(0, self.jitter_ms)
+        rule = self._fire(("latency",), method, path)
+        if rule is not None:
+            delay += rule.num("ms", 0) + self.rng.uniform(0, rule.num("jitter_ms", 0))
+        if delay:
+            await self.clock.sleep(delay / 1000.0)
+        rule = self._fire(("hang",), method, path)
+        if rule is not None:
+            if "seconds" in rule.options:
+                await self.clock.sleep(rule.num("seconds", 0))
+            else:
+                await self._wait_forever()
+        if self._fire(("reset_before",), method, path) is not None:
+            return Outcome(response=Response(status=0, request=request), action="reset")
+        family = family_of_path(path)
+        limited = self._rate_limited(method, path, request)
+        if limited is not None:
+            return Outcome(response=self._response(limited, request))
+        rule = self._fire(("429",), method, path)
+        if rule is not None:
+            seconds = int(rule.options.get("retry_after_s", 1))
+            raw = str(rule.options.get("retry_after", "1"))
+            if raw == "date":
+                value = email.utils.formatdate(self.clock.time() + seconds, usegmt=True)
+            else:
+                value = raw
+            err = SandboxAPIError(429, "Too many requests.", errno=429)
+            reply = Reply(429, error_body(family, err), headers={"Retry-After": value})
+            return Outcome(response=self._response(reply, request))
+        rule = self._fire(("500", "502", "503", "504", "5xx"), method, path)
+        if rule is not None:
+            status = int(rule.options.get("status", 503)) if rule.kind == "5xx" else int(rule.kind)
+            err = SandboxAPIError(status, "FreshAlchemyUnexpected", errno=500)
+            return Outcome(response=self._response(Reply(status, error_body(family, err)), request))
+        return None
+
+    def _rate_limited(self, method: str, path: str, request: Request) -> Reply | None:
+        for rule in self.faults:
+            if rule.kind != "rate_limit" or not rule.matches(method, path):
+                continue
+            key = request.headers.get("Authorization", "anonymous")
+            window = rule.num("window", 1.0)
+            limit = int(rule.options.get("limit", 1))
+            now = self.clock.monotonic()
+            stamps = [t for t in self._rate_windows.get(key, []) if now - t < window]
+            if len(stamps) >= limit:
+                self._rate_windows[key] = stamps
+                retry = max(1, int(window - (now - stamps[0]) + 0.999))
+                self.stats.faults["rate_limit"] += 1
+                rule.triggered += 1
+                err = SandboxAPIError(429, "Rate limit exceeded.", errno=429)
+                return Reply(
+                    429,
+                    error_body(family_of_path(path), err),
+                    headers={"Retry-After": str(retry)},
+                )
+            stamps.append(now)
+            self._rate_windows[key] = stamps
+        return None
+
+    def _post_faults(
+        self, method: str, path: str, response: Response
+    ) -> tuple[Response, str | None]:
+        if self._fire(("reset_after_commit",), method, path) is not None:
+            return response, "reset"
+        if self._fire(("truncate",), method, path) is not None:
+            return response, "truncate"
+        if self._fire(("malformed",), method, path) is not None:
+            broken = response.body[: max(1, len(response.body) // 2)] + b"<html>"
+            headers = response.headers.merged({"Content-Length": str(len(broken))})
+            return (
+                Response(status=200, headers=headers, body=broken, request=response.request),
+                None,
+            )
+        return response, None
+
+    async def _wait_forever(self) -> None:
+        if self._hang is None:
+            self._hang = asyncio.Event()
+        await self._hang.wait()
+
+    def _authenticate(self, route: Route, request: Request) -> TokenInfo | None:
+        if (
+            route.family is Family.OAUTH
+            or (route.family is Family.PAYMENTS
+            and route.resource == "tokenization")
+        ):
+            return None
+        header = request.headers.get("Authorization", "")
+        scheme, _, value = header.partition(" ")
+        info = self.tokens.get(value.strip()) if scheme.lower() == "bearer" else None
+        if info is None or info.revoked:
+            raise SandboxAPIError(
+                401,
+                "The request token failed to authenticate or validate."
+                if route.family is Family.EVENTS
+                else "This action requires authentication to continue.",
+                errno=401,
+            )
+        if self.clock.time() >= info.expires_at:
+            raise SandboxAPIError(401, "The access token has expired.", errno=401)
+        needed = _scope_for(route, request.method)
+        if needed and info.scopes is not None and needed not in info.scopes:
+            have = " ".join(sorted(info.scopes))
+            raise SandboxAPIError(
+                403,
+                f"The access token does not have the required scopes. "
+                f"Scopes supplied: {have}. Scopes needed: {needed}.",
+                errno=1003,
+            )
+        return info
+
+    def _response(self, reply: Reply, request: Request) -> Response:
+        if isinstance(reply.body, bytes):
+            body = reply.body
+        elif reply.body is None:
+            body = b""
+        else:
+            body = dumps(reply.body)
+        headers = {"Content-Type": reply.content_type} if body else {}
+        headers.update(reply.headers)
+        self.stats.statuses[reply.status] += 1
+        return Response(status=reply.status, headers=Headers(headers), body=body, request=request)
+
+    def spawn(self, coro: Awaitable[None]) -> None:
+        """Run a background coroutine (webhook deliveries), kept until done."""
+        task: asyncio.Task[None] = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def drain(self) -> None:
+        """Wait for background work (webhook deliveries) to finish."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Release hung requests and cancel background work."""
+        if self._hang is not None:
+            self._hang.set()
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    async def deliver(self, url: str, headers: dict[str, str], body: bytes) -> None:
+        """POST one webhook (verification or event), recording the attempt."""
+        entry: dict[str, Any] = {
+            "url": url,
+            "headers": dict(headers),
+            "body": body.decode(),
+            "status": None,
+            "error": None,
+        }
+        self.deliveries.append(entry)
+        try:
+            if self._deliver is not None:
+                entry["status"] = await self._deliver(url, headers, body)
+            else:
+                entry["status"] = await _post(url, headers, body)
+        except Exception as exc:  # a receiver's failure is recorded, never raised
+            entry["error"] = f"{type(exc).__name__}: {exc}"
+
+    # ---------------------------------------------------------------- seeding & control
+
+    def seed_data(self, **counts: int) -> dict[str, int]:
+        """Create deterministic objects in the default business (see ``_seed.seed``)."""
+        from ._seed import seed
+
+        return seed(self, self.default_business, **counts)
+
+    async def _control(self, method: str, path: str, request: Request) -> Reply:
+        from ._control import control
+
+        return await control(self, method, path[len(CONTROL_PREFIX) :], request)
+
+
+def _has_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+async def _post(url: str, headers: dict[str, str], body: bytes) -> int:
+    import aiohttp
+
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.post(url, data=body, headers=headers) as resp,
+    ):
+        await resp.read()
+        return resp.status
+
+
+# Scope objects per resource (DOCS:scopes); reads need :read, writes :write.
+_SCOPES = {
+    "clients": "clients",
+    "contacts": "clients",
+    "credit_notes": "credit_notes",
+    "estimates": "estimates",
+    "expenses": "expenses",
+    "expense_profiles": "expenses",
+    "expense_categories": "expenses",
+    "invoices": "invoices",
+    "invoice_profiles": "invoices",
+    "items": "billable_items",
+    "billable_items": "billable_items",
+    "payments": "payments",
+    "other_income": "other_income",
+    "taxes": "taxes",
+    "bills": "bills",
+    "bill_payments": "bill_payments",
+    "bill_vendors": "bill_vendors",
+    "tasks": "projects",
+    "staff": "teams",
+    "journal_entries": "journal_entries",
+    "journal_entry_details": "journal_entries",
+    "journal_entry_accounts": "journal_entries",
+    "reports": "reports",
+    "projects": "projects",
+    "time_entries": "time_entries",
+    "retainers": "retainers",
+    "team_members": "teams",
+    "callbacks": "notifications",
+    "payment_options": "online_payments",
+    "checkout_links": "online_payments",
+    "identity": "profile",
+}
+
+
+def _scope_for(route: Route, method: str) -> str | None:
+    obj = _SCOPES.get(route.resource)
+    if obj is None:
+        return None
+    return f"user:{obj}:{'read' if method == 'GET' else 'write'}"
+
+
+def _resolve(route: Route) -> Handler:
+    from ._handlers import resolve
+
+    return resolve(route)
+
+
+def as_multidict(pairs: Iterable[tuple[str, str]]) -> MultiDict[str]:
+    """A MultiDict from pairs (helper for handlers)."""
+    return MultiDict(pairs)
+
+
+def new_record(table: Table, data: dict[str, Any], extras: dict[str, Any] | None = None) -> Record:
+    """Insert a new record with the next id (helper for handlers)."""
+    return table.add(Record(table.new_id(), data, extras))

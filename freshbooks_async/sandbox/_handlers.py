@@ -1,0 +1,2183 @@
+"""Request handlers: generic, table-driven CRUD per family plus the special cases.
+
+Generic handlers are chosen from the catalogue route (family, resource, operation); the
+special ones (invoice numbering and actions, estimates, callbacks, OAuth, identity,
+uploads, reports, payment options, retainers) are registered in ``_SPECIAL``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+import yarl
+
+from .._catalogue import Family, ResourceSpec, spec
+from ._core import Business, Ctx, Handler, Reply, Route, Sandbox
+from ._errors import SandboxAPIError
+from ._objects import (
+    SCHEMAS,
+    Schema,
+    accounting_time,
+    dec,
+    expand_invoice,
+    iso_time,
+    money,
+    next_invoice_number,
+    render_lines,
+    template,
+)
+from ._store import Record, Table, dumps
+
+__all__ = ["emit", "render", "resolve"]
+
+# The resource-specific id attribute accounting objects carry beside "id".
+_EXTRA_ID = {
+    "invoices": "invoiceid",
+    "clients": "userid",
+    "estimates": "estimateid",
+    "expenses": "expenseid",
+    "items": "itemid",
+    "payments": "logid",
+    "taxes": "taxid",
+    "credit_notes": "creditid",
+    "tasks": "taskid",
+    "other_income": "incomeid",
+    "expense_categories": "categoryid",
+    "bill_vendors": "vendorid",
+    "invoice_profiles": "profileid",
+    "staff": "staffid",
+    "contacts": "contactid",
+}
+# Webhook nouns per resource (events are "<noun>.<verb>").
+_NOUN = {
+    "invoices": "invoice",
+    "estimates": "estimate",
+    "clients": "client",
+    "payments": "payment",
+    "expenses": "expense",
+    "items": "item",
+    "taxes": "tax",
+    "bills": "bill",
+    "bill_vendors": "bill_vendor",
+    "bill_payments": "bill_payment",
+    "credit_notes": "credit_note",
+    "expense_categories": "category",
+    "other_income": "other_income",
+    "invoice_profiles": "recurring",
+    "projects": "project",
+    "time_entries": "time_entry",
+    "services": "service",
+}
+EVENTS = frozenset(
+    {f"{n}.{v}" for n in set(_NOUN.values()) for v in ("create", "update", "delete")}
+    | set(_NOUN.values())
+    | {"invoice.sendByEmail", "estimate.sendByEmail", "callback.verify"}
+)
+
+_NUMERIC_ERRNO = {"int": 1015, "number": 1015, "money": 1015, "date": 1033, "bool": 1031}
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _spec(route: Route) -> ResourceSpec:
+    return spec(route.resource, route.family)
+
+
+def _now_acc(sb: Sandbox) -> str:
+    return accounting_time(sb.clock.time())
+
+
+def _account(ctx: Ctx) -> Business:
+    aid = ctx.params.get("account_id", "")
+    biz = ctx.sb.accounts.get(aid)
+    if biz is None:
+        raise SandboxAPIError(
+            404,
+            f"Account {aid} not found.",
+            errno=1012,
+            field="accountid",
+            value=aid,
+            object="account",
+        )
+    return biz
+
+
+def _business(ctx: Ctx) -> Business:
+    raw = ctx.params.get("business_id", "")
+    biz = ctx.sb.businesses.get(int(raw)) if raw.isdigit() else None
+    if biz is None:
+        raise SandboxAPIError(404, "Requested resource could not be found.", errno=404)
+    return biz
+
+
+def _item_key(ctx: Ctx) -> str:
+    for name in (
+        "id",
+        "contact_id",
+        "account_uuid",
+        "identity_id",
+        "team_member_uuid",
+        "client_id",
+        "jwt",
+    ):
+        if name in ctx.params:
+            return ctx.params[name]
+    raise SandboxAPIError(404, "Not found.", errno=1012)  # pragma: no cover
+
+
+def _not_found(ctx: Ctx, singular: str, value: str) -> SandboxAPIError:
+    return SandboxAPIError(
+        404,
+        f"{singular.replace('_', ' ').capitalize()} not found.",
+        errno=1012,
+        field=_EXTRA_ID.get(ctx.route.resource, "id"),
+        value=value,
+        object=singular,
+    )
+
+
+def _lookup(ctx: Ctx, table: Table, singular: str) -> Record:
+    key = _item_key(ctx)
+    rec = table.get(int(key)) if key.isdigit() else table.get(key)
+    if rec is None or rec.deleted:
+        raise _not_found(ctx, singular, key)
+    return rec
+
+
+def _unwrap(ctx: Ctx, singular: str) -> dict[str, Any]:
+    body = ctx.json_body()
+    if not isinstance(body, dict) or singular not in body:
+        raise SandboxAPIError(
+            400 if not ctx.family.is_project_like else 422,
+            f"Missing required field '{singular}'.",
+            errno=1001,
+            field=singular,
+            object=singular,
+            details=[(singular, "field required")] if ctx.family.is_project_like else None,
+        )
+    obj = body[singular]
+    if not isinstance(obj, dict):
+        raise SandboxAPIError(
+            400 if not ctx.family.is_project_like else 422,
+            f"'{singular}' must be an object.",
+            errno=1004,
+            field=singular,
+            object=singular,
+            details=[(singular, "must be an object")] if ctx.family.is_project_like else None,
+        )
+    return obj
+
+
+def _check_type(tag: str, value: Any) -> Any:
+    """Validate one value against a type tag; returns the normalised value."""
+    nullable = tag.endswith("?")
+    tag = tag.rstrip("?")
+    if value is None:
+        if nullable or tag == "any":
+            return None
+        raise ValueError("may not be null")
+    if tag == "any":
+        return value
+    if tag == "int":
+        if isinstance(value, bool):
+            raise ValueError("must be an integer")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            return int(value)
+        raise ValueError("must be an integer")
+    if tag == "str":
+        if not isinstance(value, str):
+            raise ValueError("must be a string")
+        if len(value) > 10000:
+            raise ValueError("is too long")
+        return value
+    if tag == "bool":
+        if not isinstance(value, bool):
+            raise ValueError("must be a boolean")
+        return value
+    if tag == "number":
+        dec(value)
+        return value
+    if tag == "money":
+        amount = value.get("amount") if isinstance(value, dict) else value
+        dec(amount)
+        return value
+    if tag == "date":
+        if not isinstance(value, str):
+            raise ValueError("must be a YYYY-MM-DD date")
+        dt.date.fromisoformat(value[:10])
+        return value
+    if tag == "list":
+        if not isinstance(value, list):
+            raise ValueError("must be a list")
+        return value
+    if tag == "dict":
+        if not isinstance(value, dict):
+            raise ValueError("must be an object")
+        return value
+    return value  # pragma: no cover
+
+
+def _validate(
+    ctx: Ctx, resource: str, singular: str, obj: dict[str, Any], *, create: bool
+) -> dict[str, Any]:
+    schema: Schema | None = SCHEMAS.get(resource)
+    project_like = ctx.family.is_project_like
+    bad_status = 422 if project_like or ctx.family is Family.EVENTS else 400
+    if schema is None:
+        return {k: v for k, v in obj.items() if k not in ("id", _EXTRA_ID.get(resource, "id"))}
+    clean: dict[str, Any] = {}
+    for key, value in obj.items():
+        tag = schema.fields.get(key)
+        if tag is None:
+            if key in schema.ignored:
+                continue
+            if not schema.strict:
+                clean[key] = value
+                continue
+            raise SandboxAPIError(
+                bad_status,
+                f"Unknown field '{key}' for {singular}.",
+                errno=1006,
+                field=key,
+                object=singular,
+                details=[(key, "extra fields not permitted")] if bad_status == 422 else None,
+            )
+        try:
+            clean[key] = _check_type(tag, value)
+        except ValueError as exc:
+            reason = (
+                str(exc)
+                if str(exc) and not str(exc).startswith(("Invalid", "could"))
+                else f"must be a valid {tag.rstrip('?')}"
+            )
+            raise SandboxAPIError(
+                bad_status,
+                f"Invalid value for field '{key}': {reason}.",
+                errno=_NUMERIC_ERRNO.get(tag.rstrip("?"), 1004),
+                field=key,
+                value=value,
+                object=singular,
+                details=[(key, f"Invalid value: {reason}")] if bad_status == 422 else None,
+            ) from None
+    if create:
+        for key in schema.required:
+            if clean.get(key) in (None, ""):
+                raise SandboxAPIError(
+                    bad_status,
+                    f"Missing required field '{key}'.",
+                    errno=1001,
+                    field=key,
+                    object=singular,
+                    details=[(key, "field required")] if bad_status == 422 else None,
+                )
+    if "lines" in clean:
+        _validate_lines(clean["lines"], singular)
+    return clean
+
+
+def _validate_lines(lines: list[Any], singular: str) -> None:
+    from ._objects import _LINE_FIELDS
+
+    for i, line in enumerate(lines):
+        if not isinstance(line, dict):
+            raise SandboxAPIError(
+                400, f"Line {i} must be an object.", errno=1004, field="lines", object=singular
+            )
+        for key, value in line.items():
+            tag = _LINE_FIELDS.get(key)
+            if tag is None:
+                raise SandboxAPIError(
+                    400, f"Unknown field '{key}' on line {i}.", errno=1006, field=key, object="line"
+                )
+            try:
+                _check_type(tag, value)
+            except ValueError:
+                raise SandboxAPIError(
+                    400,
+                    f"Invalid value for line field '{key}'.",
+                    errno=1015 if tag.startswith(("number", "money")) else 1004,
+                    field=key,
+                    value=value,
+                    object="line",
+                ) from None
+
+
+def _int_param(value: str | None, default: int) -> int | None:
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+def _paginate(
+    ctx: Ctx, items: list[Any], default_per_page: int
+) -> tuple[list[Any], int, int, int, int]:
+    project_like = ctx.family.is_project_like
+    page = _int_param(ctx.query.get("page"), 1)
+    per_page = _int_param(ctx.query.get("per_page"), default_per_page)
+    if page is None or page < 0:
+        if project_like:
+            raise SandboxAPIError(
+                422,
+                "page must be a number",
+                errno=2001,
+                details=[("page", "Input should be a valid integer")],
+            )
+        raise SandboxAPIError(
+            400,
+            "The 'page' argument must be a positive integer.",
+            errno=1014,
+            field="page",
+            value=ctx.query.get("page"),
+        )
+    if per_page is None or per_page < 1:
+        if project_like:
+            raise SandboxAPIError(
+                422,
+                "per_page must be a number",
+                errno=2001,
+                details=[("per_page", "Input should be a valid integer")],
+            )
+        raise SandboxAPIError(
+            400,
+            "The 'per_page' argument must be a positive integer.",
+            errno=1013,
+            field="per_page",
+            value=ctx.query.get("per_page"),
+        )
+    page = max(page, 1)  # page 0 means 1 (DOCS:parameters)
+    per_page = min(per_page, 100)  # silently capped at 100 (DOCS:parameters)
+    total = len(items)
+    pages = max(1, -(-total // per_page)) if total else 0
+    start = (page - 1) * per_page
+    return items[start : start + per_page], page, pages, per_page, total
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def render(sb: Sandbox, resource: str, scope: str, rec: Record) -> dict[str, Any]:
+    """The full JSON object of a record (cached)."""
+    if rec.rendered is not None:
+        return rec.rendered
+    if resource in ("invoices", "estimates"):
+        full = expand_invoice(rec.data, rec.extras.get("lines", []), scope)
+        full["id"] = rec.id
+        full["invoiceid" if resource == "invoices" else "estimateid"] = rec.id
+        if resource == "estimates":
+            full.pop("invoice_number", None)
+            full["estimate_number"] = rec.data.get("estimate_number", "")
+            full["v3_status"] = {
+                1: "draft",
+                2: "sent",
+                3: "viewed",
+                5: "accepted",
+                6: "invoiced",
+            }.get(int(rec.data.get("status", 1)), "draft")
+            full["display_status"] = full["v3_status"]
+            full["accepted"] = rec.data.get("status") == 5
+    else:
+        full = dict(rec.data)
+    rec.rendered = full
+    return full
+
+
+def _bytes(sb: Sandbox, resource: str, scope: str, rec: Record) -> bytes:
+    if rec.cache is None:
+        rec.cache = dumps(render(sb, resource, scope, rec))
+    return rec.cache
+
+
+def _with_includes(
+    sb: Sandbox, ctx: Ctx, resource: str, scope: str, rec: Record
+) -> dict[str, Any] | None:
+    wanted = ctx.query.getall("include[]", [])
+    if not wanted:
+        return None
+    full = dict(render(sb, resource, scope, rec))
+    for name in wanted:
+        if name == "lines" and resource in ("invoices", "estimates"):
+            code = str(full.get("currency_code") or "USD")
+            full["lines"] = render_lines(
+                rec.extras.get("lines", []), code, str(full.get("updated"))
+            )
+        elif name == "outstanding_balance" and resource == "clients":
+            full["outstanding_balance"] = _client_outstanding(sb, scope, rec.id)
+        elif name in rec.extras:
+            full[name] = rec.extras[name]
+        elif name in ("presentation", "owner", "system", "late_fee"):
+            full[name] = rec.extras.get(name)
+        else:
+            full[name] = []
+    return full
+
+
+def _client_outstanding(sb: Sandbox, account: str, client_id: int | str) -> list[dict[str, Any]]:
+    totals: dict[str, Decimal] = {}
+    for inv in sb.table(account, "invoices"):
+        if inv.data.get("customerid") == client_id and inv.data.get("vis_state", 0) != 1:
+            full = render(sb, "invoices", account, inv)
+            code = full["outstanding"]["code"]
+            totals[code] = totals.get(code, Decimal(0)) + Decimal(full["outstanding"]["amount"])
+    return [{"amount": money(v, k)} for k, v in totals.items()]
+
+
+def _acc_one(ctx: Ctx, singular: str, resource: str, scope: str, rec: Record) -> Reply:
+    full = _with_includes(ctx.sb, ctx, resource, scope, rec)
+    if full is not None:
+        return Reply(200, {"response": {"result": {singular: full}}})
+    raw = _bytes(ctx.sb, resource, scope, rec)
+    body = b'{"response":{"result":{"' + singular.encode() + b'":' + raw + b"}}}"
+    return Reply(200, body)
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def _field(full: dict[str, Any], name: str) -> Any:
+    value = full.get(name)
+    if isinstance(value, dict) and "amount" in value:
+        return value["amount"]
+    return value
+
+
+_SPECIAL_FIELDS = {
+    "statusid": "status",
+    "statusids": "status",
+    "currency": "currency_code",
+    "date": "create_date",
+    "total": "amount",
+    "updated": "updated",
+    "customerids": "customerid",
+    "clientids": "id",
+    "userids": "id",
+    "parentid": "parent",
+}
+
+
+def _accounting_filter(ctx: Ctx, resource: str) -> Callable[[dict[str, Any]], bool] | None:
+    checks: list[Callable[[dict[str, Any]], bool]] = []
+    vis_given = False
+    for key, value in ctx.query.items():
+        if not key.startswith("search[") or (not key.endswith("]") and not key.endswith("][]")):
+            continue
+        name = key[7:].split("]", 1)[0]
+        if key.endswith("[]"):
+            values = set(ctx.query.getall(key))
+            base = _SPECIAL_FIELDS.get(name, name[:-1] if name.endswith("s") else name)
+            checks.append(lambda f, b=base, vs=values: str(_field(f, b)) in vs)  # type: ignore[misc]
+            continue
+        if name == "vis_state":
+            vis_given = True
+            if value not in ("0", "1", "2"):
+                raise SandboxAPIError(
+                    400, "Invalid vis_state filter.", errno=1034, field="vis_state", value=value
+                )
+            checks.append(lambda f, v=int(value): f.get("vis_state", 0) == v)  # type: ignore[misc]
+        elif name.endswith("_like"):
+            base = name[:-5]
+            needle = value.lower()
+            checks.append(lambda f, b=base, n=needle: n in str(f.get(b) or "").lower())  # type: ignore[misc]
+        elif name in ("paid", "outstanding"):
+            want = value.lower() in ("true", "1")
+            if name == "paid":
+                checks.append(lambda f, w=want: (f.get("status") == 4) == w)  # type: ignore[misc]
+            else:
+                checks.append(lambda f, w=want: (Decimal(_field(f, "outstanding") or 0) > 0) == w)  # type: ignore[misc]
+        elif name.endswith(("_min", "_max")):
+            base = _SPECIAL_FIELDS.get(name[:-4], name[:-4])
+            is_min = name.endswith("_min")
+            if base in ("create_date", "updated", "date", "issue_date") or name.startswith(
+                ("date", "updated")
+            ):
+                try:
+                    dt.date.fromisoformat(value)
+                except ValueError:
+                    raise SandboxAPIError(
+                        400, f"Invalid date filter '{name}'.", errno=1023, field=name, value=value
+                    ) from None
+                if is_min:
+                    checks.append(lambda f, b=base, v=value: str(f.get(b) or "")[:10] >= v)  # type: ignore[misc]
+                else:
+                    checks.append(lambda f, b=base, v=value: str(f.get(b) or "")[:10] < v)  # type: ignore[misc]
+            else:
+                try:
+                    bound = dec(value)
+                except ValueError:
+                    raise SandboxAPIError(
+                        400, f"Invalid number filter '{name}'.", errno=1024, field=name, value=value
+                    ) from None
+                if name == "outstanding_min":
+                    base = "outstanding"
+                if is_min:
+                    checks.append(lambda f, b=base, v=bound: _ge(_field(f, b), v))  # type: ignore[misc]
+                else:
+                    checks.append(lambda f, b=base, v=bound: _lt(_field(f, b), v))  # type: ignore[misc]
+        elif name == "event" and resource == "callbacks":
+            checks.append(
+                lambda f, v=value: f.get("event") == v or v.startswith(f"{f.get('event')}.")
+            )  # type: ignore[misc]
+        else:
+            base = _SPECIAL_FIELDS.get(name, name)
+            checks.append(lambda f, b=base, v=value: str(_field(f, b)) == v or _field(f, b) == v)  # type: ignore[misc]
+    if not vis_given:
+        checks.insert(0, lambda f: f.get("vis_state", 0) != 1)
+    if len(checks) == 1 and not vis_given:
+        return None
+    return lambda f: all(c(f) for c in checks)
+
+
+def _ge(value: Any, bound: Decimal) -> bool:
+    try:
+        return dec(value) >= bound
+    except ValueError:
+        return False
+
+
+def _lt(value: Any, bound: Decimal) -> bool:
+    try:
+        return dec(value) < bound
+    except ValueError:
+        return False
+
+
+def _sort(ctx: Ctx, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    raw = ctx.query.get("sort")
+    if not raw:
+        return items
+    reverse = False
+    key = raw
+    if key.startswith("-"):
+        key, reverse = key[1:], True
+    elif key.endswith("_desc"):
+        key, reverse = key[:-5], True
+    elif key.endswith("_asc"):
+        key = key[:-4]
+
+    def sort_key(f: dict[str, Any]) -> tuple[int, Any]:
+        v = _field(f, key)
+        if v is None:
+            return (0, "")
+        try:
+            return (1, dec(v))
+        except ValueError:
+            return (2, str(v))
+
+    return sorted(items, key=sort_key, reverse=reverse)
+
+
+# ----------------------------------------------------------------------------- accounting
+
+
+async def acc_list(ctx: Ctx) -> Reply:
+    s = _spec(ctx.route)
+    biz = _account(ctx)
+    scope = biz.account_id
+    table = ctx.sb.table(scope, s.name)
+    predicate = _accounting_filter(ctx, s.name)
+    has_sort = bool(ctx.query.get("sort"))
+    includes = ctx.query.getall("include[]", [])
+    if predicate is None and not has_sort:
+        recs = table.visible(lambda r: r.data.get("vis_state", 0) != 1)
+        page_recs, page, pages, per_page, total = _paginate(ctx, recs, 15)
+    else:
+        pairs = [(render(ctx.sb, s.name, scope, r), r) for r in reversed(table.records.values())]
+        if predicate is not None:
+            pairs = [p for p in pairs if predicate(p[0])]
+        if has_sort:
+            order = _sort(ctx, [p[0] for p in pairs])
+            index = {id(f): r for f, r in pairs}
+            pairs = [(f, index[id(f)]) for f in order]
+        page_pairs, page, pages, per_page, total = _paginate(ctx, pairs, 15)
+        page_recs = [r for _, r in page_pairs]
+    if includes:
+        objs = [_with_includes(ctx.sb, ctx, s.name, scope, r) for r in page_recs]
+        return Reply(
+            200,
+            {
+                "response": {
+                    "result": {
+                        s.plural: objs,
+                        "page": page,
+                        "pages": pages,
+                        "per_page": per_page,
+                        "total": total,
+                    }
+                }
+            },
+        )
+    items = b",".join(_bytes(ctx.sb, s.name, scope, r) for r in page_recs)
+    tail = dumps({"page": page, "pages": pages, "per_page": per_page, "total": total})
+    body = (
+        b'{"response":{"result":{"' + s.plural.encode() + b'":[' + items + b"]," + tail[1:] + b"}}"
+    )
+    return Reply(200, body)
+
+
+async def acc_get(ctx: Ctx) -> Reply:
+    s = _spec(ctx.route)
+    biz = _account(ctx)
+    rec = _lookup(ctx, ctx.sb.table(biz.account_id, s.name), s.singular)
+    return _acc_one(ctx, s.singular, s.name, biz.account_id, rec)
+
+
+def _new_accounting(ctx: Ctx, s: ResourceSpec, biz: Business, clean: dict[str, Any]) -> Record:
+    table = ctx.sb.table(biz.account_id, s.name)
+    now = _now_acc(ctx.sb)
+    data = template(s.name)
+    lines = clean.pop("lines", None)
+    data.update(clean)
+    rid = table.new_id()
+    data["id"] = rid
+    if s.name in _EXTRA_ID:
+        data[_EXTRA_ID[s.name]] = rid
+    if s.name not in ("invoices", "estimates"):
+        data.setdefault("accounting_systemid", biz.account_id)
+    data.setdefault("updated", now)
+    if s.name in ("invoices", "estimates"):
+        data["created_at"] = now
+        data["updated"] = now
+        data["uuid"] = str(_uuid(ctx.sb))
+        data["version"] = now + ".000000"
+        _copy_client(ctx.sb, biz, data)
+    return table.add(Record(rid, data, {"lines": lines or []}))
+
+
+def _uuid(sb: Sandbox) -> str:
+    import uuid
+
+    return str(uuid.UUID(int=sb.rng.getrandbits(128), version=4))
+
+
+def _copy_client(sb: Sandbox, biz: Business, data: dict[str, Any]) -> None:
+    cid = data.get("customerid")
+    client = sb.table(biz.account_id, "clients").get(cid) if isinstance(cid, int) else None
+    if client is None:
+        return
+    for key in ("fname", "lname", "organization"):
+        if not data.get(key):
+            data[key] = client.data.get(key, "")
+    data.setdefault("currency_code", client.data.get("currency_code", "USD"))
+
+
+async def acc_create(ctx: Ctx) -> Reply:
+    s = _spec(ctx.route)
+    biz = _account(ctx)
+    obj = _unwrap(ctx, s.singular)
+    clean = _validate(ctx, s.name, s.singular, obj, create=True)
+    if s.name == "estimates":
+        clean.setdefault(
+            "estimate_number", _next_number(ctx.sb, biz, "estimates", "estimate_number")
+        )
+    rec = _new_accounting(ctx, s, biz, clean)
+    if s.name == "payments":
+        _apply_payment(ctx, biz, rec)
+    ctx.sb.record_create(
+        s.name, biz.account_id, rec.id, client_reference=ctx.headers.get("X-Client-Reference")
+    )
+    emit(ctx.sb, biz, s.name, "create", rec.id)
+    return _acc_one(ctx, s.singular, s.name, biz.account_id, rec)
+
+
+def _next_number(sb: Sandbox, biz: Business, resource: str, field: str) -> str:
+    last = None
+    for rec in sb.table(biz.account_id, resource):
+        last = rec.data.get(field) or last
+    return next_invoice_number(last)
+
+
+def _apply_payment(ctx: Ctx, biz: Business, rec: Record) -> None:
+    inv_id = rec.data.get("invoiceid")
+    invoice = (
+        ctx.sb.table(biz.account_id, "invoices").get(inv_id) if isinstance(inv_id, int) else None
+    )
+    if invoice is None:
+        ctx.sb.table(biz.account_id, "payments").remove(rec.id)
+        raise SandboxAPIError(
+            404, "Invoice not found.", errno=1012, field="invoiceid", value=inv_id, object="invoice"
+        )
+    paid = dec(invoice.data.get("_paid", 0)) + dec(rec.data.get("amount"))
+    invoice.data["_paid"] = str(paid)
+    invoice.data["_date_paid"] = rec.data.get("date")
+    code = render(ctx.sb, "invoices", biz.account_id, invoice)["currency_code"]
+    rec.data["amount"] = money(dec(rec.data.get("amount")), code)
+    invoice.touch()
+    ctx.sb.table(biz.account_id, "invoices").changed()
+
+
+async def acc_update(ctx: Ctx) -> Reply:
+    s = _spec(ctx.route)
+    biz = _account(ctx)
+    table = ctx.sb.table(biz.account_id, s.name)
+    rec = _lookup(ctx, table, s.singular)
+    obj = _unwrap(ctx, s.singular)
+    verb = "update"
+    # One phase per PUT, by precedence: vis_state > actions > fields (DOCS:active_deleted).
+    if "vis_state" in obj:
+        state = obj["vis_state"]
+        if state not in (0, 1, 2) or isinstance(state, bool) or (state == 2 and not s.archivable):
+            raise SandboxAPIError(
+                400,
+                "Invalid vis_state.",
+                errno=1004,
+                field="vis_state",
+                value=state,
+                object=s.singular,
+            )
+        rec.data["vis_state"] = state
+        verb = "delete" if state == 1 else "update"
+    elif any(k.startswith("action_") for k in obj):
+        _apply_action(ctx, s, rec, obj)
+    else:
+        if rec.data.get("vis_state") == 1:
+            raise SandboxAPIError(
+                400,
+                f"The {s.singular} is deleted.",
+                errno=1011,
+                field="vis_state",
+                object=s.singular,
+                value=rec.id,
+            )
+        clean = _validate(ctx, s.name, s.singular, obj, create=False)
+        if "lines" in clean:
+            # A PUT's lines replace all lines (invoices docs page).
+            rec.extras["lines"] = clean.pop("lines")
+        rec.data.update(clean)
+    rec.data["updated"] = _now_acc(ctx.sb)
+    rec.touch()
+    table.changed()
+    emit(ctx.sb, biz, s.name, verb, rec.id)
+    return _acc_one(ctx, s.singular, s.name, biz.account_id, rec)
+
+
+def _apply_action(ctx: Ctx, s: ResourceSpec, rec: Record, obj: dict[str, Any]) -> None:
+    status = int(rec.data.get("status", 1))
+    if obj.get("action_email"):
+        recipients = obj.get("email_recipients")
+        if not isinstance(recipients, list) or not recipients:
+            raise SandboxAPIError(
+                400,
+                "Missing required field 'email_recipients'.",
+                errno=1001,
+                field="email_recipients",
+                object=s.singular,
+            )
+        rec.extras.setdefault("emails", []).append(list(recipients))
+        rec.data["status"] = max(status, 2)
+    elif obj.get("action_mark_as_sent"):
+        rec.data["status"] = max(status, 2)
+    elif obj.get("action_accept") and s.name == "estimates":
+        rec.data["status"] = 5
+    else:
+        raise SandboxAPIError(
+            400, "Unknown action.", errno=1004, field=next(iter(obj)), object=s.singular
+        )
+
+
+async def acc_delete(ctx: Ctx) -> Reply:
+    s = _spec(ctx.route)
+    biz = _account(ctx)
+    table = ctx.sb.table(biz.account_id, s.name)
+    rec = _lookup(ctx, table, s.singular)
+    emit(ctx.sb, biz, s.name, "delete", rec.id)
+    if "vis_state" in rec.data and s.name not in ("taxes", "gateways", "contacts"):
+        # DELETE soft-deletes and answers with the object (invoices docs page example).
+        rec.data["vis_state"] = 1
+        rec.data["updated"] = _now_acc(ctx.sb)
+        rec.touch()
+        table.changed()
+        return _acc_one(ctx, s.singular, s.name, biz.account_id, rec)
+    table.remove(rec.id)
+    return Reply(200, {"response": {}})
+
+
+# ----------------------------------------------------------------------------- invoices
+
+
+async def invoice_create(ctx: Ctx) -> Reply:
+    s = _spec(ctx.route)
+    sb = ctx.sb
+    biz = _account(ctx)
+    obj = _unwrap(ctx, s.singular)
+    clean = _validate(ctx, s.name, s.singular, obj, create=True)
+    explicit = clean.get("invoice_number")
+    if explicit:
+        if explicit in biz.invoice_numbers:
+            raise SandboxAPIError(
+                400,
+                f"Invoice number '{explicit}' already exists.",
+                errno=1029,
+                field="invoice_number",
+                value=explicit,
+                object="invoice",
+            )
+        number = str(explicit)
+    else:
+        # Chosen on arrival by incrementing the previous invoice's number (invoices page).
+        number = next_invoice_number(biz.last_invoice_number)
+    stats = sb.stats
+    aid = biz.account_id
+    stats.inflight_invoice_creates[aid] = stats.inflight_invoice_creates.get(aid, 0) + 1
+    stats.max_concurrent_invoice_creates[aid] = max(
+        stats.max_concurrent_invoice_creates.get(aid, 0), stats.inflight_invoice_creates[aid]
+    )
+    try:
+        await sb.clock.sleep(sb.processing_latency)
+        injected = sb._fire(("conflict",), ctx.method, ctx.path) is not None
+        if injected or number in biz.invoice_numbers:
+            # Concurrent creates took the same number: 409, nothing created (invoices page).
+            raise SandboxAPIError(
+                409,
+                "Conflict: the resource is being modified by another request "
+                f"(invoice number '{number}' was taken).",
+                errno=409,
+                field="invoice_number",
+                value=number,
+                object="invoice",
+            )
+        clean["invoice_number"] = number
+        biz.invoice_numbers.add(number)
+        biz.last_invoice_number = number
+        rec = _new_accounting(ctx, s, biz, clean)
+    finally:
+        stats.inflight_invoice_creates[aid] -= 1
+    sb.record_create(
+        "invoices",
+        aid,
+        rec.id,
+        invoice_number=number,
+        client_reference=ctx.headers.get("X-Client-Reference"),
+    )
+    emit(sb, biz, "invoices", "create", rec.id)
+    return _acc_one(ctx, s.singular, s.name, aid, rec)
+
+
+async def invoice_pdf(ctx: Ctx) -> Reply:
+    biz = _account(ctx)
+    rec = _lookup(ctx, ctx.sb.table(biz.account_id, "invoices"), "invoice")
+    full = render(ctx.sb, "invoices", biz.account_id, rec)
+    return Reply(
+        200,
+        make_pdf(f"Invoice {full['invoice_number']} {full['amount']['amount']}"),
+        content_type="application/pdf",
+    )
+
+
+def make_pdf(text: str) -> bytes:
+    """A small, valid one-page PDF showing ``text``."""
+    safe = text.replace("\\", "").replace("(", "").replace(")", "")
+    stream = f"BT /F1 18 Tf 72 720 Td ({safe}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + obj + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for off in offsets:
+        out += f"{off:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)
+
+
+async def invoice_share_link(ctx: Ctx) -> Reply:
+    biz = _account(ctx)
+    rec = _lookup(ctx, ctx.sb.table(biz.account_id, "invoices"), "invoice")
+    if int(rec.data.get("status", 1)) < 2:
+        # The invoice must be sent first (API overview, "Adding a Payment Gateway").
+        raise SandboxAPIError(
+            400,
+            "The invoice must be marked as sent before sharing.",
+            errno=1004,
+            field="status",
+            value=rec.data.get("status"),
+            object="invoice",
+        )
+    method = ctx.query.get("share_method", "share_link")
+    link = f"{ctx.sb.base_url}/service/invoices/{biz.account_id}/{rec.id}/{rec.data.get('uuid')}"
+    return Reply(
+        200,
+        {
+            "response": {
+                "result": {
+                    "share_link": {"share_link": link, "share_method": method, "invoiceid": rec.id}
+                }
+            }
+        },
+    )
+
+
+async def invoice_presentations(ctx: Ctx) -> Reply:
+    _account(ctx)
+    return Reply(
+        200,
+        {
+            "response": {
+                "result": {
+                    "presentations": [
+                        {
+                            "id": "last",
+                            "theme_font_name": "modern",
+                            "theme_primary_color": "#4F697A",
+                            "theme_layout": "simple",
+                            "date_format": "mm/dd/yyyy",
+                            "image_banner_position_y": 0,
+                            "image_logo_src": None,
+                            "image_banner_src": None,
+                        }
+                    ]
+                }
+            }
+        },
+    )
+
+
+async def acc_list_extra(ctx: Ctx) -> Reply:
+    """Expense summaries/vendors, journal entry details/accounts, accounting gateways."""
+    biz = _account(ctx)
+    op = ctx.route.op
+    sb = ctx.sb
+    if op == "other:summaries":
+        total = sum(
+            (
+                dec(r.data.get("amount", 0))
+                for r in sb.table(biz.account_id, "expenses")
+                if r.data.get("vis_state", 0) != 1
+            ),
+            Decimal(0),
+        )
+        return Reply(
+            200,
+            {
+                "response": {
+                    "result": {
+                        "expense_summaries": [
+                            {
+                                "amount": money(total, "USD"),
+                                "count": len(sb.table(biz.account_id, "expenses")),
+                            }
+                        ]
+                    }
+                }
+            },
+        )
+    if op == "other:vendors":
+        names = sorted(
+            {
+                str(r.data.get("vendor"))
+                for r in sb.table(biz.account_id, "expenses")
+                if r.data.get("vendor")
+            }
+        )
+        vendors = [{"vendor": n} for n in names]
+        page, p, pages, per_page, total = _paginate(ctx, vendors, 15)
+        return Reply(
+            200,
+            {
+                "response": {
+                    "result": {
+                        "vendors": page,
+                        "page": p,
+                        "pages": pages,
+                        "per_page": per_page,
+                        "total": total,
+                    }
+                }
+            },
+        )
+    return await acc_list(ctx)
+
+
+async def systems_get(ctx: Ctx) -> Reply:
+    biz = _account(ctx)
+    return Reply(
+        200,
+        {
+            "response": {
+                "result": {
+                    "system": {
+                        "id": biz.id,
+                        "systemid": biz.id,
+                        "accountid": biz.account_id,
+                        "name": biz.name,
+                        "currency_code": "USD",
+                        "country": "United States",
+                        "date_format": "mm/dd/yyyy",
+                        "timezone": "US/Eastern",
+                    }
+                }
+            }
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- reports
+
+_REPORT_KEYS = {
+    "accounts_aging": "accounts_aging",
+    "balance_sheet": "balance_sheet",
+    "bank_reconciliation_summary": "bank_reconciliation_summary",
+    "account_statement": "account_statement",
+    "expense_details": "expense_details",
+    "invoice_details": "invoice_details",
+    "item_sales": "item_sales",
+    "payments_collected": "payments_collected",
+    "profitloss_entity": "profitloss",
+    "revenue_by_client": "revenue_by_client",
+    "taxsummary": "taxsummary",
+    "trial_balance": "trial_balance",
+    "general_ledger": "general_ledger",
+    "cash_flow": "cash_flow",
+    "chart_of_accounts": "chart_of_accounts",
+}
+
+
+def _totals(sb: Sandbox, biz: Business) -> dict[str, Decimal]:
+    invoiced = outstanding = paid = expenses = Decimal(0)
+    for rec in sb.table(biz.account_id, "invoices"):
+        if rec.data.get("vis_state", 0) == 1 or int(rec.data.get("status", 1)) < 2:
+            continue  # drafts are not recognised by reports (invoices page)
+        full = render(sb, "invoices", biz.account_id, rec)
+        invoiced += Decimal(full["amount"]["amount"])
+        outstanding += Decimal(full["outstanding"]["amount"])
+        paid += Decimal(full["paid"]["amount"])
+    for rec in sb.table(biz.account_id, "expenses"):
+        if rec.data.get("vis_state", 0) != 1:
+            expenses += dec(rec.data.get("amount", 0))
+    return {"invoiced": invoiced, "outstanding": outstanding, "paid": paid, "expenses": expenses}
+
+
+async def report(ctx: Ctx) -> Reply:
+    if "account_id" in ctx.params:
+        biz = _account(ctx)
+    else:
+        found = ctx.sb.business_by_uuid(ctx.params.get("business_uuid", ""))
+        if found is None:
+            raise SandboxAPIError(404, "Not found.", errno=404)
+        biz = found
+    name = ctx.path.rstrip("/").rsplit("/", 1)[-1]
+    key = _REPORT_KEYS.get(name, name)
+    t = _totals(ctx.sb, biz)
+    code = ctx.query.get("currency_code", "USD")
+    start = ctx.query.get("start_date", "2000-01-01")
+    end = ctx.query.get("end_date", accounting_time(ctx.sb.clock.time())[:10])
+    body: dict[str, Any] = {
+        "company_name": biz.name,
+        "currency_code": code,
+        "start_date": start,
+        "end_date": end,
+        "download_token": f"{biz.account_id}-{key}",
+    }
+    if key == "profitloss":
+        body.update(
+            {
+                "income": [{"total": money(t["invoiced"], code)}],
+                "expenses": [{"total": money(t["expenses"], code)}],
+                "net_profit": [{"total": money(t["invoiced"] - t["expenses"], code)}],
+            }
+        )
+    elif key == "accounts_aging":
+        body.update(
+            {
+                "totals": {
+                    "0-30": money(t["outstanding"], code),
+                    "total": money(t["outstanding"], code),
+                },
+                "accounts": [],
+            }
+        )
+    elif key == "payments_collected":
+        body.update({"payments": [], "total": money(t["paid"], code)})
+    elif key == "taxsummary":
+        body.update({"taxes": [], "total_tax": money(Decimal(0), code)})
+    elif key == "invoice_details":
+        invoices = [
+            render(ctx.sb, "invoices", biz.account_id, r)
+            for r in ctx.sb.table(biz.account_id, "invoices")
+            if r.data.get("vis_state", 0) != 1
+        ]
+        body.update(
+            {
+                "invoices": [
+                    {
+                        "invoiceid": i["id"],
+                        "invoice_number": i["invoice_number"],
+                        "amount": i["amount"],
+                        "outstanding": i["outstanding"],
+                        "v3_status": i["v3_status"],
+                    }
+                    for i in invoices[:1000]
+                ],
+                "total_invoiced": money(t["invoiced"], code),
+            }
+        )
+    elif key in ("balance_sheet", "trial_balance", "general_ledger", "cash_flow"):
+        body.update(
+            {
+                "assets": [
+                    {"name": "Accounts Receivable", "total": money(t["outstanding"], code)},
+                    {"name": "Cash", "total": money(t["paid"] - t["expenses"], code)},
+                ],
+                "total": money(t["outstanding"] + t["paid"] - t["expenses"], code),
+            }
+        )
+    elif key == "chart_of_accounts":
+        body.update({"accounts": _LEDGER_DEFAULTS})
+    else:
+        body.update({"rows": [], "total": money(t["invoiced"], code)})
+    return Reply(200, {"response": {"result": {key: body}}})
+
+
+async def report_csv(ctx: Ctx) -> Reply:
+    biz = _account(ctx)
+    lines = ["invoice_number,amount,outstanding,status"]
+    for rec in ctx.sb.table(biz.account_id, "invoices"):
+        if rec.data.get("vis_state", 0) != 1:
+            f = render(ctx.sb, "invoices", biz.account_id, rec)
+            lines.append(
+                f"{f['invoice_number']},{f['amount']['amount']},"
+                f"{f['outstanding']['amount']},{f['v3_status']}"
+            )
+    return Reply(200, ("\n".join(lines) + "\n").encode(), content_type="text/csv")
+
+
+# ----------------------------------------------------------------------------- ledger
+
+_LEDGER_DEFAULTS = [
+    {
+        "uuid": "00000000-0000-4000-8000-000000001000",
+        "name": "Cash",
+        "number": "1000",
+        "description": "Cash on hand",
+        "type": "asset",
+        "sub_type": "Cash & Bank",
+        "system_account_name": "Cash",
+        "parent_account": None,
+        "sub_accounts": [],
+        "auto_created": True,
+        "state": "active",
+        "updated_at": "2023-04-27T14:33:48.841075Z",
+    },
+    {
+        "uuid": "00000000-0000-4000-8000-000000001200",
+        "name": "Accounts Receivable",
+        "number": "1200",
+        "description": "Money owed by clients",
+        "type": "asset",
+        "sub_type": "Accounts Receivable",
+        "system_account_name": "Accounts Receivable",
+        "parent_account": None,
+        "sub_accounts": [],
+        "auto_created": True,
+        "state": "active",
+        "updated_at": "2023-04-27T14:33:48.841075Z",
+    },
+]
+_SUB_TYPES = [
+    {"id": 1, "name": "Cash & Bank", "type": "asset"},
+    {"id": 2, "name": "Accounts Receivable", "type": "asset"},
+    {"id": 3, "name": "Accounts Payable", "type": "liability"},
+    {"id": 4, "name": "Sales", "type": "income"},
+    {"id": 5, "name": "Operating Expense", "type": "expense"},
+]
+
+
+def _ledger_business(ctx: Ctx) -> Business:
+    biz = ctx.sb.business_by_uuid(ctx.params.get("business_uuid", ""))
+    if biz is None:
+        raise SandboxAPIError(404, "Not found.", errno=404)
+    table = ctx.sb.table(biz.uuid, "ledger_accounts")
+    if not len(table):
+        for row in _LEDGER_DEFAULTS:
+            table.add(Record(row["uuid"], dict(row)))
+    return biz
+
+
+async def ledger(ctx: Ctx) -> Reply:
+    res, op = ctx.route.resource, ctx.route.op
+    if res == "ledger_account_types":
+        return Reply(200, {"data": sorted({s["type"] for s in _SUB_TYPES})})
+    if res == "ledger_account_sub_types":
+        if op == "list":
+            return Reply(200, {"data": _SUB_TYPES})
+        found = [s for s in _SUB_TYPES if str(s["id"]) == ctx.params["id"]]
+        if not found:
+            raise SandboxAPIError(404, "Not found.", errno=404)
+        return Reply(200, {"data": found[0]})
+    biz = _ledger_business(ctx)
+    table = ctx.sb.table(biz.uuid, "ledger_accounts")
+    if op == "list":
+        return Reply(200, {"data": [r.data for r in table]})
+    if op == "get":
+        rec = table.get(ctx.params["account_uuid"])
+        if rec is None:
+            raise SandboxAPIError(404, "Not found.", errno=404)
+        return Reply(200, {"data": rec.data})
+    body = ctx.json_body()
+    obj = body.get("data", body) if isinstance(body, dict) else None
+    if not isinstance(obj, dict):
+        raise SandboxAPIError(400, "Invalid body.", errno=400, details=[(None, "Invalid body.")])
+    if op == "create":
+        missing = [f for f in ("name", "sub_type", "parent_account") if f not in obj]
+        if missing:
+            raise SandboxAPIError(
+                400,
+                "This field is required.",
+                errno=400,
+                details=[(f, "This field is required.") for f in missing],
+            )
+        uid = _uuid(ctx.sb)
+        data = {
+            "uuid": uid,
+            "name": obj["name"],
+            "number": obj.get("number"),
+            "description": obj.get("description"),
+            "type": obj.get("type", "asset"),
+            "sub_type": obj["sub_type"],
+            "system_account_name": None,
+            "parent_account": obj["parent_account"],
+            "sub_accounts": [],
+            "auto_created": False,
+            "state": "active",
+            "updated_at": iso_time(ctx.sb.clock.time()),
+        }
+        table.add(Record(uid, data))
+        ctx.sb.record_create("ledger_accounts", biz.uuid, uid)
+        return Reply(201, {"data": data})
+    rec = table.get(ctx.params["account_uuid"])
+    if rec is None:
+        raise SandboxAPIError(404, "Not found.", errno=404)
+    rec.data.update({k: v for k, v in obj.items() if k not in ("uuid",)})
+    return Reply(200, {"data": rec.data})
+
+
+# ----------------------------------------------------------------------------- callbacks
+
+
+def _sign(verifier: str, fields: dict[str, str]) -> str:
+    # base64(HMAC-SHA256(key=verifier, msg=json.dumps(fields))) (PROTOCOL.md 2.5).
+    digest = hmac.new(verifier.encode(), json.dumps(fields).encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _send(sb: Sandbox, uri: str, verifier: str, fields: dict[str, str]) -> None:
+    body = urlencode(fields).encode()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-FreshBooks-Hmac-SHA256": _sign(verifier, fields),
+    }
+    sb.spawn(sb.deliver(uri, headers, body))
+
+
+def emit(sb: Sandbox, biz: Business, resource: str, verb: str, object_id: int | str) -> None:
+    """Deliver ``<noun>.<verb>`` to every verified callback of the account that wants it."""
+    noun = _NOUN.get(resource)
+    table = sb.tables.get((biz.account_id, "callbacks"))
+    if noun is None or table is None:
+        return
+    name = f"{noun}.{verb}"
+    for cb in table:
+        event = cb.data["event"]
+        if cb.data.get("verified") and (event in (name, noun)):
+            fields = {
+                "name": name,
+                "object_id": str(object_id),
+                "account_id": biz.account_id,
+                "business_id": str(biz.id),
+                "identity_id": str(sb.identity_id),
+                "user_id": str(sb.identity_id),
+            }
+            _send(sb, cb.data["uri"], cb.extras["verifier"], fields)
+
+
+def _verify_fields(sb: Sandbox, biz: Business, rec: Record) -> dict[str, str]:
+    return {
+        "name": "callback.verify",
+        "object_id": str(rec.id),
+        "verifier": rec.extras["verifier"],
+        "account_id": biz.account_id,
+        "business_id": str(biz.id),
+        "identity_id": str(sb.identity_id),
+        "user_id": str(sb.identity_id),
+    }
+
+
+def _check_callback(obj: dict[str, Any]) -> None:
+    problems = []
+    if "event" in obj and obj["event"] not in EVENTS:
+        problems.append(("event", "Value error, Unrecognized event."))
+    if "uri" in obj:
+        uri = obj["uri"]
+        ok = (
+            isinstance(uri, str)
+            and yarl.URL(uri).scheme in ("http", "https")
+            and bool(yarl.URL(uri).host)
+        )
+        if not ok:
+            problems.append(("uri", "Input should be a valid URL, relative URL without a base"))
+    if problems:
+        raise SandboxAPIError(
+            422,
+            "The request was well-formed but was unable to be followed due to semantic errors.",
+            errno=422,
+            details=problems,
+        )
+
+
+async def callbacks(ctx: Ctx) -> Reply:
+    op = ctx.route.op
+    if op == "list":
+        return await acc_list(ctx)
+    if op == "get":
+        return await acc_get(ctx)
+    biz = _account(ctx)
+    sb = ctx.sb
+    table = sb.table(biz.account_id, "callbacks")
+    if op == "create":
+        obj = _unwrap(ctx, "callback")
+        clean = _validate(ctx, "callbacks", "callback", obj, create=True)
+        _check_callback(clean)
+        rid = table.new_id()
+        data = {
+            "callbackid": rid,
+            "id": rid,
+            "event": clean["event"],
+            "uri": clean["uri"],
+            "verified": False,
+            "updated_at": iso_time(sb.clock.time()),
+        }
+        rec = table.add(Record(rid, data, {"verifier": secrets.token_hex(16)}))
+        sb.record_create(
+            "callbacks", biz.account_id, rid, client_reference=ctx.headers.get("X-Client-Reference")
+        )
+        # Handshake: POST the verifier to the URI (DOCS:webhooks).
+        _send(sb, rec.data["uri"], rec.extras["verifier"], _verify_fields(sb, biz, rec))
+        return _acc_one(ctx, "callback", "callbacks", biz.account_id, rec)
+    rec = _lookup(ctx, table, "callback")
+    if op == "delete":
+        table.remove(rec.id)
+        return Reply(204)
+    obj = _unwrap(ctx, "callback")
+    clean = _validate(ctx, "callbacks", "callback", obj, create=False)
+    if "verifier" in clean:
+        if not hmac.compare_digest(str(clean["verifier"]), rec.extras["verifier"]):
+            raise SandboxAPIError(
+                422,
+                "The verifier does not match.",
+                errno=422,
+                details=[("verifier", "Value error, invalid verifier.")],
+            )
+        rec.data["verified"] = True
+    elif clean.get("resend"):
+        _send(sb, rec.data["uri"], rec.extras["verifier"], _verify_fields(sb, biz, rec))
+    else:
+        _check_callback(clean)
+        for key in ("event", "uri"):
+            if key in clean:
+                rec.data[key] = clean[key]
+        if "uri" in clean:
+            rec.data["verified"] = False
+    rec.data["updated_at"] = iso_time(sb.clock.time())
+    rec.touch()
+    table.changed()
+    return _acc_one(ctx, "callback", "callbacks", biz.account_id, rec)
+
+
+# ----------------------------------------------------------------------------- project-like
+
+_PROJECT_TEMPLATE: dict[str, Any] = {
+    "description": None,
+    "due_date": None,
+    "client_id": None,
+    "internal": False,
+    "budget": None,
+    "fixed_price": None,
+    "rate": None,
+    "billing_method": "project_rate",
+    "project_type": "hourly_rate",
+    "project_manager_id": None,
+    "active": True,
+    "complete": False,
+    "sample": False,
+    "logged_duration": None,
+    "services": [],
+    "billed_amount": "0.00",
+    "billed_status": "unbilled",
+    "retainer_id": None,
+    "expense_markup": "0",
+}
+_TIME_TEMPLATE: dict[str, Any] = {
+    "identity_id": 1,
+    "is_logged": True,
+    "client_id": None,
+    "project_id": None,
+    "pending_client": None,
+    "pending_project": None,
+    "pending_task": None,
+    "task_id": None,
+    "service_id": None,
+    "note": None,
+    "active": True,
+    "billable": False,
+    "billed": False,
+    "internal": False,
+    "retainer_id": None,
+    "duration": 0,
+    "timer": None,
+}
+
+
+def _p_table(ctx: Ctx, resource: str | None = None) -> tuple[Business, Table]:
+    biz = _business(ctx)
+    name = resource or ctx.route.resource
+    return biz, ctx.sb.table(biz.id, name)
+
+
+def _coerce(value: str) -> Any:
+    low = value.lower()
+    if low in ("true", "false"):
+        return low == "true"
+    if value.lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def _parse_iso(name: str, value: str) -> str:
+    try:
+        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise SandboxAPIError(
+            422,
+            "Invalid filter",
+            errno=2001,
+            details=[(name, "Input should be a valid datetime or date, invalid character in year")],
+        ) from None
+    return value.replace("Z", "")[:19]
+
+
+async def p_list(ctx: Ctx) -> Reply:
+    res = ctx.route.resource
+    if res in ("reports", "time_entries") and ctx.route.op in (
+        "other:search",
+        "other:time_entry_details",
+    ):
+        res = "time_entries"
+    _biz, table = _p_table(ctx, res)
+    s = spec(res, Family.TIMETRACKING if res == "time_entries" else ctx.family)
+    include_deleted = ctx.query.get("include_deleted", "").lower() == "true"
+    items = [r.data for r in table if include_deleted or not r.deleted]
+    reserved = {
+        "page",
+        "per_page",
+        "sort",
+        "include_deleted",
+        "team",
+        "include_unlogged",
+        "complete",
+        "skip_group",
+    }
+    for key, value in ctx.query.items():
+        if key in reserved or key.startswith(("search[", "include")):
+            continue  # bracketed filters are silently ignored here (IRL live check)
+        if key == "updated_since":
+            since = _parse_iso(key, value)
+            items = [
+                i for i in items if str(i.get("updated_at") or i.get("created_at"))[:19] >= since
+            ]
+        elif key == "started_from":
+            lo = _parse_iso(key, value)
+            items = [i for i in items if str(i.get("started_at"))[:19] >= lo]
+        elif key == "started_to":
+            hi = _parse_iso(key, value)
+            items = [i for i in items if str(i.get("started_at"))[:19] <= hi]
+        elif items and key in items[0]:
+            want = _coerce(value)
+            items = [i for i in items if i.get(key) == want]
+    items = _sort(ctx, items)
+    page_items, page, pages, per_page, total = _paginate(ctx, items, 30)
+    meta: dict[str, Any] = {"total": total, "per_page": per_page, "page": page, "pages": pages}
+    if res == "projects":
+        sort = ctx.query.get("sort")
+        meta["sort"] = [sort] if sort else []
+    if res == "time_entries":
+        logged = sum(int(i.get("duration") or 0) for i in items)
+        unbilled = sum(int(i.get("duration") or 0) for i in items if not i.get("billed"))
+        meta.update(
+            {
+                "total_logged": logged,
+                "total_unbilled": unbilled,
+                "total_logged_per_team_member": {},
+                "total_logged_per_client": {},
+            }
+        )
+    return Reply(200, {s.plural: page_items, "meta": meta})
+
+
+def _p_new(ctx: Ctx, resource: str, singular: str, clean: dict[str, Any]) -> dict[str, Any]:
+    now = ctx.sb.clock.time()
+    if resource == "projects":
+        data = dict(_PROJECT_TEMPLATE)
+        data["created_at"] = data["updated_at"] = iso_time(now).rstrip("Z")
+        data["group"] = {"id": 1, "members": [], "pending_invitations": []}
+    elif resource == "time_entries":
+        data = dict(_TIME_TEMPLATE)
+        data["created_at"] = iso_time(now)
+        data["identity_id"] = ctx.sb.identity_id
+    elif resource == "retainers":
+        data = {"active": True, "created_at": iso_time(now), "updated_at": iso_time(now)}
+    else:
+        data = {"vis_state": 0, "billable": True} if resource == "services" else {}
+    data.update(clean)
+    return data
+
+
+async def p_get(ctx: Ctx) -> Reply:
+    _, table = _p_table(ctx)
+    s = _spec(ctx.route)
+    rec = _lookup(ctx, table, s.singular)
+    return Reply(200, {s.singular: rec.data})
+
+
+async def p_create(ctx: Ctx) -> Reply:
+    biz, table = _p_table(ctx)
+    s = _spec(ctx.route)
+    obj = _unwrap(ctx, s.singular)
+    clean = _validate(ctx, s.name, s.singular, obj, create=True)
+    if s.name == "time_entries" and "started_at" in clean:
+        _parse_iso("started_at", str(clean["started_at"]))
+    data = _p_new(ctx, s.name, s.singular, clean)
+    rid = table.new_id()
+    data["id"] = rid
+    if s.name == "services":
+        data["business_id"] = biz.id
+    table.add(Record(rid, data))
+    ctx.sb.record_create(
+        s.name, biz.id, rid, client_reference=ctx.headers.get("X-Client-Reference")
+    )
+    emit(ctx.sb, biz, s.name, "create", rid)
+    return Reply(200, {s.singular: data})
+
+
+async def p_update(ctx: Ctx) -> Reply:
+    biz, table = _p_table(ctx)
+    s = _spec(ctx.route)
+    rec = _lookup(ctx, table, s.singular)
+    obj = _unwrap(ctx, s.singular)
+    if s.name == "retainers" and "active" in obj and len(obj) == 1:
+        # Retainer delete/undelete: PUT {"retainer": {"active": false|true}} (Postman).
+        rec.data["active"] = bool(obj["active"])
+        return Reply(200, {s.singular: rec.data})
+    clean = _validate(ctx, s.name, s.singular, obj, create=False)
+    rec.data.update(clean)
+    if "updated_at" in rec.data:
+        stamp = iso_time(ctx.sb.clock.time())
+        rec.data["updated_at"] = stamp.rstrip("Z") if s.name == "projects" else stamp
+    emit(ctx.sb, biz, s.name, "update", rec.id)
+    return Reply(200, {s.singular: rec.data})
+
+
+async def p_delete(ctx: Ctx) -> Reply:
+    res = "projects" if ctx.route.resource == "projects" else ctx.route.resource
+    biz, table = _p_table(ctx, res)
+    s = spec(res, Family.PROJECTS if res == "projects" else ctx.family)
+    rec = _lookup(ctx, table, s.singular)
+    rec.deleted = True
+    emit(ctx.sb, biz, s.name, "delete", rec.id)
+    return Reply(204)
+
+
+async def service_rates(ctx: Ctx) -> Reply:
+    biz = _business(ctx)
+    table = ctx.sb.table(biz.id, "service_rates")
+    if ctx.route.op == "list":
+        items = [r.data for r in table]
+        page_items, page, pages, per_page, total = _paginate(ctx, items, 30)
+        return Reply(
+            200,
+            {
+                "service_rates": page_items,
+                "meta": {"total": total, "per_page": per_page, "page": page, "pages": pages},
+            },
+        )
+    key = f"{ctx.params.get('project_id', '')}:{ctx.params['service_id']}"
+    if ctx.route.op == "get":
+        rec = table.get(key)
+        if rec is None:
+            raise SandboxAPIError(404, "Requested resource could not be found.")
+        return Reply(200, {"service_rate": rec.data})
+    obj = _unwrap(ctx, "service_rate")
+    rate = obj.get("rate")
+    try:
+        dec(rate)
+    except ValueError:
+        raise SandboxAPIError(
+            422, "Invalid rate", errno=2001, details=[("rate", "Input should be a valid decimal")]
+        ) from None
+    rec = table.get(key)
+    if ctx.route.op == "create" or rec is None:
+        if ctx.route.op != "create" and ctx.route.resource == "service_rates":
+            raise SandboxAPIError(404, "Requested resource could not be found.")
+        data = {
+            "business_id": biz.id,
+            "service_id": int(ctx.params["service_id"]),
+            "rate": str(rate),
+            "vis_state": 0,
+        }
+        if "project_id" in ctx.params:
+            data["project_id"] = (
+                int(ctx.params["project_id"])
+                if ctx.params["project_id"].isdigit()
+                else ctx.params["project_id"]
+            )
+        rec = table.add(Record(key, data))
+        ctx.sb.record_create("service_rates", biz.id, key)
+    else:
+        rec.data["rate"] = str(rate)
+    return Reply(200, {"service_rate": rec.data})
+
+
+async def p_misc(ctx: Ctx) -> Reply:
+    """Team member and invitation rates, threads and comments, project abilities."""
+    biz = _business(ctx)
+    res, op = ctx.route.resource, ctx.route.op
+    sb = ctx.sb
+    if op == "other:abilities":
+        return Reply(
+            200,
+            {
+                "abilities": [
+                    {"name": n, "enabled": True}
+                    for n in ("projects", "time_tracking", "team", "retainers")
+                ]
+            },
+        )
+    s = _spec(ctx.route)
+    scope = f"{biz.id}:{ctx.params.get('project_id') or ctx.params.get('thread_id') or ''}"
+    table = sb.table(scope, res)
+    if op == "list":
+        items = [r.data for r in table]
+        if res == "team_member_rates" and not items:
+            items = [{"identity_id": sb.identity_id, "rate": "0.00", "business_id": biz.id}]
+        page_items, page, pages, per_page, total = _paginate(ctx, items, 30)
+        return Reply(
+            200,
+            {
+                s.plural: page_items,
+                "meta": {"total": total, "per_page": per_page, "page": page, "pages": pages},
+            },
+        )
+    obj = _unwrap(ctx, s.singular)
+    if op == "update":  # team_member_rate
+        key = ctx.params["identity_id"]
+        rec = table.get(key) or table.add(
+            Record(key, {"identity_id": int(key) if key.isdigit() else key, "business_id": biz.id})
+        )
+        rec.data.update(obj)
+        return Reply(200, {s.singular: rec.data})
+    rid = table.new_id()
+    data = {"id": rid, **obj, "created_at": iso_time(sb.clock.time())}
+    table.add(Record(rid, data))
+    sb.record_create(res, biz.id, rid, client_reference=ctx.headers.get("X-Client-Reference"))
+    return Reply(200, {s.singular: data})
+
+
+# ----------------------------------------------------------------------------- auth & oauth
+
+
+def identity(sb: Sandbox) -> dict[str, Any]:
+    """The ``users/me`` body (shape of the PY fixture ``auth_me_response.json``)."""
+    return {
+        "id": sb.identity_id,
+        "identity_id": sb.identity_id,
+        "identity_uuid": "00000000-0000-4000-8000-000000000001",
+        "first_name": "Sandy",
+        "last_name": "Box",
+        "email": "owner@sandbox.invalid",
+        "language": "en",
+        "confirmed_at": "2020-01-01T00:00:00Z",
+        "created_at": "2020-01-01T00:00:00Z",
+        "unconfirmed_email": None,
+        "setup_complete": True,
+        "phone_numbers": [],
+        "addresses": [],
+        "profile": {"setup_complete": True, "first_name": "Sandy", "last_name": "Box"},
+        "business_memberships": [
+            {
+                "id": 100 + b.id,
+                "role": "owner",
+                "unacknowledged_change": False,
+                "fasttrack_token": None,
+                "business": {
+                    "id": b.id,
+                    "business_uuid": b.uuid,
+                    "name": b.name,
+                    "account_id": b.account_id,
+                    "date_format": "mm/dd/yyyy",
+                    "active": True,
+                    "business_clients": [],
+                },
+            }
+            for b in sb.businesses.values()
+        ],
+        "roles": [
+            {"id": 1, "role": "admin", "systemid": b.id, "userid": 1, "accountid": b.account_id}
+            for b in sb.businesses.values()
+        ],
+        "links": {"me": f"/service/auth/api/v1/users?id={sb.identity_id}"},
+        "permissions": {},
+        "groups": [],
+    }
+
+
+async def auth_family(ctx: Ctx) -> Reply:
+    sb = ctx.sb
+    res, op = ctx.route.resource, ctx.route.op
+    if res == "identity" and op == "get":
+        return Reply(200, {"response": identity(sb)})
+    if res == "identity":
+        obj = ctx.json_body()
+        return Reply(
+            200,
+            {
+                "response": {
+                    "registration": {
+                        "id": sb.rng.randrange(10**6),
+                        **(obj if isinstance(obj, dict) else {}),
+                    }
+                }
+            },
+        )
+    if res == "businesses":
+        if op == "create":
+            obj = ctx.json_body()
+            raw = obj.get("business", obj) if isinstance(obj, dict) else {}
+            name = raw.get("name") if isinstance(raw, dict) else None
+            if not isinstance(name, str) or not name:
+                raise SandboxAPIError(400, "Business name is required.", error="invalid_request")
+            biz = sb.add_business(name=name)
+            return Reply(
+                200,
+                {
+                    "response": {
+                        "business": {
+                            "id": biz.id,
+                            "account_id": biz.account_id,
+                            "business_uuid": biz.uuid,
+                            "name": name,
+                        }
+                    }
+                },
+            )
+        raw = ctx.params["business_id"]
+        biz_found = sb.businesses.get(int(raw)) if raw.isdigit() else None
+        if biz_found is None:
+            raise SandboxAPIError(404, "Business not found.")
+        if op == "delete":
+            if biz_found is sb.default_business:
+                raise SandboxAPIError(
+                    422, "The business has an active subscription.", error="unprocessable"
+                )
+            del sb.businesses[biz_found.id]
+            del sb.accounts[biz_found.account_id]
+            return Reply(200)
+        return Reply(
+            200,
+            {
+                "response": {
+                    "business_id": biz_found.id,
+                    "members": [
+                        {
+                            "identity_id": sb.identity_id,
+                            "role": "owner",
+                            "first_name": "Sandy",
+                            "last_name": "Box",
+                            "email": "owner@sandbox.invalid",
+                        }
+                    ],
+                }
+            },
+        )
+    if res == "billing_subscription":
+        return Reply(200)
+    if res == "applications":
+        table = sb.table("apps", "applications")
+        if op == "list":
+            return Reply(200, {"response": [r.data for r in table]})
+        obj = ctx.json_body()
+        app = obj.get("application", obj) if isinstance(obj, dict) else None
+        if not isinstance(app, dict):
+            raise SandboxAPIError(400, "Invalid application.", error="invalid_request")
+        if op == "create":
+            cid = secrets.token_hex(16)
+            data = {"client_id": cid, "name": app.get("name", ""), **app}
+            table.add(Record(cid, data))
+            return Reply(200, {"response": data})
+        rec = table.get(ctx.params["client_id"])
+        if rec is None:
+            raise SandboxAPIError(404, "Application not found.")
+        rec.data.update(app)
+        return Reply(200, {"response": rec.data})
+    if res == "team_members":
+        biz = _business(ctx)
+        member = {
+            "uuid": "00000000-0000-4000-8000-000000000001",
+            "identity_id": sb.identity_id,
+            "business_id": biz.id,
+            "first_name": "Sandy",
+            "last_name": "Box",
+            "email": "owner@sandbox.invalid",
+            "role": "owner",
+            "active": True,
+        }
+        if op == "list":
+            return Reply(
+                200, {"response": [member], "meta": {"page": 1, "per_page": 30, "total": 1}}
+            )
+        if ctx.params["team_member_uuid"] != member["uuid"]:
+            raise SandboxAPIError(404, "Team member not found.")
+        return Reply(200, {"response": member})
+    obj = ctx.json_body()
+    return Reply(200, {"response": {"invitation": obj if isinstance(obj, dict) else {}}})
+
+
+def _oauth_error(status: int, error: str, description: str) -> SandboxAPIError:
+    return SandboxAPIError(status, description, error=error)
+
+
+async def oauth(ctx: Ctx) -> Reply:
+    sb = ctx.sb
+    op = ctx.route.op
+    if op == "other:authorize":
+        q = ctx.query
+        if q.get("client_id") != sb.client_id:
+            raise _oauth_error(400, "invalid_client", "Unknown client_id.")
+        if q.get("response_type") != "code":
+            raise _oauth_error(400, "unsupported_response_type", "response_type must be code.")
+        redirect = q.get("redirect_uri", "")
+        if not redirect:
+            raise _oauth_error(400, "invalid_request", "redirect_uri is required.")
+        code = secrets.token_hex(16)
+        scope = q.get("scope")
+        scopes = frozenset(scope.split()) | {"user:profile:read"} if scope else None
+        sb.auth_codes[code] = (sb.client_id, redirect, scopes, sb.clock.time() + 300)
+        target = yarl.URL(redirect).update_query({"code": code})
+        if "state" in q:
+            target = target.update_query({"state": q["state"]})
+        return Reply(302, None, headers={"Location": str(target)})
+    form = ctx.json_body()
+    if not isinstance(form, dict):
+        raise _oauth_error(400, "invalid_request", "The request body must be an object.")
+    form = {k: str(v) for k, v in form.items()}
+    if form.get("client_id") != sb.client_id or not hmac.compare_digest(
+        form.get("client_secret", ""), sb.client_secret
+    ):
+        raise _oauth_error(401, "invalid_client", "Client authentication failed.")
+    if ctx.path.endswith("/revoke"):
+        token = form.get("token", "")
+        sb.revoke_token(token)
+        info = sb.refresh_tokens.get(token)
+        if info is not None:
+            sb.used_refresh_tokens.add(token)
+        return Reply(200, {})
+    grant = form.get("grant_type")
+    if grant == "authorization_code":
+        entry = sb.auth_codes.pop(form.get("code", ""), None)
+        if entry is None or entry[3] < sb.clock.time():
+            raise _oauth_error(
+                400, "invalid_grant", "The authorization code is invalid or expired."
+            )
+        if form.get("redirect_uri") and form["redirect_uri"] != entry[1]:
+            raise _oauth_error(400, "invalid_grant", "redirect_uri does not match.")
+        info = sb._mint(entry[2], 43200, refresh=True)
+    elif grant == "refresh_token":
+        old = form.get("refresh_token", "")
+        previous = sb.refresh_tokens.get(old)
+        if previous is None or old in sb.used_refresh_tokens or previous.revoked:
+            # Refresh tokens are single-use (IRL live: reuse -> 400 invalid_grant).
+            raise _oauth_error(
+                400, "invalid_grant", "The refresh token is invalid, revoked or already used."
+            )
+        sb.used_refresh_tokens.add(old)
+        info = sb._mint(previous.scopes, 43200, refresh=True)
+    else:
+        raise _oauth_error(400, "unsupported_grant_type", f"Unsupported grant_type {grant!r}.")
+    return Reply(
+        200,
+        {
+            "access_token": info.token,
+            "refresh_token": info.refresh_token,
+            "token_type": "Bearer",
+            "expires_in": 43200,
+            "scope": " ".join(sorted(info.scopes))
+            if info.scopes is not None
+            else "user:profile:read",
+            "created_at": int(sb.clock.time()),
+            "direct_buy_tokens": {},
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- payments
+
+
+async def payments_family(ctx: Ctx) -> Reply:
+    sb = ctx.sb
+    res, op = ctx.route.resource, ctx.route.op
+    if res == "tokenization":
+        body = ctx.json_body()
+        return Reply(
+            200,
+            {
+                "payment_method": {
+                    "id": f"pm_{secrets.token_hex(8)}",
+                    "card": body.get("card", {}) if isinstance(body, dict) else {},
+                }
+            },
+        )
+    biz = _account(ctx)
+    if res == "payment_options":
+        entity = "invoice_profile" if "/invoice_profile/" in ctx.path else "invoice"
+        eid = ctx.params.get("invoice_id") or ctx.params.get("id")
+        table = sb.table(biz.account_id, "payment_options")
+        default = {
+            "gateway_name": "fbpay",
+            "has_credit_card": True,
+            "has_ach_transfer": False,
+            "has_bacs_debit": False,
+            "has_sepa_debit": False,
+            "has_acss_debit": False,
+            "has_paypal_smart_checkout": False,
+            "allow_partial_payments": False,
+            "entity_type": entity,
+            "entity_id": None,
+        }
+        if op == "other:defaults":
+            return Reply(200, {"payment_options": default})
+        if entity == "invoice" and sb.table(biz.account_id, "invoices").get(int(eid or 0)) is None:
+            raise SandboxAPIError(404, "Invoice not found.", error="not_found", field="invoice_id")
+        key = f"{entity}:{eid}"
+        if op == "get":
+            rec = table.get(key)
+            return Reply(
+                200, {"payment_options": rec.data if rec else {**default, "entity_id": eid}}
+            )
+        body = ctx.json_body()
+        obj = body.get("payment_options", body) if isinstance(body, dict) else None
+        if not isinstance(obj, dict) or "gateway_name" not in obj:
+            raise SandboxAPIError(400, "gateway_name is required.", field="gateway_name")
+        data = {**default, **obj, "entity_id": eid, "entity_type": entity}
+        table.add(Record(key, data))
+        return Reply(200, {"payment_options": data})
+    if res == "checkout_links":
+        table = sb.table(biz.account_id, "checkout_links")
+        if op == "create":
+            body = ctx.json_body()
+            rid = table.new_id()
+            data = {
+                "id": rid,
+                "url": f"{sb.base_url}/checkout/{rid}",
+                **(body if isinstance(body, dict) else {}),
+            }
+            table.add(Record(rid, data))
+            sb.record_create("checkout_links", biz.account_id, rid)
+            return Reply(200, {"checkout_link": data})
+        rec = table.get(int(ctx.params["id"])) if ctx.params["id"].isdigit() else None
+        if rec is None:
+            raise SandboxAPIError(404, "Checkout link not found.", error="not_found")
+        if op == "delete":
+            table.remove(rec.id)
+            return Reply(200)
+        body = ctx.json_body()
+        rec.data.update(body if isinstance(body, dict) else {})
+        return Reply(200, {"checkout_link": rec.data})
+    if res == "gateways":
+        if op == "list":
+            return Reply(
+                200,
+                {
+                    "gateways": [
+                        {
+                            "gateway_name": "fbpay",
+                            "connected": True,
+                            "publishable_key": "pk_test_sandbox",
+                        }
+                    ]
+                },
+            )
+        if op == "other:provision_fbpay":
+            return Reply(201, {"gateway": {"gateway_name": "fbpay", "status": "provisioned"}})
+        return Reply(
+            200,
+            {
+                "setup_intent": {
+                    "id": f"seti_{secrets.token_hex(8)}",
+                    "client_secret": "seti_secret_sandbox",
+                }
+            },
+        )
+    body = ctx.json_body()
+    return Reply(
+        200,
+        {
+            "credit_card": {
+                "id": secrets.token_hex(6),
+                "status": "saved",
+                **(body if isinstance(body, dict) else {}),
+            }
+        },
+    )
+
+
+# ----------------------------------------------------------------------------- uploads
+
+
+def _multipart(ctx: Ctx) -> tuple[bytes, str, str]:
+    ctype = ctx.headers.get("Content-Type", "")
+    if not ctype.lower().startswith("multipart/form-data") or "boundary=" not in ctype:
+        raise SandboxAPIError(400, "Expected multipart/form-data with a 'content' file.")
+    boundary = ctype.split("boundary=", 1)[1].split(";")[0].strip().strip('"').encode()
+    for part in ctx.body.split(b"--" + boundary):
+        head, sep, rest = part.partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        headers = head.decode("latin-1").lower()
+        if 'name="content"' not in headers:
+            continue
+        data = rest[:-2] if rest.endswith(b"\r\n") else rest
+        filename = "upload"
+        raw_head = head.decode("latin-1")
+        if 'filename="' in raw_head:
+            filename = raw_head.split('filename="', 1)[1].split('"', 1)[0]
+        media = "application/octet-stream"
+        for line in raw_head.split("\r\n"):
+            if line.lower().startswith("content-type:"):
+                media = line.split(":", 1)[1].strip()
+        return data, filename, media
+    raise SandboxAPIError(400, "Missing file field 'content'.")
+
+
+async def uploads(ctx: Ctx) -> Reply:
+    sb = ctx.sb
+    kind = ctx.route.resource  # images / attachments
+    singular = "image" if kind == "images" else "attachment"
+    if ctx.route.op == "get":
+        found = sb.uploads.get(ctx.params["jwt"])
+        if found is None or found[2] != kind:
+            raise SandboxAPIError(404, "File not found.")
+        return Reply(200, found[0], content_type=found[1])
+    if "account_id" in ctx.params:
+        _account(ctx)
+    data, filename, media = _multipart(ctx)
+    if kind == "images" and not media.startswith("image/"):
+        raise SandboxAPIError(400, f"Unsupported media type {media}.")
+    jwt = ".".join(
+        base64.urlsafe_b64encode(p).decode().rstrip("=")
+        for p in (
+            b'{"alg":"HS256","typ":"JWT"}',
+            json.dumps({"uuid": _uuid(sb)}).encode(),
+            secrets.token_bytes(16),
+        )
+    )
+    sb.uploads[jwt] = (data, media, kind)
+    obj = {
+        "filename": filename,
+        "public_id": jwt,
+        "jwt": jwt,
+        "media_type": media,
+        "uuid": _uuid(sb),
+    }
+    body: dict[str, Any] = {singular: obj}
+    if kind == "images":
+        body["link"] = f"{sb.base_url}/uploads/images/{jwt}"
+    else:
+        body["link"] = f"{sb.base_url}/uploads/attachments/{jwt}"
+    sb.record_create(kind, ctx.params.get("account_id", ""), jwt)
+    return Reply(200, body)
+
+
+# ----------------------------------------------------------------------------- dispatch
+
+_ACC_GENERIC: dict[str, Handler] = {
+    "list": acc_list,
+    "get": acc_get,
+    "create": acc_create,
+    "update": acc_update,
+    "delete": acc_delete,
+    "archive": acc_update,
+}
+_P_GENERIC: dict[str, Handler] = {
+    "list": p_list,
+    "get": p_get,
+    "create": p_create,
+    "update": p_update,
+    "delete": p_delete,
+    "other:search": p_list,
+}
+_SPECIAL: dict[tuple[str, str], Handler] = {
+    ("invoices", "create"): invoice_create,
+    ("invoices", "other:pdf"): invoice_pdf,
+    ("invoices", "other:share_link"): invoice_share_link,
+    ("invoices", "other:presentation_defaults"): invoice_presentations,
+    ("expenses", "other:summaries"): acc_list_extra,
+    ("expenses", "other:vendors"): acc_list_extra,
+    ("systems", "get"): systems_get,
+    ("reports", "other:csv_download"): report_csv,
+}
+
+
+def resolve(route: Route) -> Handler:
+    """The handler for a catalogue route."""
+    fam, res, op = route.family, route.resource, route.op
+    special = _SPECIAL.get((res, op))
+    if special is not None and fam is Family.ACCOUNTING:
+        return special
+    if fam is Family.ACCOUNTING:
+        if res == "reports":
+            return report
+        return _ACC_GENERIC[op]
+    if fam is Family.ACCOUNTING_BUSINESS:
+        return report if res == "reports" else ledger
+    if fam is Family.EVENTS:
+        return callbacks
+    if fam is Family.AUTH:
+        return auth_family
+    if fam is Family.OAUTH:
+        return oauth
+    if fam is Family.PAYMENTS:
+        return payments_family
+    if fam is Family.UPLOADS:
+        return uploads
+    if res in ("service_rates", "project_service_rates"):
+        return service_rates
+    if (
+        res in ("team_member_rates", "invitation_rates", "project_threads", "thread_comments")
+        or op == "other:abilities"
+    ):
+        return p_misc
+    if res == "reports":
+        return p_list
+    return _P_GENERIC[op]
