@@ -1,0 +1,611 @@
+"""Concurrent pagination: :class:`Page` and :class:`Paginator`.
+
+A :class:`Paginator` walks a paginated listing of any API family::
+
+    paginator = paginate(client, "/accounting/account/ABC/invoices/invoices",
+                         items_key="invoices", decode=decode_invoice, concurrency=8)
+    first = await paginator                      # just the first page
+    async for invoice in paginator: ...          # every item, in page order
+    async for page in paginator.pages(): ...     # Page objects
+    everything = await paginator.collect()       # a list (careful with big listings)
+
+How it works: the first page is fetched alone, because it tells how many pages there
+are. Pages after it go through a sliding window: at most ``concurrency`` page requests
+are in flight, and a new one starts as soon as one is consumed. In ordered mode (the
+default) pages are yielded in page order, so at most ``concurrency`` finished pages wait
+in memory; with ``ordered=False`` pages are yielded as they complete.
+
+* **Failures.** Each page request goes through the client's pipeline, which retries it
+  alone (GET is idempotent). A page that still fails raises :class:`PageFetchError`
+  naming the page, with the original error as ``__cause__``. In ordered mode every page
+  before it has been yielded by then.
+* **Leaving early.** ``break``, an exception in the loop body, or cancellation of the
+  consuming task cancels every page request in flight and awaits them, so no task is
+  left behind. ``break`` closes the iterator when the event loop finalises it (at once on
+  CPython, a loop turn later); to close it at a precise point use
+  ``async with contextlib.aclosing(paginator.items()) as items: ...``.
+* **Changing data.** Each page reports the collection's ``pages``/``total``. When a page
+  reports a different count than what is known (items were added or removed during the
+  scan), the paginator follows the newest count: it fetches the extra pages or stops
+  early. An insertion shifts items to later pages, so one item can appear at the end of
+  page *n* and again at the start of page *n + 1*: pass ``dedupe=True`` (items' ``id``) or a
+  ``dedupe_key`` to drop repeats (this keeps one key per item yielded). A deletion
+  shifts items the other way, and one item can then be missed: no page-number scan can
+  avoid that; filter on ``updated_min`` and rescan if you need a consistent snapshot.
+* **Unpaginated lists** (ledger accounts) are one page. A listing that does not report
+  its page count is read until the first short page, ``concurrency`` pages ahead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import math
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Hashable,
+    Mapping,
+)
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+import attrs
+
+from ._pipeline import APIResponse, QueryParams
+from .errors import PageFetchError, ResponseDecodeError
+
+if TYPE_CHECKING:
+    from .client import FreshBooksClient
+
+__all__ = [
+    "MAX_PER_PAGE",
+    "FetchPage",
+    "Page",
+    "Paginator",
+    "item_id",
+    "page_from_response",
+    "pages_bound",
+    "paginate",
+]
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+#: FreshBooks silently caps ``per_page`` at 100 (PROTOCOL.md 2.1, DOCS:parameters).
+MAX_PER_PAGE = 100
+
+
+@attrs.frozen(kw_only=True)
+class Page(Generic[T]):
+    """One page of a listing.
+
+    Attributes:
+        items: The page's items, decoded.
+        page: This page's number (1-based).
+        pages: How many pages the collection had when this page was read (``None``
+            when the API did not say).
+        per_page: The page size the API applied.
+        total: Items in the whole collection when this page was read (``None`` when the
+            API did not say).
+        retries_taken: Retries the client made before this page arrived.
+    """
+
+    items: tuple[T, ...]
+    page: int
+    pages: int | None
+    per_page: int
+    total: int | None = None
+    retries_taken: int = 0
+
+    @property
+    def has_next(self) -> bool:
+        """Whether a later page exists (for unknown counts: whether this page was full)."""
+        if self.pages is None:
+            return len(self.items) >= self.per_page > 0
+        return self.page < self.pages
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+#: ``async (page_number, per_page) -> Page[T]``: how a :class:`Paginator` reads one page.
+FetchPage = Callable[[int, int], Awaitable[Page[T]]]
+
+
+def item_id(item: object) -> Hashable:
+    """The ``id`` of a model (attribute) or JSON object (key): the default dedupe key.
+
+    Raises:
+        TypeError: ``item`` has no ``id``.
+    """
+    if isinstance(item, Mapping):
+        if "id" in item:
+            return item["id"]  # type: ignore[no-any-return]
+    else:
+        value = getattr(item, "id", None)
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+    raise TypeError(
+        f"dedupe: {type(item).__name__} has no 'id'; pass dedupe_key=... to name the key"
+    )
+
+
+def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"in {low}..{high}" if high is not None else f">= {low}"
+        raise ValueError(f"{name}: must be {bound}, got {value!r}")
+    return value
+
+
+class Paginator(Generic[T]):
+    """Reads every page of a listing concurrently; see the module docs.
+
+    A paginator can be awaited (the first page), iterated (items), iterated by pages
+    (:meth:`pages`) or collected (:meth:`collect`). Each iteration is a fresh scan.
+
+    Args:
+        fetch_page: ``async (page_number, per_page) -> Page[T]``; errors it raises are
+            wrapped in :class:`PageFetchError`.
+        per_page: Items per page, 1..100.
+        start_page: The first page to read.
+        concurrency: The most page requests in flight at once (and finished pages held).
+        ordered: Yield in page order (True) or as pages complete (False).
+        max_items: Stop after this many items (``None``: all).
+        dedupe: Drop items whose ``id`` was already yielded in this scan.
+        dedupe_key: Drop items whose key was already yielded (implies ``dedupe``).
+
+    Raises:
+        TypeError, ValueError: An argument is out of range or of the wrong type.
+    """
+
+    def __init__(
+        self,
+        fetch_page: FetchPage[T],
+        *,
+        per_page: int = MAX_PER_PAGE,
+        start_page: int = 1,
+        concurrency: int = 4,
+        ordered: bool = True,
+        max_items: int | None = None,
+        dedupe: bool = False,
+        dedupe_key: Callable[[T], Hashable] | None = None,
+    ) -> None:
+        if not callable(fetch_page):
+            raise TypeError(
+                f"fetch_page: expected an async callable (page, per_page) -> Page, got "
+                f"{type(fetch_page).__name__}: {fetch_page!r}"
+            )
+        self._fetch_page = fetch_page
+        self.per_page = _check_int("per_page", per_page, 1, MAX_PER_PAGE)
+        self.start_page = _check_int("start_page", start_page, 1)
+        self.concurrency = _check_int("concurrency", concurrency, 1, 1000)
+        if not isinstance(ordered, bool):
+            raise TypeError(f"ordered: expected bool, got {type(ordered).__name__}: {ordered!r}")
+        self.ordered = ordered
+        self.max_items = None if max_items is None else _check_int("max_items", max_items, 0)
+        if not isinstance(dedupe, bool):
+            raise TypeError(f"dedupe: expected bool, got {type(dedupe).__name__}: {dedupe!r}")
+        if dedupe_key is not None and not callable(dedupe_key):
+            raise TypeError(f"dedupe_key: expected a callable, got {dedupe_key!r}")
+        key: Callable[[T], Hashable] | None = dedupe_key
+        if key is None and dedupe:
+            key = item_id
+        self.dedupe_key = key
+
+    def __repr__(self) -> str:
+        return (
+            f"Paginator(per_page={self.per_page}, start_page={self.start_page}, "
+            f"concurrency={self.concurrency}, ordered={self.ordered}, "
+            f"max_items={self.max_items}, dedupe={self.dedupe_key is not None})"
+        )
+
+    async def first_page(self) -> Page[T]:
+        """Read only ``start_page`` (what ``await paginator`` does).
+
+        Raises:
+            PageFetchError: The page failed (after the client's retries).
+        """
+        _, page = await _Scan(self).fetch(self.start_page)
+        return page
+
+    def __await__(self) -> Generator[Any, None, Page[T]]:
+        return self.first_page().__await__()
+
+    def pages(self) -> AsyncGenerator[Page[T], None]:
+        """Iterate over pages (trimmed by ``max_items`` and ``dedupe``).
+
+        Raises:
+            PageFetchError: A page failed after the client's retries.
+        """
+        return _Scan(self).run()
+
+    async def items(self) -> AsyncGenerator[T, None]:
+        """Iterate over items (the same as ``async for item in paginator``).
+
+        Raises:
+            PageFetchError: A page failed after the client's retries.
+        """
+        async with contextlib.aclosing(self.pages()) as pages:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self.items()
+
+    async def collect(self) -> list[T]:
+        """Every item, in a list. Memory grows with the listing: prefer iterating.
+
+        Raises:
+            PageFetchError: A page failed after the client's retries.
+        """
+        async with contextlib.aclosing(self.items()) as items:
+            return [item async for item in items]
+
+
+class _Scan(Generic[T]):
+    """The state of one pass over a listing (one ``async for``)."""
+
+    def __init__(self, paginator: Paginator[T]) -> None:
+        self.p = paginator
+        # page number -> request task; in ordered mode finished tasks wait here for
+        # their turn, so len(tasks) bounds both requests in flight and pages held.
+        self.tasks: dict[int, asyncio.Task[tuple[int, Page[T]]]] = {}
+        self.abandoned: set[asyncio.Task[tuple[int, Page[T]]]] = set()
+        self.completed = 0  # completion counter: newer pages' counts win
+        self.count_from = -1  # completion number of the page whose count we follow
+        self.last_page: int | None = None  # None: not known (read until a short page)
+        self.next_to_schedule = paginator.start_page + 1
+        self.delivered = 0
+        self.seen: set[Hashable] = set()
+
+    async def fetch(self, number: int) -> tuple[int, Page[T]]:
+        try:
+            page = await self.p._fetch_page(number, self.p.per_page)
+        except PageFetchError:
+            raise
+        except Exception as exc:  # CancelledError is not an Exception: it propagates
+            raise PageFetchError(number, exc) from exc
+        if not isinstance(page, Page):
+            raise TypeError(
+                f"fetch_page: must return a Page, returned {type(page).__name__}: {page!r}"
+            )
+        self.completed += 1
+        return self.completed, page
+
+    # ---------------------------------------------------------------- bookkeeping
+
+    def adopt(self, completed: int, page: Page[T]) -> None:
+        """Learn the collection's size from a page."""
+        if page.pages is None:
+            if len(page.items) < self.p.per_page:  # short page: the end of an unknown count
+                self.set_last(
+                    page.page if self.last_page is None else min(self.last_page, page.page)
+                )
+            return
+        if completed > self.count_from:
+            self.count_from = completed
+            self.set_last(page.pages)
+
+    def set_last(self, last: int) -> None:
+        self.last_page = last
+        for number in [n for n in self.tasks if n > last]:
+            task = self.tasks.pop(number)
+            task.cancel()
+            self.abandoned.add(task)
+
+    def budget_left(self) -> bool:
+        limit = self.p.max_items
+        return limit is None or self.delivered < limit
+
+    def can_schedule(self, number: int) -> bool:
+        if self.last_page is not None and number > self.last_page:
+            return False
+        limit = self.p.max_items
+        # Enough items are already on their way (or waiting) to reach max_items.
+        return limit is None or self.delivered + len(self.tasks) * self.p.per_page < limit
+
+    def fill(self) -> None:
+        while len(self.tasks) < self.p.concurrency and self.can_schedule(self.next_to_schedule):
+            number = self.next_to_schedule
+            self.tasks[number] = asyncio.ensure_future(self.fetch(number))
+            self.next_to_schedule += 1
+
+    def trim(self, page: Page[T]) -> Page[T]:
+        """Apply dedupe and max_items; count what is delivered."""
+        items = page.items
+        key = self.p.dedupe_key
+        if key is not None:
+            fresh: list[T] = []
+            for item in items:
+                k = key(item)
+                if k not in self.seen:
+                    self.seen.add(k)
+                    fresh.append(item)
+            items = tuple(fresh)
+        limit = self.p.max_items
+        if limit is not None and self.delivered + len(items) > limit:
+            items = items[: limit - self.delivered]
+        self.delivered += len(items)
+        return page if items is page.items else attrs.evolve(page, items=items)
+
+    async def cleanup(self) -> None:
+        pending = [*self.tasks.values(), *self.abandoned]
+        self.tasks.clear()
+        self.abandoned.clear()
+        for task in pending:
+            task.cancel()
+        if pending:
+            # Wait for them to end so none outlives the scan; their errors are moot.
+            await asyncio.gather(*pending, return_exceptions=True)
+
+    # ---------------------------------------------------------------- the scan
+
+    async def run(self) -> AsyncGenerator[Page[T], None]:
+        try:
+            if self.p.max_items == 0:
+                return
+            completed, first = await self.fetch(self.p.start_page)
+            self.adopt(completed, first)
+            yield self.trim(first)
+            if self.p.ordered:
+                async for page in self.ordered():
+                    yield page
+            else:
+                async for page in self.as_completed():
+                    yield page
+        finally:
+            await self.cleanup()
+
+    async def ordered(self) -> AsyncIterator[Page[T]]:
+        number = self.p.start_page + 1
+        while self.budget_left() and (self.last_page is None or number <= self.last_page):
+            self.fill()
+            task = self.tasks.get(number)
+            if task is None:
+                return
+            completed, page = await task
+            del self.tasks[number]
+            self.adopt(completed, page)
+            number += 1
+            yield self.trim(page)
+
+    async def as_completed(self) -> AsyncIterator[Page[T]]:
+        while self.budget_left():
+            self.fill()
+            if not self.tasks:
+                return
+            done, _ = await asyncio.wait(self.tasks.values(), return_when=asyncio.FIRST_COMPLETED)
+            for task in sorted(done, key=lambda t: _number_of(self.tasks, t)):
+                number = _number_of(self.tasks, task)
+                if number < 0:  # cancelled by a shrinking count meanwhile
+                    continue
+                del self.tasks[number]
+                completed, page = task.result()
+                self.adopt(completed, page)
+                if self.last_page is not None and number > self.last_page and not page.items:
+                    continue  # past the end
+                yield self.trim(page)
+                if not self.budget_left():
+                    return
+
+
+def _number_of(tasks: Mapping[int, asyncio.Task[Any]], task: asyncio.Task[Any]) -> int:
+    for number, candidate in tasks.items():
+        if candidate is task:
+            return number
+    return -1
+
+
+# --------------------------------------------------------------------------- API glue
+
+
+def _items_of(data: Any, items_key: str | None, response: APIResponse) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if not isinstance(data, dict):
+        raise _decode_error(f"expected a list payload, got {type(data).__name__}", response)
+    if items_key is None:
+        lists = [key for key, value in data.items() if isinstance(value, list)]
+        if len(lists) != 1:
+            raise _decode_error(
+                f"cannot tell the list key among {sorted(lists)}: pass items_key", response
+            )
+        items_key = lists[0]
+    items = data.get(items_key)
+    if not isinstance(items, list):
+        keys = sorted(k for k, v in data.items() if isinstance(v, list))
+        raise _decode_error(
+            f"expected a list under {items_key!r}; list keys present: {keys}", response
+        )
+    return items
+
+
+def _decode_error(message: str, response: APIResponse) -> ResponseDecodeError:
+    return ResponseDecodeError(message, status=response.status, body=response.content)
+
+
+def page_from_response(
+    response: APIResponse,
+    decode: Callable[[Any], T],
+    *,
+    items_key: str | None = None,
+    page: int = 1,
+    per_page: int = MAX_PER_PAGE,
+) -> Page[T]:
+    """Build a :class:`Page` from a list response of any family.
+
+    Accounting and events lists carry ``page/pages/per_page/total`` beside the list in
+    ``result``; project-like lists carry a ``meta`` block; team members put the list
+    directly under ``response``; ledger lists are unpaginated (``{"data": [...]}``) and
+    become a single page (page 2 onwards of such a list is empty).
+
+    Args:
+        response: The response of ``GET <list path>?page=N&per_page=M``.
+        decode: Turns one JSON item into ``T`` (a model's decoder, or ``lambda x: x``).
+        items_key: The key of the list in the payload (``"invoices"``); ``None`` picks
+            the payload's only list-valued key.
+        page: The page number that was requested.
+        per_page: The page size that was requested.
+
+    Returns:
+        The page.
+
+    Raises:
+        ResponseDecodeError: The payload holds no list where expected.
+        ModelDecodeError: ``decode`` rejected an item.
+    """
+    if not isinstance(response, APIResponse):
+        raise TypeError(f"response: expected APIResponse, got {type(response).__name__}")
+    if not callable(decode):
+        raise TypeError(f"decode: expected a callable, got {decode!r}")
+    if items_key is not None and (not isinstance(items_key, str) or not items_key):
+        raise ValueError(f"items_key: must be a non-empty str or None, got {items_key!r}")
+    _check_int("page", page, 1)
+    _check_int("per_page", per_page, 1, MAX_PER_PAGE)
+    raw = _items_of(response.data, items_key, response)
+    info = response.page
+    if info is None:  # unpaginated: everything on page 1
+        items = tuple(decode(item) for item in raw) if page == 1 else ()
+        return Page(
+            items=items,
+            page=page,
+            pages=1,
+            per_page=max(len(raw), 1),
+            total=len(raw),
+            retries_taken=response.retries_taken,
+        )
+    return Page(
+        items=tuple(decode(item) for item in raw),
+        page=info.page,
+        pages=info.pages,
+        per_page=info.per_page,
+        total=info.total,
+        retries_taken=response.retries_taken,
+    )
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@overload
+def paginate(
+    client: FreshBooksClient,
+    path: str,
+    *,
+    decode: Callable[[Any], U],
+    items_key: str | None = ...,
+    params: QueryParams | None = ...,
+    per_page: int = ...,
+    start_page: int = ...,
+    concurrency: int = ...,
+    ordered: bool = ...,
+    max_items: int | None = ...,
+    dedupe: bool = ...,
+    dedupe_key: Callable[[U], Hashable] | None = ...,
+) -> Paginator[U]: ...
+
+
+@overload
+def paginate(
+    client: FreshBooksClient,
+    path: str,
+    *,
+    decode: None = ...,
+    items_key: str | None = ...,
+    params: QueryParams | None = ...,
+    per_page: int = ...,
+    start_page: int = ...,
+    concurrency: int = ...,
+    ordered: bool = ...,
+    max_items: int | None = ...,
+    dedupe: bool = ...,
+    dedupe_key: Callable[[Any], Hashable] | None = ...,
+) -> Paginator[Any]: ...
+
+
+def paginate(
+    client: FreshBooksClient,
+    path: str,
+    *,
+    decode: Callable[[Any], Any] | None = None,
+    items_key: str | None = None,
+    params: QueryParams | None = None,
+    per_page: int = MAX_PER_PAGE,
+    start_page: int = 1,
+    concurrency: int = 4,
+    ordered: bool = True,
+    max_items: int | None = None,
+    dedupe: bool = False,
+    dedupe_key: Callable[[Any], Hashable] | None = None,
+) -> Paginator[Any]:
+    """A :class:`Paginator` over ``GET path?page=N&per_page=M`` through ``client``.
+
+    Each page is one ``client.request("GET", ...)``, so it gets the client's retries,
+    limits and error mapping.
+
+    Args:
+        client: The client.
+        path: The list path, ids already encoded (see ``build_path``).
+        decode: Turns one JSON item into a model; ``None`` keeps the JSON objects.
+        items_key: The list's key in the payload; ``None`` picks the only list.
+        params: Other query parameters (filters, includes, sort); must not contain
+            ``page`` or ``per_page``.
+        per_page, start_page, concurrency, ordered, max_items, dedupe, dedupe_key:
+            See :class:`Paginator`.
+
+    Returns:
+        The paginator (nothing is sent until it is awaited or iterated).
+
+    Raises:
+        TypeError, ValueError: An argument is out of range or of the wrong type.
+    """
+    if not hasattr(client, "request"):
+        raise TypeError(f"client: expected a FreshBooksClient, got {type(client).__name__}")
+    if not isinstance(path, str) or not path.startswith("/"):
+        raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
+    if items_key is not None and (not isinstance(items_key, str) or not items_key):
+        raise ValueError(f"items_key: must be a non-empty str or None, got {items_key!r}")
+    base: list[tuple[str, object]] = []
+    if params:
+        pairs = params.items() if isinstance(params, Mapping) else params
+        for key, value in pairs:
+            if key in ("page", "per_page"):
+                raise ValueError(
+                    f"params: {key!r} is set by the paginator; use start_page/per_page"
+                )
+            base.append((key, value))
+    convert = decode if decode is not None else _identity
+
+    async def fetch_page(number: int, size: int) -> Page[Any]:
+        response = await client.request(
+            "GET", path, params=[*base, ("page", number), ("per_page", size)]
+        )
+        return page_from_response(
+            response, convert, items_key=items_key, page=number, per_page=size
+        )
+
+    return Paginator(
+        fetch_page,
+        per_page=per_page,
+        start_page=start_page,
+        concurrency=concurrency,
+        ordered=ordered,
+        max_items=max_items,
+        dedupe=dedupe,
+        dedupe_key=dedupe_key,
+    )
+
+
+def pages_bound(pages: int, concurrency: int) -> int:
+    """Round trips a scan of ``pages`` pages needs at ``concurrency``: the first page,
+    then ``ceil((pages - 1) / concurrency)`` windows (the benchmarks' lower bound)."""
+    _check_int("pages", pages, 1)
+    _check_int("concurrency", concurrency, 1)
+    return 1 + math.ceil((pages - 1) / concurrency)

@@ -1,0 +1,693 @@
+"""Paginator tests: order, window, early exit, cancellation, failures, changing data,
+every family's list shape. All in-process (MockTransport + FakeClock): zero wall time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import math
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from freshbooks_async import FreshBooksClient, RetryPolicy
+from freshbooks_async.errors import NotFoundError, PageFetchError, ResponseDecodeError, ServerError
+from freshbooks_async.pagination import (
+    Page,
+    Paginator,
+    item_id,
+    page_from_response,
+    pages_bound,
+    paginate,
+)
+from freshbooks_async.testing import FakeClock, MockTransport, Router
+from freshbooks_async.transports import Request, Response
+
+FIXTURES = Path(__file__).parent / "fixtures" / "python-sdk"
+INVOICES = "/accounting/account/ABC/invoices/invoices"
+
+
+def fixture(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text())
+
+
+def query_int(request: Request, key: str, default: int) -> int:
+    return int(request.url.query.get(key, default))
+
+
+class Listing:
+    """An accounting list endpoint over a mutable list of items, with instrumentation."""
+
+    def __init__(self, total: int, key: str = "invoices") -> None:
+        self.data: list[dict[str, Any]] = [{"id": i} for i in range(1, total + 1)]
+        self.key = key
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.requested: list[int] = []
+        self.cancelled: list[int] = []
+        self.gates: dict[int, asyncio.Event] = {}  # page -> wait for it before answering
+        self.before_answer: Callable[[int], None] | None = None
+
+    def body(self, page: int, per_page: int) -> dict[str, Any]:
+        total = len(self.data)
+        chunk = self.data[(page - 1) * per_page : page * per_page]
+        return {
+            "response": {
+                "result": {
+                    self.key: chunk,
+                    "page": page,
+                    "pages": max(1, math.ceil(total / per_page)),
+                    "per_page": per_page,
+                    "total": total,
+                }
+            }
+        }
+
+    async def __call__(self, request: Request, params: dict[str, str]) -> Response:
+        page = query_int(request, "page", 1)
+        per_page = query_int(request, "per_page", 30)
+        self.requested.append(page)
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        try:
+            for _ in range(3):
+                await asyncio.sleep(0)
+            gate = self.gates.get(page)
+            if gate is not None:
+                await gate.wait()
+            if self.before_answer is not None:
+                self.before_answer(page)
+            return Router.json(self.body(page, per_page))
+        except asyncio.CancelledError:
+            self.cancelled.append(page)
+            raise
+        finally:
+            self.in_flight -= 1
+
+
+def make_client(router: Router, **kwargs: Any) -> FreshBooksClient:
+    clock = kwargs.pop("clock", FakeClock())
+    return FreshBooksClient(
+        "token-for-tests", transport=MockTransport(router), clock=clock, **kwargs
+    )
+
+
+@pytest.fixture
+def listing() -> Listing:
+    return Listing(1050)
+
+
+@pytest.fixture
+async def client_for(listing: Listing) -> AsyncIterator[FreshBooksClient]:
+    router = Router()
+    router.get(INVOICES, listing)
+    async with make_client(router) as client:
+        yield client
+
+
+def other_tasks() -> set[asyncio.Task[Any]]:
+    return {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+
+
+async def settle() -> None:
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+# --------------------------------------------------------------------------- order, window
+
+
+async def test_items_in_page_order_with_bounded_window(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    paginator = paginate(client_for, INVOICES, items_key="invoices", concurrency=4)
+    ids = [item["id"] async for item in paginator]
+    assert ids == list(range(1, 1051))
+    assert sorted(listing.requested) == list(range(1, 12))  # 11 pages, each once
+    assert listing.requested[0] == 1
+    assert listing.max_in_flight == 4
+
+
+@pytest.mark.parametrize("concurrency", [1, 3, 10, 25])
+async def test_window_never_exceeds_concurrency(
+    client_for: FreshBooksClient, listing: Listing, concurrency: int
+) -> None:
+    pages = [p async for p in paginate(client_for, INVOICES, concurrency=concurrency).pages()]
+    assert [p.page for p in pages] == list(range(1, 12))
+    assert listing.max_in_flight == min(concurrency, 10)  # pages 2..11 after page 1
+    assert all(p.pages == 11 and p.total == 1050 and p.per_page == 100 for p in pages)
+
+
+async def test_unordered_yields_pages_as_they_complete(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    listing.gates[2] = asyncio.Event()  # page 2 is slow: later pages overtake it
+
+    def release(page: int) -> None:
+        if page == 7:
+            listing.gates[2].set()
+
+    listing.before_answer = release
+    seen = [
+        p.page async for p in paginate(client_for, INVOICES, concurrency=4, ordered=False).pages()
+    ]
+    assert sorted(seen) == list(range(1, 12))
+    assert seen[0] == 1
+    assert seen.index(4) < seen.index(2)
+
+
+async def test_ordered_mode_waits_for_the_slow_page(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    listing.gates[2] = asyncio.Event()
+    listing.before_answer = lambda page: listing.gates[2].set() if page == 5 else None
+    seen = [p.page async for p in paginate(client_for, INVOICES, concurrency=4).pages()]
+    assert seen == list(range(1, 12))
+
+
+async def test_await_reads_only_the_first_page(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    page = await paginate(client_for, INVOICES, per_page=50, start_page=3)
+    assert isinstance(page, Page)
+    assert page.page == 3
+    assert [i["id"] for i in page.items] == list(range(101, 151))
+    assert page.has_next
+    assert listing.requested == [3]
+
+
+async def test_collect_and_rescan(client_for: FreshBooksClient, listing: Listing) -> None:
+    paginator = paginate(client_for, INVOICES, concurrency=2)
+    first = await paginator.collect()
+    second = await paginator.collect()  # each iteration is a fresh scan
+    assert first == second == listing.data
+    assert len(listing.requested) == 22
+
+
+async def test_start_page_and_max_items(client_for: FreshBooksClient, listing: Listing) -> None:
+    paginator = paginate(client_for, INVOICES, start_page=3, max_items=150, concurrency=8)
+    ids = [item["id"] async for item in paginator]
+    assert ids == list(range(201, 351))
+    # Only the pages that can contribute are requested: 3 and 4.
+    assert sorted(listing.requested) == [3, 4]
+
+
+async def test_max_items_zero_sends_nothing(client_for: FreshBooksClient, listing: Listing) -> None:
+    assert await paginate(client_for, INVOICES, max_items=0).collect() == []
+    assert listing.requested == []
+
+
+async def test_start_page_past_the_end(client_for: FreshBooksClient, listing: Listing) -> None:
+    assert await paginate(client_for, INVOICES, start_page=40).collect() == []
+    assert listing.requested == [40]
+
+
+async def test_empty_collection() -> None:
+    router = Router()
+    empty = Listing(0)
+    router.get(INVOICES, empty)
+    async with make_client(router) as client:
+        assert await paginate(client, INVOICES).collect() == []
+    assert empty.requested == [1]
+
+
+# --------------------------------------------------------------------------- leaving early
+
+
+async def test_break_cancels_in_flight_requests_and_leaks_no_task(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    for page in range(3, 12):
+        listing.gates[page] = asyncio.Event()  # never released: these stay in flight
+    before = other_tasks()
+    paginator = paginate(client_for, INVOICES, concurrency=5)
+    got = []
+    async for item in paginator:
+        got.append(item["id"])
+        if item["id"] == 150:
+            break
+    await settle()
+    assert got == list(range(1, 151))
+    assert other_tasks() == before
+    assert sorted(listing.cancelled) == [3, 4, 5, 6]
+    assert listing.in_flight == 0
+
+
+async def test_aclosing_cancels_at_once(client_for: FreshBooksClient, listing: Listing) -> None:
+    for page in range(3, 12):
+        listing.gates[page] = asyncio.Event()
+    before = other_tasks()
+    async with contextlib.aclosing(paginate(client_for, INVOICES, concurrency=3).items()) as it:
+        async for item in it:
+            if item["id"] == 101:
+                break
+    # No settling: aclose() awaited the cancelled requests.
+    assert other_tasks() == before
+    assert sorted(listing.cancelled) == [3, 4]
+
+
+async def test_exception_in_consumer_cancels_in_flight(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    for page in range(3, 12):
+        listing.gates[page] = asyncio.Event()
+    before = other_tasks()
+
+    async def consume() -> None:
+        async for item in paginate(client_for, INVOICES, concurrency=4):
+            if item["id"] == 120:
+                raise KeyError("consumer failed")
+
+    with pytest.raises(KeyError):
+        await consume()
+    await settle()
+    assert other_tasks() == before
+    assert sorted(listing.cancelled) == [3, 4, 5]
+
+
+async def test_cancelling_the_consumer_cancels_in_flight(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    for page in range(2, 12):
+        listing.gates[page] = asyncio.Event()
+    before = other_tasks()
+    received: list[int] = []
+
+    async def consume() -> None:
+        async for item in paginate(client_for, INVOICES, concurrency=6):
+            received.append(item["id"])
+
+    task = asyncio.create_task(consume())
+    for _ in range(50):  # let page 1 finish and pages 2..7 start
+        await asyncio.sleep(0)
+    assert listing.in_flight == 6
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert received == list(range(1, 101))
+    assert sorted(listing.cancelled) == [2, 3, 4, 5, 6, 7]
+    assert other_tasks() == before
+    assert listing.in_flight == 0
+
+
+# --------------------------------------------------------------------------- failures
+
+
+async def test_a_failing_page_is_retried_alone() -> None:
+    listing = Listing(1050)
+    failures = {4: 2}  # page 4 answers 503 twice, then succeeds
+
+    async def flaky(request: Request, params: dict[str, str]) -> Response:
+        page = query_int(request, "page", 1)
+        if failures.get(page, 0) > 0:
+            failures[page] -= 1
+            listing.requested.append(page)
+            return Router.json({"response": {"errors": [{"message": "down", "errno": 500}]}}, 503)
+        return await listing(request, params)
+
+    router = Router()
+    router.get(INVOICES, flaky)
+    clock = FakeClock()
+    async with make_client(router, clock=clock) as client:
+        pages = [p async for p in paginate(client, INVOICES, concurrency=4).pages()]
+    assert [p.page for p in pages] == list(range(1, 12))
+    assert [p.retries_taken for p in pages] == [0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]
+    assert sorted(listing.requested) == [1, 2, 3, 4, 4, 4, *range(5, 12)]
+    assert len(clock.sleeps) == 2  # the pipeline's backoff, on the fake clock
+
+
+async def test_a_page_that_finally_fails_names_the_page_after_earlier_pages() -> None:
+    listing = Listing(1050)
+
+    async def broken(request: Request, params: dict[str, str]) -> Response:
+        if query_int(request, "page", 1) == 4:
+            return Router.json({"response": {"errors": [{"message": "down"}]}}, 503)
+        return await listing(request, params)
+
+    router = Router()
+    router.get(INVOICES, broken)
+    before = other_tasks()
+    async with make_client(router, retry=RetryPolicy(max_retries=2)) as client:
+        yielded: list[int] = []
+
+        async def consume() -> None:
+            async for page in paginate(client, INVOICES, concurrency=4).pages():
+                yielded.append(page.page)
+
+        with pytest.raises(PageFetchError) as caught:
+            await consume()
+    await settle()
+    assert yielded == [1, 2, 3]
+    assert caught.value.page == 4
+    assert isinstance(caught.value.__cause__, ServerError)
+    assert caught.value.retries_taken == 2
+    assert "page 4" in str(caught.value)
+    assert other_tasks() == before
+
+
+async def test_first_page_failure_is_a_page_fetch_error() -> None:
+    router = Router()
+    router.get(INVOICES, Router.json({"response": {"errors": [{"message": "nope"}]}}, 404))
+    async with make_client(router) as client:
+        with pytest.raises(PageFetchError) as caught:
+            await paginate(client, INVOICES)
+    assert caught.value.page == 1
+    assert isinstance(caught.value.cause, NotFoundError)
+
+
+async def test_unordered_failure_raises_and_cleans_up() -> None:
+    async def fetch(number: int, per_page: int) -> Page[int]:
+        await asyncio.sleep(0)
+        if number == 3:
+            raise ValueError("bad page")
+        if number > 3:
+            await asyncio.Event().wait()  # would hang forever
+        return Page(items=(number,), page=number, pages=8, per_page=per_page)
+
+    before = other_tasks()
+    with pytest.raises(PageFetchError) as caught:
+        await Paginator(fetch, per_page=1, concurrency=4, ordered=False).collect()
+    assert caught.value.page == 3
+    assert other_tasks() == before
+
+
+async def test_fetch_page_must_return_a_page() -> None:
+    async def fetch(number: int, per_page: int) -> Page[int]:
+        return {"page": number}  # type: ignore[return-value]
+
+    with pytest.raises(TypeError, match="must return a Page"):
+        await Paginator(fetch).collect()
+
+
+# --------------------------------------------------------------------------- changing data
+
+
+async def test_insert_mid_scan_follows_new_count_and_dedupes(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    listing.data = listing.data[:300]  # 3 pages
+    inserted = False
+
+    def insert(page: int) -> None:
+        nonlocal inserted
+        if page == 2 and not inserted:
+            inserted = True  # newest first: an insert at the front shifts every item
+            listing.data.insert(0, {"id": 9999})
+            listing.data.append({"id": 301})  # and one at the end: a 4th page
+
+    listing.before_answer = insert
+    ids = [i["id"] async for i in paginate(client_for, INVOICES, concurrency=1, dedupe=True)]
+    assert sorted(listing.requested) == [1, 2, 3, 4]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == set(range(1, 302))  # 9999 landed on page 1, already read
+
+
+async def test_insert_without_dedupe_repeats_an_item(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    listing.data = listing.data[:300]
+    listing.before_answer = lambda page: (
+        listing.data.insert(0, {"id": 9999}) if page == 2 and len(listing.data) == 300 else None
+    )
+    ids = [i["id"] async for i in paginate(client_for, INVOICES, concurrency=1)]
+    assert ids.count(100) == 2  # the known hazard dedupe=True removes
+    assert sorted(listing.requested) == [1, 2, 3, 4]  # the new count (301 -> 4 pages)
+
+
+async def test_shrink_mid_scan_stops_early(client_for: FreshBooksClient, listing: Listing) -> None:
+    listing.data = listing.data[:500]  # 5 pages
+    listing.before_answer = lambda page: (
+        listing.data.__delitem__(slice(250, None)) if page == 2 else None
+    )
+    pages = [p async for p in paginate(client_for, INVOICES, concurrency=1).pages()]
+    assert [p.page for p in pages] == [1, 2, 3]
+    assert sorted(listing.requested) == [1, 2, 3]
+
+
+async def test_dedupe_key_and_item_id() -> None:
+    async def fetch(number: int, per_page: int) -> Page[dict[str, int]]:
+        items = ({"k": 1}, {"k": 2}) if number == 1 else ({"k": 2}, {"k": 3})
+        return Page(items=items, page=number, pages=2, per_page=2)
+
+    result = await Paginator(fetch, per_page=2, dedupe_key=lambda x: x["k"]).collect()
+    assert result == [{"k": 1}, {"k": 2}, {"k": 3}]
+    assert item_id({"id": 5}) == 5
+    with pytest.raises(TypeError, match="dedupe_key"):
+        item_id({"name": "x"})
+
+
+async def test_unknown_page_count_reads_until_a_short_page() -> None:
+    requested: list[int] = []
+
+    async def fetch(number: int, per_page: int) -> Page[int]:
+        requested.append(number)
+        await asyncio.sleep(0)
+        start = (number - 1) * per_page
+        items = tuple(i for i in range(start, start + per_page) if i < 25)
+        return Page(items=items, page=number, pages=None, per_page=per_page)
+
+    for ordered in (True, False):
+        requested.clear()
+        items = await Paginator(fetch, per_page=10, concurrency=3, ordered=ordered).collect()
+        assert sorted(items) == list(range(25))
+        assert 3 in requested
+        assert max(requested) <= 5  # look-ahead bounded by the window
+
+
+# --------------------------------------------------------------------------- family shapes
+
+
+async def test_accounting_fixture_shape() -> None:
+    router = Router()
+    router.get(
+        "/accounting/account/{a}/users/clients", Router.json(fixture("list_clients_response.json"))
+    )
+    async with make_client(router) as client:
+        pages = [p async for p in paginate(client, "/accounting/account/ABC/users/clients").pages()]
+    assert len(pages) == 1
+    assert (pages[0].page, pages[0].pages, pages[0].per_page, pages[0].total) == (1, 1, 15, 3)
+    assert len(pages[0].items) == 3
+
+
+async def test_events_fixture_shape() -> None:
+    router = Router()
+    router.get(
+        "/events/account/{a}/events/callbacks",
+        Router.json(fixture("list_callbacks_response.json")),
+    )
+    async with make_client(router) as client:
+        items = await paginate(
+            client, "/events/account/ABC/events/callbacks", items_key="callbacks"
+        ).collect()
+    assert [c["callbackid"] for c in items] == [
+        c["callbackid"]
+        for c in fixture("list_callbacks_response.json")["response"]["result"]["callbacks"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "name", "key"),
+    [
+        ("/projects/business/7/projects", "list_projects_response.json", "projects"),
+        (
+            "/timetracking/business/7/time_entries",
+            "list_time_entries_response.json",
+            "time_entries",
+        ),
+    ],
+)
+async def test_project_family_meta_shape(path: str, name: str, key: str) -> None:
+    router = Router()
+    router.get(path, Router.json(fixture(name)))
+    async with make_client(router) as client:
+        page = await paginate(client, path, items_key=key)
+    assert page.pages == 1
+    assert page.per_page == 30
+    assert len(page.items) == fixture(name)["meta"]["total"]
+
+
+async def test_project_family_multi_page_meta() -> None:
+    data = [{"id": i} for i in range(1, 8)]
+
+    def answer(request: Request, params: dict[str, str]) -> Response:
+        page = query_int(request, "page", 1)
+        per_page = query_int(request, "per_page", 30)
+        meta = {"page": page, "per_page": per_page, "total": 7, "pages": 3, "sort": []}
+        return Router.json(
+            {"projects": data[(page - 1) * per_page : page * per_page], "meta": meta}
+        )
+
+    router = Router()
+    router.get("/projects/business/{b}/projects", answer)
+    async with make_client(router) as client:
+        items = await paginate(client, "/projects/business/7/projects", per_page=3).collect()
+    assert items == data
+
+
+async def test_team_members_meta_without_pages() -> None:
+    members = [{"uuid": f"u{i}"} for i in range(5)]
+
+    def answer(request: Request, params: dict[str, str]) -> Response:
+        page = query_int(request, "page", 1)
+        per_page = query_int(request, "per_page", 30)
+        chunk = members[(page - 1) * per_page : page * per_page]
+        return Router.json(
+            {"response": chunk, "meta": {"page": page, "per_page": per_page, "total": 5}}
+        )
+
+    router = Router()
+    router.get("/auth/api/v1/businesses/{b}/team_members", answer)
+    async with make_client(router) as client:
+        pages = [
+            p
+            async for p in paginate(
+                client,
+                "/auth/api/v1/businesses/7/team_members",
+                per_page=2,
+                dedupe_key=lambda m: m["uuid"],
+            ).pages()
+        ]
+    assert [p.page for p in pages] == [1, 2, 3]
+    assert [m["uuid"] for p in pages for m in p.items] == [m["uuid"] for m in members]
+
+
+async def test_unpaginated_ledger_list_is_one_page() -> None:
+    path = "/accounting/businesses/uuid-1/ledger_accounts/accounts"
+    router = Router()
+    route = router.get(
+        "/accounting/businesses/{u}/ledger_accounts/accounts",
+        Router.json(fixture("list_ledger_accounts_response.json")),
+    )
+    async with make_client(router) as client:
+        pages = [p async for p in paginate(client, path, concurrency=5).pages()]
+    assert len(pages) == 1
+    assert pages[0].pages == 1
+    assert [a["name"] for a in pages[0].items] == [
+        a["name"] for a in fixture("list_ledger_accounts_response.json")["data"]
+    ]
+    assert route.call_count == 1
+
+
+async def test_list_key_differs_from_resource_name() -> None:
+    body = {
+        "response": {
+            "result": {
+                "categories": [{"id": 1}],
+                "page": 1,
+                "pages": 1,
+                "per_page": 100,
+                "total": 1,
+            }
+        }
+    }
+    router = Router()
+    router.get("/accounting/account/{a}/expenses/categories", Router.json(body))
+    async with make_client(router) as client:
+        path = "/accounting/account/ABC/expenses/categories"
+        assert await paginate(client, path, items_key="categories").collect() == [{"id": 1}]
+        assert await paginate(client, path).collect() == [{"id": 1}]  # the only list
+        with pytest.raises(PageFetchError) as caught:
+            await paginate(client, path, items_key="expense_categories").collect()
+    assert isinstance(caught.value.cause, ResponseDecodeError)
+    assert "categories" in str(caught.value.cause)
+
+
+async def test_decode_and_query_params() -> None:
+    seen: list[Request] = []
+    listing = Listing(5)
+
+    async def answer(request: Request, params: dict[str, str]) -> Response:
+        seen.append(request)
+        return await listing(request, params)
+
+    router = Router()
+    router.get(INVOICES, answer)
+    async with make_client(router) as client:
+        ids = await paginate(
+            client,
+            INVOICES,
+            decode=lambda item: int(item["id"]) * 10,
+            params={"search[customerid]": 7, "include[]": ["lines"]},
+            per_page=2,
+        ).collect()
+    assert ids == [10, 20, 30, 40, 50]
+    query = seen[0].url.query
+    assert query["search[customerid]"] == "7"
+    assert query.getall("include[]") == ["lines"]
+    assert query["page"] == "1"
+    assert query["per_page"] == "2"
+
+
+def test_page_from_response_validates() -> None:
+    from freshbooks_async import APIResponse, Headers
+
+    response = APIResponse(
+        status=200, headers=Headers({}), data=[1, 2, 3], document=None, content=b""
+    )
+    page = page_from_response(response, lambda x: x, page=1)
+    assert page.items == (1, 2, 3)
+    assert page_from_response(response, lambda x: x, page=2).items == ()
+    with pytest.raises(TypeError):
+        page_from_response("nope", lambda x: x)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="per_page"):
+        page_from_response(response, lambda x: x, per_page=101)
+    with pytest.raises(ValueError, match="items_key"):
+        page_from_response(response, lambda x: x, items_key="")
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+async def _fetch_nothing(number: int, per_page: int) -> Page[int]:
+    return Page(items=(), page=number, pages=1, per_page=per_page)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"per_page": 0}, ValueError, "per_page"),
+        ({"per_page": 101}, ValueError, "per_page"),
+        ({"per_page": 1.5}, TypeError, "per_page"),
+        ({"start_page": 0}, ValueError, "start_page"),
+        ({"concurrency": 0}, ValueError, "concurrency"),
+        ({"concurrency": True}, TypeError, "concurrency"),
+        ({"ordered": 1}, TypeError, "ordered"),
+        ({"max_items": -1}, ValueError, "max_items"),
+        ({"dedupe": "yes"}, TypeError, "dedupe"),
+        ({"dedupe_key": 3}, TypeError, "dedupe_key"),
+    ],
+)
+def test_paginator_validates_arguments(
+    kwargs: dict[str, Any], error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        Paginator(_fetch_nothing, **kwargs)
+
+
+def test_paginator_needs_a_callable() -> None:
+    with pytest.raises(TypeError, match="fetch_page"):
+        Paginator(3)  # type: ignore[arg-type]
+
+
+async def test_paginate_validates_arguments(client_for: FreshBooksClient) -> None:
+    with pytest.raises(ValueError, match="path"):
+        paginate(client_for, "no-slash")
+    with pytest.raises(ValueError, match="page"):
+        paginate(client_for, INVOICES, params={"page": 2})
+    with pytest.raises(TypeError, match="client"):
+        paginate(object(), INVOICES)  # type: ignore[call-overload]
+
+
+def test_pages_bound() -> None:
+    assert pages_bound(100, 10) == 11
+    assert pages_bound(1, 4) == 1
+    assert pages_bound(100, 1) == 100
+    with pytest.raises(ValueError, match="concurrency"):
+        pages_bound(3, 0)
+
+
+def test_repr() -> None:
+    assert "concurrency=4" in repr(Paginator(_fetch_nothing))
