@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -41,7 +42,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Background]:
         yield bg
 
 
-def _client(bg: _Background) -> object:
+def _client(bg: _Background) -> Any:
     return freshbooks.Client(client_id="sandbox-client-id", access_token=bg.sandbox.token)
 
 

@@ -571,8 +571,8 @@ class Sandbox:
         except SandboxAPIError as err:
             reply = Reply(err.status, error_body(family, err), headers=err.headers)
         except Exception as exc:  # pragma: no cover - a sandbox bug must not leak a trace
-            err = SandboxAPIError(500, f"FreshAlchemyUnexpected: {type(exc).__name__}", errno=500)
-            reply = Reply(500, error_body(family, err))
+            bug = SandboxAPIError(500, f"FreshAlchemyUnexpected: {type(exc).__name__}", errno=500)
+            reply = Reply(500, error_body(family, bug))
         response = self._response(reply, request)
         if self.faults:
             response, action = self._post_faults(method, path, response)
@@ -587,9 +587,12 @@ class Sandbox:
             if m:
                 return route, m.groupdict()
         for (other_method, other_bucket), routes in ROUTES.items():
-            if other_bucket == bucket and other_method != method:
-                if any(r.regex.match(path) for r in routes):
-                    return None, {"_any_method": other_method}
+            if (
+                other_bucket == bucket
+                and other_method != method
+                and any(r.regex.match(path) for r in routes)
+            ):
+                return None, {"_any_method": other_method}
         return None, {}
 
     async def _pre_faults(self, method: str, path: str, request: Request) -> Outcome | None:
@@ -677,10 +680,8 @@ class Sandbox:
         await self._hang.wait()
 
     def _authenticate(self, route: Route, request: Request) -> TokenInfo | None:
-        if (
-            route.family is Family.OAUTH
-            or (route.family is Family.PAYMENTS
-            and route.resource == "tokenization")
+        if route.family is Family.OAUTH or (
+            route.family is Family.PAYMENTS and route.resource == "tokenization"
         ):
             return None
         header = request.headers.get("Authorization", "")

@@ -167,20 +167,20 @@ def parse_fault(spec: str | Mapping[str, object], *, seed: int = 0, index: int =
     if kind not in FAULT_KINDS:
         raise ValueError(f"spec: unknown fault kind {kind!r}; one of {sorted(FAULT_KINDS)}")
     options: dict[str, float | int | str] = {}
-    for name, value in raw.items():
+    for opt, opt_value in raw.items():
         try:
-            if name in _INT_OPTIONS:
-                options[name] = int(str(value))
-            elif name in _FLOAT_OPTIONS:
-                options[name] = float(str(value))
-            elif name in _STR_OPTIONS:
-                options[name] = str(value)
+            if opt in _INT_OPTIONS:
+                options[opt] = int(str(opt_value))
+            elif opt in _FLOAT_OPTIONS:
+                options[opt] = float(str(opt_value))
+            elif opt in _STR_OPTIONS:
+                options[opt] = str(opt_value)
             else:
-                raise ValueError(f"spec: unknown option {name!r} for fault {kind!r}")
+                raise ValueError(f"spec: unknown option {opt!r} for fault {kind!r}")
         except (TypeError, ValueError) as exc:
             if "unknown option" in str(exc):
                 raise
-            raise ValueError(f"spec: option {name}={value!r} is not a valid number") from None
+            raise ValueError(f"spec: option {opt}={opt_value!r} is not a valid number") from None
     rate = float(options.pop("rate", 1.0))
     if not 0.0 <= rate <= 1.0:
         raise ValueError(f"spec: rate must be within 0..1, got {rate!r}")

@@ -528,9 +528,7 @@ def _accounting_filter(ctx: Ctx, resource: str) -> Callable[[dict[str, Any]], bo
                 else:
                     checks.append(lambda f, b=base, v=bound: _lt(_field(f, b), v))  # type: ignore[misc]
         elif name == "event" and resource == "callbacks":
-            checks.append(
-                lambda f, v=value: f.get("event") == v or v.startswith(f"{f.get('event')}.")
-            )  # type: ignore[misc]
+            checks.append(_event_matcher(value))
         else:
             base = _SPECIAL_FIELDS.get(name, name)
             checks.append(lambda f, b=base, v=value: str(_field(f, b)) == v or _field(f, b) == v)  # type: ignore[misc]
@@ -539,6 +537,14 @@ def _accounting_filter(ctx: Ctx, resource: str) -> Callable[[dict[str, Any]], bo
     if len(checks) == 1 and not vis_given:
         return None
     return lambda f: all(c(f) for c in checks)
+
+
+def _event_matcher(value: str) -> Callable[[dict[str, Any]], bool]:
+    # search[event] matches the event and its parent event (DOCS:webhooks).
+    def check(f: dict[str, Any]) -> bool:
+        return bool(f.get("event") == value or value.startswith(f"{f.get('event')}."))
+
+    return check
 
 
 def _ge(value: Any, bound: Decimal) -> bool:
@@ -962,7 +968,7 @@ async def acc_list_extra(ctx: Ctx) -> Reply:
     op = ctx.route.op
     sb = ctx.sb
     if op == "other:summaries":
-        total = sum(
+        spent = sum(
             (
                 dec(r.data.get("amount", 0))
                 for r in sb.table(biz.account_id, "expenses")
@@ -977,7 +983,7 @@ async def acc_list_extra(ctx: Ctx) -> Reply:
                     "result": {
                         "expense_summaries": [
                             {
-                                "amount": money(total, "USD"),
+                                "amount": money(spent, "USD"),
                                 "count": len(sb.table(biz.account_id, "expenses")),
                             }
                         ]
@@ -994,13 +1000,13 @@ async def acc_list_extra(ctx: Ctx) -> Reply:
             }
         )
         vendors = [{"vendor": n} for n in names]
-        page, p, pages, per_page, total = _paginate(ctx, vendors, 15)
+        page_items, p, pages, per_page, total = _paginate(ctx, vendors, 15)
         return Reply(
             200,
             {
                 "response": {
                     "result": {
-                        "vendors": page,
+                        "vendors": page_items,
                         "page": p,
                         "pages": pages,
                         "per_page": per_page,
@@ -1167,7 +1173,7 @@ async def report_csv(ctx: Ctx) -> Reply:
 
 # ----------------------------------------------------------------------------- ledger
 
-_LEDGER_DEFAULTS = [
+_LEDGER_DEFAULTS: list[dict[str, Any]] = [
     {
         "uuid": "00000000-0000-4000-8000-000000001000",
         "name": "Cash",
@@ -1213,7 +1219,7 @@ def _ledger_business(ctx: Ctx) -> Business:
     table = ctx.sb.table(biz.uuid, "ledger_accounts")
     if not len(table):
         for row in _LEDGER_DEFAULTS:
-            table.add(Record(row["uuid"], dict(row)))
+            table.add(Record(str(row["uuid"]), dict(row)))
     return biz
 
 
@@ -1327,7 +1333,7 @@ def _verify_fields(sb: Sandbox, biz: Business, rec: Record) -> dict[str, str]:
 
 
 def _check_callback(obj: dict[str, Any]) -> None:
-    problems = []
+    problems: list[tuple[str | None, str]] = []
     if "event" in obj and obj["event"] not in EVENTS:
         problems.append(("event", "Value error, Unrecognized event."))
     if "uri" in obj:

@@ -527,7 +527,7 @@ SCHEMAS: dict[str, Schema] = {
 def template(resource: str) -> dict[str, Any]:
     """Default fields of a freshly created accounting object (beyond its id)."""
     if resource == "clients":
-        base = {k: "" for k in _CLIENT_FIELDS if _CLIENT_FIELDS[k] == "str?"}
+        base: dict[str, Any] = {k: "" for k in _CLIENT_FIELDS if _CLIENT_FIELDS[k] == "str?"}
         base.update(
             {
                 "currency_code": "USD",

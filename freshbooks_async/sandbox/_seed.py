@@ -45,7 +45,7 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
     for _ in range(n_clients):
         rid = clients.new_id()
         first, last, org = rng.choice(_FIRST), rng.choice(_LAST), rng.choice(_ORG)
-        data = dict(base_client)
+        data: dict[str, Any] = dict(base_client)
         data.update(
             {
                 "id": rid,
@@ -71,7 +71,7 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
         status = (1, 2, 2, 4)[rid % 4]
         qty = rng.randint(1, 5)
         unit = f"{rng.randint(10, 500)}.00"
-        data: dict[str, Any] = {
+        data = {
             "id": rid,
             "invoiceid": rid,
             "invoice_number": number,
@@ -145,8 +145,8 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
 
     for _ in range(counts.get("projects", 0)):
         rid = projects.new_id()
-        data = dict(_PROJECT_TEMPLATE)
-        data.update(
+        pdata = dict(_PROJECT_TEMPLATE)
+        pdata.update(
             {
                 "id": rid,
                 "title": f"Project {rid}",
@@ -155,13 +155,13 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
                 "updated_at": iso_time(now).rstrip("Z"),
             }
         )
-        projects.add(Record(rid, data))
+        projects.add(Record(rid, pdata))
     entries = sb.table(biz.id, "time_entries")
     project_ids = list(projects.records)
     for _ in range(counts.get("time_entries", 0)):
         rid = entries.new_id()
-        data = dict(_TIME_TEMPLATE)
-        data.update(
+        tdata = dict(_TIME_TEMPLATE)
+        tdata.update(
             {
                 "id": rid,
                 "identity_id": sb.identity_id,
@@ -172,7 +172,7 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
                 "billable": rid % 2 == 0,
             }
         )
-        entries.add(Record(rid, data))
+        entries.add(Record(rid, tdata))
     created = dict(counts)
     if n_clients != counts.get("clients", 0):
         created["clients"] = n_clients
