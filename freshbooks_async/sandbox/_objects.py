@@ -574,6 +574,7 @@ def expand_invoice(
     full.update(data)
     code = str(full.get("currency_code") or "USD")
     discount_pct = dec(full.get("discount_value") or 0)
+    full["discount_value"] = str(full.get("discount_value") or 0)  # a string on the wire
     subtotal = Decimal(0)
     taxes = Decimal(0)
     factor = (Decimal(100) - discount_pct) / Decimal(100)
