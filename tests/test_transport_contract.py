@@ -684,6 +684,13 @@ async def test_given_session_is_used_and_left_open(web_server: WebServer) -> Non
         response = await transport.send(get(web_server.url("/bytes")))
         assert response.body == BINARY
         assert transport.session is session
+        echoed = await transport.send(Request(method="POST", url=web_server.url("/echo")))
+        sent = [k.lower() for k, _ in json.loads(echoed.body)["headers"]]
+        assert "content-type" not in sent
+        typed = await transport.send(
+            Request(method="POST", url=web_server.url("/echo"), headers={"Content-Type": "a/b"})
+        )
+        assert ["Content-Type", "a/b"] in json.loads(typed.body)["headers"]
         await transport.aclose()
         assert not session.closed
         with pytest.raises(RuntimeError, match="closed"):
