@@ -1,0 +1,270 @@
+"""Value types shared by every resource model: ``UNSET``, ``Money``, lenient enums, timestamps.
+
+FreshBooks quirks handled here (source: /work/shared/api/PROTOCOL.md 2.8 and the official
+Python SDK's ``models.py``):
+
+* money is ``{"amount": "100.00", "code": "USD"}`` with the amount as a decimal *string*;
+* accounting timestamps are ``YYYY-MM-DD HH:MM:SS`` wall time in US/Eastern, except a few
+  fields that are UTC in the same format (client ``signup_date``, bill and bill vendor
+  ``created_at``/``updated_at``, tax defaults);
+* project-like, events, ledger and auth timestamps are ISO 8601 in UTC, sometimes with a
+  ``Z`` and sometimes without any offset;
+* ``vis_state`` is 0 active, 1 deleted, 2 archived.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from collections.abc import Mapping
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar
+from zoneinfo import ZoneInfo
+
+import attrs
+
+__all__ = [
+    "EASTERN",
+    "UNSET",
+    "AccountingDateTime",
+    "AccountingUTCDateTime",
+    "DateTimeFormat",
+    "ISODateTime",
+    "LenientIntEnum",
+    "LenientStrEnum",
+    "Maybe",
+    "Money",
+    "Settable",
+    "UnsetType",
+    "VisState",
+]
+
+T = TypeVar("T")
+
+# Accounting wall-clock times are US/Eastern (official Python SDK ``models.py``).
+# zoneinfo reads the system tz database (/usr/share/zoneinfo); "America/New_York" is the
+# canonical name of the deprecated "US/Eastern" link.
+EASTERN: Final[tzinfo] = ZoneInfo("America/New_York")
+
+EMPTY_MAPPING: Final[Mapping[str, Any]] = MappingProxyType({})
+
+
+class UnsetType(enum.Enum):
+    """Type of :data:`UNSET`: a field absent from the JSON object (different from ``null``).
+
+    Use it in annotations as ``int | UnsetType``; test with ``value is UNSET``.
+    """
+
+    UNSET = "UNSET"
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    __str__ = __repr__
+
+
+UNSET: Final = UnsetType.UNSET
+"""The field was absent from the JSON object (read models) or was not set (write models)."""
+
+Maybe: TypeAlias = T | UnsetType | None
+"""A field that may be absent (``UNSET``), ``null`` (``None``) or a ``T``."""
+
+Settable: TypeAlias = T | UnsetType
+"""A write-model field that may be left unset but is never sent as ``null``."""
+
+
+class DateTimeFormat(enum.Enum):
+    """How a timestamp field is written on the wire (used in ``Annotated`` field types)."""
+
+    ACCOUNTING = "accounting"
+    """``YYYY-MM-DD HH:MM:SS[.ffffff]``, wall time in US/Eastern."""
+    ACCOUNTING_UTC = "accounting_utc"
+    """``YYYY-MM-DD HH:MM:SS[.ffffff]``, wall time in UTC."""
+    ISO = "iso"
+    """ISO 8601 in UTC, written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``."""
+
+
+AccountingDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ACCOUNTING]
+AccountingUTCDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ACCOUNTING_UTC]
+ISODateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ISO]
+
+
+def _to_amount(value: object) -> Decimal:
+    """Convert a money amount given by the caller; floats are refused (binary rounding)."""
+    if isinstance(value, bool):
+        raise TypeError(f"Money.amount must be a Decimal, str or int, got {value!r} (bool)")
+    if isinstance(value, float):
+        raise TypeError(
+            f"Money.amount must be a Decimal, str or int, got the float {value!r}: "
+            "floats cannot hold money exactly; pass Decimal or str instead"
+        )
+    if isinstance(value, Decimal):
+        amount = value
+    elif isinstance(value, int | str):
+        try:
+            amount = Decimal(value)
+        except ArithmeticError:
+            raise ValueError(f"Money.amount must be a decimal number, got {value!r}") from None
+    else:
+        raise TypeError(
+            f"Money.amount must be a Decimal, str or int, got {value!r} ({type(value).__name__})"
+        )
+    if not amount.is_finite():
+        raise ValueError(f"Money.amount must be finite, got {value!r}")
+    return amount
+
+
+def _check_code(instance: Money, attribute: attrs.Attribute[str], value: object) -> None:
+    if not isinstance(value, str):
+        raise TypeError(f"Money.code must be a str, got {value!r} ({type(value).__name__})")
+    if len(value) != 3 or not value.isascii() or not value.isalpha():
+        raise ValueError(f"Money.code must be a 3-letter currency code, got {value!r}")
+
+
+@attrs.frozen(kw_only=True)
+class Money:
+    """An amount of money in one currency, exact to the cent and beyond.
+
+    FreshBooks sends ``{"amount": "104.50", "code": "CAD"}``. Decoded values keep the exact
+    wire text of the amount, so ``"100"`` is written back as ``"100"`` and ``"104.50"`` as
+    ``"104.50"``.
+
+    Attributes:
+        amount: The amount, a finite ``Decimal`` (``str`` and ``int`` are converted; ``float``
+            is refused because it cannot represent cents exactly).
+        code: ISO 4217 currency code, three letters (e.g. ``"USD"``).
+
+    Raises:
+        TypeError: ``amount`` is a float or another non-number, or ``code`` is not a str.
+        ValueError: ``amount`` is not a finite decimal, or ``code`` is not three letters.
+    """
+
+    amount: Decimal = attrs.field(converter=_to_amount)
+    code: str = attrs.field(validator=_check_code)
+    # The amount exactly as received (str or int), so encoding gives the same JSON back.
+    _wire_amount: object = attrs.field(
+        default=None, init=False, eq=False, hash=False, repr=False, alias="_wire_amount"
+    )
+    # Unknown keys of the money object (none are known to exist; kept so nothing is lost).
+    _extras: Mapping[str, Any] = attrs.field(
+        default=EMPTY_MAPPING, init=False, eq=False, hash=False, repr=False, alias="_extras"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.code}"
+
+
+_new = object.__new__
+_set = object.__setattr__
+
+
+def money_from_wire(data: Mapping[str, Any]) -> Money:
+    """Build a :class:`Money` from its JSON object without validation (hot decode path).
+
+    Raises:
+        TypeError: ``data`` is not a JSON object or the amount is not a number or string.
+        KeyError: ``amount`` or ``code`` is missing.
+        ArithmeticError: the amount string is not a decimal number.
+    """
+    raw = data["amount"]
+    cls = raw.__class__
+    if cls is str or cls is int:
+        amount = Decimal(raw)
+    elif cls is float:
+        amount = Decimal(repr(raw))
+    else:
+        raise TypeError(f"money amount must be a string or number, got {raw!r}")
+    m = _new(Money)
+    _set(m, "amount", amount)
+    _set(m, "code", data["code"])
+    _set(m, "_wire_amount", raw)
+    if len(data) != 2:
+        extras = {k: v for k, v in data.items() if k != "amount" and k != "code"}
+        _set(m, "_extras", extras or EMPTY_MAPPING)
+    else:
+        _set(m, "_extras", EMPTY_MAPPING)
+    return m
+
+
+def money_to_wire(money: Money) -> dict[str, Any]:
+    """Encode a :class:`Money` as FreshBooks' JSON object (amount as received, else a str)."""
+    raw = money._wire_amount
+    amount: object = str(money.amount)
+    if raw is not None:
+        # Only reuse the wire text when it still denotes exactly this Decimal (the object
+        # may have been rebuilt with attrs.evolve).
+        try:
+            again = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)  # type: ignore[arg-type]
+        except (ArithmeticError, TypeError, ValueError):  # pragma: no cover - set by us only
+            again = None
+        if again is not None and again.as_tuple() == money.amount.as_tuple():
+            amount = raw
+    out: dict[str, Any] = {"amount": amount, "code": money.code}
+    for key, value in money._extras.items():
+        out.setdefault(key, value)
+    return out
+
+
+_E = TypeVar("_E", bound="enum.Enum")
+
+_MAX_UNKNOWN_CACHED: Final = 256
+_unknown_lock = threading.Lock()
+
+
+def _unknown_member(cls: type[_E], value: object, base: Any) -> Any:
+    if type(value) is not base:  # bool is refused for int enums; str subclasses too
+        return None
+    cached = cls._value2member_map_.get(value)
+    if cached is not None:
+        return cached
+    new: Any = base.__new__
+    member: Any = new(cls, value)
+    member._name_ = f"UNKNOWN_{value}" if base is int else "UNKNOWN"
+    member._value_ = value
+    with _unknown_lock:
+        if len(cls._value2member_map_) - len(cls._member_map_) < _MAX_UNKNOWN_CACHED:
+            member = cls._value2member_map_.setdefault(value, member)
+    return member
+
+
+class LenientIntEnum(enum.IntEnum):
+    """An ``IntEnum`` that accepts values it does not know.
+
+    ``Status(42)`` returns a pseudo-member named ``UNKNOWN_42`` whose ``value`` is 42, so
+    a status FreshBooks adds later never fails a listing, and encoding gives 42 back.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _unknown_member(cls, value, int)
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is one of the documented members."""
+        return self._name_ in type(self)._member_map_
+
+
+class LenientStrEnum(enum.StrEnum):
+    """A ``StrEnum`` that accepts values it does not know (see :class:`LenientIntEnum`)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        return _unknown_member(cls, value, str)
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this value is one of the documented members."""
+        return self._name_ in type(self)._member_map_
+
+
+class VisState(LenientIntEnum):
+    """Visibility state of an accounting object (DOCS:active_deleted)."""
+
+    ACTIVE = 0
+    DELETED = 1
+    ARCHIVED = 2
