@@ -14,6 +14,7 @@ import gc
 import hashlib
 import json
 import socket
+import ssl
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -866,3 +867,46 @@ async def test_transport_bound_to_its_loop(web_server: WebServer) -> None:
         await asyncio.to_thread(other_loop)
     finally:
         await transport.aclose()
+
+
+@pytest.fixture
+async def tls_server() -> AsyncIterator[tuple[yarl.URL, ssl.SSLContext]]:
+    """An HTTPS server on 127.0.0.1 with a certificate from a throwaway CA.
+
+    Yields the server's URL and a client context that trusts that CA.
+    """
+    trustme = pytest.importorskip("trustme")
+    authority = trustme.CA()
+    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    authority.issue_cert("127.0.0.1").configure_cert(server_context)
+    client_context = ssl.create_default_context()
+    authority.configure_trust(client_context)
+
+    async def hello(_: web.Request) -> web.Response:
+        return web.Response(body=b"secure")
+
+    app = web.Application()
+    app.router.add_get("/", hello)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    await web.SockSite(runner, sock, ssl_context=server_context).start()
+    try:
+        yield yarl.URL(f"https://127.0.0.1:{port}/"), client_context
+    finally:
+        await runner.cleanup()
+
+
+async def test_tls_verified_by_default(tls_server: tuple[yarl.URL, ssl.SSLContext]) -> None:
+    url, trusted = tls_server
+    async with AiohttpTransport() as transport:
+        with pytest.raises(ConnectError) as caught:
+            await transport.send(get(url))
+    assert isinstance(caught.value, RequestNotSentError)
+    assert isinstance(caught.value.__cause__, aiohttp.ClientConnectorCertificateError)
+    async with AiohttpTransport(ssl=trusted) as transport:
+        assert (await transport.send(get(url))).body == b"secure"
+    async with AiohttpTransport(ssl=False) as transport:  # verification off, explicitly
+        assert (await transport.send(get(url))).body == b"secure"
