@@ -45,11 +45,11 @@ import attrs
 import yarl
 
 from .errors import (
+    APIError,
     FreshBooksError,
     InvalidGrantError,
     RequestMaybeSentError,
     ResponseDecodeError,
-    ServerError,
 )
 from .transports import Response
 
@@ -768,10 +768,12 @@ class OAuth2Session:
         except asyncio.CancelledError:
             self._blocked = _ambiguous("was cancelled while in flight")
             raise
-        except (RequestMaybeSentError, ServerError) as exc:
+        except (RequestMaybeSentError, APIError) as exc:
             # A POST is never replayed once maybe sent (the pipeline's rule), and a 5xx
             # may come after the grant was consumed: both leave the refresh token's fate
-            # unknown.
+            # unknown. (A 5xx with an OAuth body arrives as OAuthError, so test status.)
+            if isinstance(exc, APIError) and exc.status < 500:
+                raise
             error = _ambiguous(f"failed after it may have been processed ({type(exc).__name__})")
             self._blocked = error
             logger.warning("token refresh ambiguous: %s", type(exc).__name__)
