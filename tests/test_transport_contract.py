@@ -910,3 +910,17 @@ async def test_tls_verified_by_default(tls_server: tuple[yarl.URL, ssl.SSLContex
         assert (await transport.send(get(url))).body == b"secure"
     async with AiohttpTransport(ssl=False) as transport:  # verification off, explicitly
         assert (await transport.send(get(url))).body == b"secure"
+
+
+async def test_failing_stream_factory_is_not_mapped(web_server: WebServer) -> None:
+    def factory() -> AsyncIterator[bytes]:
+        raise FileNotFoundError("upload.pdf")
+
+    async with AiohttpTransport() as transport:
+        request = Request(method="POST", url=web_server.url("/echo"), stream=factory)
+        with pytest.raises(FileNotFoundError):
+            await transport.send(request)
+        with pytest.raises(FileNotFoundError):
+            async with transport.stream(request):
+                pytest.fail("unreachable")  # pragma: no cover
+    assert web_server.protocols == []

@@ -393,10 +393,13 @@ class AiohttpTransport:
         return kwargs
 
     async def _open(
-        self, session: aiohttp.ClientSession, request: Request, progress: _Progress | None
+        self,
+        session: aiohttp.ClientSession,
+        request: Request,
+        kwargs: dict[str, Any],
+        progress: _Progress | None,
     ) -> aiohttp.ClientResponse:
         """Send ``request`` and read the status line and headers (no timeout here)."""
-        kwargs = self._request_kwargs(request)
         if progress is None:
             return await session.request(request.method, request.url, **kwargs)
         token = _PROGRESS.set(progress)
@@ -453,12 +456,14 @@ class AiohttpTransport:
         if not isinstance(request, Request):
             raise TypeError(f"request: expected Request, got {type(request).__name__}")
         session = self._get_session()
+        # Built outside the error mapping: a failing stream factory is the caller's.
+        kwargs = self._request_kwargs(request)
         progress = self._progress_for()
         timeout = asyncio.timeout(self._total_for(request))
         started = time.monotonic()
         try:
             async with timeout:
-                resp = await self._open(session, request, progress)
+                resp = await self._open(session, request, kwargs, progress)
                 try:
                     body = await self._read_body(resp, request)
                 except BaseException:
@@ -511,11 +516,13 @@ class AiohttpTransport:
         if not isinstance(request, Request):
             raise TypeError(f"request: expected Request, got {type(request).__name__}")
         session = self._get_session()
+        # Built outside the error mapping: a failing stream factory is the caller's.
+        kwargs = self._request_kwargs(request)
         progress = self._progress_for()
         timeout = asyncio.timeout(self._total_for(request))
         try:
             async with timeout:
-                resp = await self._open(session, request, progress)
+                resp = await self._open(session, request, kwargs, progress)
         except Exception as exc:
             mapped = translate_error(
                 exc,
