@@ -305,7 +305,8 @@ async def test_100_concurrent_401s_cause_one_refresh(
     assert len(token_posts(transport)) == 1
     assert session.refresh_count == 1
     new = session.token
-    assert new is not None and new.access_token != token.access_token
+    assert new is not None
+    assert new.access_token != token.access_token
     api_calls = [r for r in transport.requests if r.url.path == ME]
     assert len(api_calls) == 200  # each: one 401, one replay with the new token
     replays = [r for r in api_calls if r.headers["Authorization"] == f"Bearer {new.access_token}"]
@@ -511,7 +512,7 @@ def test_malformed_token_responses(body: Any) -> None:
 
 
 def test_token_validation_never_echoes_the_secret() -> None:
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(ValueError, match="without whitespace") as caught:
         Token(access_token="has space-canary-secret")
     assert "canary" not in str(caught.value)
 
@@ -549,7 +550,7 @@ async def test_json_file_store_crash_mid_write_keeps_the_old_file(
     monkeypatch.undo()
     assert store.path.read_bytes() == before
     assert await store.load() == old
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["token.json"]  # no temp left
+    assert sorted(os.listdir(tmp_path)) == ["token.json"]  # no temp file left behind
 
 
 async def test_json_file_store_rejects_garbage(tmp_path: Path) -> None:
