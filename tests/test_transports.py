@@ -182,7 +182,9 @@ MAP_CASES: list[tuple[str, Any, Phase | None, bool, type[TransportError]]] = [
         False,
         ConnectError,
     ),
-    ("raw-ssl", lambda: ssl.SSLError("handshake"), None, False, ConnectError),
+    ("ssl-mid-read", lambda: ssl.SSLError("bad record mac"), Phase.SENT, False, ReadError),
+    ("ssl-unknown", lambda: ssl.SSLError("bad record mac"), None, False, ReadError),
+    ("ssl-connecting", lambda: ssl.SSLError("handshake"), Phase.CONNECTING, False, ConnectError),
     ("invalid-url", lambda: aiohttp.InvalidURL("http://"), Phase.START, False, ConnectError),
     (
         "connect-timeout",

@@ -173,13 +173,10 @@ def translate_error(
         what = "request timed out" if timed_out else f"request timed out ({detail})"
         return ReadTimeoutError(what, method=method, url=url)
     if isinstance(
-        exc,
-        aiohttp.ClientConnectorError
-        | aiohttp.ServerFingerprintMismatch
-        | aiohttp.InvalidURL
-        | _ssl.SSLError,
+        exc, aiohttp.ClientConnectorError | aiohttp.ServerFingerprintMismatch | aiohttp.InvalidURL
     ):
-        # Refused, DNS, TLS handshake or certificate, proxy, invalid URL.
+        # Refused, DNS, TLS handshake or certificate, proxy, invalid URL. (A bare
+        # ssl.SSLError happens mid-exchange, so it falls through to the phase rules.)
         return ConnectError(f"cannot connect ({detail})", method=method, url=url)
     if not isinstance(exc, aiohttp.ClientError | OSError):
         return None  # a programming error (TypeError, RuntimeError...): not ours to map
