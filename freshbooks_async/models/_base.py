@@ -107,12 +107,16 @@ def _check_value(cls: type, plan: FieldPlan, value: Any) -> Any:
         return _check_decimal(cls, plan, value)
     if kind == "enum":
         enum_cls: type[enum.Enum] = plan.arg
-        if isinstance(value, enum_cls):
-            return value
-        try:
-            return enum_cls(value)
-        except ValueError:
-            raise _type_error(cls, plan, value, f"a {enum_cls.__name__}") from None
+        if isinstance(value, bool) or not isinstance(value, type(next(iter(enum_cls)).value)):
+            raise _type_error(cls, plan, value, f"a {enum_cls.__name__}")
+        member = enum_cls(value)
+        if not getattr(member, "is_known", True):
+            known = ", ".join(repr(m.value) for m in enum_cls)
+            raise ValueError(
+                f"{cls.__name__}.{plan.name} must be one of {enum_cls.__name__} ({known}), "
+                f"got {value!r}"
+            )
+        return member
     raise AssertionError(kind)  # pragma: no cover
 
 
