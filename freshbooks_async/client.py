@@ -15,8 +15,60 @@ import yarl
 from ._clock import Clock, SystemClock
 from ._pipeline import APIResponse, Expect, Pipeline, QueryParams, TokenSource
 from ._version import __version__
+from .models.identity import Identity
+from .resources import (
+    Applications,
+    BillableItems,
+    BillPayments,
+    Bills,
+    BillVendors,
+    Businesses,
+    CheckoutLinks,
+    Clients,
+    Contacts,
+    CreditCards,
+    CreditNotes,
+    Estimates,
+    ExpenseCategories,
+    ExpenseProfiles,
+    Expenses,
+    Gateways,
+    Identities,
+    InvitationRates,
+    Invitations,
+    InvoiceProfiles,
+    Invoices,
+    Items,
+    JournalEntries,
+    JournalEntryAccounts,
+    JournalEntryDetails,
+    LedgerAccounts,
+    LedgerAccountSubTypes,
+    LedgerAccountTypes,
+    OtherIncomes,
+    PaymentGateways,
+    PaymentOptionsResource,
+    Payments,
+    Projects,
+    ProjectServiceRates,
+    ProjectThreads,
+    Reports,
+    Retainers,
+    ServiceRates,
+    Services,
+    Staffs,
+    Systems,
+    Tasks,
+    Taxes,
+    TeamMemberRates,
+    TeamMembers,
+    ThreadComments,
+    TimeEntries,
+)
 from .retry import RetryPolicy
 from .transports import BodyStream, Response, Transport
+from .uploads import Attachments, Images
+from .webhooks import Callbacks
 
 __all__ = ["DEFAULT_BASE_URL", "FreshBooksClient", "StaticToken"]
 
@@ -186,6 +238,58 @@ class FreshBooksClient:
         if callable(attach):
             attach(self)
 
+        # Resource namespaces (freshbooks_async.resources; one per catalogue resource).
+        self.invoices = Invoices(self)
+        self.clients = Clients(self)
+        self.contacts = Contacts(self)
+        self.credit_notes = CreditNotes(self)
+        self.estimates = Estimates(self)
+        self.expenses = Expenses(self)
+        self.expense_profiles = ExpenseProfiles(self)
+        self.expense_categories = ExpenseCategories(self)
+        self.invoice_profiles = InvoiceProfiles(self)
+        self.items = Items(self)
+        self.payments = Payments(self)
+        self.other_income = OtherIncomes(self)
+        self.taxes = Taxes(self)
+        self.bills = Bills(self)
+        self.bill_payments = BillPayments(self)
+        self.bill_vendors = BillVendors(self)
+        self.tasks = Tasks(self)
+        self.staff = Staffs(self)
+        self.systems = Systems(self)
+        self.gateways = Gateways(self)
+        self.journal_entries = JournalEntries(self)
+        self.journal_entry_details = JournalEntryDetails(self)
+        self.journal_entry_accounts = JournalEntryAccounts(self)
+        self.billable_items = BillableItems(self)
+        self.reports = Reports(self)
+        self.ledger_accounts = LedgerAccounts(self)
+        self.ledger_account_types = LedgerAccountTypes(self)
+        self.ledger_account_sub_types = LedgerAccountSubTypes(self)
+        self.projects = Projects(self)
+        self.time_entries = TimeEntries(self)
+        self.services = Services(self)
+        self.service_rates = ServiceRates(self)
+        self.project_service_rates = ProjectServiceRates(self)
+        self.retainers = Retainers(self)
+        self.team_member_rates = TeamMemberRates(self)
+        self.invitation_rates = InvitationRates(self)
+        self.project_threads = ProjectThreads(self)
+        self.thread_comments = ThreadComments(self)
+        self.identity = Identities(self)
+        self.businesses = Businesses(self)
+        self.team_members = TeamMembers(self)
+        self.applications = Applications(self)
+        self.invitations = Invitations(self)
+        self.payment_options = PaymentOptionsResource(self)
+        self.checkout_links = CheckoutLinks(self)
+        self.payment_gateways = PaymentGateways(self)
+        self.credit_cards = CreditCards(self)
+        self.callbacks = Callbacks(self)
+        self.images = Images(self)
+        self.attachments = Attachments(self)
+
     # ----------------------------------------------------------------- lifecycle
 
     @property
@@ -259,6 +363,14 @@ class FreshBooksClient:
         return (
             f"FreshBooksClient(base_url={str(self.base_url)!r}, tokens={self._pipeline.tokens!r})"
         )
+
+    async def me(self) -> Identity:
+        """The token's identity: name, e-mail and every business membership
+        (``account_id``, ``business_id``, ``business_uuid``, role).
+
+        https://www.freshbooks.com/api/me_endpoint
+        """
+        return await self.identity.me()
 
     # ----------------------------------------------------------------- requests
 
