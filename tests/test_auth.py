@@ -7,16 +7,20 @@ with the client, so token expiry is exact and no wall time passes.
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 import logging
 import os
 import stat
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 import yarl
+from aiohttp.test_utils import TestClient, TestServer
 
 from freshbooks_async import FakeClock, FreshBooksClient, RetryPolicy, errors
 from freshbooks_async.auth import (
@@ -632,3 +636,46 @@ async def test_canaries_never_reach_logs_reprs_or_errors(
     for canary in (CANARY_ACCESS, CANARY_REFRESH, CANARY_SECRET, CANARY_CODE):
         assert canary not in blob
     assert any(r.name == "freshbooks_async.auth" for r in caplog.records)  # it did log
+
+
+# --------------------------------------------------------------------------- example app
+
+
+def load_example(name: str) -> ModuleType:
+    path = Path(__file__).parent.parent / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"examples_{name}", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_example_app_runs_the_code_flow_against_the_sandbox_on_loopback() -> None:
+    profile = await load_example("oauth_app").run_demo()
+    assert profile == {
+        "identity_id": 1,
+        "email": "owner@sandbox.invalid",
+        "accounts": ["ACC001"],
+        "after_logout_status": 401,
+    }
+
+
+async def test_example_app_refuses_a_forged_callback(sandbox: Sandbox) -> None:
+    example = load_example("oauth_app")
+    app = example.create_app(
+        client_id=sandbox.client_id,
+        client_secret=sandbox.client_secret,
+        redirect_uri=REDIRECT,
+    )
+    async with TestClient(TestServer(app)) as browser:
+        async with browser.get("/login", allow_redirects=False) as response:
+            assert response.status == 302
+            location = yarl.URL(response.headers["Location"])
+            assert location.query["state"] == response.cookies[example.STATE_COOKIE].value
+        async with browser.get("/callback", params={"code": "c", "state": "forged"}) as response:
+            assert response.status == 400
+            assert await response.json() == {"error": "state mismatch"}
+        async with browser.get("/callback", params={"error": "access_denied"}) as response:
+            assert response.status == 400
