@@ -31,7 +31,7 @@ import attrs
 
 from ._pipeline import Envelope, _api_error, build_path, check_account_id
 from .errors import ResponseDecodeError
-from .transports import Request, Response
+from .transports import BodyStream, Request, Response
 
 if TYPE_CHECKING:
     from .client import FreshBooksClient
@@ -373,9 +373,7 @@ class _Uploader:
             )
         return media
 
-    def _body_factory(
-        self, source: _Source, head: bytes, tail: bytes
-    ) -> Any:  # BodyStream; Any keeps the closure simple for mypy
+    def _body_factory(self, source: _Source, head: bytes, tail: bytes) -> BodyStream:
         used = False
         expected = source.size
 
