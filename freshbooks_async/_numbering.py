@@ -7,7 +7,11 @@ sandbox applies the same rule (``sandbox/_objects.py``); both must agree.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["FIRST_INVOICE_NUMBER", "NumberAllocator", "next_invoice_number"]
+
+_DIGITS = re.compile(r"(.*?)([0-9]+)")
 
 #: The number FreshBooks gives an account's first invoice.
 FIRST_INVOICE_NUMBER = "0000001"
@@ -88,15 +92,26 @@ class NumberAllocator:
         self.allocated += 1
         return self._last
 
-    def skip_past(self, taken: str | None, *, limit: int = 1_000_000) -> bool:
+    def skip_past(self, taken: str | None, *, limit: int = 10_000) -> bool:
         """Continue after ``taken`` if it lies ahead in this sequence.
 
+        Numbers ending in digits with the same prefix (``"0000123"``, ``"INV-77"``) are
+        compared by value; others are looked for up to ``limit`` increments ahead.
+
         Returns:
-            True if the sequence moved; False when ``taken`` is ``None``, already behind,
-            or not reachable from the current number within ``limit`` steps (a number in
-            another format: the sequence is left alone).
+            True if the sequence moved; False when ``taken`` is ``None``, not ahead, or
+            not comparable (a number in another format: the sequence is left alone).
         """
-        if taken is None or taken == self._last:
+        if taken is None or not isinstance(taken, str) or taken == self._last:
+            return False
+        if self._last is None:
+            self._last = taken
+            return True
+        mine, theirs = _DIGITS.fullmatch(self._last), _DIGITS.fullmatch(taken)
+        if mine is not None and theirs is not None and mine.group(1) == theirs.group(1):
+            if int(theirs.group(2)) > int(mine.group(2)):
+                self._last = taken
+                return True
             return False
         probe = self._last
         for _ in range(limit):
@@ -104,7 +119,7 @@ class NumberAllocator:
             if probe == taken:
                 self._last = taken
                 return True
-            if len(probe) > len(taken) + 1:
+            if len(probe) > len(taken):
                 break
         return False
 

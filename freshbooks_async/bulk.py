@@ -1,0 +1,968 @@
+"""Bulk invoice creation that accounts for every draft: :func:`bulk_create_invoices`.
+
+::
+
+    result = await bulk_create_invoices(client, "ABC123", drafts, concurrency=8)
+    result.raise_for_failures()          # BulkError unless every valid draft was created
+    for item in result.items:            # aligned with ``drafts``
+        print(item.index, item.status, item.invoice, item.error)
+
+What happens, in order:
+
+1. **Validation.** Every draft (a mapping of invoice fields or an
+   :class:`~freshbooks_async.models.InvoiceCreate`) is checked before the first request;
+   an invalid draft is reported as ``invalid`` and never sent.
+2. **Creates** run at most ``concurrency`` at a time for this call, and every create for
+   the account also holds a permit of the client's per-account semaphore
+   (:meth:`FreshBooksClient.account_semaphore`), which every bulk call on the client
+   shares. A permit is held only while a POST is on the wire, never while waiting.
+   Each POST carries ``X-Client-Reference: <unique per draft>`` (recorded by the sandbox's
+   ledger, ignored by FreshBooks).
+3. **Numbering.**
+
+   * ``numbering="server"``: drafts without ``invoice_number`` are posted as they are and
+     FreshBooks numbers them. Concurrent creates can take the same number and get 409
+     (invoices docs page, "Creating Multiple Invoices"); such a draft is re-queued after a
+     jittered exponential backoff (``backoff.expo`` + full jitter, on the client's
+     clock) and retried, up to ``max_attempts`` posts per draft. Other drafts keep the
+     permits busy meanwhile.
+   * ``numbering="client"`` (what FreshBooks recommends for concurrent creation): the
+     account's latest invoice is read once, numbers are allocated locally with
+     FreshBooks' increment rule (:func:`~freshbooks_async._numbering.next_invoice_number`)
+     and posted explicitly, so the batch does not collide with itself. If someone else
+     takes a number meanwhile (409, or 400 "already exists"), the latest number is read
+     again, the allocator skips past it, and the draft is posted with a fresh number.
+     Drafts that carry their own ``invoice_number`` keep it.
+
+4. **Ambiguous failures.** A POST whose outcome is unknown (the connection broke after
+   sending: :class:`~freshbooks_async.errors.RequestMaybeSentError`; a 5xx; a success
+   whose body could not be read) may have created the invoice. It is never replayed
+   blindly; it is *reconciled* first, and re-posted only if the invoice does not exist:
+
+   * with client numbering, by looking the number up (``search[invoice_number]``) and
+     checking the invoice found is this draft's (customer, date, lines...);
+   * with ``reference_field`` (e.g. ``"po_number"``), the SDK writes the draft's unique
+     reference into that field (unless the draft sets it: then its value, which must be
+     unique in the batch, is the reference) and looks it up (``search[<field>]``, exact
+     match checked locally since FreshBooks' filter may be a "contains");
+   * otherwise (server numbering, no reference) by **fingerprint**: before the first
+     create, the id of the account's newest invoice is read (the *baseline*). Ambiguous
+     drafts are set aside until every other create of the call has finished; then the
+     invoices newer than the baseline are listed (newest first, with lines) and those
+     that no create on this client is known to have produced are matched to the set-aside
+     drafts by content (customer, dates, numbers, notes, lines), each invoice to at most
+     one draft. Drafts left without a match are posted again. This is sound as long as
+     nobody else creates identical invoices for the same customer on the account during
+     the call; when that cannot be ruled out, use ``reference_field`` or client
+     numbering.
+
+   A ``ReadTimeoutError`` (the server may still be working on it) waits
+   ``reconcile_delay`` seconds before the look-up. If the look-up itself fails, the draft
+   is reported ``unknown`` (it may exist: its reference is in the result) and is not
+   re-posted. Nothing is created twice, nothing is dropped silently.
+
+5. **Result.** :class:`BulkResult` lists every draft as ``created`` (with its
+   :class:`~freshbooks_async.models.Invoice`), ``failed`` (with the final error; not
+   created), ``invalid`` (never sent), ``unknown`` (see above) or ``not_attempted``
+   (stopped before it could be created; not created, safe to submit again).
+
+Stopping early: set ``stop`` (an :class:`asyncio.Event`) or pass ``deadline`` (seconds
+on the client's clock). No new create starts; creates on the wire finish, set-aside
+drafts are still reconciled, and everything left is ``not_attempted``: the call returns a
+complete result. Cancelling the task instead propagates :class:`asyncio.CancelledError`
+at once (POSTs on the wire are abandoned, so their drafts' fate is unknown); drafts
+already settled were passed to ``on_item`` as they settled, so a caller can keep them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import inspect
+import logging
+import secrets
+import weakref
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
+
+import attrs
+import backoff
+
+from ._numbering import NumberAllocator
+from ._pipeline import APIResponse, build_path, check_account_id
+from .errors import (
+    APIError,
+    BulkError,
+    ConflictError,
+    FreshBooksError,
+    ReadTimeoutError,
+    RequestMaybeSentError,
+    ResponseDecodeError,
+    ServerError,
+    ValidationError,
+)
+from .models import Invoice, InvoiceCreate, WriteModel, decode, to_payload
+from .pagination import Page, Paginator, page_from_response
+
+if TYPE_CHECKING:
+    from .client import FreshBooksClient
+
+__all__ = [
+    "BulkItem",
+    "BulkProgress",
+    "BulkResult",
+    "BulkStatus",
+    "bulk_create_invoices",
+]
+
+logger = logging.getLogger("freshbooks_async.bulk")
+
+T = TypeVar("T")
+
+_INVOICES: Final = "/accounting/account/{account_id}/invoices/invoices"
+_REFERENCE_HEADER: Final = "X-Client-Reference"
+#: Errno FreshBooks uses for "invoice number already exists" (as the sandbox answers).
+_NUMBER_EXISTS_ERRNO: Final = 1029
+
+
+class BulkStatus(enum.StrEnum):
+    """Where a draft ended up."""
+
+    CREATED = "created"
+    FAILED = "failed"
+    INVALID = "invalid"
+    UNKNOWN = "unknown"
+    NOT_ATTEMPTED = "not_attempted"
+
+
+@attrs.frozen(kw_only=True)
+class BulkItem(Generic[T]):
+    """The outcome of one draft.
+
+    Attributes:
+        index: The draft's position in the input.
+        status: See :class:`BulkStatus`.
+        invoice: The created invoice (``created`` only).
+        error: The final error (``failed``/``invalid``/``unknown``; the last error seen
+            for ``not_attempted``, if any).
+        attempts: POSTs sent for this draft.
+        reference: The unique reference sent as ``X-Client-Reference`` (and written to
+            ``reference_field`` when one was given).
+        reconciled: The invoice was found by a look-up after an ambiguous failure.
+    """
+
+    index: int
+    status: BulkStatus
+    invoice: T | None = None
+    error: BaseException | None = attrs.field(default=None, eq=False)
+    attempts: int = 0
+    reference: str = ""
+    reconciled: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Whether the draft was created."""
+        return self.status is BulkStatus.CREATED
+
+
+@attrs.frozen(kw_only=True)
+class BulkProgress:
+    """Counts passed to ``on_progress`` after every change.
+
+    Attributes:
+        total: Drafts in the call.
+        created, failed, invalid, unknown, not_attempted: Drafts settled so far, by status.
+        attempts: POSTs sent so far.
+        conflicts: 409 (and "number exists") answers so far.
+        in_flight: POSTs on the wire now.
+    """
+
+    total: int
+    created: int = 0
+    failed: int = 0
+    invalid: int = 0
+    unknown: int = 0
+    not_attempted: int = 0
+    attempts: int = 0
+    conflicts: int = 0
+    in_flight: int = 0
+
+    @property
+    def done(self) -> int:
+        """Drafts settled, whatever their status."""
+        return self.created + self.failed + self.invalid + self.unknown + self.not_attempted
+
+
+@attrs.frozen(kw_only=True)
+class BulkResult(Generic[T]):
+    """Every draft's outcome, aligned with the input.
+
+    Attributes:
+        items: One :class:`BulkItem` per draft, in input order.
+        attempts: POSTs sent in total.
+        requests: All requests sent (POSTs, look-ups, number reads).
+        conflicts: 409 (and "number exists") answers received.
+        reconciled: Drafts found created after an ambiguous failure.
+        elapsed: Seconds the call took (client clock).
+        stopped: Whether ``stop``/``deadline`` ended the call early.
+    """
+
+    items: tuple[BulkItem[T], ...]
+    attempts: int = 0
+    requests: int = 0
+    conflicts: int = 0
+    reconciled: int = 0
+    elapsed: float = 0.0
+    stopped: bool = False
+
+    def _with(self, status: BulkStatus) -> list[BulkItem[T]]:
+        return [item for item in self.items if item.status is status]
+
+    @property
+    def created(self) -> list[T]:
+        """The created invoices, in input order."""
+        return [i.invoice for i in self.items if i.status is BulkStatus.CREATED and i.invoice]
+
+    @property
+    def failed(self) -> list[BulkItem[T]]:
+        """Items not created: ``failed``, ``invalid``, ``unknown`` and ``not_attempted``."""
+        return [item for item in self.items if item.status is not BulkStatus.CREATED]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """``{status: number of drafts}`` for every status."""
+        return {status.value: len(self._with(status)) for status in BulkStatus}
+
+    @property
+    def ok(self) -> bool:
+        """Whether every draft was created."""
+        return all(item.status is BulkStatus.CREATED for item in self.items)
+
+    def raise_for_failures(self) -> None:
+        """Raise :class:`~freshbooks_async.errors.BulkError` unless every draft was created.
+
+        Raises:
+            BulkError: With this result as ``.result``.
+        """
+        if self.ok:
+            return
+        counts = ", ".join(f"{n} {s}" for s, n in self.counts.items() if n)
+        first = next(i for i in self.items if i.status is not BulkStatus.CREATED)
+        raise BulkError(
+            f"bulk create: {counts}; first problem: draft {first.index} {first.status}"
+            + (f": {first.error}" if first.error is not None else ""),
+            self,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"BulkResult({self.counts}, attempts={self.attempts}, requests={self.requests}, "
+            f"elapsed={self.elapsed:.3f}s, stopped={self.stopped})"
+        )
+
+
+# ----------------------------------------------------------------------------- internals
+
+# Invoice ids known to have been created by a bulk call, per client and account: the
+# fingerprint reconciliation never attributes those to another draft.
+_CLAIMED: weakref.WeakKeyDictionary[Any, dict[str, set[int]]] = weakref.WeakKeyDictionary()
+
+# Fields compared by the fingerprint match (when both the draft and the invoice have them).
+_SCALARS: Final = (
+    "customerid",
+    "create_date",
+    "invoice_number",
+    "po_number",
+    "notes",
+    "terms",
+    "currency_code",
+    "discount_value",
+    "due_offset_days",
+    "organization",
+    "fname",
+    "lname",
+    "address",
+    "street",
+    "city",
+    "province",
+    "code",
+    "country",
+    "language",
+)
+_LINE_FIELDS: Final = ("name", "description", "qty", "unit_cost", "type", "expenseid")
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, Mapping) and "amount" in value:
+        value = value["amount"]
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)).normalize()
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            number = Decimal(text)
+        except (InvalidOperation, ValueError):
+            return text
+        return number.normalize() if number.is_finite() else text
+    return value
+
+
+def matches_draft(payload: Mapping[str, Any], invoice: Mapping[str, Any]) -> bool:
+    """Whether ``invoice`` (JSON, with lines if the draft has some) has the draft's content."""
+    for key in _SCALARS:
+        if key in payload and key in invoice and _norm(payload[key]) != _norm(invoice[key]):
+            return False
+    lines = payload.get("lines")
+    found = invoice.get("lines")
+    if lines and isinstance(found, list):
+        if len(lines) != len(found):
+            return False
+        for want, got in zip(lines, found, strict=True):
+            if not isinstance(want, Mapping) or not isinstance(got, Mapping):
+                return False
+            for key in _LINE_FIELDS:
+                if key in want and key in got and _norm(want[key]) != _norm(got[key]):
+                    return False
+    return True
+
+
+@attrs.define(eq=False)
+class _Draft:
+    index: int
+    payload: dict[str, Any]
+    reference: str
+    own_number: bool  # the draft set invoice_number itself
+    attempts: int = 0
+    number_generation: int = 0
+    last_error: BaseException | None = None
+
+
+class _Outcome(enum.Enum):
+    CREATED = "created"
+    CONFLICT = "conflict"  # 409 or number taken: not created, try again
+    NUMBER_TAKEN = "number_taken"  # client numbering: re-sync then try again
+    RETRY = "retry"  # not created (looked up), try again
+    DEFER = "defer"  # ambiguous, fingerprint reconciliation later
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+@attrs.frozen
+class _Attempt:
+    draft: _Draft
+    outcome: _Outcome
+    invoice: Invoice | None = None
+    error: BaseException | None = None
+    reconciled: bool = False
+
+
+def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
+    if value < low or (high is not None and value > high):
+        bound = f"in {low}..{high}" if high is not None else f">= {low}"
+        raise ValueError(f"{name}: must be {bound}, got {value!r}")
+    return value
+
+
+def _check_seconds(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name}: expected a number, got {type(value).__name__}: {value!r}")
+    if not value >= 0 or value == float("inf"):
+        raise ValueError(f"{name}: must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
+_REFERENCE_FIELDS: Final = frozenset(
+    {"po_number", "notes", "terms", "description", "address", "vat_number", "code"}
+)
+
+
+def _payload_of(draft: object) -> dict[str, Any]:
+    if isinstance(draft, InvoiceCreate):
+        return to_payload(draft)
+    if isinstance(draft, WriteModel):
+        raise TypeError(f"expected InvoiceCreate or a mapping, got {type(draft).__name__}")
+    if isinstance(draft, Mapping):
+        return to_payload(InvoiceCreate.from_dict(draft))
+    raise TypeError(
+        f"expected a mapping of invoice fields or an InvoiceCreate, got "
+        f"{type(draft).__name__}: {draft!r}"
+    )
+
+
+class _Bulk:
+    """One bulk call: the coordinator and its bookkeeping."""
+
+    def __init__(
+        self,
+        client: FreshBooksClient,
+        account_id: str,
+        *,
+        concurrency: int,
+        numbering: str,
+        max_attempts: int,
+        on_progress: Callable[[BulkProgress], object] | None,
+        on_item: Callable[[BulkItem[Invoice]], object] | None,
+        reference_field: str | None,
+        backoff_base: float,
+        backoff_max: float,
+        reconcile_delay: float,
+        stop: asyncio.Event | None,
+        deadline: float | None,
+    ) -> None:
+        self.client = client
+        self.account_id = account_id
+        self.path = build_path(_INVOICES, account_id=account_id)
+        self.concurrency = concurrency
+        self.numbering = numbering
+        self.max_attempts = max_attempts
+        self.on_progress = on_progress
+        self.on_item = on_item
+        self.reference_field = reference_field
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.reconcile_delay = reconcile_delay
+        self.stop = stop if stop is not None else asyncio.Event()
+        self.deadline = deadline
+        self.semaphore = client.account_semaphore(account_id)
+        self.clock = client.clock
+        self.claimed = _CLAIMED.setdefault(client, {}).setdefault(account_id, set())
+        self.results: list[BulkItem[Invoice] | None] = []
+        self.ready: deque[_Draft] = deque()
+        self.timers: dict[asyncio.Task[None], _Draft] = {}  # drafts in 409 backoff
+        self.graveyard: list[asyncio.Task[None]] = []  # cancelled timers, awaited at the end
+        self.deferred: list[_Draft] = []
+        self.allocator: NumberAllocator | None = None
+        self.reserved: set[str] = set()
+        self.generation = 0
+        self.baseline = 0
+        self.counts: dict[BulkStatus, int] = dict.fromkeys(BulkStatus, 0)
+        self.attempts = 0
+        self.requests = 0
+        self.conflicts = 0
+        self.reconciled = 0
+        self.in_flight = 0
+        self.stopped = False
+
+    # ------------------------------------------------------------ reporting
+
+    def progress(self) -> None:
+        if self.on_progress is None:
+            return
+        snapshot = BulkProgress(
+            total=len(self.results),
+            created=self.counts[BulkStatus.CREATED],
+            failed=self.counts[BulkStatus.FAILED],
+            invalid=self.counts[BulkStatus.INVALID],
+            unknown=self.counts[BulkStatus.UNKNOWN],
+            not_attempted=self.counts[BulkStatus.NOT_ATTEMPTED],
+            attempts=self.attempts,
+            conflicts=self.conflicts,
+            in_flight=self.in_flight,
+        )
+        try:
+            self.on_progress(snapshot)
+        except Exception:  # a progress bar must not lose a half-done batch
+            logger.exception("bulk create: on_progress raised; continuing")
+
+    def settle(
+        self,
+        index: int,
+        status: BulkStatus,
+        *,
+        invoice: Invoice | None = None,
+        error: BaseException | None = None,
+        attempts: int = 0,
+        reference: str = "",
+        reconciled: bool = False,
+    ) -> None:
+        item: BulkItem[Invoice] = BulkItem(
+            index=index,
+            status=status,
+            invoice=invoice,
+            error=error,
+            attempts=attempts,
+            reference=reference,
+            reconciled=reconciled,
+        )
+        self.results[index] = item
+        self.counts[status] += 1
+        if invoice is not None and isinstance(invoice.id, int):
+            self.claimed.add(invoice.id)
+        if self.on_item is not None:
+            try:
+                self.on_item(item)
+            except Exception:
+                logger.exception("bulk create: on_item raised; continuing")
+        self.progress()
+
+    def settle_draft(self, draft: _Draft, status: BulkStatus, **kwargs: Any) -> None:
+        kwargs.setdefault("error", draft.last_error)
+        self.settle(
+            draft.index, status, attempts=draft.attempts, reference=draft.reference, **kwargs
+        )
+
+    # ------------------------------------------------------------ requests
+
+    async def get(self, params: list[tuple[str, object]]) -> APIResponse:
+        self.requests += 1
+        return await self.client.request("GET", self.path, params=params)
+
+    async def read_latest(self) -> tuple[str | None, int]:
+        """The newest invoice's number and id (default order: newest first)."""
+        response = await self.get([("page", 1), ("per_page", 1)])
+        page = page_from_response(response, lambda x: x, items_key="invoices", per_page=1)
+        if not page.items or not isinstance(page.items[0], Mapping):
+            return None, 0
+        newest = page.items[0]
+        number = newest.get("invoice_number")
+        ident = newest.get("id", newest.get("invoiceid"))
+        return (
+            number if isinstance(number, str) and number else None,
+            ident if isinstance(ident, int) else 0,
+        )
+
+    async def lookup(self, field: str, value: str) -> list[dict[str, Any]]:
+        response = await self.get(
+            [(f"search[{field}]", value), ("include[]", "lines"), ("per_page", 100)]
+        )
+        page = page_from_response(response, lambda x: x, items_key="invoices")
+        return [
+            item
+            for item in page.items
+            if isinstance(item, dict) and _norm(item.get(field)) == _norm(value)
+        ]
+
+    def decode_invoice(self, data: Any) -> Invoice:
+        if isinstance(data, Mapping) and isinstance(data.get("invoice"), Mapping):
+            data = data["invoice"]
+        return decode(Invoice, data)
+
+    # ------------------------------------------------------------ one attempt
+
+    async def attempt(self, draft: _Draft) -> _Attempt:
+        draft.attempts += 1
+        self.attempts += 1
+        payload = draft.payload
+        if self.allocator is not None and not draft.own_number:
+            number = self.allocator.allocate()
+            while number in self.reserved:
+                number = self.allocator.allocate()
+            payload["invoice_number"] = number
+            draft.number_generation = self.generation
+        async with self.semaphore:
+            self.in_flight += 1
+            try:
+                response = await self.client.request(
+                    "POST",
+                    self.path,
+                    json={"invoice": payload},
+                    headers={_REFERENCE_HEADER: draft.reference},
+                )
+            except ConflictError as exc:
+                draft.last_error = exc
+                return self.conflict(draft, exc)
+            except ValidationError as exc:
+                draft.last_error = exc
+                if self.number_exists(exc):
+                    return self.conflict(draft, exc)
+                return _Attempt(draft, _Outcome.FAILED, error=exc)
+            except (RequestMaybeSentError, ServerError, ResponseDecodeError) as exc:
+                draft.last_error = exc
+                ambiguous = exc
+            except FreshBooksError as exc:  # not processed (after the pipeline's retries)
+                draft.last_error = exc
+                return _Attempt(draft, _Outcome.FAILED, error=exc)
+            else:
+                try:
+                    invoice = self.decode_invoice(response.data)
+                except ResponseDecodeError as exc:
+                    draft.last_error = exc
+                    ambiguous = exc
+                else:
+                    return _Attempt(draft, _Outcome.CREATED, invoice=invoice)
+            finally:
+                self.in_flight -= 1
+        # The permit is released: reconcile before anything is sent again.
+        return await self.reconcile(draft, ambiguous)
+
+    def number_exists(self, exc: APIError) -> bool:
+        if exc.errno == _NUMBER_EXISTS_ERRNO:
+            return True
+        return any(
+            d.field == "invoice_number" and "exist" in d.message.lower() for d in exc.details
+        )
+
+    def conflict(self, draft: _Draft, exc: APIError) -> _Attempt:
+        self.conflicts += 1
+        if draft.own_number:  # the caller's own number is taken: nothing to re-number
+            if isinstance(exc, ValidationError):
+                return _Attempt(draft, _Outcome.FAILED, error=exc)
+            return _Attempt(draft, _Outcome.CONFLICT, error=exc)
+        if self.allocator is not None:
+            return _Attempt(draft, _Outcome.NUMBER_TAKEN, error=exc)
+        return _Attempt(draft, _Outcome.CONFLICT, error=exc)
+
+    async def reconcile(self, draft: _Draft, error: BaseException) -> _Attempt:
+        if isinstance(error, ReadTimeoutError) and self.reconcile_delay:
+            await self.clock.sleep(self.reconcile_delay)
+        payload = draft.payload
+        if self.allocator is not None or draft.own_number:
+            field, value = "invoice_number", str(payload.get("invoice_number", ""))
+        elif self.reference_field is not None:
+            field, value = self.reference_field, draft.reference
+        else:
+            return _Attempt(draft, _Outcome.DEFER, error=error)
+        try:
+            found = await self.lookup(field, value)
+        except FreshBooksError as exc:
+            exc.__context__ = error
+            return _Attempt(draft, _Outcome.UNKNOWN, error=exc)
+        mine = [f for f in found if matches_draft(payload, f) and f.get("id") not in self.claimed]
+        if mine:
+            try:
+                invoice = decode(Invoice, mine[0])
+            except ResponseDecodeError as exc:
+                return _Attempt(draft, _Outcome.UNKNOWN, error=exc)
+            return _Attempt(draft, _Outcome.CREATED, invoice=invoice, reconciled=True)
+        if found and field == "invoice_number" and not draft.own_number:
+            # Someone else holds the number: ours was not created. Re-number.
+            return _Attempt(draft, _Outcome.NUMBER_TAKEN, error=error)
+        return _Attempt(draft, _Outcome.RETRY, error=error)
+
+    # ------------------------------------------------------------ fingerprints
+
+    async def reconcile_deferred(self) -> None:
+        """Match set-aside drafts to unclaimed invoices newer than the baseline."""
+        drafts, self.deferred = self.deferred, []
+        candidates: list[dict[str, Any]] = []
+        path = self.path
+
+        async def fetch(number: int, size: int) -> Page[Any]:
+            self.requests += 1
+            response = await self.client.request(
+                "GET", path, params=[("include[]", "lines"), ("page", number), ("per_page", size)]
+            )
+            return page_from_response(
+                response, lambda x: x, items_key="invoices", page=number, per_page=size
+            )
+
+        try:
+            async for page in Paginator(fetch, per_page=100, concurrency=4).pages():
+                reached = False
+                for item in page.items:
+                    ident = item.get("id") if isinstance(item, dict) else None
+                    if not isinstance(ident, int) or ident <= self.baseline:
+                        reached = True
+                        continue
+                    if ident not in self.claimed:
+                        candidates.append(item)
+                if reached:
+                    break
+        except FreshBooksError as exc:
+            for draft in drafts:
+                self.settle_draft(draft, BulkStatus.UNKNOWN, error=exc)
+            return
+        candidates.sort(key=lambda c: c["id"])
+        taken: set[int] = set()
+        for draft in sorted(drafts, key=lambda d: d.index):
+            match = next(
+                (c for c in candidates if c["id"] not in taken and matches_draft(draft.payload, c)),
+                None,
+            )
+            if match is not None:
+                taken.add(match["id"])
+                try:
+                    invoice = decode(Invoice, match)
+                except ResponseDecodeError as exc:
+                    self.settle_draft(draft, BulkStatus.UNKNOWN, error=exc)
+                    continue
+                self.reconciled += 1
+                self.settle_draft(
+                    draft, BulkStatus.CREATED, invoice=invoice, error=None, reconciled=True
+                )
+            else:
+                self.requeue(draft)
+
+    # ------------------------------------------------------------ scheduling
+
+    def requeue(self, draft: _Draft, *, wait: bool = False) -> None:
+        if draft.attempts >= self.max_attempts:
+            self.settle_draft(draft, BulkStatus.FAILED)
+        elif self.stopping():
+            self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED)
+        elif not wait:
+            self.ready.append(draft)
+        else:
+            self.timers[asyncio.ensure_future(self.backoff_wait(draft))] = draft
+
+    async def backoff_wait(self, draft: _Draft) -> None:
+        ceiling = min(self.backoff_max, self.backoff_base * 2 ** max(0, draft.attempts - 1))
+        await self.clock.sleep(backoff.full_jitter(ceiling))
+
+    def stopping(self) -> bool:
+        if self.stop.is_set():
+            return True
+        if self.deadline is not None and self.clock.monotonic() >= self.deadline:
+            self.stop.set()
+            return True
+        return False
+
+    def halt(self) -> None:
+        """Stop requested: settle everything that has not started."""
+        self.stopped = True
+        while self.ready:
+            self.settle_draft(self.ready.popleft(), BulkStatus.NOT_ATTEMPTED)
+        for timer, draft in self.timers.items():
+            timer.cancel()
+            self.graveyard.append(timer)
+            self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED)
+        self.timers.clear()
+
+    async def resync(self, draft: _Draft) -> None:
+        if self.allocator is None or draft.number_generation < self.generation:
+            return  # a re-sync already happened since this number was allocated
+        self.generation += 1
+        latest, _ = await self.read_latest()
+        self.allocator.skip_past(latest)
+
+    async def handle(self, result: _Attempt) -> None:
+        draft = result.draft
+        outcome = result.outcome
+        if outcome is _Outcome.CREATED:
+            if result.reconciled:
+                self.reconciled += 1
+            self.settle_draft(
+                draft,
+                BulkStatus.CREATED,
+                invoice=result.invoice,
+                error=None,
+                reconciled=result.reconciled,
+            )
+        elif outcome is _Outcome.FAILED:
+            self.settle_draft(draft, BulkStatus.FAILED, error=result.error)
+        elif outcome is _Outcome.UNKNOWN:
+            self.settle_draft(draft, BulkStatus.UNKNOWN, error=result.error)
+        elif outcome is _Outcome.DEFER:
+            self.deferred.append(draft)
+        elif outcome is _Outcome.NUMBER_TAKEN:
+            try:
+                await self.resync(draft)
+            except FreshBooksError as exc:
+                logger.warning("bulk create: re-reading the latest invoice failed: %s", exc)
+            self.requeue(draft)
+        else:  # CONFLICT / RETRY: back off, then try again
+            self.requeue(draft, wait=True)
+
+    async def run(self, drafts: Sequence[object]) -> BulkResult[Invoice]:
+        started = self.clock.monotonic()
+        if self.deadline is not None:
+            self.deadline += started
+        self.results = [None] * len(drafts)
+        prepared = self.prepare(drafts)
+        self.progress()
+        attempts: set[asyncio.Task[_Attempt]] = set()
+        waker = asyncio.ensure_future(self.wake_on_stop())
+        try:
+            if prepared:
+                if self.numbering == "client" or self.reference_field is None:
+                    latest, self.baseline = await self.read_latest()
+                    if self.numbering == "client":
+                        self.allocator = NumberAllocator(latest)
+                self.ready.extend(prepared)
+            while True:
+                if not self.stopped and self.stopping():
+                    self.halt()
+                while self.ready and len(attempts) < self.concurrency:
+                    attempts.add(asyncio.ensure_future(self.attempt(self.ready.popleft())))
+                if not attempts and not self.timers:
+                    if not self.deferred:
+                        break
+                    await self.reconcile_deferred()
+                    continue
+                waiting: set[asyncio.Future[Any]] = {*attempts, *self.timers}
+                if not waker.done():
+                    waiting.add(waker)
+                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+                for timer in [t for t in self.timers if t in done]:
+                    draft = self.timers.pop(timer)
+                    self.ready.append(draft)
+                for task in [t for t in attempts if t in done]:
+                    attempts.discard(task)
+                    await self.handle(task.result())
+        finally:
+            pending: list[asyncio.Future[Any]] = [
+                *attempts,
+                *self.timers,
+                *self.graveyard,
+                waker,
+            ]
+            for future in pending:
+                future.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        items = tuple(item for item in self.results if item is not None)
+        assert len(items) == len(drafts), "every draft must be accounted for"
+        return BulkResult(
+            items=items,
+            attempts=self.attempts,
+            requests=self.requests + self.attempts,
+            conflicts=self.conflicts,
+            reconciled=self.reconciled,
+            elapsed=self.clock.monotonic() - started,
+            stopped=self.stopped,
+        )
+
+    async def wake_on_stop(self) -> None:
+        """Ends when ``stop`` is set or the deadline passes (so the coordinator wakes)."""
+        if self.deadline is None:
+            await self.stop.wait()
+            return
+        remaining = self.deadline - self.clock.monotonic()
+        if remaining > 0:
+            stop_wait = asyncio.ensure_future(self.stop.wait())
+            sleeper = asyncio.ensure_future(self.clock.sleep(remaining))
+            try:
+                await asyncio.wait({stop_wait, sleeper}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                stop_wait.cancel()
+                sleeper.cancel()
+                await asyncio.gather(stop_wait, sleeper, return_exceptions=True)
+
+    def prepare(self, drafts: Sequence[object]) -> list[_Draft]:
+        run = secrets.token_hex(6)
+        prepared: list[_Draft] = []
+        references: dict[str, int] = {}
+        for index, draft in enumerate(drafts):
+            reference = f"fbk-{run}-{index}"
+            try:
+                payload = _payload_of(draft)
+                own_number = bool(payload.get("invoice_number"))
+                field = self.reference_field
+                if field is not None:
+                    given = payload.get(field)
+                    if given:
+                        reference = str(given)
+                    else:
+                        payload[field] = reference
+                    if reference in references:
+                        raise ValueError(
+                            f"{field}: {reference!r} is also draft {references[reference]}'s; "
+                            "references must be unique in the batch"
+                        )
+                    references[reference] = index
+                if own_number:
+                    number = str(payload["invoice_number"])
+                    if number in self.reserved:
+                        raise ValueError(f"invoice_number: {number!r} appears twice in the batch")
+                    self.reserved.add(number)
+            except (TypeError, ValueError) as exc:
+                self.settle(index, BulkStatus.INVALID, error=exc, reference=reference)
+                continue
+            prepared.append(_Draft(index, payload, reference, own_number))
+        return prepared
+
+
+async def bulk_create_invoices(
+    client: FreshBooksClient,
+    account_id: str,
+    drafts: Iterable[Mapping[str, Any] | InvoiceCreate],
+    *,
+    concurrency: int = 8,
+    numbering: Literal["server", "client"] = "server",
+    max_attempts: int = 12,
+    on_progress: Callable[[BulkProgress], object] | None = None,
+    on_item: Callable[[BulkItem[Invoice]], object] | None = None,
+    reference_field: str | None = None,
+    backoff_base: float = 0.05,
+    backoff_max: float = 5.0,
+    reconcile_delay: float = 2.0,
+    stop: asyncio.Event | None = None,
+    deadline: float | None = None,
+) -> BulkResult[Invoice]:
+    """Create many invoices in one account; every draft is accounted for.
+
+    See the module documentation for numbering, 409 handling and reconciliation.
+
+    Args:
+        client: The client (its per-account semaphore, retries and clock are used).
+        account_id: The accounting account id.
+        drafts: Mappings of invoice fields or :class:`~freshbooks_async.models.InvoiceCreate`
+            objects (``customerid`` and ``create_date`` required).
+        concurrency: The most creates this call has on the wire (the client's
+            ``per_account_concurrency`` bounds all calls on the account together).
+        numbering: ``"server"`` (FreshBooks numbers; 409s are retried) or ``"client"``
+            (the SDK allocates numbers; no collisions within the batch).
+        max_attempts: The most POSTs per draft (409 retries and re-posts included).
+        on_progress: Called with :class:`BulkProgress` after every change (its
+            exceptions are logged, not raised).
+        on_item: Called with each :class:`BulkItem` as it settles.
+        reference_field: A text field (``"po_number"``) the SDK fills with the draft's
+            unique reference, to find the invoice after an ambiguous failure.
+        backoff_base: The first 409 backoff ceiling in seconds (doubles per attempt).
+        backoff_max: The largest 409 backoff ceiling in seconds.
+        reconcile_delay: Seconds to wait after a read timeout before looking the
+            invoice up (the server may still be creating it).
+        stop: Set it to stop starting creates; the call then returns a full result.
+        deadline: Seconds from now (client clock) after which no create starts.
+
+    Returns:
+        The result, aligned with ``drafts``.
+
+    Raises:
+        TypeError, ValueError: An argument (other than a draft) is invalid; invalid
+            drafts are reported in the result instead.
+        FreshBooksError: Reading the account's latest invoice (client numbering, or the
+            fingerprint baseline) failed; nothing was created.
+    """
+    for attribute in ("request", "account_semaphore", "clock"):
+        if not hasattr(client, attribute):
+            raise TypeError(f"client: expected a FreshBooksClient, got {type(client).__name__}")
+    check_account_id(account_id)
+    if isinstance(drafts, str | bytes | Mapping) or not isinstance(drafts, Iterable):
+        raise TypeError(
+            f"drafts: expected an iterable of drafts, got {type(drafts).__name__}: {drafts!r}"
+        )
+    draft_list = list(drafts)
+    _check_int("concurrency", concurrency, 1, 1000)
+    if numbering not in ("server", "client"):
+        raise ValueError(f"numbering: must be 'server' or 'client', got {numbering!r}")
+    _check_int("max_attempts", max_attempts, 1, 1000)
+    for name, callback in (("on_progress", on_progress), ("on_item", on_item)):
+        if callback is not None and not callable(callback):
+            raise TypeError(f"{name}: expected a callable or None, got {callback!r}")
+        if callback is not None and inspect.iscoroutinefunction(callback):
+            raise TypeError(f"{name}: must be a plain function, not a coroutine function")
+    if reference_field is not None and reference_field not in _REFERENCE_FIELDS:
+        raise ValueError(
+            f"reference_field: must be one of {sorted(_REFERENCE_FIELDS)} or None, "
+            f"got {reference_field!r}"
+        )
+    base = _check_seconds("backoff_base", backoff_base)
+    ceiling = _check_seconds("backoff_max", backoff_max)
+    delay = _check_seconds("reconcile_delay", reconcile_delay)
+    if stop is not None and not isinstance(stop, asyncio.Event):
+        raise TypeError(f"stop: expected asyncio.Event or None, got {type(stop).__name__}")
+    limit = None if deadline is None else _check_seconds("deadline", deadline)
+    bulk = _Bulk(
+        client,
+        account_id,
+        concurrency=concurrency,
+        numbering=numbering,
+        max_attempts=max_attempts,
+        on_progress=on_progress,
+        on_item=on_item,
+        reference_field=reference_field,
+        backoff_base=base,
+        backoff_max=ceiling,
+        reconcile_delay=delay,
+        stop=stop,
+        deadline=limit,
+    )
+    return await bulk.run(draft_list)
