@@ -8,12 +8,13 @@ code that sends requests, and the only place where requests are retried.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as _dt
 import enum
 import json
 import logging
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
@@ -36,6 +37,7 @@ from .errors import (
 )
 from .retry import RetryBudget, RetryPolicy, decide, parse_retry_after
 from .transports import BodyStream, Headers, Request, Response, Transport
+from .transports._streamed import StreamedResponse
 
 __all__ = [
     "APIResponse",
@@ -455,6 +457,8 @@ class APIResponse:
 
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
+#: How much of an error body a streamed call reads to describe the error.
+_ERROR_BODY_LIMIT = 64 * 1024
 
 
 class Pipeline:
@@ -548,76 +552,80 @@ class Pipeline:
         idempotent: bool | None,
         authenticated: bool,
     ) -> APIResponse:
-        clock = self.clock
-        started = clock.monotonic()
-        retries = 0
-        auth_replayed = False
+        attempts = _Attempts(self, request, envelope, idempotent, authenticated)
         while True:
-            token = ""
-            attempt_request = request
-            if authenticated and self.tokens is not None:
-                token = await self.tokens.access_token()
-                attempt_request = attrs.evolve(
-                    request,
-                    headers=request.headers.merged({"Authorization": f"Bearer {token}"}),
-                )
-            attempt_started = clock.monotonic()
+            attempt_request, token = await attempts.prepare()
             try:
                 async with self.limiter:
                     response = await self.transport.send(attempt_request)
             except TransportError as exc:
-                exc.retries_taken = retries
-                self.budget.record_failure()
-                decision = decide(
-                    self.retry,
-                    method=request.method,
-                    retries_taken=retries,
-                    error=exc,
-                    idempotent=idempotent,
-                    budget=self.budget,
-                )
-                _log_attempt(request, None, clock.monotonic() - attempt_started, retries, exc)
-                if not decision.retry:
-                    raise
-                await clock.sleep(decision.wait)
-                retries += 1
+                await attempts.failed(exc)
                 continue
-
-            status = response.status
-            _log_attempt(request, status, clock.monotonic() - attempt_started, retries, None)
-            if status < 300:
+            attempts.log(response.status)
+            if response.status < 300:
                 self.budget.record_success()
-                return self._decode(
-                    response, envelope, expect, retries, clock.monotonic() - started
+                return self._decode(response, envelope, expect, attempts.retries, attempts.elapsed)
+            await attempts.rejected(response, token)
+
+    @contextlib.asynccontextmanager
+    async def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        authenticated: bool = True,
+    ) -> AsyncIterator[StreamedResponse]:
+        """Send a call and yield its successful response before reading the body.
+
+        Authentication, the in-flight limit, retries (before any body byte is handed
+        over) and error mapping are those of :meth:`call`. The body is read by the
+        caller inside the ``async with`` block; a failure then is not retried.
+        """
+        opener = getattr(self.transport, "stream", None)
+        if opener is None:
+            raise TypeError(f"{type(self.transport).__name__} cannot stream responses")
+        envelope = envelope_for_path(path)
+        request_headers = self.default_headers.merged(headers) if headers else self.default_headers
+        request = Request(
+            method=method,
+            url=self.url(path, render_query(params)),
+            headers=request_headers,
+            timeout=timeout if timeout is not None else self.timeout,
+        )
+        attempts = _Attempts(self, request, envelope, None, authenticated)
+        while True:
+            attempt_request, token = await attempts.prepare()
+            stack = contextlib.AsyncExitStack()
+            try:
+                await stack.enter_async_context(self.limiter)
+                streamed: StreamedResponse = await stack.enter_async_context(
+                    opener(attempt_request)
                 )
-
-            if (
-                status == 401
-                and token
-                and not auth_replayed
-                and self.tokens is not None
-                and await self.tokens.on_unauthorized(token, response)
-            ):
-                auth_replayed = True  # one replay with the fresh token; not a retry
+            except TransportError as exc:
+                await stack.aclose()
+                await attempts.failed(exc)
                 continue
-
-            retry_after = parse_retry_after(response.headers.get("Retry-After"), now=clock.time())
-            if status in self.retry.retry_statuses:
-                self.budget.record_failure()
-            decision = decide(
-                self.retry,
-                method=request.method,
-                retries_taken=retries,
-                status=status,
-                retry_after=retry_after,
-                idempotent=idempotent,
-                budget=self.budget,
+            except BaseException:
+                await stack.aclose()
+                raise
+            attempts.log(streamed.status)
+            if streamed.status < 300:
+                self.budget.record_success()
+                async with stack:
+                    yield streamed
+                return
+            async with stack:  # enough of the error body to map the error
+                body = b""
+                async for chunk in streamed.iter_bytes(_ERROR_BODY_LIMIT):
+                    body = chunk
+                    break
+            response = Response(
+                status=streamed.status, headers=streamed.headers, body=body, request=attempt_request
             )
-            if decision.retry:
-                await clock.sleep(decision.wait)
-                retries += 1
-                continue
-            raise _api_error(response, envelope, retries, retry_after, token)
+            await attempts.rejected(response, token)
 
     def _decode(
         self,
@@ -652,6 +660,98 @@ class Pipeline:
             retries_taken=retries,
             elapsed=elapsed,
         )
+
+
+class _Attempts:
+    """The retry state of one call: what the send loops of :class:`Pipeline` share."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline,
+        request: Request,
+        envelope: Envelope,
+        idempotent: bool | None,
+        authenticated: bool,
+    ) -> None:
+        self.pipeline = pipeline
+        self.request = request
+        self.envelope = envelope
+        self.idempotent = idempotent
+        self.authenticated = authenticated
+        self.retries = 0
+        self.auth_replayed = False
+        self.started = pipeline.clock.monotonic()
+        self.attempt_started = self.started
+
+    @property
+    def elapsed(self) -> float:
+        return self.pipeline.clock.monotonic() - self.started
+
+    async def prepare(self) -> tuple[Request, str]:
+        """The request for the next attempt, with a fresh bearer token, and the token."""
+        self.attempt_started = self.pipeline.clock.monotonic()
+        tokens = self.pipeline.tokens
+        if not self.authenticated or tokens is None:
+            return self.request, ""
+        token = await tokens.access_token()
+        headers = self.request.headers.merged({"Authorization": f"Bearer {token}"})
+        return attrs.evolve(self.request, headers=headers), token
+
+    def log(self, status: int | None, error: FreshBooksError | None = None) -> None:
+        elapsed = self.pipeline.clock.monotonic() - self.attempt_started
+        _log_attempt(self.request, status, elapsed, self.retries, error)
+
+    async def failed(self, exc: TransportError) -> None:
+        """Sleep before retrying after a transport error, or re-raise it."""
+        pipeline = self.pipeline
+        exc.retries_taken = self.retries
+        pipeline.budget.record_failure()
+        self.log(None, exc)
+        decision = decide(
+            pipeline.retry,
+            method=self.request.method,
+            retries_taken=self.retries,
+            error=exc,
+            idempotent=self.idempotent,
+            budget=pipeline.budget,
+        )
+        if not decision.retry:
+            raise exc
+        await pipeline.clock.sleep(decision.wait)
+        self.retries += 1
+
+    async def rejected(self, response: Response, token: str) -> None:
+        """After an error status: replay once with a refreshed token, sleep before a
+        retry, or raise the mapped :class:`APIError`."""
+        pipeline = self.pipeline
+        status = response.status
+        if (
+            status == 401
+            and token
+            and not self.auth_replayed
+            and pipeline.tokens is not None
+            and await pipeline.tokens.on_unauthorized(token, response)
+        ):
+            self.auth_replayed = True  # one replay with the fresh token; not a retry
+            return
+        retry_after = parse_retry_after(
+            response.headers.get("Retry-After"), now=pipeline.clock.time()
+        )
+        if status in pipeline.retry.retry_statuses:
+            pipeline.budget.record_failure()
+        decision = decide(
+            pipeline.retry,
+            method=self.request.method,
+            retries_taken=self.retries,
+            status=status,
+            retry_after=retry_after,
+            idempotent=self.idempotent,
+            budget=pipeline.budget,
+        )
+        if not decision.retry:
+            raise _api_error(response, self.envelope, self.retries, retry_after, token)
+        await pipeline.clock.sleep(decision.wait)
+        self.retries += 1
 
 
 def _json_default(value: object) -> object:
@@ -727,7 +827,7 @@ def _api_error(
         "retries_taken": retries,
     }
     message = _scrub(parsed.message, token)
-    if parsed.oauth_error is not None and envelope is Envelope.OAUTH:
+    if parsed.oauth_error is not None and envelope is Envelope.OAUTH and status < 500:
         oauth_cls = InvalidGrantError if parsed.oauth_error == "invalid_grant" else OAuthError
         if oauth_cls is InvalidGrantError:
             message += (

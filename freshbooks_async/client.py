@@ -7,6 +7,7 @@ import math
 import sys
 import warnings
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 from types import TracebackType
 from typing import Any, Final
 
@@ -67,6 +68,7 @@ from .resources import (
 )
 from .retry import RetryPolicy
 from .transports import BodyStream, Response, Transport
+from .transports._streamed import StreamedResponse
 from .uploads import Attachments, Images
 from .webhooks import Callbacks
 
@@ -373,6 +375,41 @@ class FreshBooksClient:
         return await self.identity.me()
 
     # ----------------------------------------------------------------- requests
+
+    def stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: QueryParams | None = None,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | None = None,
+        authenticated: bool = True,
+    ) -> AbstractAsyncContextManager[StreamedResponse]:
+        """Send one call and stream its response body (large downloads)::
+
+            async with fb.stream("GET", "/uploads/attachments/" + jwt) as response:
+                async for chunk in response.iter_bytes(1 << 20):
+                    out.write(chunk)
+
+        Auth (with a refresh on 401), the in-flight limit, retries before the body is
+        handed over and error mapping are those of :meth:`request`; a failure while the
+        body is being read is not retried.
+        """
+        if self._closed:
+            raise RuntimeError("FreshBooksClient: the client is closed")
+        if not isinstance(path, str) or not path.startswith("/"):
+            raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
+        if timeout is not None:
+            timeout = _check_positive("timeout", timeout)
+        return self._pipeline.stream(
+            method.upper(),
+            path,
+            params=params,
+            headers=headers,
+            timeout=timeout,
+            authenticated=authenticated,
+        )
 
     async def request(
         self,

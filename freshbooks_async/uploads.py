@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 import attrs
 
-from ._pipeline import Envelope, _api_error, build_path, check_account_id
+from ._pipeline import build_path, check_account_id
 from .errors import ResponseDecodeError
-from .transports import BodyStream, Request, Response
+from .transports import BodyStream
 
 if TYPE_CHECKING:
     from .client import FreshBooksClient
@@ -565,40 +565,8 @@ def _write_atomic(target: Path, chunks: list[bytes]) -> None:
 async def _stream_to_file(
     client: FreshBooksClient, api_path: str, target: Path, chunk_size: int
 ) -> int:
-    # The pipeline has no streaming call yet, so this sends the GET itself with the
-    # pipeline's URL, headers, token source and concurrency limit: one token refresh
-    # on 401, no retries (a broken download surfaces as a TransportError).
-    pipeline = client._pipeline
-    tokens = pipeline.tokens
-    refreshed = False
-    while True:
-        token = await tokens.access_token() if tokens is not None else ""
-        headers = pipeline.default_headers.merged({"Accept": "*/*"})
-        if token:
-            headers = headers.merged({"Authorization": f"Bearer {token}"})
-        request = Request(
-            method="GET", url=pipeline.url(api_path), headers=headers, timeout=pipeline.timeout
-        )
-        async with pipeline.limiter, client.transport.stream(request) as response:  # type: ignore[attr-defined]
-            if response.status < 300:
-                return await _drain_to(response.iter_bytes(chunk_size), target)
-            body = b""
-            async for chunk in response.iter_bytes(_ERROR_BODY_LIMIT):
-                body = chunk  # the first chunk is enough for an error message
-                break
-            error_response = Response(
-                status=response.status, headers=response.headers, body=body, request=request
-            )
-        if (
-            error_response.status == 401
-            and token
-            and not refreshed
-            and tokens is not None
-            and await tokens.on_unauthorized(token, error_response)
-        ):
-            refreshed = True
-            continue
-        raise _api_error(error_response, Envelope.UPLOADS, 0, None, token)
+    async with client.stream("GET", api_path, headers={"Accept": "*/*"}) as response:
+        return await _drain_to(response.iter_bytes(chunk_size), target)
 
 
 async def _drain_to(chunks: AsyncIterator[bytes], target: Path) -> int:

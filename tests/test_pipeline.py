@@ -454,3 +454,41 @@ def test_repr_redacts_token() -> None:
     client = FreshBooksClient(CANARY, transport=MockTransport(Router()))
     assert CANARY not in repr(client)
     assert "canary-tok-" not in repr(client)
+
+
+async def test_stream_yields_body_in_chunks_after_retrying_503(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    path = "/uploads/attachments/jwt-1"
+    blob = bytes(range(256)) * 1000
+    route = router.get(path, Router.json({}, status=503), Response(status=200, body=blob))
+    received = bytearray()
+    async with fb.stream("GET", path) as response:
+        assert response.status == 200
+        async for chunk in response.iter_bytes(4096):
+            assert len(chunk) <= 4096
+            received += chunk
+    assert bytes(received) == blob
+    assert route.call_count == 2
+    assert clock.sleeps == [0.5]
+    assert route.calls[-1].headers["Authorization"] == f"Bearer {CANARY}"
+
+
+async def test_stream_maps_errors_and_replays_after_refresh(
+    router: Router, clock: FakeClock
+) -> None:
+    path = "/uploads/images/jwt-2"
+    unauthorized = Router.json({"error": "unauthenticated", "error_description": "x"}, status=401)
+    route = router.get(path, unauthorized, Response(status=200, body=b"png"))
+    tokens = RefreshingTokens()
+    async with FreshBooksClient(
+        token_provider=tokens, transport=MockTransport(router), clock=clock
+    ) as fb:
+        async with fb.stream("GET", path) as response:
+            assert [c async for c in response.iter_bytes()] == [b"png"]
+        router.get("/uploads/images/missing", Router.json({"error": "File not found"}, status=404))
+        with pytest.raises(errors.NotFoundError, match="File not found"):
+            async with fb.stream("GET", "/uploads/images/missing"):
+                pytest.fail("an error status must not be yielded")
+    assert tokens.refreshes == 1
+    assert route.call_count == 2
