@@ -48,6 +48,8 @@ from .errors import (
     APIError,
     FreshBooksError,
     InvalidGrantError,
+    NotAuthorizedError,
+    RefreshAmbiguousError,
     RequestMaybeSentError,
     ResponseDecodeError,
 )
@@ -108,22 +110,6 @@ def _check_secret(name: str, value: object, *, optional: bool = False) -> None:
 
 
 # --------------------------------------------------------------------------- errors
-
-
-class NotAuthorizedError(FreshBooksError):
-    """The session holds no token: authorize the app (:meth:`OAuth2Session.exchange_code`)
-    or give it a token first."""
-
-
-class RefreshAmbiguousError(FreshBooksError):
-    """A refresh may have reached FreshBooks but its answer was lost.
-
-    FreshBooks refresh tokens are single use: if the lost refresh succeeded, the old
-    refresh token is spent, and repeating it would fail (or, worse, be taken as token
-    theft). The session therefore refuses to refresh again until it is given a token
-    (:meth:`OAuth2Session.set_token`, a newer token in its store, or a new
-    :meth:`~OAuth2Session.exchange_code`). The original failure is ``__cause__``.
-    """
 
 
 def _ambiguous(what: str) -> RefreshAmbiguousError:

@@ -26,6 +26,8 @@
     │   └── ServerError                    5xx
     ├── ResponseDecodeError                a body that is not what the API promises
     │   └── ModelDecodeError               JSON that does not fit the typed model
+    ├── NotAuthorizedError                 an OAuth2 session holds no token yet
+    ├── RefreshAmbiguousError              a token refresh may have been spent: not repeated
     ├── PageFetchError                     a page of a listing failed (``page``; cause chained)
     └── BulkError                          bulk work left failures (``result`` has every item)
 
@@ -52,6 +54,7 @@ __all__ = [
     "InvalidGrantError",
     "InvoiceNumberConflictError",
     "ModelDecodeError",
+    "NotAuthorizedError",
     "NotFoundError",
     "OAuthError",
     "PageFetchError",
@@ -60,6 +63,7 @@ __all__ = [
     "RateLimitError",
     "ReadError",
     "ReadTimeoutError",
+    "RefreshAmbiguousError",
     "RequestMaybeSentError",
     "RequestNotSentError",
     "ResponseDecodeError",
@@ -311,6 +315,22 @@ class ResponseDecodeError(FreshBooksError):
 
 class ModelDecodeError(ResponseDecodeError):
     """A JSON body did not fit its typed model; ``message`` lists each field at fault."""
+
+
+class NotAuthorizedError(FreshBooksError):
+    """The OAuth2 session holds no token: authorize the app
+    (``OAuth2Session.exchange_code``) or give it a token first."""
+
+
+class RefreshAmbiguousError(FreshBooksError):
+    """A token refresh may have reached FreshBooks but its answer was lost.
+
+    FreshBooks refresh tokens are single use: if the lost refresh succeeded, the old
+    refresh token is spent, and repeating it would fail (or, worse, be taken as token
+    theft). The session therefore refuses to refresh again until it is given a token
+    (``OAuth2Session.set_token``, a newer token in its store, or a new
+    ``exchange_code``). The original failure is ``__cause__``.
+    """
 
 
 class PageFetchError(FreshBooksError):
