@@ -6,7 +6,7 @@ and uploads (:mod:`freshbooks_async.uploads`) live in their own modules and are 
 as ``client.callbacks``, ``client.images`` and ``client.attachments``.
 """
 
-from ._base import JSONObject, Resource
+from ._base import DeleteStyle, JSONObject, Resource
 from .accounting import (
     BillableItems,
     BillPayments,
@@ -62,6 +62,7 @@ __all__ = [
     "Contacts",
     "CreditCards",
     "CreditNotes",
+    "DeleteStyle",
     "Estimates",
     "ExpenseCategories",
     "ExpenseProfiles",

@@ -44,6 +44,7 @@ __all__ = [
     "BusinessGet",
     "BusinessList",
     "BusinessUpdate",
+    "DeleteStyle",
     "JSONObject",
     "Resource",
     "check_id",
@@ -336,11 +337,22 @@ class Resource(Generic[T]):
             raise ValueError("update: no fields to send (every field is UNSET)")
         return await self._call_one("PUT", path or self._item(ids), body=self._wrap(payload))
 
-    async def _delete(self, ids: Mapping[str, object]) -> None:
-        style = self._spec.delete_style
+    async def _delete(self, ids: Mapping[str, object], style: DeleteStyle | None = None) -> None:
+        if style is None:
+            style = self._spec.delete_style
+        elif not isinstance(style, DeleteStyle):
+            raise TypeError(f"style: expected DeleteStyle or None, got {style!r}")
+        elif style not in self._spec.delete_styles:
+            documented = [s.name for s in self._spec.delete_styles]
+            raise ValueError(
+                f"style: {self._spec.name} is not deleted with {style.name} "
+                f"(documented: {documented})"
+            )
         path = self._item(ids)
         if style is DeleteStyle.DELETE:
-            await self._call_raw("DELETE", path)
+            # The body of a DELETE answer is ignored: FreshBooks sends 204, an empty 200
+            # or an envelope without ``result`` (PROTOCOL.md shapes ``A``, ``empty``).
+            await self._call_raw("DELETE", path, expect="bytes")
         elif style is DeleteStyle.VIS_STATE:
             await self._call_raw(
                 "PUT", path, body={self._spec.singular: vis_state_payload(VisState.DELETED)}
@@ -501,14 +513,20 @@ class AccountDelete(Resource[T]):
 
     __slots__ = ()
 
-    async def delete(self, account_id: str, id: int) -> None:
+    async def delete(self, account_id: str, id: int, *, style: DeleteStyle | None = None) -> None:
         """Delete an object (soft deletes can be undone with ``restore`` where offered).
 
         Args:
             account_id: The accounting account id.
             id: The object's id.
+            style: Where sources disagree on the verb (invoices, estimates, other
+                income: PROTOCOL.md 2.7), pick another documented style than the
+                default, e.g. ``DeleteStyle.VIS_STATE`` for ``PUT {"vis_state": 1}``.
+
+        Raises:
+            ValueError: ``style`` is not documented for this resource.
         """
-        await self._delete({**_account(account_id), "id": check_id(id)})
+        await self._delete({**_account(account_id), "id": check_id(id)}, style)
 
 
 class AccountArchive(Resource[T]):
@@ -643,7 +661,7 @@ class BusinessDelete(Resource[T]):
     __slots__ = ()
 
     async def delete(self, business_id: int, id: int) -> None:
-        """Delete an object.
+        """Delete an object (HTTP ``DELETE`` for project-like resources, PROTOCOL.md 2.7).
 
         Args:
             business_id: The business id.

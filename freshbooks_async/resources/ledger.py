@@ -8,9 +8,10 @@ are unpaginated: ``list`` returns everything as one page (PROTOCOL.md 2.1).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._catalogue import spec
+from ..models import decode
 from ..models.ledger import (
     LedgerAccount,
     LedgerAccountCreate,
@@ -21,6 +22,9 @@ from ..models.ledger import (
 from ..pagination import MAX_PER_PAGE, Page
 from ..query import Query
 from ._base import Resource, check_id, check_str_id, scope_uuid
+
+if TYPE_CHECKING:
+    from ..client import FreshBooksClient
 
 __all__ = ["LedgerAccountSubTypes", "LedgerAccountTypes", "LedgerAccounts"]
 
@@ -93,9 +97,23 @@ class LedgerAccountTypes(Resource[LedgerAccountType]):
     _model = LedgerAccountType
     _doc_slug = "chart-of-accounts"
 
+    def __init__(self, client: FreshBooksClient) -> None:
+        super().__init__(client)
+        self._decode = _decode_type
+
     async def list(self) -> Page[LedgerAccountType]:
-        """Every account type (asset, liability, equity, income, expense)."""
+        """Every account type (asset, liability, equity, income, expense).
+
+        The response shape is undocumented (no Postman example): objects are decoded
+        as they come, bare type names become ``LedgerAccountType(name=...)``.
+        """
         return await self._list({}, None, 1, MAX_PER_PAGE)
+
+
+def _decode_type(item: Any) -> LedgerAccountType:
+    if isinstance(item, str):
+        return LedgerAccountType(name=item)
+    return decode(LedgerAccountType, item)
 
 
 class LedgerAccountSubTypes(Resource[LedgerAccountSubType]):

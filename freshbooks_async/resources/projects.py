@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._catalogue import spec
+from .._pipeline import build_path
 from ..models.comments import (
     InvitationRate,
     ProjectThread,
@@ -99,6 +100,25 @@ class Projects(
         await _CommentsProjects(self._client)._delete(
             {**scope_business(business_id), "id": check_id(id)}
         )
+
+    @property
+    def plural_paths(self) -> Projects:
+        """This namespace with the ``/projects/{id}`` and ``POST /projects`` spelling (PHP
+        SDK, Postman "Single Project"; PROTOCOL.md 5), for accounts that reject
+        ``/project/{id}``."""
+        return _PluralProjects(self._client)
+
+
+class _PluralProjects(Projects):
+    __slots__ = ()
+
+    def _item(self, ids: Mapping[str, object]) -> str:
+        return build_path(self._spec.alt_item_paths[0], **ids)
+
+    async def _create(
+        self, ids: Mapping[str, object], data: object, fields: Mapping[str, Any], path: str = ""
+    ) -> Project:
+        return await super()._create(ids, data, fields, path or self._collection(ids))
 
 
 class _CommentsProjects(Resource[JSONObject]):
