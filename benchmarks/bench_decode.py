@@ -69,7 +69,8 @@ def make_rows(n: int) -> bytes:
         row["updated"] = row["created_at"]
         row["version"] = f"{row['created_at']}.{(i * 7919) % 999_999 + 1:06d}"
         rows.append(row)
-    body = {"response": {"result": {"invoices": rows, "page": 1, "pages": 1, "per_page": n}}}
+    result = {"invoices": rows, "page": 1, "pages": 1, "per_page": n, "total": n}
+    body = {"response": {"result": result}}
     return json.dumps(body).encode()
 
 
