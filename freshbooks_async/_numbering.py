@@ -2,7 +2,7 @@
 
 FreshBooks numbers a new invoice "by incrementing the invoice_number of the previous
 invoice (for example, "0005" -> "0006", "000D" -> "000E")" (invoices docs page). The
-sandbox applies the same rule (``sandbox/_objects.py``); both must agree.
+sandbox numbers its invoices with this same function, so the two cannot disagree.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from .._numbering import next_invoice_number
+
 __all__ = [
     "INVOICE_STATUS",
     "SCHEMAS",
@@ -63,33 +65,6 @@ def dec(value: Any) -> Decimal:
 def money(amount: Decimal, code: str) -> dict[str, str]:
     """FreshBooks money: ``{"amount": "104.50", "code": "CAD"}``."""
     return {"amount": str(amount.quantize(_CENT, rounding=ROUND_HALF_UP)), "code": code}
-
-
-def next_invoice_number(previous: str | None) -> str:
-    """FreshBooks' increment rule: ``"0005"`` -> ``"0006"``, ``"000D"`` -> ``"000E"``.
-
-    The trailing alphanumeric run is incremented like an odometer (``9`` -> ``0`` and
-    ``Z`` -> ``A`` carry); a carry out of the run prepends ``1`` (or ``A``).
-    """
-    if not previous:
-        return "0000001"
-    chars = list(previous)
-    i = len(chars) - 1
-    while i >= 0 and chars[i].isalnum():
-        c = chars[i]
-        if c == "9":
-            chars[i] = "0"
-        elif c == "Z":
-            chars[i] = "A"
-        elif c == "z":
-            chars[i] = "a"
-        else:
-            chars[i] = chr(ord(c) + 1)
-            return "".join(chars)
-        i -= 1
-    lead = "1" if not chars[i + 1 :] or chars[i + 1].isdigit() else "A"
-    chars.insert(i + 1, lead)
-    return "".join(chars)
 
 
 # Invoice statuses and their v3/display names (invoices docs page).
