@@ -628,3 +628,35 @@ async def test_loopback_concurrent_creates_really_collide() -> None:
         assert 200 in statuses
         assert server.sandbox.ledger_summary()["created"] == statuses.count(200)
         assert server.sandbox.ledger_summary()["duplicate_numbers"] == []
+
+
+async def test_include_does_not_hide_a_stored_presentation() -> None:
+    # Regression: include[]=presentation used to overwrite the presentation set by a PUT.
+    sb = Sandbox()
+    path = "/accounting/account/ACC001/invoices/invoices"
+    created = await sb.handle(
+        Request(
+            method="POST",
+            url=f"https://api.freshbooks.com{path}",
+            headers={"Authorization": f"Bearer {sb.token}"},
+            body=b'{"invoice": {"customerid": 1, "create_date": "2024-01-01"}}',
+        )
+    )
+    invoice_id = json.loads(created.body)["response"]["result"]["invoice"]["id"]
+    logo = {"image_logo_src": "/uploads/images/jwt"}
+    await sb.handle(
+        Request(
+            method="PUT",
+            url=f"https://api.freshbooks.com{path}/{invoice_id}",
+            headers={"Authorization": f"Bearer {sb.token}"},
+            body=json.dumps({"invoice": {"presentation": logo}}).encode(),
+        )
+    )
+    got = await sb.handle(
+        Request(
+            method="GET",
+            url=f"https://api.freshbooks.com{path}/{invoice_id}?include%5B%5D=presentation",
+            headers={"Authorization": f"Bearer {sb.token}"},
+        )
+    )
+    assert json.loads(got.body)["response"]["result"]["invoice"]["presentation"] == logo

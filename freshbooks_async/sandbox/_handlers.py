@@ -419,6 +419,8 @@ def _with_includes(
             full["outstanding_balance"] = _client_outstanding(sb, scope, rec.id)
         elif name in rec.extras:
             full[name] = rec.extras[name]
+        elif name in full:
+            continue  # a stored field (e.g. a presentation set by PUT) is already rendered
         elif name in ("presentation", "owner", "system", "late_fee"):
             full[name] = rec.extras.get(name)
         else:
