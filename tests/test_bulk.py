@@ -1,0 +1,586 @@
+"""Bulk invoice creation: against the sandbox (in process and over loopback) and scripted
+routers. Every scenario checks the sandbox ledger: each draft created exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from freshbooks_async import FreshBooksClient
+from freshbooks_async._numbering import NumberAllocator, next_invoice_number
+from freshbooks_async.bulk import (
+    BulkItem,
+    BulkProgress,
+    BulkResult,
+    BulkStatus,
+    bulk_create_invoices,
+)
+from freshbooks_async.errors import (
+    BulkError,
+    InvoiceNumberConflictError,
+    ReadTimeoutError,
+    ServerDisconnectedError,
+)
+from freshbooks_async.models import Invoice, InvoiceCreate
+from freshbooks_async.sandbox import Sandbox, SandboxServer
+from freshbooks_async.testing import FakeClock, MockTransport, Router
+from freshbooks_async.transports import Request, Response
+
+ACCOUNT = "ACC001"
+POST = "POST /accounting/account/*/invoices/invoices"
+INVOICES = "/accounting/account/{account_id}/invoices/invoices"
+
+
+def drafts(n: int, start: int = 0) -> list[dict[str, Any]]:
+    """Distinct drafts, like a real batch (different customers, notes and amounts)."""
+    return [
+        {
+            "customerid": 1 + i % 7,
+            "create_date": "2024-01-05",
+            "notes": f"draft {i}",
+            "lines": [
+                {
+                    "name": f"item {i % 5}",
+                    "qty": "2",
+                    "unit_cost": {"amount": f"{10 + i}.50", "code": "USD"},
+                }
+            ],
+        }
+        for i in range(start, start + n)
+    ]
+
+
+def in_process(sandbox: Sandbox, **kwargs: Any) -> FreshBooksClient:
+    return FreshBooksClient(sandbox.token, transport=MockTransport(sandbox.handle), **kwargs)
+
+
+def assert_exactly_once(result: BulkResult[Invoice], sandbox: Sandbox, skip: int = 0) -> None:
+    """Every created item is one ledger entry with its reference; nothing else was created
+    (after the first ``skip`` ledger entries)."""
+    summary = sandbox.ledger_summary()
+    ledger = sandbox.ledger[skip:]
+    refs = [e.client_reference for e in ledger if e.resource == "invoices"]
+    created = [item for item in result.items if item.status is BulkStatus.CREATED]
+    assert summary["duplicated_references"] == []
+    assert summary["duplicate_numbers"] == []
+    assert sorted(r or "" for r in refs) == sorted(item.reference for item in created)
+    ids = {e.id for e in ledger}
+    assert {item.invoice.id for item in created if item.invoice} == ids
+
+
+# --------------------------------------------------------------------------- basics
+
+
+async def test_server_numbering_creates_each_draft_once_in_order() -> None:
+    sandbox = Sandbox()
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(30), concurrency=1)
+    assert result.ok
+    assert [item.index for item in result.items] == list(range(30))
+    assert [inv.notes for inv in result.created] == [f"draft {i}" for i in range(30)]
+    assert [inv.invoice_number for inv in result.created] == [f"{i:07d}" for i in range(1, 31)]
+    assert result.attempts == 30
+    assert result.requests == 31  # + the baseline read
+    assert result.counts["created"] == 30
+    assert_exactly_once(result, sandbox)
+    result.raise_for_failures()
+
+
+async def test_invoice_create_models_are_accepted() -> None:
+    sandbox = Sandbox()
+    models = [InvoiceCreate.from_dict(d) for d in drafts(3)]
+    async with in_process(sandbox) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, models, numbering="client")
+    assert result.ok
+    assert all(isinstance(inv, Invoice) for inv in result.created)
+
+
+async def test_invalid_drafts_are_reported_and_never_sent() -> None:
+    sandbox = Sandbox()
+    batch: list[Any] = drafts(4)
+    batch.insert(1, {"customerid": 1})  # create_date missing
+    batch.insert(3, {"customerid": "seven", "create_date": "2024-01-05"})
+    batch.append("not a draft")
+    batch.append({**drafts(1)[0], "vis_state": 1})
+    transport = MockTransport(sandbox.handle)
+    async with FreshBooksClient(sandbox.token, transport=transport) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, batch)
+    statuses = [item.status for item in result.items]
+    assert statuses == [
+        BulkStatus.CREATED,
+        BulkStatus.INVALID,
+        BulkStatus.CREATED,
+        BulkStatus.INVALID,
+        BulkStatus.CREATED,
+        BulkStatus.CREATED,
+        BulkStatus.INVALID,
+        BulkStatus.INVALID,
+    ]
+    assert "create_date" in str(result.items[1].error)
+    assert isinstance(result.items[3].error, TypeError)
+    assert all(item.attempts == 0 for item in result.items if item.status is BulkStatus.INVALID)
+    sent = {r.headers["X-Client-Reference"] for r in transport.requests if r.method == "POST"}
+    assert sent == {i.reference for i in result.items if i.status is BulkStatus.CREATED}
+    with pytest.raises(BulkError) as caught:
+        result.raise_for_failures()
+    assert caught.value.result is result
+    assert "4 invalid" in str(caught.value)
+    assert len(result.failed) == 4
+
+
+async def test_duplicate_explicit_numbers_are_invalid() -> None:
+    sandbox = Sandbox()
+    batch = [{**d, "invoice_number": "X-1"} for d in drafts(2)]
+    async with in_process(sandbox) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, batch, numbering="client")
+    assert [i.status for i in result.items] == [BulkStatus.CREATED, BulkStatus.INVALID]
+    assert result.created[0].invoice_number == "X-1"
+
+
+# --------------------------------------------------------------------------- numbering
+
+
+async def test_client_numbering_continues_from_the_latest_number_without_409() -> None:
+    sandbox = Sandbox(processing_latency=0.001)
+    async with in_process(sandbox, per_account_concurrency=16) as client:
+        first = await bulk_create_invoices(client, ACCOUNT, drafts(5), numbering="client")
+        second = await bulk_create_invoices(
+            client, ACCOUNT, drafts(60, 5), numbering="client", concurrency=16
+        )
+    assert first.ok
+    assert second.ok
+    assert second.conflicts == 0
+    assert sandbox.stats.statuses[409] == 0
+    numbers = sorted(inv.invoice_number or "" for inv in second.created)
+    assert numbers == [f"{i:07d}" for i in range(6, 66)]
+    assert sandbox.stats.max_concurrent_invoice_creates[ACCOUNT] == 16
+    assert_exactly_once(second, sandbox, skip=5)
+
+
+async def test_client_numbering_resyncs_when_someone_takes_a_number() -> None:
+    sandbox = Sandbox()
+    stolen: list[str] = []
+
+    async def thief(request: Request) -> Response:
+        # Another app creates invoices with server numbering while we run.
+        if request.method == "POST" and len(stolen) < 3:
+            number = next_invoice_number(sandbox.default_business.last_invoice_number)
+            stolen.append(number)
+            other = Request(
+                method="POST",
+                url=request.url,
+                headers=request.headers,
+                body=b'{"invoice": {"customerid": 99, "create_date": "2024-01-01"}}',
+                stream=None,
+                timeout=None,
+            )
+            await sandbox.handle(other)
+        return await sandbox.handle(request)
+
+    async with FreshBooksClient(sandbox.token, transport=MockTransport(thief)) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(12), numbering="client", concurrency=1
+        )
+    assert result.ok
+    assert result.conflicts >= 1
+    assert sandbox.ledger_summary()["duplicate_numbers"] == []
+    assert len(sandbox.ledger) == 12 + 3
+
+
+async def test_server_numbering_retries_409_with_backoff_until_max_attempts() -> None:
+    sandbox = Sandbox(faults=["conflict:rate=1"])
+    clock = FakeClock()
+    async with in_process(sandbox, clock=clock) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(2), max_attempts=5, backoff_base=0.1, backoff_max=0.4
+        )
+    assert [i.status for i in result.items] == [BulkStatus.FAILED, BulkStatus.FAILED]
+    assert all(isinstance(i.error, InvoiceNumberConflictError) for i in result.items)
+    assert [i.attempts for i in result.items] == [5, 5]
+    assert result.conflicts == 10
+    assert len(clock.sleeps) == 8  # 4 backoffs per draft, full jitter under the ceilings
+    assert all(0 <= s <= 0.4 for s in clock.sleeps)
+    assert sandbox.ledger == []
+
+
+async def test_injected_409s_are_retried_and_nothing_is_lost() -> None:
+    sandbox = Sandbox(faults=["conflict:rate=0.3"])
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(100), concurrency=1)
+    assert result.ok
+    assert result.conflicts > 10
+    assert result.attempts == 100 + result.conflicts
+    assert_exactly_once(result, sandbox)
+
+
+# --------------------------------------------------------------------------- ambiguous
+
+
+@pytest.mark.parametrize(
+    ("numbering", "reference_field"),
+    [("server", None), ("server", "po_number"), ("client", None)],
+)
+async def test_resets_after_commit_and_5xx_are_reconciled(
+    numbering: Any, reference_field: str | None
+) -> None:
+    sandbox = Sandbox(
+        seed=3,
+        faults=[
+            f"reset_after_commit:rate=0.15:route={POST}",
+            f"503:rate=0.05:burst=2:route={POST}",
+            f"truncate:rate=0.03:route={POST}",
+        ],
+    )
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        result = await bulk_create_invoices(
+            client,
+            ACCOUNT,
+            drafts(80),
+            concurrency=1,
+            numbering=numbering,
+            reference_field=reference_field,
+        )
+    assert result.ok, result.failed[:3]
+    assert result.reconciled > 0
+    assert sandbox.fault_counts()["reset_after_commit"] > 0
+    assert_exactly_once(result, sandbox)
+    if reference_field:
+        assert all(inv.po_number and inv.po_number.startswith("fbk-") for inv in result.created)
+
+
+async def test_fingerprint_reconciliation_with_concurrency() -> None:
+    sandbox = Sandbox(seed=5, faults=[f"reset_after_commit:rate=0.2:route={POST}"])
+    async with in_process(sandbox, per_account_concurrency=8) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(60), concurrency=8, numbering="server", backoff_base=0.001
+        )
+    assert result.ok
+    assert result.reconciled > 0
+    assert_exactly_once(result, sandbox)
+
+
+async def test_pre_existing_identical_invoice_is_not_claimed() -> None:
+    sandbox = Sandbox()
+    batch = drafts(1)
+    async with in_process(sandbox) as client:
+        await client.request(
+            "POST", "/accounting/account/ACC001/invoices/invoices", json={"invoice": batch[0]}
+        )  # same content, made before the bulk call: must not be taken for ours
+        sandbox.configure_faults([f"reset_after_commit:count=1:route={POST}"])
+        result = await bulk_create_invoices(client, ACCOUNT, batch)
+    assert result.ok
+    assert result.items[0].reconciled
+    assert result.created[0].id == 2
+
+
+async def test_failed_lookup_reports_unknown_and_does_not_repost() -> None:
+    router = Router()
+    posts = router.post(INVOICES, ServerDisconnectedError("reset"))
+    router.get(
+        INVOICES,
+        Router.json(
+            {
+                "response": {
+                    "result": {"invoices": [], "page": 1, "pages": 0, "per_page": 1, "total": 0}
+                }
+            }
+        ),
+        Router.json({"response": {"errors": [{"message": "down"}]}}, 500),
+    )
+    async with FreshBooksClient(
+        "tok-for-tests", transport=MockTransport(router), clock=FakeClock()
+    ) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(1), numbering="client")
+    item = result.items[0]
+    assert item.status is BulkStatus.UNKNOWN
+    assert posts.call_count == 1
+    assert isinstance(item.error.__context__, ServerDisconnectedError)  # type: ignore[union-attr]
+    assert result.counts["unknown"] == 1
+
+
+async def test_read_timeout_waits_before_the_lookup() -> None:
+    sandbox = Sandbox()
+    calls = 0
+
+    async def slow_first(request: Request) -> Response:
+        nonlocal calls
+        response = await sandbox.handle(request)
+        if request.method == "POST":
+            calls += 1
+            if calls == 1:
+                raise ReadTimeoutError("timed out", method="POST", url=str(request.url))
+        return response
+
+    clock = FakeClock()
+    async with FreshBooksClient(
+        sandbox.token, transport=MockTransport(slow_first), clock=clock
+    ) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(1), numbering="client", reconcile_delay=1.5
+        )
+    assert result.ok
+    assert result.items[0].reconciled
+    assert 1.5 in clock.sleeps
+    assert calls == 1
+
+
+# --------------------------------------------------------------------------- semaphore
+
+
+async def test_per_account_semaphore_is_shared_across_calls() -> None:
+    sandbox = Sandbox(processing_latency=0.002)
+    sandbox.add_business(name="Other", account_id="ACC002")
+    async with in_process(sandbox, per_account_concurrency=3) as client:
+        results = await asyncio.gather(
+            bulk_create_invoices(client, ACCOUNT, drafts(20), concurrency=8, numbering="client"),
+            bulk_create_invoices(
+                client, ACCOUNT, drafts(20, 20), concurrency=8, numbering="client"
+            ),
+            bulk_create_invoices(client, "ACC002", drafts(20), concurrency=8, numbering="client"),
+        )
+    assert all(r.ok for r in results)
+    peaks = sandbox.stats.max_concurrent_invoice_creates
+    assert peaks[ACCOUNT] == 3  # two calls together never exceed the account's limit
+    assert peaks["ACC002"] == 3  # the other account ran at its own limit meanwhile
+
+
+class GatedClock(FakeClock):
+    """A clock whose sleeps wait for the test to release them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        await super().sleep(seconds)
+        await self.release.wait()
+
+
+async def test_the_permit_is_released_while_a_409_backs_off() -> None:
+    sandbox = Sandbox(faults=[f"conflict:count=1:route={POST}"])
+    clock = GatedClock()
+    async with in_process(sandbox, clock=clock, per_account_concurrency=1) as client:
+        task = asyncio.create_task(bulk_create_invoices(client, ACCOUNT, drafts(5), concurrency=4))
+        for _ in range(200):
+            await asyncio.sleep(0)
+            if len(sandbox.ledger) == 4:
+                break
+        # Draft 0 is asleep in its backoff; the others went through the single permit.
+        assert len(sandbox.ledger) == 4
+        clock.release.set()
+        result = await task
+    assert result.ok
+    assert result.items[0].attempts == 2
+
+
+# --------------------------------------------------------------------------- progress, stop
+
+
+async def test_progress_and_on_item() -> None:
+    sandbox = Sandbox()
+    seen: list[BulkProgress] = []
+    items: list[BulkItem[Invoice]] = []
+    async with in_process(sandbox) as client:
+        await bulk_create_invoices(
+            client, ACCOUNT, [*drafts(6), {"bad": 1}], on_progress=seen.append, on_item=items.append
+        )
+    assert seen[-1].created == 6
+    assert seen[-1].invalid == 1
+    assert seen[-1].done == seen[-1].total == 7
+    assert [p.done for p in seen] == sorted(p.done for p in seen)
+    assert sorted(i.index for i in items) == list(range(7))
+
+
+async def test_failing_progress_callback_does_not_abort(caplog: pytest.LogCaptureFixture) -> None:
+    def explode(progress: BulkProgress) -> None:
+        raise RuntimeError("progress bar broke")
+
+    sandbox = Sandbox()
+    with caplog.at_level(logging.ERROR, logger="freshbooks_async.bulk"):
+        async with in_process(sandbox) as client:
+            result = await bulk_create_invoices(client, ACCOUNT, drafts(3), on_progress=explode)
+    assert result.ok
+    assert "on_progress raised" in caplog.text
+
+
+async def test_stop_returns_a_complete_result() -> None:
+    sandbox = Sandbox(faults=[f"conflict:rate=0.5:route={POST}"])
+    stop = asyncio.Event()
+
+    def on_item(item: BulkItem[Invoice]) -> None:
+        if item.ok and sum(1 for e in sandbox.ledger) >= 10:
+            stop.set()
+
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(40), concurrency=2, on_item=on_item, stop=stop
+        )
+    assert result.stopped
+    counts = result.counts
+    assert counts["created"] >= 10
+    assert counts["not_attempted"] > 0
+    assert counts["created"] + counts["not_attempted"] + counts["failed"] == 40
+    assert_exactly_once(result, sandbox)
+
+
+async def test_deadline_stops_starting_creates() -> None:
+    sandbox = Sandbox(faults=["conflict:rate=1"])
+    clock = FakeClock()
+    async with in_process(sandbox, clock=clock) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(3), deadline=1.0, backoff_base=0.4, max_attempts=100
+        )
+    assert result.stopped
+    assert result.counts["not_attempted"] == 3
+    assert result.attempts < 100
+
+
+async def test_cancellation_propagates_and_leaks_no_task() -> None:
+    sandbox = Sandbox(processing_latency=0.01)
+    settled: list[BulkItem[Invoice]] = []
+    five = asyncio.Event()
+
+    def on_item(item: BulkItem[Invoice]) -> None:
+        settled.append(item)
+        if len(settled) >= 5:
+            five.set()
+
+    before = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+    async with in_process(sandbox) as client:
+        task = asyncio.create_task(
+            bulk_create_invoices(client, ACCOUNT, drafts(200), concurrency=4, on_item=on_item)
+        )
+        await five.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    await asyncio.sleep(0.02)
+    after = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+    assert after == before
+    assert 5 <= len(settled) < 200
+    refs = {e.client_reference for e in sandbox.ledger}
+    assert {i.reference for i in settled if i.ok} <= refs
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+async def test_arguments_are_validated() -> None:
+    sandbox = Sandbox()
+    async with in_process(sandbox) as client:
+        bad: list[tuple[dict[str, Any], type[Exception], str]] = [
+            ({"concurrency": 0}, ValueError, "concurrency"),
+            ({"numbering": "auto"}, ValueError, "numbering"),
+            ({"max_attempts": 0}, ValueError, "max_attempts"),
+            ({"on_progress": 3}, TypeError, "on_progress"),
+            ({"reference_field": "invoice_number"}, ValueError, "reference_field"),
+            ({"backoff_base": -1}, ValueError, "backoff_base"),
+            ({"deadline": float("nan")}, ValueError, "deadline"),
+            ({"stop": True}, TypeError, "stop"),
+        ]
+        for kwargs, error, match in bad:
+            with pytest.raises(error, match=match):
+                await bulk_create_invoices(client, ACCOUNT, drafts(1), **kwargs)
+        with pytest.raises(TypeError, match="drafts"):
+            await bulk_create_invoices(client, ACCOUNT, drafts(1)[0])  # type: ignore[arg-type]
+        with pytest.raises(ValueError, match="account_id"):
+            await bulk_create_invoices(client, " ", drafts(1))
+        with pytest.raises(TypeError, match="client"):
+            await bulk_create_invoices(object(), ACCOUNT, drafts(1))  # type: ignore[arg-type]
+    assert sandbox.ledger == []
+
+
+def test_number_allocator() -> None:
+    allocator = NumberAllocator("0000009")
+    assert allocator.allocate() == "0000010"
+    assert allocator.skip_past("0000020")
+    assert allocator.allocate() == "0000021"
+    assert not allocator.skip_past("0000005")  # behind: ignored
+    assert not allocator.skip_past("INV-3")  # another format: ignored
+    assert allocator.allocated == 2
+    letters = NumberAllocator("000D")
+    assert letters.skip_past("000F")
+    assert letters.allocate() == "000G"
+    assert NumberAllocator(None).allocate() == "0000001"
+    with pytest.raises(TypeError, match="latest"):
+        NumberAllocator(5)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("previous", "expected"),
+    [
+        ("0005", "0006"),
+        ("000D", "000E"),
+        ("0009", "0010"),
+        ("99", "100"),
+        ("INV-9", "INV-10"),
+        ("ZZ", "AAA"),
+        (None, "0000001"),
+    ],
+)
+def test_next_invoice_number_matches_the_sandbox(previous: str | None, expected: str) -> None:
+    from freshbooks_async.sandbox._objects import next_invoice_number as sandbox_rule
+
+    assert next_invoice_number(previous) == expected == sandbox_rule(previous)
+
+
+def test_next_invoice_number_validates() -> None:
+    with pytest.raises(TypeError, match="previous"):
+        next_invoice_number(5)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- loopback
+
+
+@pytest.fixture
+async def loopback() -> AsyncIterator[SandboxServer]:
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # injected resets
+    sandbox = Sandbox(
+        seed=11,
+        jitter_ms=2,
+        faults=[
+            f"conflict:rate=0.3:route={POST}",
+            f"reset_after_commit:rate=0.05:route={POST}",
+            f"503:rate=0.01:burst=3:route={POST}",
+        ],
+    )
+    async with SandboxServer(sandbox) as server:
+        yield server
+
+
+async def test_loopback_1000_drafts_server_numbering(loopback: SandboxServer) -> None:
+    sandbox = loopback.sandbox
+    async with FreshBooksClient(
+        sandbox.token, base_url=loopback.url, per_account_concurrency=16
+    ) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(1000), concurrency=16, backoff_base=0.005, backoff_max=0.2
+        )
+    assert result.ok, result.counts
+    assert len(result.items) == 1000
+    assert_exactly_once(result, sandbox)
+    faults = sandbox.fault_counts()
+    assert faults["conflict"] > 200
+    assert faults["reset_after_commit"] > 20
+    assert faults["503"] > 0
+    assert result.reconciled > 0
+    assert sandbox.stats.max_concurrent_invoice_creates[ACCOUNT] <= 16
+
+
+async def test_loopback_client_numbering_has_no_409(loopback: SandboxServer) -> None:
+    sandbox = loopback.sandbox
+    sandbox.configure_faults([f"reset_after_commit:rate=0.05:route={POST}"])
+    async with FreshBooksClient(
+        sandbox.token, base_url=loopback.url, per_account_concurrency=16
+    ) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(500), concurrency=16, numbering="client"
+        )
+    assert result.ok
+    assert result.conflicts == 0
+    assert sandbox.stats.statuses[409] == 0
+    assert_exactly_once(result, sandbox)
