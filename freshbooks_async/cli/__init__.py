@@ -1,0 +1,356 @@
+"""The ``freshbooks-async`` command line (install the ``cli`` extra).
+
+Commands:
+
+* ``demo``: the SDK's main job against an embedded sandbox, in about ten seconds.
+* ``sandbox``: run the FreshBooks emulator on a port (every option of
+  ``python -m freshbooks_async.sandbox``).
+* ``login``: the OAuth authorization-code flow for a real app; tokens go to the token store.
+* ``export RESOURCE``: stream a listable resource to JSON Lines or CSV, incrementally with
+  ``--since``/``--checkpoint``, resuming where a failed run stopped.
+* ``bulk-create invoices FILE``: create invoices from JSON Lines or CSV, with a results
+  file that makes a re-run skip what was already created.
+
+Credentials come from ``--token``, ``$FRESHBOOKS_ACCESS_TOKEN`` or the token store that
+``login`` writes (``--token-file``, ``$FRESHBOOKS_TOKEN_FILE``, default
+``~/.config/freshbooks-async/token.json``); the API root from ``--base-url`` or
+``$FRESHBOOKS_API_URL``. Secrets are never printed. Every failure is one line on stderr
+(``--debug`` adds the traceback). Exit statuses: 0 success, 1 failure, 2 usage error,
+3 partial success (some lines or items failed; see the results), 130 interrupted.
+
+Progress lines go to stderr, only when stderr is a terminal (or with ``--progress``);
+data goes to stdout or ``--output``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import IO, Any
+
+from .._version import __version__
+from ..errors import FreshBooksError
+from ._common import (
+    EXIT_FAILURE,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    CLIError,
+    stderr_is_tty,
+)
+
+__all__ = ["CLIError", "build_parser", "main"]
+
+PROG = "freshbooks-async"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors raise instead of exiting."""
+
+    def error(self, message: str) -> Any:
+        raise CLIError(f"{self.prog}: {message}", EXIT_USAGE)
+
+
+def _add_progress(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="draw progress on stderr even when it is not a terminal",
+    )
+    group.add_argument(
+        "--no-progress", dest="progress", action="store_false", help="never draw progress"
+    )
+
+
+def _add_credentials(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("credentials")
+    group.add_argument(
+        "--token",
+        help="access token (prefer $FRESHBOOKS_ACCESS_TOKEN: flags show up in process lists)",
+    )
+    group.add_argument("--token-file", help="token store written by 'login'")
+    group.add_argument(
+        "--base-url", help="API root (default $FRESHBOOKS_API_URL or https://api.freshbooks.com)"
+    )
+    group.add_argument("--client-id", help="OAuth app id, to refresh a stored token")
+    group.add_argument(
+        "--client-secret", help="OAuth app secret (prefer $FRESHBOOKS_CLIENT_SECRET)"
+    )
+
+
+def _add_scope(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("scope (default: the token's only business)")
+    group.add_argument("--account-id", help="accounting account id, e.g. ABC123")
+    group.add_argument("--business-id", type=int, help="business id (projects, time entries)")
+    group.add_argument("--business-uuid", help="business UUID (ledger resources)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``freshbooks-async`` argument parser."""
+    from ..sandbox.__main__ import build_parser as sandbox_parser
+    from ._demo import DEFAULT_COUNT, DEFAULT_FAULTS
+
+    debug = _Parser(add_help=False)
+    debug.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show the traceback of a failure",
+    )
+    parser = _Parser(
+        prog=PROG,
+        description="Command line for the freshbooks_async SDK and its sandbox.",
+        epilog="Run 'freshbooks-async COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the traceback of a failure")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+
+    demo = commands.add_parser(
+        "demo",
+        parents=[debug],
+        help="bulk-create and read back invoices against an embedded sandbox",
+        description="Start the sandbox on a free loopback port, create invoices "
+        "concurrently through the 409 numbering race and injected faults, read them all "
+        "back with the concurrent paginator, and print what happened.",
+    )
+    demo.add_argument("--count", type=int, default=DEFAULT_COUNT, help="invoices to create")
+    demo.add_argument("--concurrency", type=int, default=4, help="creates in flight (1..64)")
+    demo.add_argument("--numbering", choices=("server", "client"), default="server")
+    demo.add_argument(
+        "--fault",
+        action="append",
+        metavar="SPEC",
+        help=f"sandbox fault spec, repeatable (default: {' '.join(DEFAULT_FAULTS)})",
+    )
+    demo.add_argument("--no-faults", action="store_true", help="inject no faults")
+    demo.add_argument("--seed", type=int, default=0, help="the sandbox's random seed")
+    _add_progress(demo)
+
+    sandbox = sandbox_parser()
+    sandbox_parents: list[argparse.ArgumentParser] = [sandbox, debug]
+    commands.add_parser(
+        "sandbox",
+        parents=sandbox_parents,
+        add_help=False,
+        help="run the FreshBooks emulator on a port",
+        description=sandbox.description,
+    )
+
+    login = commands.add_parser(
+        "login",
+        parents=[debug],
+        help="authorize an app (OAuth code flow) and store its token",
+        description="Open FreshBooks' authorization page, receive the redirect on a local "
+        "listener (the state is checked), exchange the code and save the token.",
+    )
+    login.add_argument("--client-id", help="the app's client id ($FRESHBOOKS_CLIENT_ID)")
+    login.add_argument(
+        "--client-secret", help="the app's client secret ($FRESHBOOKS_CLIENT_SECRET)"
+    )
+    login.add_argument(
+        "--redirect-uri",
+        default="http://127.0.0.1:8976/callback",
+        help="the app's registered redirect URI; its host and port are listened on",
+    )
+    login.add_argument("--scope", action="append", default=[], help="scope to ask for (repeat)")
+    login.add_argument("--token-file", help="where to store the token")
+    login.add_argument("--base-url", help="API root ($FRESHBOOKS_API_URL)")
+    login.add_argument("--authorize-url", help="authorization page (default FreshBooks')")
+    login.add_argument("--no-browser", action="store_true", help="print the URL, do not open it")
+    login.add_argument(
+        "--timeout", type=float, default=300.0, help="seconds to wait for the redirect"
+    )
+
+    export = commands.add_parser(
+        "export",
+        parents=[debug],
+        help="stream a resource to JSON Lines or CSV",
+        description="Stream every object of a listable resource (invoices, clients, "
+        "expenses, projects, time_entries, ...) to JSON Lines or CSV.",
+    )
+    export.add_argument("resource", help="resource name, e.g. invoices ('list' lists them)")
+    export.add_argument("-o", "--output", help="output file (default stdout)")
+    export.add_argument(
+        "--format", choices=("jsonl", "csv"), help="default: from --output's suffix, else jsonl"
+    )
+    export.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="filter, e.g. customerid=12 (repeat; documented filters only)",
+    )
+    export.add_argument("--include", action="append", default=[], help="include, e.g. lines")
+    export.add_argument(
+        "--since", help="only objects updated since this date or time (YYYY-MM-DD[THH:MM:SS])"
+    )
+    export.add_argument(
+        "--checkpoint",
+        help="state file: a re-run fetches only what changed, or resumes a failed run",
+    )
+    export.add_argument("--concurrency", type=int, default=4, help="pages in flight")
+    export.add_argument("--per-page", type=int, default=100, help="page size (1..100)")
+    _add_scope(export)
+    _add_credentials(export)
+    _add_progress(export)
+
+    bulk = commands.add_parser(
+        "bulk-create",
+        parents=[debug],
+        help="create invoices from JSON Lines or CSV",
+        description="Create invoices from a JSON Lines or CSV file with the bulk engine. "
+        "The results file pairs every input line with its invoice id or its error; run "
+        "again with the same results file to skip what was already created.",
+    )
+    bulk.add_argument("kind", choices=("invoices",), help="what to create")
+    bulk.add_argument("file", help="input file (.jsonl or .csv; '-' for JSON Lines on stdin)")
+    bulk.add_argument(
+        "--results", help="results file (JSON Lines; default: FILE with .results.jsonl)"
+    )
+    bulk.add_argument("--format", choices=("jsonl", "csv"), help="default: from FILE's suffix")
+    bulk.add_argument("--concurrency", type=int, default=8, help="creates in flight")
+    bulk.add_argument("--numbering", choices=("server", "client"), default="server")
+    bulk.add_argument(
+        "--retry-unknown",
+        action="store_true",
+        help="post again lines whose earlier outcome was unknown (they may exist)",
+    )
+    _add_scope(bulk)
+    _add_credentials(bulk)
+    _add_progress(bulk)
+    return parser
+
+
+def _sub_argv(argv: Sequence[str], command: str) -> list[str]:
+    """The arguments after the sub-command (global options take no values)."""
+    index = next(i for i, token in enumerate(argv) if token == command)
+    return [arg for arg in argv[index + 1 :] if arg != "--debug"]
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: IO[str] | None = None,
+    stderr: IO[str] | None = None,
+) -> int:
+    """Run the command line.
+
+    Args:
+        argv: The arguments (default ``sys.argv[1:]``).
+        stdout: Where data and summaries go (default ``sys.stdout``).
+        stderr: Where progress and errors go (default ``sys.stderr``).
+
+    Returns:
+        The exit status.
+    """
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    debug = "--debug" in args_list
+    try:
+        args = build_parser().parse_args(args_list)
+        debug = bool(getattr(args, "debug", False))
+        if getattr(args, "progress", False) is None:
+            args.progress = stderr_is_tty(err)
+        return _dispatch(args, args_list, out, err)
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else EXIT_OK
+    except KeyboardInterrupt:
+        err.write(f"{PROG}: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BaseException as exc:  # every failure becomes one line
+        if isinstance(exc, CLIError):
+            message, code = str(exc), exc.exit_code
+        elif isinstance(exc, FreshBooksError):
+            message, code = f"{type(exc).__name__}: {exc}", EXIT_FAILURE
+        elif isinstance(exc, OSError):
+            message, code = str(exc), EXIT_FAILURE
+        elif isinstance(exc, Exception):
+            message = f"unexpected {type(exc).__name__}: {exc}"
+            code = EXIT_FAILURE
+            if not debug:
+                message += " (run with --debug for the traceback)"
+        else:
+            raise
+        if debug:
+            traceback.print_exception(exc, file=err)
+        err.write(f"{PROG}: error: {message}\n")
+        err.flush()
+        return code
+
+
+def _dispatch(args: argparse.Namespace, argv: list[str], out: IO[str], err: IO[str]) -> int:
+    runners: dict[str, Callable[[], int]] = {
+        "demo": lambda: _cmd_demo(args, out, err),
+        "sandbox": lambda: _cmd_sandbox(argv),
+        "login": lambda: _run(_login_main(args, out, err)),
+        "export": lambda: _run(_export_main(args, out, err)),
+        "bulk-create": lambda: _run(_bulk_main(args, out, err)),
+    }
+    return runners[args.command]()
+
+
+def _run(coro: Any) -> int:
+    result: int = asyncio.run(coro)
+    return result
+
+
+def _cmd_demo(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from ._demo import DEFAULT_FAULTS, format_summary, run_demo
+
+    faults: list[str] = [] if args.no_faults else list(args.fault or DEFAULT_FAULTS)
+    out.write(
+        f"freshbooks-async demo: {args.count:,} invoices against an embedded sandbox "
+        f"(faults: {', '.join(faults) or 'none'})\n"
+    )
+    out.flush()
+    summary = asyncio.run(
+        run_demo(
+            count=args.count,
+            concurrency=args.concurrency,
+            numbering=args.numbering,
+            faults=faults,
+            seed=args.seed,
+            progress=bool(args.progress),
+            err=err,
+        )
+    )
+    out.write(format_summary(summary, concurrency=args.concurrency, numbering=args.numbering))
+    out.write("\n")
+    out.flush()
+    return EXIT_OK if summary.ok else EXIT_FAILURE
+
+
+def _cmd_sandbox(argv: list[str]) -> int:
+    from ..sandbox.__main__ import main as sandbox_main
+
+    return sandbox_main(_sub_argv(argv, "sandbox"))
+
+
+async def _login_main(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from ._login import run_login
+
+    code: int = await run_login(args, out=out, err=err)
+    return code
+
+
+async def _export_main(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from ._export import run_export
+
+    code: int = await run_export(args, out=out, err=err)
+    return code
+
+
+async def _bulk_main(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+    from ._bulk import run_bulk_create
+
+    code: int = await run_bulk_create(args, out=out, err=err)
+    return code
