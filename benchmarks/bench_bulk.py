@@ -1,0 +1,177 @@
+"""Scenario 4, bulk create: ``bulk_create_invoices`` against the sandbox on loopback.
+
+The sandbox adds a fixed latency to every request and answers a fraction ``p`` of invoice
+creates with an injected 409 (on top of its real numbering race). Measured per numbering
+mode: requests per draft, wall time as a ratio to ``ceil(M / (1 - p) / C) x latency`` (the
+time ``M`` drafts need when each POST fails with probability ``p`` and ``C`` are on the
+wire), and from the sandbox ledger: drafts lost (not created) and duplicated (created
+twice). Goals: within 1.25x, 0 lost, 0 duplicated.
+
+Full run: 5,000 drafts, p = 0.3, 10 ms latency, C = 16. ``--quick``: 500 drafts.
+
+Run: ``python benchmarks/bench_bulk.py [--quick] [--repeat N] [--output PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import (
+    ACCOUNT_ID,
+    RESULTS_DIR,
+    SandboxProcess,
+    add_common_arguments,
+    check_repeat,
+    environment,
+    goal,
+    row,
+    scenario_result,
+    write_json,
+)
+
+from freshbooks_async import FreshBooksClient
+from freshbooks_async.bulk import BulkResult, bulk_create_invoices
+from freshbooks_async.models import Invoice
+
+CONFLICT_RATE = 0.3
+LATENCY_MS = 10.0
+CONCURRENCY = 16
+ROUTE = "POST /accounting/account/*/invoices/invoices"
+
+
+def drafts(n: int, run: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "customerid": 1 + i % 50,
+            "create_date": "2024-01-05",
+            "notes": f"run {run} draft {i}",
+            "lines": [
+                {"name": "Work", "qty": "1", "unit_cost": {"amount": f"{100 + i}", "code": "USD"}}
+            ],
+        }
+        for i in range(n)
+    ]
+
+
+async def create(
+    url: str, token: str, n: int, run: int, numbering: Any
+) -> tuple[float, BulkResult[Invoice]]:
+    async with FreshBooksClient(
+        token, base_url=url, per_account_concurrency=CONCURRENCY, max_in_flight=64
+    ) as client:
+        await client.request("GET", f"/accounting/account/{ACCOUNT_ID}/invoices/invoices")
+        started = time.perf_counter()
+        result = await bulk_create_invoices(
+            client,
+            ACCOUNT_ID,
+            drafts(n, run),
+            concurrency=CONCURRENCY,
+            numbering=numbering,
+            backoff_base=LATENCY_MS / 1000,
+            backoff_max=0.5,
+        )
+        return time.perf_counter() - started, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_common_arguments(parser)
+    args = parser.parse_args()
+    repeat = check_repeat(parser, args.repeat)
+    n = 500 if args.quick else 5_000
+    bound = math.ceil(n / (1 - CONFLICT_RATE) / CONCURRENCY) * LATENCY_MS / 1000
+    rows: list[dict[str, Any]] = []
+    goals: list[dict[str, Any]] = []
+    print(
+        f"bulk create: {n} drafts, p={CONFLICT_RATE}, {LATENCY_MS:.0f} ms, C={CONCURRENCY}, "
+        f"bound {bound:.3f} s"
+    )
+    print(f"{'numbering':>9} {'wall s':>7} {'ratio':>6} {'req/item':>8} {'lost':>5} {'dup':>4}")
+    faults = [f"conflict:rate={CONFLICT_RATE}:route={ROUTE}"]
+    for numbering in ("server", "client"):
+        walls: list[float] = []
+        per_item: list[float] = []
+        lost_runs: list[float] = []
+        dup_runs: list[float] = []
+        conflicts: list[float] = []
+        for run in range(repeat):
+            with SandboxProcess(latency_ms=LATENCY_MS, faults=faults) as sandbox:
+                wall, result = asyncio.run(create(sandbox.url, sandbox.token, n, run, numbering))
+                with sandbox.control() as control:
+                    summary = control.call("GET", "/_sandbox/ledger")["summary"]
+            created = {i.reference for i in result.items if i.ok}
+            lost = n - summary["distinct_references"]
+            duplicated = len(summary["duplicated_references"])
+            if len(created) != summary["distinct_references"]:
+                raise RuntimeError("the result and the sandbox ledger disagree")
+            walls.append(wall)
+            per_item.append(result.requests / n)
+            lost_runs.append(lost)
+            dup_runs.append(duplicated)
+            conflicts.append(result.conflicts)
+        ratios = [w / bound for w in walls]
+        rows.append(
+            row(
+                f"{n} drafts, p={CONFLICT_RATE}",
+                numbering,
+                "wall / bound",
+                "ratio",
+                ratios,
+                wall_seconds=walls,
+                bound_seconds=bound,
+            )
+        )
+        rows.append(row(f"{n} drafts", numbering, "requests per draft", "req", per_item))
+        rows.append(row(f"{n} drafts", numbering, "409 answers", "count", conflicts))
+        rows.append(row(f"{n} drafts", numbering, "lost", "drafts", lost_runs))
+        rows.append(row(f"{n} drafts", numbering, "duplicated", "drafts", dup_runs))
+        median = sorted(ratios)[len(ratios) // 2]
+        req = sorted(per_item)[len(per_item) // 2]
+        print(
+            f"{numbering:>9} {median * bound:>7.3f} {median:>6.3f} {req:>8.3f} "
+            f"{max(lost_runs):>5.0f} {max(dup_runs):>4.0f}"
+        )
+        goals.append(
+            goal(
+                f"bulk create ({numbering} numbering) vs ceil(M/(1-p)/C) x latency",
+                "<= 1.25x",
+                median,
+                median <= 1.25,
+                f"{n} drafts, p={CONFLICT_RATE}, {LATENCY_MS:.0f} ms, C={CONCURRENCY}; "
+                f"{req:.2f} requests per draft",
+            )
+        )
+        goals.append(
+            goal(
+                f"bulk create ({numbering} numbering): lost + duplicated drafts",
+                "0",
+                max(lost_runs) + max(dup_runs),
+                max(lost_runs) + max(dup_runs) == 0,
+                "sandbox ledger, every run",
+            )
+        )
+    result_doc = scenario_result(
+        "bulk",
+        "Bulk invoice creation",
+        quick=args.quick,
+        rows=rows,
+        goals=goals,
+        environment=environment(),
+    )
+    output = args.output or RESULTS_DIR / ("bulk-quick.json" if args.quick else "bulk.json")
+    write_json(output, result_doc)
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,185 @@
+"""Scenario 2, list all: the concurrent paginator against the sandbox on loopback.
+
+* Wall time of ``paginate(...)`` over every invoice (decoded to ``Invoice`` models) at
+  concurrency 1, 4, 10 and 25, with a fixed sandbox latency per request, as a ratio to
+  the lower bound ``(1 + ceil((pages - 1) / C)) x latency`` (page 1 alone, then full
+  windows). Goal: within 1.15x at C=10.
+* Streaming memory: peak RSS growth of the client process while streaming every invoice
+  of a large account (items are dropped as they are read); it must stay bounded by the
+  window, far below what holding every invoice costs.
+
+Full run: 10,000 invoices at 50 ms (100 pages); streaming 100,000 invoices.
+``--quick``: 1,000 invoices at 20 ms; streaming 5,000.
+
+Run: ``python benchmarks/bench_list_all.py [--quick] [--repeat N] [--output PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import math
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _common import (
+    ACCOUNT_ID,
+    RESULTS_DIR,
+    SandboxProcess,
+    add_common_arguments,
+    check_repeat,
+    current_rss_kib,
+    environment,
+    goal,
+    peak_rss_kib,
+    row,
+    scenario_result,
+    write_json,
+)
+
+from freshbooks_async import FreshBooksClient
+from freshbooks_async.models import Invoice, decode
+from freshbooks_async.pagination import pages_bound, paginate
+
+PATH = f"/accounting/account/{ACCOUNT_ID}/invoices/invoices"
+CONCURRENCIES = (1, 4, 10, 25)
+
+
+def decode_invoice(data: Any) -> Invoice:
+    return decode(Invoice, data)
+
+
+async def scan(url: str, token: str, concurrency: int, per_page: int) -> tuple[float, int]:
+    async with FreshBooksClient(token, base_url=url, max_in_flight=64) as client:
+        await paginate(client, PATH, items_key="invoices", per_page=1)  # connect, warm up
+        started = time.perf_counter()
+        count = 0
+        async for _ in paginate(
+            client,
+            PATH,
+            items_key="invoices",
+            decode=decode_invoice,
+            per_page=per_page,
+            concurrency=concurrency,
+        ):
+            count += 1
+        return time.perf_counter() - started, count
+
+
+async def stream(url: str, token: str, concurrency: int) -> tuple[int, int, int]:
+    """Stream every invoice; return (count, RSS before KiB, peak RSS growth KiB)."""
+    gc.collect()
+    before = current_rss_kib()
+    peak = before
+    count = 0
+    async with FreshBooksClient(token, base_url=url) as client:
+        async for _ in paginate(
+            client, PATH, items_key="invoices", decode=decode_invoice, concurrency=concurrency
+        ):
+            count += 1
+            if count % 500 == 0:
+                peak = max(peak, current_rss_kib())
+    return count, before, max(peak, current_rss_kib()) - before
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_common_arguments(parser)
+    args = parser.parse_args()
+    repeat = check_repeat(parser, args.repeat)
+    invoices, latency_ms = (1_000, 20.0) if args.quick else (10_000, 50.0)
+    streamed = 5_000 if args.quick else 100_000
+    per_page = 100
+    pages = math.ceil(invoices / per_page)
+    rows: list[dict[str, Any]] = []
+    goals: list[dict[str, Any]] = []
+    print(f"list all: {invoices} invoices, {pages} pages, {latency_ms:.0f} ms latency")
+    print(f"{'C':>3} {'median s':>9} {'bound s':>8} {'ratio':>6}")
+    with SandboxProcess(seed_invoices=invoices, latency_ms=latency_ms) as sandbox:
+        for concurrency in CONCURRENCIES:
+            asyncio.run(scan(sandbox.url, sandbox.token, concurrency, per_page))  # warm-up
+            samples: list[float] = []
+            for _ in range(repeat):
+                wall, count = asyncio.run(scan(sandbox.url, sandbox.token, concurrency, per_page))
+                if count != invoices:
+                    raise RuntimeError(f"expected {invoices} invoices, read {count}")
+                samples.append(wall)
+            bound = pages_bound(pages, concurrency) * latency_ms / 1000
+            ratios = [s / bound for s in samples]
+            rows.append(
+                row(
+                    f"{invoices} invoices",
+                    f"C={concurrency}",
+                    "wall / bound",
+                    "ratio",
+                    ratios,
+                    wall_seconds=samples,
+                    bound_seconds=bound,
+                    pages=pages,
+                    latency_ms=latency_ms,
+                )
+            )
+            median = sorted(ratios)[len(ratios) // 2]
+            print(f"{concurrency:>3} {median * bound:>9.3f} {bound:>8.3f} {median:>6.3f}")
+            if concurrency == 10:
+                goals.append(
+                    goal(
+                        "list all at C=10 vs (1 + ceil((pages-1)/C)) x latency",
+                        "<= 1.15x",
+                        median,
+                        median <= 1.15,
+                        f"{invoices} invoices, {latency_ms:.0f} ms latency",
+                    )
+                )
+    with SandboxProcess(seed_invoices=streamed, latency_ms=0.0) as sandbox:
+        count, before, growth = asyncio.run(stream(sandbox.url, sandbox.token, 10))
+    if count != streamed:
+        raise RuntimeError(f"expected {streamed} invoices, streamed {count}")
+    per_item_bytes = growth * 1024 / count
+    rows.append(
+        row(
+            f"stream {streamed} invoices",
+            "C=10",
+            "peak RSS growth",
+            "KiB",
+            [growth],
+            rss_before_kib=before,
+            peak_rss_kib=peak_rss_kib(),
+            bytes_per_item=per_item_bytes,
+        )
+    )
+    # Holding every decoded invoice costs several KiB each; a bounded stream holds
+    # only the window (about concurrency x 100 invoices), whatever the total.
+    limit_kib = 64 * 1024
+    goals.append(
+        goal(
+            f"streaming {streamed} invoices: peak RSS growth bounded by the window",
+            f"<= {limit_kib // 1024} MiB",
+            growth / 1024,
+            growth <= limit_kib,
+            f"{per_item_bytes:.0f} bytes per streamed invoice",
+        )
+    )
+    print(f"stream {count} invoices: peak RSS growth {growth / 1024:.1f} MiB")
+    result = scenario_result(
+        "list_all",
+        "List all (concurrent paginator)",
+        quick=args.quick,
+        rows=rows,
+        goals=goals,
+        environment=environment(),
+    )
+    output = args.output or RESULTS_DIR / ("list_all-quick.json" if args.quick else "list_all.json")
+    write_json(output, result)
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
