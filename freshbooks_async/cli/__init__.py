@@ -82,6 +82,9 @@ def _add_credentials(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--client-secret", help="OAuth app secret (prefer $FRESHBOOKS_CLIENT_SECRET)"
     )
+    group.add_argument(
+        "--max-retries", type=int, default=3, help="retries per request on 429/5xx/network errors"
+    )
 
 
 def _add_scope(parser: argparse.ArgumentParser) -> None:
@@ -135,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_progress(demo)
 
     sandbox = sandbox_parser()
-    sandbox_parents: list[argparse.ArgumentParser] = [sandbox, debug]
+    sandbox_parents: list[Any] = [sandbox, debug]
     commands.add_parser(
         "sandbox",
         parents=sandbox_parents,
@@ -304,9 +307,10 @@ def _run(coro: Any) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
-    from ._demo import DEFAULT_FAULTS, format_summary, run_demo
+    from ._demo import DEFAULT_FAULTS, check_demo_args, format_summary, run_demo
 
     faults: list[str] = [] if args.no_faults else list(args.fault or DEFAULT_FAULTS)
+    check_demo_args(args.count, args.concurrency, args.numbering, faults)
     out.write(
         f"freshbooks-async demo: {args.count:,} invoices against an embedded sandbox "
         f"(faults: {', '.join(faults) or 'none'})\n"

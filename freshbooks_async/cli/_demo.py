@@ -20,11 +20,18 @@ import attrs
 from ..bulk import BulkProgress
 from ..client import FreshBooksClient
 from ..retry import RetryPolicy
-from ..sandbox import SandboxServer
+from ..sandbox import SandboxServer, parse_fault
 from ._common import CLIError, businesses
 from ._progress import Progress
 
-__all__ = ["DEFAULT_COUNT", "DEFAULT_FAULTS", "DemoSummary", "run_demo"]
+__all__ = [
+    "DEFAULT_COUNT",
+    "DEFAULT_FAULTS",
+    "DemoSummary",
+    "check_demo_args",
+    "format_summary",
+    "run_demo",
+]
 
 #: Invoices created by default (about ten seconds on a 2-core machine, all included).
 DEFAULT_COUNT: Final = 3000
@@ -118,6 +125,31 @@ def _quiet_server_log() -> Iterator[None]:
         logger.setLevel(previous)
 
 
+def check_demo_args(count: object, concurrency: object, numbering: object, faults: object) -> None:
+    """Validate the demo's options (before anything starts).
+
+    Raises:
+        CLIError: An option is out of range or a fault spec does not parse.
+    """
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise CLIError(f"--count: must be an integer >= 1, got {count!r}", 2)
+    if (
+        isinstance(concurrency, bool)
+        or not isinstance(concurrency, int)
+        or not 1 <= concurrency <= 64
+    ):
+        raise CLIError(f"--concurrency: must be an integer in 1..64, got {concurrency!r}", 2)
+    if numbering not in ("server", "client"):
+        raise CLIError(f"--numbering: must be 'server' or 'client', got {numbering!r}", 2)
+    if isinstance(faults, str) or not isinstance(faults, Sequence):
+        raise CLIError(f"--fault: expected a list of specs, got {faults!r}", 2)
+    for spec in faults:
+        try:
+            parse_fault(spec)
+        except (TypeError, ValueError) as exc:
+            raise CLIError(f"--fault {spec!r}: {exc}", 2) from None
+
+
 async def run_demo(
     *,
     count: int = DEFAULT_COUNT,
@@ -146,21 +178,9 @@ async def run_demo(
     Raises:
         CLIError: An argument is out of range.
     """
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise CLIError(f"--count: must be an integer >= 1, got {count!r}", 2)
-    if (
-        isinstance(concurrency, bool)
-        or not isinstance(concurrency, int)
-        or not 1 <= concurrency <= 64
-    ):
-        raise CLIError(f"--concurrency: must be an integer in 1..64, got {concurrency!r}", 2)
-    if numbering not in ("server", "client"):
-        raise CLIError(f"--numbering: must be 'server' or 'client', got {numbering!r}", 2)
+    check_demo_args(count, concurrency, numbering, faults)
     with _quiet_server_log():
-        try:
-            server = SandboxServer(seed=seed, seed_clients=_SEED_CLIENTS, faults=list(faults))
-        except ValueError as exc:
-            raise CLIError(f"--fault: {exc}", 2) from None
+        server = SandboxServer(seed=seed, seed_clients=_SEED_CLIENTS, faults=list(faults))
         async with (
             server,
             FreshBooksClient(

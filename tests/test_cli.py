@@ -1,0 +1,441 @@
+"""The ``freshbooks-async`` command line, run against the sandbox over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import re
+import socket
+import stat
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from freshbooks_async import FakeClock, FreshBooksClient
+from freshbooks_async.cli import build_parser, main
+from freshbooks_async.cli._login import run_login
+from freshbooks_async.sandbox import Sandbox, SandboxServer
+
+INVOICE_GETS = "GET /accounting/account/*/invoices/invoices"
+
+
+@pytest.fixture(autouse=True)
+def _no_ambient_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in (
+        "FRESHBOOKS_ACCESS_TOKEN",
+        "FRESHBOOKS_API_URL",
+        "FRESHBOOKS_CLIENT_ID",
+        "FRESHBOOKS_CLIENT_SECRET",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FRESHBOOKS_TOKEN_FILE", str(tmp_path / "no-such-token.json"))
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+async def arun_cli(*argv: str) -> tuple[int, str, str]:
+    """Run the CLI in a thread (it has its own event loop) while the sandbox serves here."""
+    return await asyncio.to_thread(run_cli, *argv)
+
+
+def creds(server: SandboxServer) -> list[str]:
+    return ["--token", server.token, "--base-url", server.url]
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+# ----------------------------------------------------------------------------- demo
+
+
+def test_demo_runs_to_completion_and_reports_nothing_lost() -> None:
+    code, out, err = run_cli("demo", "--count", "120", "--no-progress")
+    assert code == 0, err
+    assert re.search(r"created\s+120 of 120", out)
+    assert re.search(r"^\s+lost\s+0$", out, re.M)
+    assert re.search(r"^\s+duplicated\s+0$", out, re.M)
+    assert re.search(r"409 collisions retried\s+\d+", out)
+    assert re.search(r"create throughput\s+[\d,]+ invoices/s", out)
+    assert "every invoice created exactly once" in out
+    assert err == ""  # no progress unless asked, no server noise
+
+
+def test_demo_progress_goes_to_stderr_only() -> None:
+    code, out, err = run_cli("demo", "--count", "30", "--no-faults", "--progress")
+    assert code == 0
+    assert "\r" in err
+    assert "creating" in err
+    assert "reading back" in err
+    assert "\r" not in out
+    assert "faults: none" in out
+
+
+def test_demo_client_numbering_has_no_collisions() -> None:
+    code, out, _ = run_cli("demo", "--count", "40", "--numbering", "client", "--no-faults")
+    assert code == 0
+    assert re.search(r"409 collisions retried\s+0$", out, re.M)
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["demo", "--count", "0"], "--count"),
+        (["demo", "--concurrency", "500"], "--concurrency"),
+        (["demo", "--fault", "nonsense"], "--fault"),
+        (["demo", "--count", "x"], "invalid int value"),
+        (["no-such-command"], "invalid choice"),
+    ],
+)
+def test_usage_errors_are_one_line_with_status_2(argv: list[str], needle: str) -> None:
+    code, out, err = run_cli(*argv)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("freshbooks-async")
+    assert needle in err
+
+
+def test_debug_adds_the_traceback() -> None:
+    code, _, err = run_cli("--debug", "demo", "--fault", "nonsense")
+    assert code == 2
+    assert "Traceback" in err
+    assert err.splitlines()[-1].startswith("freshbooks-async: error: --fault")
+
+
+def test_version_and_help_exit_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert main(["sandbox", "--help"]) == 0
+    text = capsys.readouterr().out
+    assert "--seed-invoices" in text
+    assert "--fault" in text
+
+
+# ----------------------------------------------------------------------------- sandbox
+
+
+def test_sandbox_subcommand_serves_until_stopped(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "freshbooks_async.cli",
+            "sandbox",
+            "--port",
+            "0",
+            "--seed-invoices",
+            "5",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        first = proc.stdout.readline()
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", first)
+        assert match, first
+        with urllib.request.urlopen(match.group(1) + "/_sandbox/stats", timeout=10) as resp:  # noqa: S310
+            assert resp.status == 200
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+# ----------------------------------------------------------------------------- export
+
+
+async def test_export_jsonl_to_file_matches_the_listing(tmp_path: Path) -> None:
+    async with SandboxServer(seed_invoices=230, seed_clients=5) as server:
+        out_file = tmp_path / "invoices.jsonl"
+        code, out, err = await arun_cli("export", "invoices", "-o", str(out_file), *creds(server))
+        assert code == 0, err
+        rows = read_jsonl(out_file)
+        assert len(rows) == 230
+        assert len({r["id"] for r in rows}) == 230
+        assert out == ""
+        assert "exported 230 invoices" in err
+        assert server.token not in err
+
+
+async def test_export_csv_to_stdout_with_filter(tmp_path: Path) -> None:
+    async with SandboxServer(seed_invoices=60, seed_clients=3) as server:
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            expected = [i.id async for i in fb.invoices.list_all("ACC001") if i.customerid == 2]
+        code, out, err = await arun_cli(
+            "export", "invoices", "--format", "csv", "--filter", "customerid=2", *creds(server)
+        )
+        assert code == 0, err
+        table = list(csv.DictReader(io.StringIO(out)))
+        assert [int(r["id"]) for r in table] == expected
+        assert expected
+        assert all(r["customerid"] == "2" for r in table)
+
+
+async def test_export_lists_resources_and_refuses_unknown_ones() -> None:
+    async with SandboxServer() as server:
+        code, out, _ = await arun_cli("export", "list", *creds(server))
+        assert code == 0
+        names = dict(line.split("\t") for line in out.splitlines())
+        assert names["invoices"] == "account_id"
+        assert names["projects"] == "business_id"
+        code, _, err = await arun_cli("export", "nope", *creds(server))
+        assert code == 2
+        assert "unknown or unlistable resource 'nope'" in err
+
+
+async def test_export_undocumented_filter_is_a_usage_error() -> None:
+    async with SandboxServer() as server:
+        code, _, err = await arun_cli(
+            "export", "invoices", "--filter", "colour=red", *creds(server)
+        )
+        assert code == 2
+        assert "colour" in err
+
+
+async def test_export_interrupted_run_resumes_where_it_stopped(tmp_path: Path) -> None:
+    async with SandboxServer(seed_invoices=250, seed_clients=5) as server:
+        clean = tmp_path / "clean.jsonl"
+        code, _, _ = await arun_cli("export", "invoices", "-o", str(clean), *creds(server))
+        assert code == 0
+        # Let page 1 and 2 through, then fail every page read (no retries).
+        server.sandbox.configure_faults([f"503:route={INVOICE_GETS}:after=2"])
+        out_file, checkpoint = tmp_path / "out.jsonl", tmp_path / "state.json"
+        argv = [
+            "export", "invoices", "-o", str(out_file), "--checkpoint", str(checkpoint),
+            "--per-page", "20", "--concurrency", "1", "--max-retries", "0", *creds(server),
+        ]  # fmt: skip
+        code, _, err = await arun_cli(*argv)
+        assert code == 1
+        assert err.count("\n") == 1
+        assert "stopped at page 3 of 13 after 40 rows" in err
+        assert "run the same command again to resume" in err
+        assert server.token not in err
+        assert len(read_jsonl(out_file)) == 40
+        # A torn write after the checkpoint is cut off on resume.
+        out_file.write_bytes(out_file.read_bytes() + b'{"id": 99999, "partial')
+        server.sandbox.configure_faults([])
+        code, _, err = await arun_cli(*argv)
+        assert code == 0, err
+        assert out_file.read_text() == clean.read_text()
+
+
+async def test_export_since_with_checkpoint_fetches_only_changes(tmp_path: Path) -> None:
+    clock = FakeClock()
+    sandbox = Sandbox(clock=clock, seed_invoices=40, seed_clients=3)
+    async with SandboxServer(sandbox) as server:
+        checkpoint = tmp_path / "sync.json"
+
+        async def sync(name: str) -> list[dict[str, Any]]:
+            path = tmp_path / name
+            code, _, err = await arun_cli(
+                "export", "invoices", "-o", str(path), "--checkpoint", str(checkpoint),
+                "--since", "2000-01-01", *creds(server),
+            )  # fmt: skip
+            assert code == 0, err
+            return read_jsonl(path)
+
+        assert len(await sync("first.jsonl")) == 40
+        assert await sync("second.jsonl") == []  # nothing changed
+        clock.advance(3600)
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            await fb.invoices.update("ACC001", 7, notes="changed")
+            await fb.invoices.update("ACC001", 21, notes="changed too")
+        changed = await sync("third.jsonl")
+        assert sorted(r["id"] for r in changed) == [7, 21]
+        assert await sync("fourth.jsonl") == []
+        state = json.loads(checkpoint.read_text())
+        assert state["run"] is None
+        assert state["high_water"]
+
+
+async def test_export_without_credentials_says_how_to_get_them() -> None:
+    code, _out, err = await arun_cli("export", "invoices")
+    assert code == 2
+    assert "no credentials" in err
+    assert "login" in err
+    assert "FRESHBOOKS_ACCESS_TOKEN" in err
+
+
+async def test_export_reads_the_token_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async with SandboxServer(seed_invoices=3) as server:
+        monkeypatch.setenv("FRESHBOOKS_ACCESS_TOKEN", server.token)
+        monkeypatch.setenv("FRESHBOOKS_API_URL", server.url)
+        code, out, _ = await arun_cli("export", "invoices")
+        assert code == 0
+        assert len(out.splitlines()) == 3
+
+
+# ----------------------------------------------------------------------------- bulk-create
+
+
+def _draft(n: int) -> dict[str, object]:
+    return {
+        "customerid": 1 + n % 3,
+        "create_date": "2026-02-01",
+        "lines": [{"name": f"Line {n}", "qty": 1, "unit_cost": {"amount": "5.00", "code": "USD"}}],
+    }
+
+
+async def test_bulk_create_reports_a_malformed_line_and_rerun_skips_created(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "drafts.jsonl"
+    lines = [json.dumps(_draft(n)) for n in range(6)]
+    lines.insert(2, "{not json")
+    lines.insert(4, json.dumps({"create_date": "2026-02-01"}))  # no customerid
+    source.write_text("\n".join(lines) + "\n\n")
+    async with SandboxServer(seed_clients=3) as server:
+        argv = ["bulk-create", "invoices", str(source), "--concurrency", "4", *creds(server)]
+        code, out, err = await arun_cli(*argv)
+        assert code == 3, err
+        assert "created 6" in out
+        assert "invalid 2" in out
+        results = read_jsonl(tmp_path / "drafts.results.jsonl")
+        by_line = {r["line"]: r for r in results}
+        assert sorted(by_line) == list(range(1, 9))
+        assert by_line[3]["status"] == "invalid"
+        assert "not JSON" in str(by_line[3]["error"])
+        assert by_line[5]["status"] == "invalid"
+        assert "customerid" in str(by_line[5]["error"])
+        created = [r for r in results if r["status"] == "created"]
+        assert len(created) == 6
+        assert server.sandbox.ledger_summary()["created"] == 6
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            ids = {i.id async for i in fb.invoices.list_all("ACC001")}
+        assert ids == {r["invoice_id"] for r in created}
+
+        code, out, err = await arun_cli(*argv)
+        assert code == 3
+        assert "created 0, already created 6" in out
+        assert server.sandbox.ledger_summary()["created"] == 6  # nothing posted twice
+
+
+async def test_bulk_create_from_csv_with_line_columns(tmp_path: Path) -> None:
+    source = tmp_path / "drafts.csv"
+    source.write_text(
+        "customerid,create_date,currency_code,line_name,line_qty,line_unit_cost,auto_bill\n"
+        "1,2026-03-01,USD,Design,2,100.00,false\n"
+        "2,2026-03-02,USD,Build,1,250.50,true\n"
+        "abc,2026-03-02,USD,Broken,1,1.00,false\n"
+    )
+    results = tmp_path / "out.jsonl"
+    async with SandboxServer(seed_clients=3) as server:
+        code, _out, err = await arun_cli(
+            "bulk-create", "invoices", str(source), "--results", str(results), *creds(server)
+        )
+        assert code == 3, err
+        records = {r["line"]: r for r in read_jsonl(results)}
+        assert records[2]["status"] == "created"
+        assert records[3]["status"] == "created"
+        assert records[4]["status"] == "invalid"
+        assert "customerid" in str(records[4]["error"])
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            invoice = await fb.invoices.get("ACC001", int(str(records[3]["invoice_id"])))
+        assert invoice.customerid == 2
+
+
+async def test_bulk_create_refuses_a_results_file_of_another_input(tmp_path: Path) -> None:
+    source = tmp_path / "a.jsonl"
+    source.write_text(json.dumps(_draft(1)) + "\n")
+    async with SandboxServer(seed_clients=3) as server:
+        code, _, _ = await arun_cli("bulk-create", "invoices", str(source), *creds(server))
+        assert code == 0
+        source.write_text(json.dumps(_draft(2)) + "\n")
+        code, _, err = await arun_cli("bulk-create", "invoices", str(source), *creds(server))
+        assert code == 1
+        assert "line 1 changed" in err
+
+
+# ----------------------------------------------------------------------------- login
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def test_login_code_flow_stores_the_token_and_export_uses_it(tmp_path: Path) -> None:
+    async with SandboxServer(seed_invoices=4) as server:
+        sandbox = server.sandbox
+        token_file = tmp_path / "cfg" / "token.json"
+        redirect = f"http://127.0.0.1:{_free_port()}/callback"
+        args = build_parser().parse_args(
+            [
+                "login", "--client-id", sandbox.client_id, "--client-secret",
+                sandbox.client_secret, "--redirect-uri", redirect, "--authorize-url",
+                f"{server.url}/oauth/authorize", "--base-url", server.url,
+                "--token-file", str(token_file), "--scope", "user:invoices:read",
+            ]
+        )  # fmt: skip
+        visited: list[str] = []
+
+        def browser(url: str) -> None:
+            # A forged redirect first (wrong state): ignored, the flow keeps waiting.
+            forged = f"{redirect}?code=stolen&state=forged"
+            with pytest.raises(urllib.error.HTTPError):
+                urllib.request.urlopen(forged, timeout=10)  # noqa: S310
+            # The real one: the sandbox redirects to the listener.
+            with urllib.request.urlopen(url, timeout=10) as resp:  # noqa: S310
+                visited.append(resp.geturl())
+
+        out, err = io.StringIO(), io.StringIO()
+        code = await run_login(args, out=out, err=err, opener=browser)
+        assert code == 0
+        assert visited
+        assert visited[0].startswith(redirect)
+        assert "ignored a redirect with a wrong state" in err.getvalue()
+        stored = json.loads(token_file.read_text())
+        assert stat.S_IMODE(os.stat(token_file).st_mode) == 0o600
+        for secret in (stored["access_token"], stored["refresh_token"], sandbox.client_secret):
+            assert secret not in out.getvalue()
+            assert secret not in err.getvalue()
+        assert "account_id=ACC001" in out.getvalue()
+
+        code, rows, err_text = await arun_cli(
+            "export", "invoices", "--token-file", str(token_file), "--base-url", server.url
+        )
+        assert code == 0, err_text
+        assert len(rows.splitlines()) == 4
+
+
+async def test_login_requires_app_credentials_and_a_loopback_redirect() -> None:
+    code, _, err = await arun_cli("login")
+    assert code == 2
+    assert "--client-id" in err
+    code, _, err = await arun_cli(
+        "login",
+        "--client-id",
+        "x",
+        "--client-secret",
+        "y",
+        "--redirect-uri",
+        "https://example.com/cb",
+    )
+    assert code == 2
+    assert "loopback" in err
+
+
+async def test_login_times_out_cleanly(tmp_path: Path) -> None:
+    code, _, err = await arun_cli(
+        "login", "--client-id", "x", "--client-secret", "y", "--no-browser", "--timeout", "0.2",
+        "--redirect-uri", f"http://127.0.0.1:{_free_port()}/cb",
+        "--token-file", str(tmp_path / "t.json"),
+    )  # fmt: skip
+    assert code == 1
+    assert err.splitlines()[-1] == "freshbooks-async: error: login: no redirect within 0.2 s"
