@@ -384,3 +384,27 @@ def test_zoneinfo_database_is_available() -> None:
     summer = datetime(2021, 7, 15, 12, tzinfo=eastern)
     assert winter.utcoffset() == timedelta(hours=-5)
     assert summer.utcoffset() == timedelta(hours=-4)
+
+
+def test_decoded_objects_are_freed_after_a_slow_path_parse() -> None:
+    # Regression: the fast timestamp parser used to raise one shared exception instance,
+    # whose traceback kept the frames (and so every object) of the last decode alive.
+    import gc
+    import weakref
+
+    from freshbooks_async.models import Invoice, decode_many
+
+    rows = [
+        {
+            "id": n,
+            "invoiceid": n,
+            "version": "2021-07-05 08:17:47.000000",
+            "updated": "2021-07-05T08:17:47",
+        }
+        for n in range(50)
+    ]
+    decoded = decode_many(Invoice, rows)
+    refs = [weakref.ref(obj) for obj in decoded]
+    del decoded
+    gc.collect()
+    assert all(ref() is None for ref in refs)

@@ -68,9 +68,6 @@ class _NotCanonical(Exception):
     """Internal: the fast parser saw a shape it does not handle."""
 
 
-_SLOW: Final = _NotCanonical()
-
-
 class _LeafError(ValueError):
     """A value that failed conversion; its message already names the value."""
 
@@ -92,7 +89,9 @@ def _fast_accounting(s: str) -> datetime:
         d = _fromiso(s)
         if d.tzinfo is None and (n == 19 or d.microsecond):
             return d.replace(tzinfo=EASTERN)
-    raise _SLOW
+    # A fresh instance each time: a shared one would keep its last traceback, and with
+    # it the frames (and every object they reference) of the decode that raised it.
+    raise _NotCanonical
 
 
 def _fast_accounting_utc(s: str) -> datetime:
@@ -108,7 +107,9 @@ def _fast_accounting_utc(s: str) -> datetime:
         d = _fromiso(s)
         if d.tzinfo is None and (n == 19 or d.microsecond):
             return d.replace(tzinfo=UTC)
-    raise _SLOW
+    # A fresh instance each time: a shared one would keep its last traceback, and with
+    # it the frames (and every object they reference) of the decode that raised it.
+    raise _NotCanonical
 
 
 def _fast_iso(s: str) -> datetime:
@@ -126,13 +127,17 @@ def _fast_iso(s: str) -> datetime:
         d = _fromiso(s)
         if n == 20 or d.microsecond:
             return d
-    raise _SLOW
+    # A fresh instance each time: a shared one would keep its last traceback, and with
+    # it the frames (and every object they reference) of the decode that raised it.
+    raise _NotCanonical
 
 
 def _fast_date(s: str) -> date:
     if len(s) == 10 and s[4] == "-" and s[7] == "-":
         return _date_fromiso(s)
-    raise _SLOW
+    # A fresh instance each time: a shared one would keep its last traceback, and with
+    # it the frames (and every object they reference) of the decode that raised it.
+    raise _NotCanonical
 
 
 _FAST_DT: Final[dict[DateTimeFormat, Callable[[str], datetime]]] = {
