@@ -49,6 +49,10 @@ __all__ = [
     "Resource",
     "check_id",
     "check_str_id",
+    "raw_payload",
+    "scope_account",
+    "scope_business",
+    "scope_uuid",
 ]
 
 #: A JSON object as FreshBooks sent it, for the few endpoints without a typed model.
@@ -375,15 +379,18 @@ class Resource(Generic[T]):
         )
 
 
-def _account(account_id: object) -> dict[str, object]:
+def scope_account(account_id: object) -> dict[str, object]:
+    """``{"account_id": ...}`` for path rendering, after validating it (a str)."""
     return {"account_id": check_account_id(account_id)}
 
 
-def _business(business_id: object) -> dict[str, object]:
+def scope_business(business_id: object) -> dict[str, object]:
+    """``{"business_id": ...}`` for path rendering, after validating it (an int)."""
     return {"business_id": check_business_id(business_id)}
 
 
-def _uuid(business_uuid: object) -> dict[str, object]:
+def scope_uuid(business_uuid: object) -> dict[str, object]:
+    """``{"business_uuid": ...}`` for path rendering, after validating it (a str)."""
     return {"business_uuid": check_business_uuid(business_uuid)}
 
 
@@ -415,7 +422,7 @@ class AccountList(Resource[T]):
             TypeError, ValueError: A bad argument or an undocumented filter (no request
                 is sent).
         """
-        return await self._list(_account(account_id), query, page, per_page)
+        return await self._list(scope_account(account_id), query, page, per_page)
 
     def list_all(
         self,
@@ -438,7 +445,9 @@ class AccountList(Resource[T]):
             max_items: Stop after this many items.
             dedupe: Drop repeated ids (items shifted by concurrent inserts).
         """
-        return self._list_all(_account(account_id), query, per_page, concurrency, max_items, dedupe)
+        return self._list_all(
+            scope_account(account_id), query, per_page, concurrency, max_items, dedupe
+        )
 
 
 class AccountGet(Resource[T]):
@@ -457,7 +466,7 @@ class AccountGet(Resource[T]):
         Raises:
             NotFoundError: No such object.
         """
-        return await self._get({**_account(account_id), "id": check_id(id)}, query)
+        return await self._get({**scope_account(account_id), "id": check_id(id)}, query)
 
 
 class AccountCreate(Resource[T], Generic[T, C]):
@@ -479,7 +488,7 @@ class AccountCreate(Resource[T], Generic[T, C]):
         Raises:
             TypeError, ValueError: A bad argument or field, before any request.
         """
-        return await self._create(_account(account_id), data, fields)
+        return await self._create(scope_account(account_id), data, fields)
 
 
 class AccountUpdate(Resource[T], Generic[T, U]):
@@ -505,7 +514,7 @@ class AccountUpdate(Resource[T], Generic[T, U]):
         Raises:
             TypeError, ValueError: A bad argument or field, or nothing to update.
         """
-        return await self._update({**_account(account_id), "id": check_id(id)}, data, fields)
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
 
 class AccountDelete(Resource[T]):
@@ -526,7 +535,7 @@ class AccountDelete(Resource[T]):
         Raises:
             ValueError: ``style`` is not documented for this resource.
         """
-        await self._delete({**_account(account_id), "id": check_id(id)}, style)
+        await self._delete({**scope_account(account_id), "id": check_id(id)}, style)
 
 
 class AccountArchive(Resource[T]):
@@ -537,13 +546,13 @@ class AccountArchive(Resource[T]):
     async def archive(self, account_id: str, id: int) -> T:
         """Archive an object (``PUT {"<singular>": {"vis_state": 2}}``, nothing else)."""
         return await self._set_vis_state(
-            {**_account(account_id), "id": check_id(id)}, VisState.ARCHIVED
+            {**scope_account(account_id), "id": check_id(id)}, VisState.ARCHIVED
         )
 
     async def restore(self, account_id: str, id: int) -> T:
         """Make an archived or soft-deleted object active again (``vis_state`` 0)."""
         return await self._set_vis_state(
-            {**_account(account_id), "id": check_id(id)}, VisState.ACTIVE
+            {**scope_account(account_id), "id": check_id(id)}, VisState.ACTIVE
         )
 
 
@@ -571,7 +580,7 @@ class BusinessList(Resource[T]):
             page: The page number, from 1.
             per_page: Items per page, 1..100.
         """
-        return await self._list(_business(business_id), query, page, per_page)
+        return await self._list(scope_business(business_id), query, page, per_page)
 
     def list_all(
         self,
@@ -594,7 +603,7 @@ class BusinessList(Resource[T]):
             dedupe: Drop repeated ids.
         """
         return self._list_all(
-            _business(business_id), query, per_page, concurrency, max_items, dedupe
+            scope_business(business_id), query, per_page, concurrency, max_items, dedupe
         )
 
 
@@ -611,7 +620,7 @@ class BusinessGet(Resource[T]):
             id: The object's id.
             query: Includes.
         """
-        return await self._get({**_business(business_id), "id": check_id(id)}, query)
+        return await self._get({**scope_business(business_id), "id": check_id(id)}, query)
 
 
 class BusinessCreate(Resource[T], Generic[T, C]):
@@ -629,7 +638,7 @@ class BusinessCreate(Resource[T], Generic[T, C]):
             data: The write model or a mapping of its fields.
             **fields: The fields, instead of ``data``.
         """
-        return await self._create(_business(business_id), data, fields)
+        return await self._create(scope_business(business_id), data, fields)
 
 
 class BusinessUpdate(Resource[T], Generic[T, U]):
@@ -652,7 +661,7 @@ class BusinessUpdate(Resource[T], Generic[T, U]):
             data: The update model or a mapping of its fields.
             **fields: The fields, instead of ``data``.
         """
-        return await self._update({**_business(business_id), "id": check_id(id)}, data, fields)
+        return await self._update({**scope_business(business_id), "id": check_id(id)}, data, fields)
 
 
 class BusinessDelete(Resource[T]):
@@ -667,9 +676,4 @@ class BusinessDelete(Resource[T]):
             business_id: The business id.
             id: The object's id.
         """
-        await self._delete({**_business(business_id), "id": check_id(id)})
-
-
-scope_account = _account
-scope_business = _business
-scope_uuid = _uuid
+        await self._delete({**scope_business(business_id), "id": check_id(id)})
