@@ -397,6 +397,10 @@ def _payload_of(draft: object) -> dict[str, Any]:
     )
 
 
+#: The smallest adaptive 409 backoff ceiling (seconds), for near-zero latencies.
+_MIN_ADAPTIVE_BACKOFF: Final = 0.001
+
+
 class _Bulk:
     """One bulk call: the coordinator and its bookkeeping."""
 
@@ -411,7 +415,7 @@ class _Bulk:
         on_progress: Callable[[BulkProgress], object] | None,
         on_item: Callable[[BulkItem[Invoice]], object] | None,
         reference_field: str | None,
-        backoff_base: float,
+        backoff_base: float | None,
         backoff_max: float,
         reconcile_delay: float,
         stop: asyncio.Event | None,
@@ -427,6 +431,7 @@ class _Bulk:
         self.on_item = on_item
         self.reference_field = reference_field
         self.backoff_base = backoff_base
+        self.latency: float | None = None  # EWMA of create round trips (client clock)
         self.backoff_max = backoff_max
         self.reconcile_delay = reconcile_delay
         self.stop = stop if stop is not None else asyncio.Event()
@@ -559,6 +564,7 @@ class _Bulk:
             draft.number_generation = self.generation
         async with self.semaphore:
             self.in_flight += 1
+            sent_at = self.clock.monotonic()
             try:
                 response = await self.client.request(
                     "POST",
@@ -590,6 +596,7 @@ class _Bulk:
                     return _Attempt(draft, _Outcome.CREATED, invoice=invoice)
             finally:
                 self.in_flight -= 1
+                self.observe(self.clock.monotonic() - sent_at)
         # The permit is released: reconcile before anything is sent again.
         return await self.reconcile(draft, ambiguous)
 
@@ -703,8 +710,15 @@ class _Bulk:
         else:
             self.timers[asyncio.ensure_future(self.backoff_wait(draft))] = draft
 
+    def observe(self, seconds: float) -> None:
+        previous = self.latency
+        self.latency = seconds if previous is None else previous + 0.2 * (seconds - previous)
+
     async def backoff_wait(self, draft: _Draft) -> None:
-        ceiling = min(self.backoff_max, self.backoff_base * 2 ** max(0, draft.attempts - 1))
+        base = self.backoff_base
+        if base is None:  # adaptive: about one observed create round trip
+            base = max(_MIN_ADAPTIVE_BACKOFF, self.latency or 0.0)
+        ceiling = min(self.backoff_max, base * 2 ** max(0, draft.attempts - 1))
         await self.clock.sleep(backoff.full_jitter(ceiling))
 
     def stopping(self) -> bool:
@@ -876,11 +890,11 @@ async def bulk_create_invoices(
     *,
     concurrency: int = 8,
     numbering: Literal["server", "client"] = "server",
-    max_attempts: int = 12,
+    max_attempts: int = 30,
     on_progress: Callable[[BulkProgress], object] | None = None,
     on_item: Callable[[BulkItem[Invoice]], object] | None = None,
     reference_field: str | None = None,
-    backoff_base: float = 0.05,
+    backoff_base: float | None = None,
     backoff_max: float = 5.0,
     reconcile_delay: float = 2.0,
     stop: asyncio.Event | None = None,
@@ -900,12 +914,19 @@ async def bulk_create_invoices(
         numbering: ``"server"`` (FreshBooks numbers; 409s are retried) or ``"client"``
             (the SDK allocates numbers; no collisions within the batch).
         max_attempts: The most POSTs per draft (409 retries and re-posts included).
+            A 409 creates nothing, so retrying it is safe; with server numbering at
+            concurrency 16 the real numbering race plus 30% injected conflicts makes
+            about 60% of attempts collide, and 30 attempts lose a draft with
+            probability 0.6**30 (about 2e-7).
         on_progress: Called with :class:`BulkProgress` after every change (its
             exceptions are logged, not raised).
         on_item: Called with each :class:`BulkItem` as it settles.
         reference_field: A text field (``"po_number"``) the SDK fills with the draft's
             unique reference, to find the invoice after an ambiguous failure.
         backoff_base: The first 409 backoff ceiling in seconds (doubles per attempt).
+            ``None`` (the default) adapts it to the observed create latency: a
+            collision is then retried about one request-time later, which spreads the
+            colliding creates without idling the account's permits.
         backoff_max: The largest 409 backoff ceiling in seconds.
         reconcile_delay: Seconds to wait after a read timeout before looking the
             invoice up (the server may still be creating it).
@@ -944,7 +965,7 @@ async def bulk_create_invoices(
             f"reference_field: must be one of {sorted(_REFERENCE_FIELDS)} or None, "
             f"got {reference_field!r}"
         )
-    base = _check_seconds("backoff_base", backoff_base)
+    base = None if backoff_base is None else _check_seconds("backoff_base", backoff_base)
     ceiling = _check_seconds("backoff_max", backoff_max)
     delay = _check_seconds("reconcile_delay", reconcile_delay)
     if stop is not None and not isinstance(stop, asyncio.Event):
