@@ -13,7 +13,7 @@ from freshbooks_async import __version__  # noqa: E402
 
 project = "freshbooks_async"
 author = "freshbooks_async developers"
-copyright = "2026, freshbooks_async developers"  # noqa: A001
+copyright = "2026, freshbooks_async developers"
 version = release = __version__
 
 extensions = [
@@ -49,7 +49,7 @@ def _copy_benchmarks() -> None:
             chart = results / f"{stem}.png"
             if chart.exists():
                 shutil.copyfile(chart, _GENERATED / "benchmarks.png")
-                text += "\n\n.. image:: /_generated/benchmarks.png\n   :alt: benchmark results chart\n"
+                text += "\n\n.. image:: /_generated/benchmarks.png\n   :alt: benchmark chart\n"
             (_GENERATED / "benchmarks.inc").write_text(
                 f"*Source:* ``benchmarks/results/{stem}.rst``.\n\n{text}", encoding="utf-8"
             )
