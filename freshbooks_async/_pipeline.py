@@ -96,6 +96,10 @@ _PREFIXES: tuple[tuple[str, Envelope], ...] = (
 
 def envelope_for_path(path: str) -> Envelope:
     """The envelope family of an API path (``/accounting/account/...`` and so on)."""
+    if path.startswith("/accounting/businesses/") and "/reports/" in path:
+        # Business-uuid reports answer in the accounting report shape (PROTOCOL.md
+        # section 4, shape A-report; DOCS:general-ledger-report), not the ledger one.
+        return Envelope.ACCOUNTING
     for prefix, envelope in _PREFIXES:
         if path.startswith(prefix):
             return envelope

@@ -249,6 +249,7 @@ def test_page_info_per_family() -> None:
         ("/accounting/account/A/users/clients", Envelope.ACCOUNTING),
         ("/accounting/businesses/u/ledger_accounts/accounts", Envelope.LEDGER),
         ("/accounting/ledger_accounts/types", Envelope.LEDGER),
+        ("/accounting/businesses/u/reports/general_ledger", Envelope.ACCOUNTING),
         ("/events/account/A/events/callbacks", Envelope.EVENTS),
         ("/projects/business/1/projects", Envelope.PROJECT),
         ("/timetracking/business/1/time_entries", Envelope.PROJECT),

@@ -9,7 +9,6 @@ arguments, and ``params`` passes anything else verbatim. Reports have no include
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
@@ -130,14 +129,8 @@ class Reports(Resource[TimeEntry]):
                 business_uuid=check_business_uuid(business_uuid),
                 report=leaf,
             )
-        if account_id is not None:
-            response = await self._client.request("GET", path, params=params or None)
-            return decode(model, _report_body(response.data, REPORTS[name].key, response))
-        # Business-uuid reports: the pipeline expects the ledger envelope ({"data": ...})
-        # under /accounting/businesses/, while the table gives these rows the accounting
-        # report shape (PROTOCOL.md A-report). Accept both.
-        response = await self._client.request("GET", path, params=params or None, expect="bytes")
-        return decode(model, _report_body(_business_report(response), REPORTS[name].key, response))
+        response = await self._client.request("GET", path, params=params or None)
+        return decode(model, _report_body(response.data, REPORTS[name].key, response))
 
     # ------------------------------------------------------------------ accounting reports
 
@@ -415,26 +408,6 @@ class Reports(Resource[TimeEntry]):
         """
         path = build_path(self._spec.item_path or "", **scope_business(business_id))
         return await self._list_at(path, query, page, per_page)
-
-
-def _business_report(response: APIResponse) -> Any:
-    try:
-        document = json.loads(response.content)
-    except ValueError as exc:
-        raise ResponseDecodeError(
-            f"report is not JSON: {exc}", status=response.status, body=response.content
-        ) from None
-    if isinstance(document, dict):
-        if isinstance(document.get("data"), dict):
-            return document["data"]
-        inner = document.get("response")
-        if isinstance(inner, dict) and isinstance(inner.get("result"), dict):
-            return inner["result"]
-    raise ResponseDecodeError(
-        "expected {'data': ...} or {'response': {'result': ...}}",
-        status=response.status,
-        body=response.content,
-    )
 
 
 def _report_body(data: Any, key: str, response: APIResponse) -> Any:
