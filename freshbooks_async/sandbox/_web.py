@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from types import TracebackType
 from typing import Any
 
@@ -15,6 +16,21 @@ from ._core import Sandbox
 __all__ = ["SandboxServer", "web_app"]
 
 _HOP = frozenset({"content-length", "transfer-encoding", "connection"})
+
+
+class _InjectedReset(ConnectionResetError):
+    """Raised after aborting a connection on purpose (a configured fault)."""
+
+
+class _QuietInjectedResets(logging.Filter):
+    """Drops aiohttp's error log for connections the sandbox aborted on purpose: an
+    injected fault is not a server error, and a traceback per fault floods the output."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], _InjectedReset))
+
+
+_QUIET = _QuietInjectedResets()
 
 
 def web_app(sandbox: Sandbox) -> web.Application:
@@ -43,7 +59,7 @@ def web_app(sandbox: Sandbox) -> web.Application:
         if outcome.action == "reset":
             if transport is not None:
                 transport.abort()
-            raise ConnectionResetError("sandbox fault: reset")
+            raise _InjectedReset("sandbox fault: reset")
         resp = outcome.response
         out = web.StreamResponse(status=resp.status)
         for name, value in resp.headers.items():
@@ -55,11 +71,14 @@ def web_app(sandbox: Sandbox) -> web.Application:
             await out.write(resp.body[: len(resp.body) // 2])
             if transport is not None:
                 transport.abort()
-            raise ConnectionResetError("sandbox fault: truncate")
+            raise _InjectedReset("sandbox fault: truncate")
         await out.write(resp.body)
         await out.write_eof()
         return out
 
+    server_log = logging.getLogger("aiohttp.server")
+    if _QUIET not in server_log.filters:
+        server_log.addFilter(_QUIET)
     app = web.Application(client_max_size=sandbox.max_body_bytes + 1024 * 1024)
     app.router.add_route("*", "/{tail:.*}", handler)
     return app
