@@ -11,9 +11,9 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
 PYTHON = "3.11"
-_CANDIDATES = ["freshbooks_async", "tests", "benchmarks", "examples", "noxfile.py"]
+_CANDIDATES = ["freshbooks_async", "tests", "benchmarks", "examples", "noxfile.py", "docs/conf.py"]
 LINT_PATHS = [p for p in _CANDIDATES if Path(p).exists()]
-TYPED_PATHS = [p for p in LINT_PATHS if p != "noxfile.py"]
+TYPED_PATHS = [p for p in LINT_PATHS if p not in ("noxfile.py", "docs/conf.py")]
 
 
 @nox.session(python=PYTHON)
@@ -49,9 +49,16 @@ def typecheck(session: nox.Session) -> None:
 
 @nox.session(python=PYTHON)
 def demo(session: nox.Session) -> None:
-    """The main job: run the client against the embedded sandbox."""
-    session.install("-e", ".")
-    session.run("python", "examples/smoke.py", *session.posargs)
+    """The main job: ``freshbooks-async demo`` against the embedded sandbox."""
+    session.install("-e", ".[cli]")
+    session.run("freshbooks-async", "demo", *session.posargs)
+
+
+@nox.session(python=PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the Sphinx docs with warnings as errors."""
+    session.install("-e", ".[docs]")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
 
 
 @nox.session(python=PYTHON)
