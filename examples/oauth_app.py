@@ -27,11 +27,11 @@ from aiohttp import web
 from freshbooks_async import FreshBooksClient
 from freshbooks_async.auth import (
     DEFAULT_AUTHORIZE_URL,
-    NotAuthorizedError,
     OAuth2Session,
     TokenStore,
     check_state,
 )
+from freshbooks_async.errors import NotAuthorizedError
 
 SCOPES = ("user:profile:read", "user:clients:read")
 STATE_COOKIE = "fb_oauth_state"

@@ -27,12 +27,11 @@ from freshbooks_async.auth import (
     DEFAULT_AUTHORIZE_URL,
     JSONFileTokenStore,
     MemoryTokenStore,
-    NotAuthorizedError,
     OAuth2Session,
-    RefreshAmbiguousError,
     Token,
     check_state,
 )
+from freshbooks_async.errors import NotAuthorizedError, RefreshAmbiguousError
 from freshbooks_async.sandbox import Sandbox
 from freshbooks_async.testing import MockTransport, Router
 from freshbooks_async.transports import Request, Response
