@@ -253,9 +253,12 @@ class _Scan(Generic[T]):
 
     def __init__(self, paginator: Paginator[T]) -> None:
         self.p = paginator
-        # page number -> request task; in ordered mode finished tasks wait here for
-        # their turn, so len(tasks) bounds both requests in flight and pages held.
+        # page number -> request task. Finished tasks wait here for their turn (ordered
+        # mode) or to be taken (unordered); at most `concurrency` are in flight and at
+        # most `concurrency` more are held finished, so memory stays bounded by 2 x C
+        # pages while the window keeps C requests on the wire.
         self.tasks: dict[int, asyncio.Task[tuple[int, Page[T]]]] = {}
+        self.closed = False
         self.abandoned: set[asyncio.Task[tuple[int, Page[T]]]] = set()
         self.completed = 0  # completion counter: newer pages' counts win
         self.count_from = -1  # completion number of the page whose count we follow
@@ -276,6 +279,9 @@ class _Scan(Generic[T]):
                 f"fetch_page: must return a Page, returned {type(page).__name__}: {page!r}"
             )
         self.completed += 1
+        # Learn the size now, not when the consumer reaches this page, so the refill
+        # that follows this completion never requests pages past a newly known end.
+        self.adopt(self.completed, page)
         return self.completed, page
 
     # ---------------------------------------------------------------- bookkeeping
@@ -311,10 +317,30 @@ class _Scan(Generic[T]):
         return limit is None or self.delivered + len(self.tasks) * self.p.per_page < limit
 
     def fill(self) -> None:
-        while len(self.tasks) < self.p.concurrency and self.can_schedule(self.next_to_schedule):
+        """Start requests until ``concurrency`` are in flight (or the buffer is full).
+
+        Called by the consumer and whenever a request finishes, so a slot is refilled at
+        once rather than when the consumer next asks for a page.
+        """
+        if self.closed:
+            return
+        limit = self.p.concurrency
+        in_flight = sum(1 for task in self.tasks.values() if not task.done())
+        while (
+            in_flight < limit
+            and len(self.tasks) < 2 * limit
+            and self.can_schedule(self.next_to_schedule)
+        ):
             number = self.next_to_schedule
-            self.tasks[number] = asyncio.ensure_future(self.fetch(number))
+            task = asyncio.ensure_future(self.fetch(number))
+            task.add_done_callback(self.refill)
+            self.tasks[number] = task
             self.next_to_schedule += 1
+            in_flight += 1
+
+    def refill(self, task: asyncio.Task[tuple[int, Page[T]]]) -> None:
+        if not task.cancelled():
+            self.fill()
 
     def trim(self, page: Page[T]) -> Page[T]:
         """Apply dedupe and max_items; count what is delivered."""
@@ -335,6 +361,7 @@ class _Scan(Generic[T]):
         return page if items is page.items else attrs.evolve(page, items=items)
 
     async def cleanup(self) -> None:
+        self.closed = True
         pending = [*self.tasks.values(), *self.abandoned]
         self.tasks.clear()
         self.abandoned.clear()

@@ -17,6 +17,8 @@ __all__ = ["Model", "RawObject", "WriteModel", "vis_state_payload"]
 
 
 def _freeze_extras(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    if value is EMPTY_MAPPING:  # the decode hot path: skip the (costly) ABC check
+        return value
     if not isinstance(value, Mapping):
         raise TypeError(f"extras must be a mapping, got {value!r} ({type(value).__name__})")
     return value if value else EMPTY_MAPPING
