@@ -232,11 +232,32 @@ def _check_type(tag: str, value: Any) -> Any:
 def _validate(
     ctx: Ctx, resource: str, singular: str, obj: dict[str, Any], *, create: bool
 ) -> dict[str, Any]:
+    """Check ``obj`` against the resource's field table; returns the writable fields.
+
+    Unknown fields, wrong types and (on create) missing required fields get the family's
+    validation error; read-only fields are accepted and dropped, as FreshBooks does.
+    """
     schema: Schema | None = SCHEMAS.get(resource)
-    project_like = ctx.family.is_project_like
-    bad_status = 422 if project_like or ctx.family is Family.EVENTS else 400
     if schema is None:
         return {k: v for k, v in obj.items() if k not in ("id", _EXTRA_ID.get(resource, "id"))}
+    return _check_object(ctx, schema, singular, obj, create=create)
+
+
+def _bad_status(ctx: Ctx) -> int:
+    return 422 if ctx.family.is_project_like or ctx.family is Family.EVENTS else 400
+
+
+def _check_object(
+    ctx: Ctx,
+    schema: Schema,
+    singular: str,
+    obj: dict[str, Any],
+    *,
+    create: bool,
+    where: str = "",
+) -> dict[str, Any]:
+    bad_status = _bad_status(ctx)
+    detailed = bad_status == 422
     clean: dict[str, Any] = {}
     for key, value in obj.items():
         tag = schema.fields.get(key)
@@ -248,11 +269,11 @@ def _validate(
                 continue
             raise SandboxAPIError(
                 bad_status,
-                f"Unknown field '{key}' for {singular}.",
+                f"Unknown field '{key}' for {singular}{where}.",
                 errno=1006,
                 field=key,
                 object=singular,
-                details=[(key, "extra fields not permitted")] if bad_status == 422 else None,
+                details=[(key, "extra fields not permitted")] if detailed else None,
             )
         try:
             clean[key] = _check_type(tag, value)
@@ -264,54 +285,46 @@ def _validate(
             )
             raise SandboxAPIError(
                 bad_status,
-                f"Invalid value for field '{key}': {reason}.",
+                f"Invalid value for field '{key}'{where}: {reason}.",
                 errno=_NUMERIC_ERRNO.get(tag.rstrip("?"), 1004),
                 field=key,
                 value=value,
                 object=singular,
-                details=[(key, f"Invalid value: {reason}")] if bad_status == 422 else None,
+                details=[(key, f"Invalid value: {reason}")] if detailed else None,
             ) from None
     if create:
         for key in schema.required:
             if clean.get(key) in (None, ""):
                 raise SandboxAPIError(
                     bad_status,
-                    f"Missing required field '{key}'.",
+                    f"Missing required field '{key}'{where}.",
                     errno=1001,
                     field=key,
                     object=singular,
-                    details=[(key, "field required")] if bad_status == 422 else None,
+                    details=[(key, "field required")] if detailed else None,
                 )
-    if "lines" in clean:
-        _validate_lines(clean["lines"], singular)
-    return clean
-
-
-def _validate_lines(lines: list[Any], singular: str) -> None:
-    from ._objects import _LINE_FIELDS
-
-    for i, line in enumerate(lines):
-        if not isinstance(line, dict):
-            raise SandboxAPIError(
-                400, f"Line {i} must be an object.", errno=1004, field="lines", object=singular
-            )
-        for key, value in line.items():
-            tag = _LINE_FIELDS.get(key)
-            if tag is None:
+    for key, (item_name, item_schema) in schema.nested.items():
+        items = clean.get(key)
+        if not items:
+            continue
+        checked = []
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
                 raise SandboxAPIError(
-                    400, f"Unknown field '{key}' on line {i}.", errno=1006, field=key, object="line"
-                )
-            try:
-                _check_type(tag, value)
-            except ValueError:
-                raise SandboxAPIError(
-                    400,
-                    f"Invalid value for line field '{key}'.",
-                    errno=1015 if tag.startswith(("number", "money")) else 1004,
+                    bad_status,
+                    f"{item_name.capitalize()} {i} of '{key}' must be an object.",
+                    errno=1004,
                     field=key,
-                    value=value,
-                    object="line",
-                ) from None
+                    object=singular,
+                    details=[(key, f"item {i} must be an object")] if detailed else None,
+                )
+            checked.append(
+                _check_object(
+                    ctx, item_schema, item_name, item, create=True, where=f" on {item_name} {i}"
+                )
+            )
+        clean[key] = checked
+    return clean
 
 
 def _int_param(value: str | None, default: int) -> int | None:

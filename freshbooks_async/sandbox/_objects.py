@@ -258,9 +258,11 @@ class Schema:
         ignored: Read-only fields accepted and dropped.
         required: Fields a create must carry.
         strict: Reject fields outside ``fields`` and ``ignored``.
+        nested: For list fields whose items are objects (invoice ``lines``, journal entry
+            ``details``): the item's name and its own ``Schema``.
     """
 
-    __slots__ = ("fields", "ignored", "required", "strict")
+    __slots__ = ("fields", "ignored", "nested", "required", "strict")
 
     def __init__(
         self,
@@ -269,11 +271,26 @@ class Schema:
         ignored: frozenset[str] = frozenset(),
         required: tuple[str, ...] = (),
         strict: bool = True,
+        nested: dict[str, tuple[str, Schema]] | None = None,
     ) -> None:
         self.fields = fields
         self.ignored = ignored
         self.required = required
         self.strict = strict
+        self.nested = nested or {}
+
+
+def _tags(spec: str) -> dict[str, str]:
+    """``"name:str notes:str? qty:number"`` -> ``{"name": "str", ...}`` (table shorthand)."""
+    out: dict[str, str] = {}
+    for token in spec.split():
+        name, _, tag = token.partition(":")
+        out[name] = tag
+    return out
+
+
+def _names(spec: str) -> frozenset[str]:
+    return frozenset(spec.split())
 
 
 _CLIENT_FIELDS = dict.fromkeys(
@@ -323,15 +340,110 @@ _CLIENT_FIELDS.update(
     }
 )
 
+# Everything the sandbox itself renders on an invoice-like object is accepted back and
+# ignored (a GET -> edit -> PUT round trip must work), as for invoices.
+_INVOICE_RENDERED = frozenset(_INVOICE_DEFAULTS) | {
+    "v3_status",
+    "display_status",
+    "payment_status",
+    "amount",
+    "paid",
+    "net_paid_amount",
+    "outstanding",
+    "discount_total",
+    "accountid",
+    "accounting_systemid",
+    "current_organization",
+    "date_paid",
+    "due_date",
+    "fulfillment_date",
+    "created_at",
+    "updated",
+    "uuid",
+    "version",
+    "id",
+}
+_LINE = ("line", Schema(_LINE_FIELDS))
+
+_ESTIMATE_WRITABLE = _tags(
+    "customerid:int create_date:date estimate_number:str ownerid:int? status:int "
+    "discount_value:number description:str? currency_code:str language:str template:str "
+    "notes:str? terms:str? po_number:str? address:str? street:str? street2:str? city:str? "
+    "province:str? code:str? country:str? organization:str? fname:str? lname:str? "
+    "vat_name:str? vat_number:str? require_client_signature:bool lines:list "
+    "presentation:dict? vis_state:int ext_archive:int"
+)
+_ESTIMATE_IGNORED = (
+    _INVOICE_RENDERED
+    | _names(
+        "estimateid invoiced accepted ui_status reply_status attachments action_accept "
+        "action_email action_mark_as_sent email_recipients email_include_pdf"
+    )
+) - set(_ESTIMATE_WRITABLE)
+
+_CONTACT_FIELDS = _tags("email:str? fname:str? lname:str? phone1:str? phone2:str?")
+_CONTACT_IGNORED = _names("id contactid userid username faxnumber updated")
+# A client's ``contacts`` items may name an existing contact to keep and update it.
+_CLIENT_CONTACT = (
+    "contact",
+    Schema({**_CONTACT_FIELDS, "contactid": "int?"}, ignored=_CONTACT_IGNORED),
+)
+
+_BILL_LINE = (
+    "line",
+    Schema(
+        _tags(
+            "categoryid:int description:str? quantity:number unit_cost:money list_index:int "
+            "tax_name1:str? tax_name2:str? tax_percent1:number? tax_percent2:number?"
+        ),
+        ignored=_names(
+            "id amount total_amount category tax_authorityid1 tax_authorityid2 tax_amount1 "
+            "tax_amount2"
+        ),
+        required=("categoryid", "unit_cost"),
+    ),
+)
+_JOURNAL_DETAIL = (
+    "detail",
+    Schema(
+        _tags("sub_accountid:int debit:money credit:money description:str?"),
+        ignored=_names(
+            "id detailid detail_type accounting_systemid name balance user_entered_date "
+            "account sub_account entry"
+        ),
+        required=("sub_accountid",),
+    ),
+)
+_INCOME_TAX = ("tax", Schema(_tags("name:str amount:number percent:number")))
+
 SCHEMAS: dict[str, Schema] = {
     "invoices": Schema(
-        _INVOICE_WRITABLE, ignored=_INVOICE_IGNORED, required=("customerid", "create_date")
+        _INVOICE_WRITABLE,
+        ignored=_INVOICE_IGNORED,
+        required=("customerid", "create_date"),
+        nested={"lines": _LINE},
     ),
     "estimates": Schema(
-        {**_INVOICE_WRITABLE, "action_accept": "bool", "reply_status": "any"},
-        ignored=_INVOICE_IGNORED | {"estimateid", "accepted", "invoiced", "rich_proposal"},
+        _ESTIMATE_WRITABLE,
+        ignored=frozenset(_ESTIMATE_IGNORED),
         required=("customerid", "create_date"),
-        strict=False,
+        nested={"lines": _LINE},
+    ),
+    "credit_notes": Schema(
+        _tags(
+            "clientid:int create_date:date credit_number:str credit_type:str currency_code:str "
+            "description:str? language:str notes:str? terms:str? template:str "
+            "organization:str? fname:str? lname:str? street:str? street2:str? city:str? "
+            "province:str? code:str? country:str? vat_name:str? vat_number:str? lines:list "
+            "vis_state:int"
+        ),
+        ignored=_names(
+            "id creditid accounting_systemid sentid amount paid updated current_organization "
+            "display_status dispute_status payment_status payment_type last_order_status "
+            "status ext_archive"
+        ),
+        required=("clientid",),
+        nested={"lines": _LINE},
     ),
     "clients": Schema(
         _CLIENT_FIELDS,
@@ -339,6 +451,7 @@ SCHEMAS: dict[str, Schema] = {
             {
                 "id",
                 "userid",
+                "uuid",
                 "accounting_systemid",
                 "signup_date",
                 "updated",
@@ -349,13 +462,19 @@ SCHEMAS: dict[str, Schema] = {
                 "has_retainer",
                 "retainer_id",
                 "direct_link_token",
+                "statement_token",
                 "grand_total_balance",
                 "outstanding_balance",
+                "overdue_balance",
+                "draft_balance",
+                "credit_balance",
                 "statement",
                 "subdomain",
             }
         ),
+        nested={"contacts": _CLIENT_CONTACT},
     ),
+    "contacts": Schema(_CONTACT_FIELDS, ignored=_CONTACT_IGNORED),
     "items": Schema(
         {
             "name": "str",
@@ -372,9 +491,17 @@ SCHEMAS: dict[str, Schema] = {
         ignored=frozenset({"id", "itemid", "updated"}),
         required=("name",),
     ),
+    "billable_items": Schema(
+        _tags(
+            "name:str description:str? sku:str? qty:number unit_cost:money tax1:int? tax2:int? "
+            "inventory:number? vis_state:int"
+        ),
+        ignored=_names("id itemid accounting_systemid updated"),
+        required=("name",),
+    ),
     "taxes": Schema(
         {"name": "str", "amount": "number", "number": "str?", "compound": "bool"},
-        ignored=frozenset({"id", "taxid", "accountid", "updated"}),
+        ignored=frozenset({"id", "taxid", "accountid", "accounting_systemid", "updated"}),
         required=("name",),
     ),
     "payments": Schema(
@@ -393,37 +520,120 @@ SCHEMAS: dict[str, Schema] = {
             "gateway": "any",
             "from_credit": "bool",
         },
-        ignored=frozenset({"id", "logid", "accounting_systemid", "updated", "bulk_paymentid"}),
+        ignored=frozenset(
+            {"id", "logid", "accounting_systemid", "updated", "bulk_paymentid", "overpaymentid"}
+        ),
         required=("invoiceid", "amount", "date", "type"),
     ),
     "expenses": Schema(
-        {
-            "amount": "money",
-            "categoryid": "int",
-            "date": "date",
-            "staffid": "int",
-            "vendor": "str?",
-            "notes": "str?",
-            "clientid": "int?",
-            "projectid": "int?",
-            "taxName1": "str?",
-            "taxName2": "str?",
-            "taxPercent1": "any",
-            "taxPercent2": "any",
-            "taxAmount1": "any",
-            "taxAmount2": "any",
-            "vis_state": "int",
-            "status": "int?",
-            "markup_percent": "any",
-            "invoiceid": "int?",
-            "attachment": "dict?",
-            "is_cogs": "bool",
-            "account_name": "str?",
-            "bank_name": "str?",
-        },
-        ignored=frozenset({"id", "expenseid", "accounting_systemid", "updated", "profileid"}),
+        _tags(
+            "amount:money categoryid:int date:date staffid:int vendor:str? notes:str? "
+            "clientid:int? projectid:int? taxName1:str? taxName2:str? taxPercent1:number? "
+            "taxPercent2:number? taxAmount1:money? taxAmount2:money? compounded_tax:bool "
+            "vis_state:int status:int? markup_percent:number? invoiceid:int? attachment:dict? "
+            "is_cogs:bool account_name:str? bank_name:str?"
+        ),
+        ignored=_names(
+            "id expenseid accounting_systemid accountid updated profileid transactionid "
+            "ext_systemid ext_invoiceid ext_accountid has_receipt isduplicate include_receipt "
+            "potential_bill_payment category expense_profile project account"
+        ),
         required=("amount", "categoryid", "date", "staffid"),
-        strict=False,
+    ),
+    "expense_profiles": Schema(
+        _tags(
+            "categoryid:int staffid:int amount:money vendor:str? notes:str? frequency:str "
+            "numberRecurring:int start_date:date vis_state:int"
+        ),
+        ignored=_names("id profileid accounting_systemid updated"),
+    ),
+    "expense_categories": Schema(
+        _tags("category:str parentid:int? is_cogs:bool vis_state:int"),
+        ignored=_names(
+            "id categoryid is_editable transaction_posted created_at updated_at updated "
+            "accounting_systemid"
+        ),
+        required=("category",),
+    ),
+    "other_income": Schema(
+        _tags(
+            "amount:money category_name:str date:date note:str? payment_type:str source:str? "
+            "taxes:list vis_state:int"
+        ),
+        ignored=_names("id incomeid created_at updated_at updated accounting_systemid"),
+        required=("amount", "date"),
+        nested={"taxes": _INCOME_TAX},
+    ),
+    "bills": Schema(
+        _tags(
+            "vendorid:int issue_date:date due_offset_days:int bill_number:str? "
+            "currency_code:str language:str lines:list attachment:dict? vis_state:int"
+        ),
+        ignored=_names(
+            "id billid status due_date amount outstanding paid tax_amount total_amount "
+            "overall_category overall_description bill_payments vendor created_at updated_at "
+            "updated accounting_systemid"
+        ),
+        required=("vendorid", "issue_date"),
+        nested={"lines": _BILL_LINE},
+    ),
+    "bill_payments": Schema(
+        _tags("billid:int amount:money paid_date:date payment_type:str note:str? vis_state:int"),
+        ignored=_names("id matched_with_expense updated accounting_systemid"),
+        required=("billid", "amount", "paid_date"),
+    ),
+    "bill_vendors": Schema(
+        _tags(
+            "vendor_name:str account_number:str? currency_code:str language:str is_1099:bool "
+            "note:str? phone:str? website:str? primary_contact_email:str? "
+            "primary_contact_first_name:str? primary_contact_last_name:str? street:str? "
+            "street2:str? city:str? province:str? postal_code:str? country:str? "
+            "tax_defaults:list vis_state:int"
+        ),
+        ignored=_names(
+            "id vendorid outstanding_balance overdue_balance created_at updated_at updated "
+            "accounting_systemid"
+        ),
+        required=("vendor_name",),
+    ),
+    "tasks": Schema(
+        _tags(
+            "name:str description:str? billable:bool rate:money tax1:int? tax2:int? vis_state:int"
+        ),
+        ignored=_names("id taskid tname tdesc updated accounting_systemid"),
+        required=("name",),
+    ),
+    "staff": Schema(
+        _tags(
+            "email:str fname:str? lname:str? organization:str? bus_phone:str? mob_phone:str? "
+            "note:str? rate:money vis_state:int"
+        ),
+        ignored=_names(
+            "id staffid userid username home_phone fax language currency_code level "
+            "num_logins last_login signup_date updated p_street p_street2 p_city p_province "
+            "p_code p_country accounting_systemid"
+        ),
+    ),
+    "invoice_profiles": Schema(
+        _tags(
+            "customerid:int create_date:date frequency:str numberRecurring:int disable:bool "
+            "auto_bill:bool send_email:bool send_gmail:bool currency_code:str language:str "
+            "due_offset_days:int discount_value:number notes:str? terms:str? po_number:str? "
+            "include_unbilled_time:bool lines:list vis_state:int"
+        ),
+        ignored=_names(
+            "id profileid accounting_systemid ownerid occurrences_to_date amount "
+            "discount_total fname lname organization address street street2 city province "
+            "code country vat_name vat_number updated late_fee late_reminders"
+        ),
+        required=("customerid", "create_date", "frequency"),
+        nested={"lines": _LINE},
+    ),
+    "journal_entries": Schema(
+        _tags("name:str description:str? currency_code:str user_entered_date:date details:list"),
+        ignored=_names("id entryid created_at accounting_systemid"),
+        required=("name", "details"),
+        nested={"details": _JOURNAL_DETAIL},
     ),
     "callbacks": Schema(
         {"event": "str", "uri": "str", "verifier": "str", "resend": "bool", "callback_id": "any"},
@@ -447,6 +657,7 @@ SCHEMAS: dict[str, Schema] = {
             "complete": "bool",
             "sample": "bool",
             "services": "list?",
+            "service_ids": "list",
             "retainer_id": "int?",
             "expense_markup": "any",
             "vis_state": "int",
@@ -495,6 +706,52 @@ SCHEMAS: dict[str, Schema] = {
         {"name": "str", "billable": "bool", "vis_state": "int"},
         ignored=frozenset({"id", "business_id"}),
         required=("name",),
+    ),
+    "service_rates": Schema(
+        _tags("rate:number currency_code:str"),
+        ignored=_names("service_id business_id project_id vis_state"),
+        required=("rate",),
+    ),
+    "retainers": Schema(
+        _tags(
+            "client_id:int name:str? frequency:str amount:number currency_code:str "
+            "hours:number? start_date:str active:bool"
+        ),
+        ignored=_names("id business_id periods created_at updated_at"),
+        required=("client_id",),
+    ),
+    "team_member_rates": Schema(
+        _tags("rate:number cost:number currency_code:str"),
+        ignored=_names("identity_id business_id"),
+    ),
+    "project_threads": Schema(
+        _tags("subject:str body:str"),
+        ignored=_names("id project_id business_id identity_id comments created_at updated_at"),
+        required=("body",),
+    ),
+    "thread_comments": Schema(
+        _tags("body:str"),
+        ignored=_names("id thread_id identity_id created_at updated_at"),
+        required=("body",),
+    ),
+    "checkout_links": Schema(
+        _tags("title:str description:str? price:number currency_code:str active:bool"),
+        ignored=_names("id url amount payment_options"),
+    ),
+    "payment_options": Schema(
+        _tags(
+            "gateway_name:str entity_id:any entity_type:str has_credit_card:bool "
+            "has_ach_transfer:bool has_bacs_debit:bool has_sepa_debit:bool has_acss_debit:bool "
+            "has_paypal_smart_checkout:bool allow_partial_payments:bool"
+        ),
+        required=("gateway_name",),
+    ),
+    "ledger_accounts": Schema(
+        _tags(
+            "name:str number:str? description:str? sub_type:str parent_account:str? "
+            "sub_accounts:list currency_code:str"
+        ),
+        ignored=_names("uuid type system_account_name auto_created state updated_at created_at"),
     ),
 }
 
