@@ -1,7 +1,7 @@
 """Scenario 6: connection reuse, TCP connects counted by the sandbox.
 
 Each variant sends ``--requests`` GETs of one invoice (3,000; quick: 300) at a given
-concurrency to the sandbox (its own process, 2 ms latency per request so concurrent
+concurrency to the sandbox (its own process, 1 ms latency per request so concurrent
 requests really overlap); the sandbox counts the TCP connections it accepts (read from
 ``/_sandbox/stats`` over a kept-alive control connection, before and after). Variants:
 ``ours`` (``client.invoices.get``) and ``raw aiohttp`` at concurrency 1, 10 and 50, and the
@@ -49,7 +49,7 @@ from freshbooks_async import FreshBooksClient
 
 REQUESTS = {False: 3000, True: 300}
 CONCURRENCY = (1, 10, 50)
-LATENCY_MS = 2.0
+LATENCY_MS = 1.0
 INVOICE_ID = 1
 
 

@@ -402,6 +402,10 @@ def render_rst(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _short(label: str, width: int = 60) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
 def render_chart(report: dict[str, Any], path: Path) -> bool:
     """A PNG with one horizontal bar panel per scenario (medians); False without matplotlib."""
     try:
@@ -424,7 +428,7 @@ def render_chart(report: dict[str, Any], path: Path) -> bool:
     for ax, result in zip(axes_list, panels, strict=True):
         rows = result["rows"]
         variants = list(dict.fromkeys(str(r["variant"]) for r in rows))
-        labels = [f"{r['case']} | {r['variant']}" for r in rows]
+        labels = [_short(f"{r['case']} | {r['variant']}") for r in rows]
         values = [float(r["median"]) for r in rows]
         colors = [palette[variants.index(str(r["variant"])) % len(palette)] for r in rows]
         positions = list(range(len(rows)))[::-1]
