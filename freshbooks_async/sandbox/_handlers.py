@@ -1218,13 +1218,45 @@ _LEDGER_DEFAULTS: list[dict[str, Any]] = [
         "updated_at": "2023-04-27T14:33:48.841075Z",
     },
 ]
-_SUB_TYPES = [
-    {"id": 1, "name": "Cash & Bank", "type": "asset"},
-    {"id": 2, "name": "Accounts Receivable", "type": "asset"},
-    {"id": 3, "name": "Accounts Payable", "type": "liability"},
-    {"id": 4, "name": "Sales", "type": "income"},
-    {"id": 5, "name": "Operating Expense", "type": "expense"},
+# Account types and sub-types as objects (``id``, ``name``, ``type``, ``description``: the
+# fields of the SDK's LedgerAccountType/SubType models and the chart-of-accounts docs).
+_TYPES: list[dict[str, Any]] = [
+    {"id": 1, "name": "Assets", "type": "asset", "description": "What the business owns."},
+    {"id": 2, "name": "Liabilities", "type": "liability", "description": "What it owes."},
+    {"id": 3, "name": "Equity", "type": "equity", "description": "The owners' stake."},
+    {"id": 4, "name": "Income", "type": "income", "description": "Money earned."},
+    {
+        "id": 5,
+        "name": "Cost of Goods Sold",
+        "type": "cost_of_goods_sold",
+        "description": "Direct costs of what was sold.",
+    },
+    {"id": 6, "name": "Expenses", "type": "expense", "description": "Costs of operating."},
 ]
+_SUB_TYPES: list[dict[str, Any]] = [
+    {"id": i, "name": name, "type": kind, "description": text}
+    for i, (name, kind, text) in enumerate(
+        [
+            ("Cash & Bank", "asset", "Cash on hand and bank accounts."),
+            ("Accounts Receivable", "asset", "Money owed by clients."),
+            ("Other Current Asset", "asset", "Assets used within a year."),
+            ("Fixed Asset", "asset", "Long-lived property and equipment."),
+            ("Accounts Payable", "liability", "Money owed to vendors."),
+            ("Credit Card", "liability", "Credit card balances."),
+            ("Other Current Liability", "liability", "Debts due within a year."),
+            ("Long Term Liability", "liability", "Debts due after a year."),
+            ("Owner's Equity", "equity", "Owner investments and draws."),
+            ("Retained Earnings", "equity", "Accumulated profit."),
+            ("Sales", "income", "Revenue from sales."),
+            ("Other Income", "income", "Income outside normal operations."),
+            ("Cost of Goods Sold", "cost_of_goods_sold", "Direct costs of goods and services."),
+            ("Operating Expense", "expense", "Day-to-day costs."),
+            ("Other Expense", "expense", "Costs outside normal operations."),
+        ],
+        start=1,
+    )
+]
+_TYPE_OF_SUB_TYPE = {str(st["name"]).lower(): str(st["type"]) for st in _SUB_TYPES}
 
 
 def _ledger_business(ctx: Ctx) -> Business:
@@ -1241,7 +1273,7 @@ def _ledger_business(ctx: Ctx) -> Business:
 async def ledger(ctx: Ctx) -> Reply:
     res, op = ctx.route.resource, ctx.route.op
     if res == "ledger_account_types":
-        return Reply(200, {"data": sorted({s["type"] for s in _SUB_TYPES})})
+        return Reply(200, {"data": _TYPES})
     if res == "ledger_account_sub_types":
         if op == "list":
             return Reply(200, {"data": _SUB_TYPES})
@@ -1271,20 +1303,25 @@ async def ledger(ctx: Ctx) -> Reply:
                 errno=400,
                 details=[(f, "This field is required.") for f in missing],
             )
+    clean = _validate(ctx, "ledger_accounts", "account", obj, create=op == "create")
+    now = iso_time(ctx.sb.clock.time())
+    if op == "create":
         uid = _uuid(ctx.sb)
         data = {
             "uuid": uid,
-            "name": obj["name"],
-            "number": obj.get("number"),
-            "description": obj.get("description"),
-            "type": obj.get("type", "asset"),
-            "sub_type": obj["sub_type"],
+            "name": clean["name"],
+            "number": clean.get("number"),
+            "description": clean.get("description"),
+            "type": _TYPE_OF_SUB_TYPE.get(str(clean["sub_type"]).lower(), "asset"),
+            "sub_type": clean["sub_type"],
             "system_account_name": None,
-            "parent_account": obj["parent_account"],
-            "sub_accounts": [],
+            "parent_account": clean["parent_account"],
+            "sub_accounts": clean.get("sub_accounts", []),
             "auto_created": False,
             "state": "active",
-            "updated_at": iso_time(ctx.sb.clock.time()),
+            "currency_code": clean.get("currency_code", "USD"),
+            "created_at": now,
+            "updated_at": now,
         }
         table.add(Record(uid, data))
         ctx.sb.record_create("ledger_accounts", biz.uuid, uid)
@@ -1292,7 +1329,10 @@ async def ledger(ctx: Ctx) -> Reply:
     rec = table.get(ctx.params["account_uuid"])
     if rec is None:
         raise SandboxAPIError(404, "Not found.", errno=404)
-    rec.data.update({k: v for k, v in obj.items() if k not in ("uuid",)})
+    rec.data.update(clean)
+    if "sub_type" in clean:
+        rec.data["type"] = _TYPE_OF_SUB_TYPE.get(str(clean["sub_type"]).lower(), rec.data["type"])
+    rec.data["updated_at"] = now
     return Reply(200, {"data": rec.data})
 
 
@@ -1650,35 +1690,45 @@ async def service_rates(ctx: Ctx) -> Reply:
         if rec is None:
             raise SandboxAPIError(404, "Requested resource could not be found.")
         return Reply(200, {"service_rate": rec.data})
-    obj = _unwrap(ctx, "service_rate")
-    rate = obj.get("rate")
-    try:
-        dec(rate)
-    except ValueError:
-        raise SandboxAPIError(
-            422, "Invalid rate", errno=2001, details=[("rate", "Input should be a valid decimal")]
-        ) from None
     rec = table.get(key)
-    if ctx.route.op == "create" or rec is None:
+    creating = ctx.route.op == "create" or rec is None
+    obj = _unwrap(ctx, "service_rate")
+    clean = _validate(ctx, "service_rates", "service_rate", obj, create=creating)
+    sid = ctx.params["service_id"]
+    service = ctx.sb.table(biz.id, "services").get(int(sid)) if sid.isdigit() else None
+    if service is None or service.deleted:
+        raise SandboxAPIError(404, "Requested resource could not be found.")
+    if rec is None:
         if ctx.route.op != "create" and ctx.route.resource == "service_rates":
             raise SandboxAPIError(404, "Requested resource could not be found.")
-        data = {
+        data: dict[str, Any] = {
             "business_id": biz.id,
-            "service_id": int(ctx.params["service_id"]),
-            "rate": str(rate),
+            "service_id": service.id,
+            "rate": str(clean["rate"]),
+            "currency_code": clean.get("currency_code", "USD"),
             "vis_state": 0,
         }
         if "project_id" in ctx.params:
-            data["project_id"] = (
-                int(ctx.params["project_id"])
-                if ctx.params["project_id"].isdigit()
-                else ctx.params["project_id"]
-            )
+            pid = ctx.params["project_id"]
+            project = ctx.sb.table(biz.id, "projects").get(int(pid)) if pid.isdigit() else None
+            if project is None or project.deleted:
+                raise SandboxAPIError(404, "Requested resource could not be found.")
+            data["project_id"] = project.id
         rec = table.add(Record(key, data))
         ctx.sb.record_create("service_rates", biz.id, key)
     else:
-        rec.data["rate"] = str(rate)
+        if "rate" in clean:
+            rec.data["rate"] = str(clean["rate"])
+        if "currency_code" in clean:
+            rec.data["currency_code"] = clean["currency_code"]
     return Reply(200, {"service_rate": rec.data})
+
+
+def _project(sb: Sandbox, biz: Business, raw: str) -> Record:
+    found = sb.table(biz.id, "projects").get(int(raw)) if raw.isdigit() else None
+    if found is None or found.deleted:
+        raise SandboxAPIError(404, "Requested resource could not be found.")
+    return found
 
 
 async def p_misc(ctx: Ctx) -> Reply:
@@ -1697,10 +1747,14 @@ async def p_misc(ctx: Ctx) -> Reply:
             },
         )
     s = _spec(ctx.route)
-    scope = f"{biz.id}:{ctx.params.get('project_id') or ctx.params.get('thread_id') or ''}"
-    table = sb.table(scope, res)
+    # Threads and comments have business-wide ids; a thread belongs to one project.
+    table = sb.table(biz.id, res)
     if op == "list":
-        items = [r.data for r in table]
+        if res == "project_threads":
+            pid = _project(sb, biz, ctx.params["project_id"]).id
+            items = [r.data for r in table if r.data.get("project_id") == pid]
+        else:
+            items = [r.data for r in table]
         if res == "team_member_rates" and not items:
             items = [{"identity_id": sb.identity_id, "rate": "0.00", "business_id": biz.id}]
         page_items, page, pages, per_page, total = _paginate(ctx, items, 30)
@@ -1713,15 +1767,37 @@ async def p_misc(ctx: Ctx) -> Reply:
         )
     obj = _unwrap(ctx, s.singular)
     if op == "update":  # team_member_rate
+        clean = _validate(ctx, res, s.singular, obj, create=False)
         key = ctx.params["identity_id"]
+        if key != str(sb.identity_id):
+            raise SandboxAPIError(404, "Requested resource could not be found.")
         rec = table.get(key) or table.add(
-            Record(key, {"identity_id": int(key) if key.isdigit() else key, "business_id": biz.id})
+            Record(key, {"identity_id": sb.identity_id, "business_id": biz.id})
         )
-        rec.data.update(obj)
+        rec.data.update({k: str(v) if k in ("rate", "cost") else v for k, v in clean.items()})
         return Reply(200, {s.singular: rec.data})
+    clean = _validate(ctx, res, s.singular, obj, create=True)
+    now = iso_time(sb.clock.time())
+    if res == "project_threads":
+        project = _project(sb, biz, ctx.params["project_id"])
+        parent = None
+    else:
+        tid = ctx.params["thread_id"]
+        threads = sb.table(biz.id, "project_threads")
+        parent = threads.get(int(tid)) if tid.isdigit() else None
+        if parent is None:
+            raise SandboxAPIError(404, "Requested resource could not be found.")
     rid = table.new_id()
-    data = {"id": rid, **obj, "created_at": iso_time(sb.clock.time())}
+    data: dict[str, Any] = {"id": rid, **clean, "identity_id": sb.identity_id}
+    if parent is None:
+        data.update({"project_id": project.id, "business_id": biz.id, "comments": []})
+    else:
+        data["thread_id"] = parent.id
+    data.update({"created_at": now, "updated_at": now})
     table.add(Record(rid, data))
+    if parent is not None:
+        parent.data.setdefault("comments", []).append(data)
+        parent.data["updated_at"] = now
     sb.record_create(res, biz.id, rid, client_reference=ctx.headers.get("X-Client-Reference"))
     return Reply(200, {s.singular: data})
 
@@ -1965,6 +2041,37 @@ async def oauth(ctx: Ctx) -> Reply:
 # ----------------------------------------------------------------------------- payments
 
 
+_PAYMENT_DEFAULTS: dict[str, Any] = {
+    "gateway_name": "fbpay",
+    "has_credit_card": True,
+    "has_ach_transfer": False,
+    "has_bacs_debit": False,
+    "has_sepa_debit": False,
+    "has_acss_debit": False,
+    "has_paypal_smart_checkout": False,
+    "allow_partial_payments": False,
+}
+
+
+def _flat_body(ctx: Ctx) -> dict[str, Any]:
+    """A payments-family body: a flat JSON object (400 in the family's shape otherwise)."""
+    body = ctx.json_body()
+    if not isinstance(body, dict):
+        raise SandboxAPIError(400, "The request body must be a JSON object.", field="body")
+    return body
+
+
+def _payment_options_body(ctx: Ctx) -> dict[str, Any]:
+    body = _flat_body(ctx)
+    obj = body.get("payment_options", body)
+    if not isinstance(obj, dict):
+        raise SandboxAPIError(400, "'payment_options' must be an object.", field="payment_options")
+    clean = _validate(ctx, "payment_options", "payment_options", obj, create=True)
+    clean.pop("entity_id", None)
+    clean.pop("entity_type", None)
+    return clean
+
+
 async def payments_family(ctx: Ctx) -> Reply:
     sb = ctx.sb
     res, op = ctx.route.resource, ctx.route.op
@@ -1984,45 +2091,46 @@ async def payments_family(ctx: Ctx) -> Reply:
         entity = "invoice_profile" if "/invoice_profile/" in ctx.path else "invoice"
         eid = ctx.params.get("invoice_id") or ctx.params.get("id")
         table = sb.table(biz.account_id, "payment_options")
-        default = {
-            "gateway_name": "fbpay",
-            "has_credit_card": True,
-            "has_ach_transfer": False,
-            "has_bacs_debit": False,
-            "has_sepa_debit": False,
-            "has_acss_debit": False,
-            "has_paypal_smart_checkout": False,
-            "allow_partial_payments": False,
-            "entity_type": entity,
-            "entity_id": None,
-        }
+        default = {**_PAYMENT_DEFAULTS, "entity_type": entity, "entity_id": None}
         if op == "other:defaults":
             return Reply(200, {"payment_options": default})
-        if entity == "invoice" and sb.table(biz.account_id, "invoices").get(int(eid or 0)) is None:
-            raise SandboxAPIError(404, "Invoice not found.", error="not_found", field="invoice_id")
+        owner = "invoices" if entity == "invoice" else "invoice_profiles"
+        found = sb.table(biz.account_id, owner).get(int(eid)) if eid and eid.isdigit() else None
+        if found is None or found.data.get("vis_state") == 1:
+            raise SandboxAPIError(
+                404,
+                f"{'Invoice' if entity == 'invoice' else 'Invoice profile'} not found.",
+                error="not_found",
+                field="invoice_id" if entity == "invoice" else "id",
+            )
+        eid = str(found.id)
         key = f"{entity}:{eid}"
         if op == "get":
             rec = table.get(key)
             return Reply(
                 200, {"payment_options": rec.data if rec else {**default, "entity_id": eid}}
             )
-        body = ctx.json_body()
-        obj = body.get("payment_options", body) if isinstance(body, dict) else None
-        if not isinstance(obj, dict) or "gateway_name" not in obj:
-            raise SandboxAPIError(400, "gateway_name is required.", field="gateway_name")
-        data = {**default, **obj, "entity_id": eid, "entity_type": entity}
+        data = {**default, **_payment_options_body(ctx), "entity_id": eid, "entity_type": entity}
         table.add(Record(key, data))
         return Reply(200, {"payment_options": data})
     if res == "checkout_links":
         table = sb.table(biz.account_id, "checkout_links")
         if op == "create":
-            body = ctx.json_body()
+            clean = _validate(ctx, "checkout_links", "checkout_link", _flat_body(ctx), create=True)
             rid = table.new_id()
             data = {
                 "id": rid,
                 "url": f"{sb.base_url}/checkout/{rid}",
-                **(body if isinstance(body, dict) else {}),
+                "title": "",
+                "description": None,
+                "currency_code": "USD",
+                "active": True,
+                **clean,
+                "payment_options": None,
             }
+            if "price" in clean:
+                data["price"] = str(clean["price"])
+                data["amount"] = money(dec(clean["price"]), str(data["currency_code"]))
             table.add(Record(rid, data))
             sb.record_create("checkout_links", biz.account_id, rid)
             return Reply(200, {"checkout_link": data})
@@ -2032,8 +2140,19 @@ async def payments_family(ctx: Ctx) -> Reply:
         if op == "delete":
             table.remove(rec.id)
             return Reply(200)
-        body = ctx.json_body()
-        rec.data.update(body if isinstance(body, dict) else {})
+        if op == "other:payment_options":
+            rec.data["payment_options"] = {
+                **_PAYMENT_DEFAULTS,
+                **_payment_options_body(ctx),
+                "entity_id": rec.id,
+                "entity_type": "checkout_link",
+            }
+            return Reply(200, {"payment_options": rec.data["payment_options"]})
+        clean = _validate(ctx, "checkout_links", "checkout_link", _flat_body(ctx), create=False)
+        rec.data.update(clean)
+        if "price" in clean or "currency_code" in clean:
+            rec.data["price"] = str(rec.data.get("price") or "0")
+            rec.data["amount"] = money(dec(rec.data["price"]), str(rec.data["currency_code"]))
         return Reply(200, {"checkout_link": rec.data})
     if res == "gateways":
         if op == "list":
