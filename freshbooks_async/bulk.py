@@ -66,6 +66,23 @@ What happens, in order:
    created), ``invalid`` (never sent), ``unknown`` (see above) or ``not_attempted``
    (stopped before it could be created; not created, safe to submit again).
 
+6. **Surviving a crash.** A bulk call cannot know what a killed process had on the wire,
+   so the caller keeps a *journal*: ``on_send`` is called synchronously with a
+   :class:`BulkSend` (draft, reference, invoice number, attempt, baseline, time) right
+   before each POST leaves, and a caller that writes it durably (flush + fsync) before
+   returning knows afterwards which drafts may have been created without a recorded
+   outcome. The next call passes those as ``in_doubt={index: BulkSend}`` (with
+   ``references`` so each draft keeps its reference, and ``claimed_ids``: the invoices
+   already recorded as created). Before anything is posted, it waits until
+   ``reconcile_delay`` seconds have passed since the latest of those sends (the server
+   may still be finishing a create whose client died), then looks each one up as in 4:
+   by the invoice number it was sent with, else by its reference in the field it was
+   written to, else by fingerprint against that call's baseline. Found: ``created``
+   with ``reconciled=True``, nothing posted. Not found: posted like any other draft.
+   Cannot be looked up (no key; the look-up failed): ``unknown``, not posted, unless
+   ``post_unresolved=True``. ``freshbooks-async bulk-create`` does exactly this with
+   its results file.
+
 Stopping early: set ``stop`` (an :class:`asyncio.Event`) or pass ``deadline`` (seconds
 on the client's clock). No new create starts; creates on the wire finish, set-aside
 drafts are still reconciled, and everything left is ``not_attempted``: the call returns a
@@ -110,9 +127,11 @@ if TYPE_CHECKING:
     from .client import FreshBooksClient
 
 __all__ = [
+    "REFERENCE_FIELDS",
     "BulkItem",
     "BulkProgress",
     "BulkResult",
+    "BulkSend",
     "BulkStatus",
     "bulk_create_invoices",
 ]
@@ -125,6 +144,11 @@ _INVOICES: Final = "/accounting/account/{account_id}/invoices/invoices"
 _REFERENCE_HEADER: Final = "X-Client-Reference"
 #: Errno FreshBooks uses for "invoice number already exists" (as the sandbox answers).
 _NUMBER_EXISTS_ERRNO: Final = 1029
+
+#: Text fields that can carry a draft's reference (``reference_field``).
+REFERENCE_FIELDS: Final = frozenset(
+    {"po_number", "notes", "terms", "description", "address", "vat_number", "code"}
+)
 
 
 class BulkStatus(enum.StrEnum):
@@ -165,6 +189,58 @@ class BulkItem(Generic[T]):
     def ok(self) -> bool:
         """Whether the draft was created."""
         return self.status is BulkStatus.CREATED
+
+
+@attrs.frozen(kw_only=True)
+class BulkSend:
+    """A create about to leave, passed to ``on_send`` right before its POST.
+
+    Write it durably before returning from ``on_send`` and pass it back as
+    ``in_doubt`` if the process dies before the draft's outcome is recorded: it holds
+    what is needed to find out whether the create happened.
+
+    Attributes:
+        index: The draft's position in the call's input.
+        reference: The draft's reference (``X-Client-Reference``, and the value written
+            to ``reference_field`` if any).
+        invoice_number: The number the POST carries (client numbering or the draft's
+            own), or ``None`` when FreshBooks numbers it.
+        attempt: This draft's POST count in the call, 1 for the first.
+        reference_field: The field the reference was written to, or ``None``.
+        baseline: The id of the account's newest invoice before the call's first create
+            (for the fingerprint look-up), or ``None`` if it was not read.
+        sent_at: When the POST left, as Unix time on the client's clock (``None`` if not
+            known; a later call then does not wait before looking it up).
+    """
+
+    index: int
+    reference: str
+    invoice_number: str | None = None
+    attempt: int = 1
+    reference_field: str | None = None
+    baseline: int | None = None
+    sent_at: float | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_int("index", self.index, 0)
+        if not isinstance(self.reference, str) or not self.reference:
+            raise TypeError(f"reference: expected a non-empty str, got {self.reference!r}")
+        if self.invoice_number is not None and (
+            not isinstance(self.invoice_number, str) or not self.invoice_number
+        ):
+            raise TypeError(
+                f"invoice_number: expected a non-empty str or None, got {self.invoice_number!r}"
+            )
+        _check_int("attempt", self.attempt, 1)
+        if self.reference_field is not None and self.reference_field not in REFERENCE_FIELDS:
+            raise ValueError(
+                f"reference_field: must be one of {sorted(REFERENCE_FIELDS)} or None, "
+                f"got {self.reference_field!r}"
+            )
+        if self.baseline is not None:
+            _check_int("baseline", self.baseline, 0)
+        if self.sent_at is not None:
+            _check_seconds("sent_at", self.sent_at)
 
 
 @attrs.frozen(kw_only=True)
@@ -338,6 +414,9 @@ class _Draft:
     payload: dict[str, Any]
     reference: str
     own_number: bool  # the draft set invoice_number itself
+    injected: bool = False  # the reference was written to reference_field by us
+    doubt: BulkSend | None = None  # an earlier call's last send of it (in_doubt)
+    sent: dict[str, Any] | None = None  # the payload as that earlier send carried it
     attempts: int = 0
     number_generation: int = 0
     last_error: BaseException | None = None
@@ -351,6 +430,7 @@ class _Outcome(enum.Enum):
     DEFER = "defer"  # ambiguous, fingerprint reconciliation later
     FAILED = "failed"
     UNKNOWN = "unknown"
+    NOT_SENT = "not_sent"  # on_send raised: nothing sent, the call stops
 
 
 @attrs.frozen
@@ -377,11 +457,6 @@ def _check_seconds(name: str, value: object) -> float:
     if not value >= 0 or value == float("inf"):
         raise ValueError(f"{name}: must be a finite number >= 0, got {value!r}")
     return float(value)
-
-
-_REFERENCE_FIELDS: Final = frozenset(
-    {"po_number", "notes", "terms", "description", "address", "vat_number", "code"}
-)
 
 
 def _payload_of(draft: object) -> dict[str, Any]:
@@ -420,8 +495,18 @@ class _Bulk:
         reconcile_delay: float,
         stop: asyncio.Event | None,
         deadline: float | None,
+        on_send: Callable[[BulkSend], object] | None = None,
+        references: Sequence[str] | None = None,
+        in_doubt: Mapping[int, BulkSend] | None = None,
+        claimed_ids: frozenset[int] = frozenset(),
+        post_unresolved: bool = False,
     ) -> None:
         self.client = client
+        self.on_send = on_send
+        self.references = references
+        self.in_doubt: Mapping[int, BulkSend] = in_doubt or {}
+        self.known_ids = claimed_ids  # created by earlier calls (the caller's records)
+        self.post_unresolved = post_unresolved
         self.account_id = account_id
         self.path = build_path(_INVOICES, account_id=account_id)
         self.concurrency = concurrency
@@ -448,6 +533,7 @@ class _Bulk:
         self.reserved: set[str] = set()
         self.generation = 0
         self.baseline = 0
+        self.baseline_read = False
         self.counts: dict[BulkStatus, int] = dict.fromkeys(BulkStatus, 0)
         self.attempts = 0
         self.requests = 0
@@ -563,6 +649,13 @@ class _Bulk:
             payload["invoice_number"] = number
             draft.number_generation = self.generation
         async with self.semaphore:
+            if self.on_send is not None:
+                try:
+                    self.on_send(self.send_record(draft))
+                except Exception as exc:  # the journal failed: this POST must not leave
+                    draft.attempts -= 1
+                    self.attempts -= 1
+                    return _Attempt(draft, _Outcome.NOT_SENT, error=exc)
             self.in_flight += 1
             sent_at = self.clock.monotonic()
             try:
@@ -600,6 +693,22 @@ class _Bulk:
         # The permit is released: reconcile before anything is sent again.
         return await self.reconcile(draft, ambiguous)
 
+    def send_record(self, draft: _Draft) -> BulkSend:
+        number = draft.payload.get("invoice_number")
+        return BulkSend(
+            index=draft.index,
+            reference=draft.reference,
+            invoice_number=str(number) if number else None,
+            attempt=draft.attempts,
+            reference_field=self.reference_field if self.reference_field else None,
+            baseline=self.baseline if self.baseline_read else None,
+            sent_at=self.clock.time(),
+        )
+
+    def is_claimed(self, ident: object) -> bool:
+        """Whether invoice ``ident`` is known to be another draft's (never ours to take)."""
+        return ident in self.claimed or ident in self.known_ids
+
     def number_exists(self, exc: APIError) -> bool:
         if exc.errno == _NUMBER_EXISTS_ERRNO:
             return True
@@ -632,7 +741,7 @@ class _Bulk:
         except FreshBooksError as exc:
             exc.__context__ = error
             return _Attempt(draft, _Outcome.UNKNOWN, error=exc)
-        mine = [f for f in found if matches_draft(payload, f) and f.get("id") not in self.claimed]
+        mine = [f for f in found if matches_draft(payload, f) and not self.is_claimed(f.get("id"))]
         if mine:
             try:
                 invoice = decode(Invoice, mine[0])
@@ -646,9 +755,12 @@ class _Bulk:
 
     # ------------------------------------------------------------ fingerprints
 
-    async def reconcile_deferred(self) -> None:
-        """Match set-aside drafts to unclaimed invoices newer than the baseline."""
-        drafts, self.deferred = self.deferred, []
+    async def newer_invoices(self, baseline: int) -> list[dict[str, Any]]:
+        """Invoices newer than ``baseline`` that no known create produced, oldest first.
+
+        Raises:
+            FreshBooksError: A page could not be read.
+        """
         candidates: list[dict[str, Any]] = []
         path = self.path
 
@@ -661,42 +773,146 @@ class _Bulk:
                 response, lambda x: x, items_key="invoices", page=number, per_page=size
             )
 
-        try:
-            async for page in Paginator(fetch, per_page=100, concurrency=4).pages():
-                reached = False
-                for item in page.items:
-                    ident = item.get("id") if isinstance(item, dict) else None
-                    if not isinstance(ident, int) or ident <= self.baseline:
-                        reached = True
-                        continue
-                    if ident not in self.claimed:
-                        candidates.append(item)
-                if reached:
-                    break
-        except FreshBooksError as exc:
-            for draft in drafts:
-                self.settle_draft(draft, BulkStatus.UNKNOWN, error=exc)
-            return
+        async for page in Paginator(fetch, per_page=100, concurrency=4).pages():
+            reached = False
+            for item in page.items:
+                ident = item.get("id") if isinstance(item, dict) else None
+                if not isinstance(ident, int) or ident <= baseline:
+                    reached = True
+                    continue
+                if not self.is_claimed(ident):
+                    candidates.append(item)
+            if reached:
+                break
         candidates.sort(key=lambda c: c["id"])
+        return candidates
+
+    def match_fingerprints(
+        self, drafts: Sequence[_Draft], candidates: Sequence[dict[str, Any]]
+    ) -> list[tuple[_Draft, dict[str, Any] | None]]:
+        """Each draft (in input order) with the oldest unclaimed invoice of its content."""
         taken: set[int] = set()
+        pairs: list[tuple[_Draft, dict[str, Any] | None]] = []
         for draft in sorted(drafts, key=lambda d: d.index):
+            payload = draft.sent if draft.sent is not None else draft.payload
             match = next(
-                (c for c in candidates if c["id"] not in taken and matches_draft(draft.payload, c)),
+                (
+                    c
+                    for c in candidates
+                    if c["id"] not in taken
+                    and not self.is_claimed(c["id"])
+                    and matches_draft(payload, c)
+                ),
                 None,
             )
             if match is not None:
                 taken.add(match["id"])
-                try:
-                    invoice = decode(Invoice, match)
-                except ResponseDecodeError as exc:
-                    self.settle_draft(draft, BulkStatus.UNKNOWN, error=exc)
-                    continue
-                self.reconciled += 1
-                self.settle_draft(
-                    draft, BulkStatus.CREATED, invoice=invoice, error=None, reconciled=True
-                )
-            else:
+            pairs.append((draft, match))
+        return pairs
+
+    def settle_found(self, draft: _Draft, data: Mapping[str, Any]) -> None:
+        """Settle ``draft`` as created by a look-up (``unknown`` if the invoice is unreadable)."""
+        try:
+            invoice = decode(Invoice, data)
+        except ResponseDecodeError as exc:
+            self.settle_draft(draft, BulkStatus.UNKNOWN, error=exc)
+            return
+        self.reconciled += 1
+        self.settle_draft(draft, BulkStatus.CREATED, invoice=invoice, error=None, reconciled=True)
+
+    async def reconcile_deferred(self) -> None:
+        """Match set-aside drafts to unclaimed invoices newer than the baseline."""
+        drafts, self.deferred = self.deferred, []
+        try:
+            candidates = await self.newer_invoices(self.baseline)
+        except FreshBooksError as exc:
+            for draft in drafts:
+                self.settle_draft(draft, BulkStatus.UNKNOWN, error=exc)
+            return
+        for draft, match in self.match_fingerprints(drafts, candidates):
+            if match is None:
                 self.requeue(draft)
+            else:
+                self.settle_found(draft, match)
+
+    # ------------------------------------------------------------ in doubt (earlier calls)
+
+    async def wait_for_stragglers(self, drafts: Sequence[_Draft]) -> None:
+        """Sleep until ``reconcile_delay`` has passed since the latest earlier send."""
+        sent = [d.doubt.sent_at for d in drafts if d.doubt and d.doubt.sent_at is not None]
+        if not sent or not self.reconcile_delay:
+            return
+        remaining = min(self.reconcile_delay, max(sent) + self.reconcile_delay - self.clock.time())
+        if remaining > 0:
+            await self.clock.sleep(remaining)
+
+    async def resolve_in_doubt(self, drafts: Sequence[_Draft]) -> list[_Draft]:
+        """Look up drafts an earlier call may have created; return those to post."""
+        to_post: list[_Draft] = []
+
+        def unresolved(draft: _Draft, error: BaseException) -> None:
+            if self.post_unresolved:
+                draft.last_error = error
+                to_post.append(draft)
+            else:
+                self.settle_draft(draft, BulkStatus.UNKNOWN, error=error)
+
+        keyed: list[tuple[_Draft, str, str]] = []
+        by_fingerprint: list[_Draft] = []
+        for draft in drafts:
+            doubt = draft.doubt
+            assert doubt is not None
+            if doubt.invoice_number:
+                keyed.append((draft, "invoice_number", doubt.invoice_number))
+            elif doubt.reference_field:
+                keyed.append((draft, doubt.reference_field, doubt.reference))
+            elif doubt.baseline is not None:
+                by_fingerprint.append(draft)
+            else:
+                unresolved(
+                    draft,
+                    LookupError(
+                        f"draft {draft.index} may have been created by an earlier call, and "
+                        "its send has no invoice number, reference field or baseline to "
+                        "look it up by"
+                    ),
+                )
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def look(field: str, value: str) -> list[dict[str, Any]] | FreshBooksError:
+            async with gate:
+                try:
+                    return await self.lookup(field, value)
+                except FreshBooksError as exc:
+                    return exc
+
+        answers = await asyncio.gather(*(look(field, value) for _, field, value in keyed))
+        for (draft, _, _), found in zip(keyed, answers, strict=True):
+            if isinstance(found, FreshBooksError):
+                unresolved(draft, found)
+                continue
+            sent = draft.sent if draft.sent is not None else draft.payload
+            mine = [f for f in found if matches_draft(sent, f) and not self.is_claimed(f.get("id"))]
+            if mine:
+                self.settle_found(draft, mine[0])
+            else:  # absent, or the number is someone else's: ours was not created
+                to_post.append(draft)
+        if by_fingerprint:
+            baseline = min(d.doubt.baseline or 0 for d in by_fingerprint if d.doubt)
+            try:
+                candidates = await self.newer_invoices(baseline)
+            except FreshBooksError as exc:
+                for draft in by_fingerprint:
+                    unresolved(draft, exc)
+            else:
+                for draft, match in self.match_fingerprints(by_fingerprint, candidates):
+                    if match is None:
+                        to_post.append(draft)
+                    else:
+                        self.settle_found(draft, match)
+        for draft in to_post:
+            draft.sent = None  # posted from now on: ambiguity is about this call's payload
+        return to_post
 
     # ------------------------------------------------------------ scheduling
 
@@ -764,6 +980,10 @@ class _Bulk:
             self.settle_draft(draft, BulkStatus.FAILED, error=result.error)
         elif outcome is _Outcome.UNKNOWN:
             self.settle_draft(draft, BulkStatus.UNKNOWN, error=result.error)
+        elif outcome is _Outcome.NOT_SENT:
+            logger.error("bulk create: on_send raised (%s); stopping", result.error)
+            self.stop.set()
+            self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED, error=result.error)
         elif outcome is _Outcome.DEFER:
             self.deferred.append(draft)
         elif outcome is _Outcome.NUMBER_TAKEN:
@@ -786,11 +1006,19 @@ class _Bulk:
         waker = asyncio.ensure_future(self.wake_on_stop())
         try:
             if prepared:
+                doubtful = [d for d in prepared if d.doubt is not None]
+                if doubtful:  # a create whose client died may still be finishing
+                    await self.wait_for_stragglers(doubtful)
                 if self.numbering == "client" or self.reference_field is None:
                     latest, self.baseline = await self.read_latest()
+                    self.baseline_read = True
                     if self.numbering == "client":
                         self.allocator = NumberAllocator(latest)
-                self.ready.extend(prepared)
+                fresh = [d for d in prepared if d.doubt is None]
+                if doubtful:  # reconciled before anything is posted
+                    fresh.extend(await self.resolve_in_doubt(doubtful))
+                    fresh.sort(key=lambda d: d.index)
+                self.ready.extend(fresh)
             while True:
                 if not self.stopped and self.stopping():
                     self.halt()
@@ -854,7 +1082,10 @@ class _Bulk:
         prepared: list[_Draft] = []
         references: dict[str, int] = {}
         for index, draft in enumerate(drafts):
-            reference = f"fbk-{run}-{index}"
+            reference = (
+                self.references[index] if self.references is not None else f"fbk-{run}-{index}"
+            )
+            injected = False
             try:
                 payload = _payload_of(draft)
                 own_number = bool(payload.get("invoice_number"))
@@ -865,6 +1096,7 @@ class _Bulk:
                         reference = str(given)
                     else:
                         payload[field] = reference
+                        injected = True
                     if reference in references:
                         raise ValueError(
                             f"{field}: {reference!r} is also draft {references[reference]}'s; "
@@ -879,8 +1111,26 @@ class _Bulk:
             except (TypeError, ValueError) as exc:
                 self.settle(index, BulkStatus.INVALID, error=exc, reference=reference)
                 continue
-            prepared.append(_Draft(index, payload, reference, own_number))
+            prepared.append(
+                self.with_doubt(_Draft(index, payload, reference, own_number, injected))
+            )
         return prepared
+
+    def with_doubt(self, draft: _Draft) -> _Draft:
+        """Attach the earlier send of an in-doubt draft, and the payload it carried."""
+        doubt = self.in_doubt.get(draft.index)
+        if doubt is None:
+            return draft
+        sent = dict(draft.payload)
+        if draft.injected and self.reference_field is not None:
+            del sent[self.reference_field]  # this call's reference, not necessarily that one's
+        if doubt.reference_field is not None and not sent.get(doubt.reference_field):
+            sent[doubt.reference_field] = doubt.reference
+        if doubt.invoice_number is not None:
+            sent["invoice_number"] = doubt.invoice_number
+        draft.doubt = doubt
+        draft.sent = sent
+        return draft
 
 
 async def bulk_create_invoices(
@@ -899,6 +1149,11 @@ async def bulk_create_invoices(
     reconcile_delay: float = 2.0,
     stop: asyncio.Event | None = None,
     deadline: float | None = None,
+    on_send: Callable[[BulkSend], object] | None = None,
+    references: Sequence[str] | None = None,
+    in_doubt: Mapping[int, BulkSend] | None = None,
+    claimed_ids: Iterable[int] = (),
+    post_unresolved: bool = False,
 ) -> BulkResult[Invoice]:
     """Create many invoices in one account; every draft is accounted for.
 
@@ -932,6 +1187,21 @@ async def bulk_create_invoices(
             invoice up (the server may still be creating it).
         stop: Set it to stop starting creates; the call then returns a full result.
         deadline: Seconds from now (client clock) after which no create starts.
+        on_send: Called with a :class:`BulkSend` right before each POST leaves (never
+            for an invalid draft), on the event loop: a journal writes it durably here.
+            If it raises, that POST is not sent, its draft is ``not_attempted`` with the
+            exception as its error, and the call stops as if ``stop`` were set.
+        references: One unique, non-empty reference per draft (aligned with ``drafts``)
+            instead of random ones, so that a later call for the same input uses the same
+            references. A draft that sets ``reference_field`` itself still uses its value.
+        in_doubt: ``{index: BulkSend}``: drafts of this call that an earlier call sent
+            without recording the outcome (its last ``on_send`` record for each). They
+            are looked up before anything is posted (see the module documentation, 6).
+        claimed_ids: Ids of invoices known to be other drafts' (an earlier call's created
+            drafts): never taken for an in-doubt or ambiguous draft.
+        post_unresolved: Post in-doubt drafts that cannot be looked up (no key, or the
+            look-up failed) instead of reporting them ``unknown``. They may then exist
+            twice.
 
     Returns:
         The result, aligned with ``drafts``.
@@ -960,9 +1230,9 @@ async def bulk_create_invoices(
             raise TypeError(f"{name}: expected a callable or None, got {callback!r}")
         if callback is not None and inspect.iscoroutinefunction(callback):
             raise TypeError(f"{name}: must be a plain function, not a coroutine function")
-    if reference_field is not None and reference_field not in _REFERENCE_FIELDS:
+    if reference_field is not None and reference_field not in REFERENCE_FIELDS:
         raise ValueError(
-            f"reference_field: must be one of {sorted(_REFERENCE_FIELDS)} or None, "
+            f"reference_field: must be one of {sorted(REFERENCE_FIELDS)} or None, "
             f"got {reference_field!r}"
         )
     base = None if backoff_base is None else _check_seconds("backoff_base", backoff_base)
@@ -971,6 +1241,19 @@ async def bulk_create_invoices(
     if stop is not None and not isinstance(stop, asyncio.Event):
         raise TypeError(f"stop: expected asyncio.Event or None, got {type(stop).__name__}")
     limit = None if deadline is None else _check_seconds("deadline", deadline)
+    if on_send is not None and (not callable(on_send) or inspect.iscoroutinefunction(on_send)):
+        raise TypeError(f"on_send: expected a plain function or None, got {on_send!r}")
+    reference_list = _check_references(references, len(draft_list))
+    doubts = _check_in_doubt(in_doubt, len(draft_list))
+    if isinstance(claimed_ids, str | bytes) or not isinstance(claimed_ids, Iterable):
+        raise TypeError(f"claimed_ids: expected an iterable of int, got {claimed_ids!r}")
+    claimed = frozenset(claimed_ids)
+    if not all(isinstance(i, int) and not isinstance(i, bool) for i in claimed):
+        raise TypeError(
+            f"claimed_ids: expected an iterable of int, got {sorted(claimed, key=str)!r}"
+        )
+    if not isinstance(post_unresolved, bool):
+        raise TypeError(f"post_unresolved: expected bool, got {post_unresolved!r}")
     bulk = _Bulk(
         client,
         account_id,
@@ -985,5 +1268,46 @@ async def bulk_create_invoices(
         reconcile_delay=delay,
         stop=stop,
         deadline=limit,
+        on_send=on_send,
+        references=reference_list,
+        in_doubt=doubts,
+        claimed_ids=claimed,
+        post_unresolved=post_unresolved,
     )
     return await bulk.run(draft_list)
+
+
+def _check_references(references: object, count: int) -> list[str] | None:
+    if references is None:
+        return None
+    if isinstance(references, str | bytes) or not isinstance(references, Sequence):
+        raise TypeError(f"references: expected a sequence of str or None, got {references!r}")
+    if len(references) != count:
+        raise ValueError(f"references: expected one per draft ({count}), got {len(references)}")
+    seen: set[str] = set()
+    for position, reference in enumerate(references):
+        if not isinstance(reference, str) or not reference.strip():
+            raise TypeError(
+                f"references: item {position} must be a non-empty str, got {reference!r}"
+            )
+        if reference in seen:
+            raise ValueError(f"references: {reference!r} appears twice; they must be unique")
+        seen.add(reference)
+    return list(references)
+
+
+def _check_in_doubt(in_doubt: object, count: int) -> dict[int, BulkSend]:
+    if in_doubt is None:
+        return {}
+    if not isinstance(in_doubt, Mapping):
+        raise TypeError(f"in_doubt: expected a mapping of index to BulkSend, got {in_doubt!r}")
+    checked: dict[int, BulkSend] = {}
+    for index, send in in_doubt.items():
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < count:
+            raise ValueError(f"in_doubt: key {index!r} is not a draft index (0..{count - 1})")
+        if not isinstance(send, BulkSend):
+            raise TypeError(
+                f"in_doubt[{index}]: expected BulkSend, got {type(send).__name__}: {send!r}"
+            )
+        checked[index] = send
+    return checked

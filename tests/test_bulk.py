@@ -16,6 +16,7 @@ from freshbooks_async.bulk import (
     BulkItem,
     BulkProgress,
     BulkResult,
+    BulkSend,
     BulkStatus,
     bulk_create_invoices,
 )
@@ -24,8 +25,10 @@ from freshbooks_async.errors import (
     InvoiceNumberConflictError,
     ReadTimeoutError,
     ServerDisconnectedError,
+    ServerError,
 )
 from freshbooks_async.models import Invoice, InvoiceCreate
+from freshbooks_async.retry import RetryPolicy
 from freshbooks_async.sandbox import Sandbox, SandboxServer
 from freshbooks_async.testing import FakeClock, MockTransport, Router
 from freshbooks_async.transports import Request, Response
@@ -584,3 +587,281 @@ async def test_loopback_client_numbering_has_no_409(loopback: SandboxServer) -> 
     assert result.conflicts == 0
     assert sandbox.stats.statuses[409] == 0
     assert_exactly_once(result, sandbox)
+
+
+# --------------------------------------------------------------------------- crash recovery
+
+GETS = "GET /accounting/account/*/invoices/invoices"
+
+
+def recording(sandbox: Sandbox, events: list[tuple[str, str]]) -> MockTransport:
+    """A transport that logs ``("post", reference)`` as each POST reaches the server."""
+
+    async def handle(request: Request) -> Response:
+        if request.method == "POST":
+            events.append(("post", request.headers["X-Client-Reference"]))
+        else:
+            events.append(("get", request.url.query_string))
+        return await sandbox.handle(request)
+
+    return MockTransport(handle)
+
+
+async def create_directly(
+    client: FreshBooksClient, draft: dict[str, Any], reference: str, **fields: Any
+) -> int:
+    """An invoice made outside the bulk call (an earlier, killed call's POST that landed)."""
+    response = await client.request(
+        "POST",
+        f"/accounting/account/{ACCOUNT}/invoices/invoices",
+        json={"invoice": {**draft, **fields}},
+        headers={"X-Client-Reference": reference},
+    )
+    ident: int = response.data["invoice"]["id"]
+    return ident
+
+
+async def test_on_send_runs_right_before_each_post_and_never_for_invalid_drafts() -> None:
+    sandbox = Sandbox(faults=[f"conflict:count=2:route={POST}"])
+    events: list[tuple[str, str]] = []
+    sends: list[BulkSend] = []
+
+    def on_send(send: BulkSend) -> None:
+        sends.append(send)
+        events.append(("send", send.reference))
+
+    batch: list[Any] = drafts(4)
+    batch.insert(2, {"customerid": 1})  # invalid: never sent, never journaled
+    clock = FakeClock()
+    async with FreshBooksClient(
+        sandbox.token, transport=recording(sandbox, events), clock=clock
+    ) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, batch, concurrency=1, on_send=on_send, numbering="client"
+        )
+    assert result.counts["created"] == 4
+    posts = [i for i, event in enumerate(events) if event[0] == "post"]
+    assert len(posts) == 6  # 4 drafts + 2 injected 409s
+    for i in posts:  # the journal entry comes first, for the same reference
+        assert events[i - 1] == ("send", events[i][1])
+    assert len(sends) == 6
+    assert 2 not in {s.index for s in sends}
+    for index in (0, 1, 3, 4):  # attempts count up per draft (the 409s were retried)
+        attempts = [s.attempt for s in sends if s.index == index]
+        assert attempts == list(range(1, len(attempts) + 1))
+        assert attempts[-1] == next(i.attempts for i in result.items if i.index == index)
+    by_index = {i.index: i for i in result.items}
+    last = {s.index: s for s in sends}
+    for index, send in last.items():
+        invoice = by_index[index].invoice
+        assert invoice is not None
+        assert send.invoice_number == invoice.invoice_number  # client numbering: known
+        assert send.reference == by_index[index].reference
+        assert send.baseline == 0  # empty account
+        assert send.sent_at == clock.time()
+        assert send.reference_field is None
+
+
+async def test_a_failing_journal_sends_nothing_more_and_stops() -> None:
+    sandbox = Sandbox()
+    calls = 0
+
+    def on_send(send: BulkSend) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise OSError(28, "No space left on device")
+
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(6), concurrency=1, on_send=on_send
+        )
+    assert [i.status for i in result.items] == [BulkStatus.CREATED] * 2 + [
+        BulkStatus.NOT_ATTEMPTED
+    ] * 4
+    assert isinstance(result.items[2].error, OSError)
+    assert result.items[2].attempts == 0
+    assert result.attempts == 2
+    assert result.stopped
+    assert len(sandbox.ledger) == 2
+
+
+async def test_references_are_used_and_validated() -> None:
+    sandbox = Sandbox()
+    refs = ["line-1-abc", "line-2-def", "line-3-0a1"]
+    async with in_process(sandbox) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(3), references=refs, reference_field="po_number"
+        )
+        assert [i.reference for i in result.items] == refs
+        assert [inv.po_number for inv in result.created] == refs
+        assert sorted(e.client_reference or "" for e in sandbox.ledger) == sorted(refs)
+        bad: list[tuple[dict[str, Any], type[Exception], str]] = [
+            ({"references": ["a", "b"]}, ValueError, "one per draft"),
+            ({"references": ["a", "a", "b"]}, ValueError, "twice"),
+            ({"references": ["a", "", "b"]}, TypeError, "item 1"),
+            ({"references": "abc"}, TypeError, "references"),
+            ({"in_doubt": {3: BulkSend(index=0, reference="a")}}, ValueError, "key 3"),
+            ({"in_doubt": {0: "a"}}, TypeError, r"in_doubt\[0\]"),
+            ({"in_doubt": [1]}, TypeError, "in_doubt"),
+            ({"claimed_ids": ["1"]}, TypeError, "claimed_ids"),
+            ({"post_unresolved": 1}, TypeError, "post_unresolved"),
+            ({"on_send": 5}, TypeError, "on_send"),
+        ]
+        for kwargs, error, match in bad:
+            with pytest.raises(error, match=match):
+                await bulk_create_invoices(client, ACCOUNT, drafts(3), **kwargs)
+    for kwargs, error, match in [
+        ({"index": -1, "reference": "a"}, ValueError, "index"),
+        ({"index": 0, "reference": ""}, TypeError, "reference"),
+        ({"index": 0, "reference": "a", "invoice_number": 7}, TypeError, "invoice_number"),
+        ({"index": 0, "reference": "a", "attempt": 0}, ValueError, "attempt"),
+        ({"index": 0, "reference": "a", "reference_field": "lines"}, ValueError, "field"),
+        ({"index": 0, "reference": "a", "baseline": -2}, ValueError, "baseline"),
+        ({"index": 0, "reference": "a", "sent_at": float("nan")}, ValueError, "sent_at"),
+    ]:
+        with pytest.raises(error, match=match):
+            BulkSend(**kwargs)
+    assert len(sandbox.ledger) == 3
+
+
+async def test_in_doubt_by_number_found_absent_or_someone_elses() -> None:
+    """Client numbering after a crash: each in-doubt draft is looked up by the number its
+    last POST carried, before anything is posted."""
+    sandbox = Sandbox()
+    batch = drafts(4)
+    refs = [f"ref-{i}" for i in range(4)]
+    events: list[tuple[str, str]] = []
+    clock = FakeClock()
+    async with FreshBooksClient(
+        sandbox.token, transport=recording(sandbox, events), clock=clock
+    ) as client:
+        # The killed call: draft 0 (number 1) landed; draft 1 (number 2) never arrived;
+        # number 3 went to someone else's invoice, so draft 2's POST was refused.
+        landed = await create_directly(client, batch[0], refs[0], invoice_number="0000001")
+        await create_directly(client, drafts(1, 90)[0], "someone", invoice_number="0000003")
+        sent_at = clock.time() - 0.5
+        in_doubt = {
+            i: BulkSend(index=i, reference=refs[i], invoice_number=f"{i + 1:07d}", sent_at=sent_at)
+            for i in range(3)
+        }
+        events.clear()
+        result = await bulk_create_invoices(
+            client,
+            ACCOUNT,
+            batch,
+            numbering="client",
+            concurrency=2,
+            references=refs,
+            in_doubt=in_doubt,
+            reconcile_delay=2.0,
+        )
+    assert result.ok
+    found, absent, taken, fresh = result.items
+    assert found.reconciled
+    assert found.attempts == 0
+    assert found.invoice is not None
+    assert found.invoice.id == landed
+    assert not absent.reconciled
+    assert absent.attempts == 1
+    assert taken.attempts == 1
+    assert taken.invoice is not None
+    assert taken.invoice.invoice_number != "0000003"
+    assert fresh.attempts == 1
+    assert result.reconciled == 1
+    assert clock.sleeps[0] == pytest.approx(1.5)  # until 2 s after the last earlier send
+    first_post = next(i for i, e in enumerate(events) if e[0] == "post")
+    lookups = [i for i, e in enumerate(events) if "search" in e[1]]
+    assert len(lookups) == 3
+    assert max(lookups) < first_post  # reconciled before anything is posted
+    summary = sandbox.ledger_summary()
+    assert summary["duplicated_references"] == []
+    assert summary["duplicate_numbers"] == []
+    assert len(sandbox.ledger) == 5  # 4 drafts once each + someone else's
+
+
+async def test_in_doubt_by_fingerprint_skips_claimed_and_older_invoices() -> None:
+    """Server numbering, no reference field: the earlier call's baseline bounds the
+    search, and invoices already recorded for other drafts are never taken."""
+    sandbox = Sandbox()
+    same = drafts(1)[0]
+    batch = [dict(same), dict(same), drafts(1, 50)[0]]  # two identical drafts
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        older = await create_directly(client, same, "before-the-call")  # not ours
+        baseline = older
+        recorded = await create_directly(client, same, "other-line")  # another line's
+        landed = await create_directly(client, same, "ref-0")  # ours, unrecorded
+        in_doubt = {i: BulkSend(index=i, reference=f"ref-{i}", baseline=baseline) for i in range(3)}
+        result = await bulk_create_invoices(
+            client,
+            ACCOUNT,
+            batch,
+            concurrency=1,
+            references=["ref-0", "ref-1", "ref-2"],
+            in_doubt=in_doubt,
+            claimed_ids=[recorded],
+        )
+    assert result.ok
+    first, second, third = result.items
+    assert first.reconciled
+    assert first.invoice is not None
+    assert first.invoice.id == landed
+    assert not second.reconciled  # the only other match is claimed
+    assert second.attempts == 1
+    assert not third.reconciled
+    assert third.attempts == 1
+    assert sandbox.ledger_summary()["duplicated_references"] == []
+    assert len(sandbox.ledger) == 5
+
+
+async def test_in_doubt_by_the_reference_field_it_was_written_to() -> None:
+    sandbox = Sandbox()
+    batch = drafts(2)
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        landed = await create_directly(client, batch[0], "r0", po_number="r0")
+        in_doubt = {
+            i: BulkSend(index=i, reference=f"r{i}", reference_field="po_number") for i in range(2)
+        }
+        # This call does not use a reference field: the earlier send's is used.
+        result = await bulk_create_invoices(
+            client, ACCOUNT, batch, references=["r0", "r1"], in_doubt=in_doubt
+        )
+    assert result.ok
+    assert result.items[0].reconciled
+    assert result.items[0].invoice is not None
+    assert result.items[0].invoice.id == landed
+    assert result.items[1].attempts == 1
+    assert len(sandbox.ledger) == 2  # r0 before the call, r1 in it
+    assert sandbox.ledger_summary()["duplicated_references"] == []
+
+
+@pytest.mark.parametrize("post_unresolved", [False, True])
+async def test_unresolvable_in_doubt_drafts_are_unknown_unless_told(
+    post_unresolved: bool,
+) -> None:
+    sandbox = Sandbox(faults=[f"503:after=1:route={GETS}"])  # the latest read passes
+    retry = RetryPolicy(max_retries=0)
+    async with in_process(sandbox, clock=FakeClock(), retry=retry) as client:
+        in_doubt = {
+            0: BulkSend(index=0, reference="r0", invoice_number="0000001"),  # look-up fails
+            1: BulkSend(index=1, reference="r1"),  # nothing to look it up by
+        }
+        result = await bulk_create_invoices(
+            client,
+            ACCOUNT,
+            drafts(3),
+            numbering="client",
+            references=["r0", "r1", "r2"],
+            in_doubt=in_doubt,
+            post_unresolved=post_unresolved,
+        )
+    statuses = [i.status for i in result.items]
+    if post_unresolved:
+        assert statuses == [BulkStatus.CREATED] * 3
+        assert len(sandbox.ledger) == 3
+    else:
+        assert statuses == [BulkStatus.UNKNOWN, BulkStatus.UNKNOWN, BulkStatus.CREATED]
+        assert isinstance(result.items[0].error, ServerError)
+        assert isinstance(result.items[1].error, LookupError)
+        assert "no invoice number, reference field or baseline" in str(result.items[1].error)
+        assert [e.client_reference for e in sandbox.ledger] == ["r2"]
