@@ -711,7 +711,7 @@ async def test_references_are_used_and_validated() -> None:
         for kwargs, error, match in bad:
             with pytest.raises(error, match=match):
                 await bulk_create_invoices(client, ACCOUNT, drafts(3), **kwargs)
-    for kwargs, error, match in [
+    bad_sends: list[tuple[dict[str, Any], type[Exception], str]] = [
         ({"index": -1, "reference": "a"}, ValueError, "index"),
         ({"index": 0, "reference": ""}, TypeError, "reference"),
         ({"index": 0, "reference": "a", "invoice_number": 7}, TypeError, "invoice_number"),
@@ -719,7 +719,8 @@ async def test_references_are_used_and_validated() -> None:
         ({"index": 0, "reference": "a", "reference_field": "lines"}, ValueError, "field"),
         ({"index": 0, "reference": "a", "baseline": -2}, ValueError, "baseline"),
         ({"index": 0, "reference": "a", "sent_at": float("nan")}, ValueError, "sent_at"),
-    ]:
+    ]
+    for kwargs, error, match in bad_sends:
         with pytest.raises(error, match=match):
             BulkSend(**kwargs)
     assert len(sandbox.ledger) == 3
