@@ -60,7 +60,8 @@ def test_identity_clients_invoices(served: _Background) -> None:
     updated = fb.clients.update(account_id, client.id, {"fname": "Ada"})
     assert updated.fname == "Ada"
     clients = fb.clients.list(account_id)
-    assert clients.pages.total == 1
+    assert clients.pages.total == 2  # the default client 1 and this one
+    assert client.id == 2
 
     invoice = fb.invoices.create(
         account_id,
@@ -79,7 +80,7 @@ def test_identity_clients_invoices(served: _Background) -> None:
     assert deleted.vis_state == 1
     assert fb.invoices.list(account_id).pages.total == 0
     fb.clients.delete(account_id, client.id)  # PUT vis_state=1
-    assert fb.clients.list(account_id).pages.total == 0
+    assert fb.clients.list(account_id).pages.total == 1  # the default client remains
 
 
 def test_not_found_error_parsing(served: _Background) -> None:

@@ -351,7 +351,7 @@ class Sandbox:
         self._background: set[asyncio.Task[None]] = set()
         self.identity_id = 1
         self.default_business = self.add_business(
-            name="Sandbox Business", account_id="ACC001", business_id=1
+            name="Sandbox Business", account_id="ACC001", business_id=1, default_client=True
         )
         self.token = self.issue_token()
 
@@ -361,8 +361,14 @@ class Sandbox:
         name: str = "Business",
         account_id: str | None = None,
         business_id: int | None = None,
+        default_client: bool = False,
     ) -> Business:
-        """Create a business (with its account) the default identity belongs to."""
+        """Create a business (with its account) the default identity belongs to.
+
+        It starts with what the API lists but cannot create (staff, expense categories,
+        gateways, journal entry accounts; see ``_seed.seed_defaults``) and, with
+        ``default_client``, client 1.
+        """
         if not isinstance(name, str) or not name:
             raise ValueError(f"name: must be a non-empty str, got {name!r}")
         bid = business_id if business_id is not None else max(self.businesses, default=0) + 1
@@ -375,6 +381,9 @@ class Sandbox:
         biz = Business(id=bid, account_id=aid, uuid=buuid, name=name)
         self.businesses[bid] = biz
         self.accounts[aid] = biz
+        from ._seed import seed_defaults
+
+        seed_defaults(self, biz, default_client=default_client)
         return biz
 
     def table(self, scope: str | int, resource: str) -> Table:

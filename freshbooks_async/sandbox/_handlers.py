@@ -2156,15 +2156,23 @@ async def payments_family(ctx: Ctx) -> Reply:
         return Reply(200, {"checkout_link": rec.data})
     if res == "gateways":
         if op == "list":
+            # The account's gateways (the same records /systems/gateways lists and deletes).
             return Reply(
                 200,
                 {
                     "gateways": [
                         {
-                            "gateway_name": "fbpay",
-                            "connected": True,
-                            "publishable_key": "pk_test_sandbox",
+                            "id": g.data["id"],
+                            "gateway_name": g.data["gateway_name"],
+                            "publishable_key": f"pk_test_{g.data['gateway_name']}_sandbox",
+                            "connection_status": "connected"
+                            if g.data.get("enabled")
+                            else "disconnected",
+                            "enabled": bool(g.data.get("enabled")),
+                            "currency_code": "USD",
+                            "capabilities": {"credit_card": True},
                         }
+                        for g in sb.table(biz.account_id, "gateways")
                     ]
                 },
             )

@@ -1,6 +1,11 @@
 """Deterministic seed data: clients, invoices with lines, payments, expenses, projects,
-time entries. Fast enough for 100,000 invoices in a few seconds (compact stored fields;
-full objects are rendered lazily and cached)."""
+time entries, staff, expense categories and gateways. Fast enough for 100,000 invoices in
+a few seconds (compact stored fields; full objects are rendered lazily and cached).
+
+Every business also starts with what the API can list but not create
+(:func:`seed_defaults`): its staff (the owner first), the standard expense categories,
+payment gateways and the journal entry accounts; the default account also has client 1.
+"""
 
 from __future__ import annotations
 
@@ -13,13 +18,195 @@ from ._store import Record
 if TYPE_CHECKING:
     from ._core import Business, Sandbox
 
-__all__ = ["seed"]
+__all__ = ["seed", "seed_defaults"]
 
 _FIRST = ("Gordon", "Ada", "Grace", "Alan", "Linus", "Barbara", "Ken", "Margaret", "Dennis")
 _LAST = ("Shumway", "Lovelace", "Hopper", "Turing", "Torvalds", "Liskov", "Thompson")
 _ORG = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne")
 _ITEMS = ("Consulting", "Design", "Photography Services", "Support plan", "Hosting")
-_KINDS = frozenset({"clients", "invoices", "payments", "expenses", "projects", "time_entries"})
+_KINDS = frozenset(
+    {
+        "clients",
+        "invoices",
+        "payments",
+        "expenses",
+        "projects",
+        "time_entries",
+        "staff",
+        "expense_categories",
+        "gateways",
+    }
+)
+# FreshBooks' standard expense categories (a new business starts with these).
+_CATEGORIES = (
+    "Advertising",
+    "Car & Truck Expenses",
+    "Contractors",
+    "Education and Training",
+    "Employee Benefits",
+    "Meals and Entertainment",
+    "Office Expenses & Postage",
+    "Other Expenses",
+    "Professional Services",
+    "Rent or Lease",
+    "Software",
+    "Travel",
+    "Utilities",
+)
+_GATEWAYS = ("fbpay", "stripe", "paypal", "wepay")
+# Journal entry accounts with their sub-accounts (ids of the sub-accounts are what a
+# journal entry's details name in ``sub_accountid``).
+_JOURNAL_ACCOUNTS = (
+    ("Cash", "1000", "asset", ("Petty Cash", "Checking")),
+    ("Accounts Receivable", "1200", "asset", ("Trade Receivables",)),
+    ("Sales", "4000", "income", ("Service Sales",)),
+    ("Expenses", "6000", "expense", ("Office Expenses",)),
+)
+
+
+def _client(rid: int, aid: str, stamp: str, first: str, last: str, org: str) -> dict[str, Any]:
+    data: dict[str, Any] = template("clients")
+    data.update(
+        {
+            "id": rid,
+            "userid": rid,
+            "fname": first,
+            "lname": last,
+            "organization": org,
+            "email": f"client{rid}@example.com",
+            "accounting_systemid": aid,
+            "updated": stamp,
+            "signup_date": stamp,
+        }
+    )
+    return data
+
+
+def _staff(rid: int, aid: str, stamp: str, first: str, last: str, email: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "staffid": rid,
+        "userid": rid,
+        "username": email.split("@")[0],
+        "email": email,
+        "fname": first,
+        "lname": last,
+        "organization": "",
+        "bus_phone": "",
+        "home_phone": "",
+        "mob_phone": "",
+        "fax": "",
+        "note": None,
+        "rate": {"amount": "0.00", "code": "USD"},
+        "language": "en",
+        "currency_code": "USD",
+        "level": 0 if rid == 1 else 1,
+        "num_logins": 0,
+        "last_login": None,
+        "signup_date": stamp,
+        "updated": stamp,
+        "p_street": "",
+        "p_street2": "",
+        "p_city": "",
+        "p_province": "",
+        "p_code": "",
+        "p_country": "",
+        "accounting_systemid": aid,
+        "vis_state": 0,
+    }
+
+
+def _category(rid: int, aid: str, name: str, stamp: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "categoryid": rid,
+        "category": name,
+        "parentid": None,
+        "is_cogs": False,
+        "is_editable": False,
+        "transaction_posted": False,
+        "accounting_systemid": aid,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "vis_state": 0,
+    }
+
+
+def _gateway(rid: int, aid: str, name: str) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "gateway_name": name,
+        "connection_id": f"{name}-{aid}-{rid}",
+        "sgid": rid,
+        "single_gateway_id": rid,
+        "account_id": aid,
+        "enabled": True,
+        "default": rid == 1,
+    }
+
+
+def seed_defaults(sb: Sandbox, biz: Business, *, default_client: bool = False) -> None:
+    """What a new business has before any create: staff (the owner is staff 1), the
+    standard expense categories, two payment gateways and the journal entry accounts;
+    with ``default_client``, client 1 too (so ``customerid: 1`` works on a fresh sandbox).
+    """
+    now = sb.clock.time()
+    stamp = accounting_time(now)
+    aid = biz.account_id
+    staff = sb.table(aid, "staff")
+    rid = staff.new_id()
+    staff.add(Record(rid, _staff(rid, aid, stamp, "Sandy", "Box", "owner@sandbox.invalid")))
+    for first, last in (("Ada", "Lovelace"), ("Alan", "Turing")):
+        rid = staff.new_id()
+        staff.add(
+            Record(rid, _staff(rid, aid, stamp, first, last, f"{first.lower()}@sandbox.invalid"))
+        )
+    categories = sb.table(aid, "expense_categories")
+    for name in _CATEGORIES:
+        rid = categories.new_id()
+        categories.add(Record(rid, _category(rid, aid, name, stamp)))
+    gateways = sb.table(aid, "gateways")
+    for name in _GATEWAYS[:2]:
+        rid = gateways.new_id()
+        gateways.add(Record(rid, _gateway(rid, aid, name)))
+    accounts = sb.table(aid, "journal_entry_accounts")
+    sub_id = 0
+    for name, number, kind, subs in _JOURNAL_ACCOUNTS:
+        rid = accounts.new_id()
+        sub_accounts = []
+        for j, sub in enumerate(subs, start=1):
+            sub_id += 1
+            sub_accounts.append(
+                {
+                    "id": sub_id,
+                    "sub_accountid": sub_id,
+                    "parentid": rid,
+                    "account_sub_name": sub,
+                    "account_sub_number": f"{number}-{j}",
+                    "accounting_systemid": aid,
+                    "description": "",
+                    "custom": False,
+                    "balance": {"amount": "0.00", "code": "USD"},
+                }
+            )
+        data = {
+            "id": rid,
+            "accountid": rid,
+            "account_name": name,
+            "account_number": number,
+            "account_type": kind,
+            "accounting_systemid": aid,
+            "balance": {"amount": "0.00", "code": "USD"},
+            "composite": False,
+            "parentid": None,
+            "sub_accounts": sub_accounts,
+            "vis_state": 0,
+        }
+        accounts.add(Record(rid, data))
+    if default_client:
+        clients = sb.table(aid, "clients")
+        rid = clients.new_id()
+        clients.add(Record(rid, _client(rid, aid, stamp, "Gordon", "Shumway", "Sandbox Client")))
 
 
 def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
@@ -39,27 +226,12 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
     aid = biz.account_id
     clients = sb.table(aid, "clients")
     n_clients = counts.get("clients", 0)
-    if counts.get("invoices") and not len(clients) and not n_clients:
-        n_clients = 10
-    base_client = template("clients")
+    if counts.get("invoices") and len(clients) <= 1 and not n_clients:
+        n_clients = 10  # invoices for more than the default client
     for _ in range(n_clients):
         rid = clients.new_id()
         first, last, org = rng.choice(_FIRST), rng.choice(_LAST), rng.choice(_ORG)
-        data: dict[str, Any] = dict(base_client)
-        data.update(
-            {
-                "id": rid,
-                "userid": rid,
-                "fname": first,
-                "lname": last,
-                "organization": f"{org} {rid}",
-                "email": f"client{rid}@example.com",
-                "accounting_systemid": aid,
-                "updated": stamp,
-                "signup_date": stamp,
-            }
-        )
-        clients.add(Record(rid, data))
+        clients.add(Record(rid, _client(rid, aid, stamp, first, last, f"{org} {rid}")))
     client_ids = list(clients.records)
     invoices = sb.table(aid, "invoices")
     number = biz.last_invoice_number
@@ -173,6 +345,20 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
             }
         )
         entries.add(Record(rid, tdata))
+    staff = sb.table(aid, "staff")
+    for _ in range(counts.get("staff", 0)):
+        rid = staff.new_id()
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        email = f"staff{rid}@example.com"
+        staff.add(Record(rid, _staff(rid, aid, stamp, first, last, email)))
+    categories = sb.table(aid, "expense_categories")
+    for _ in range(counts.get("expense_categories", 0)):
+        rid = categories.new_id()
+        categories.add(Record(rid, _category(rid, aid, f"Category {rid}", stamp)))
+    gateways = sb.table(aid, "gateways")
+    for _ in range(counts.get("gateways", 0)):
+        rid = gateways.new_id()
+        gateways.add(Record(rid, _gateway(rid, aid, _GATEWAYS[(rid - 1) % len(_GATEWAYS)])))
     created = dict(counts)
     if n_clients != counts.get("clients", 0):
         created["clients"] = n_clients
