@@ -768,11 +768,29 @@ class Sandbox:
 
     # ---------------------------------------------------------------- seeding & control
 
-    def seed_data(self, **counts: int) -> dict[str, int]:
-        """Create deterministic objects in the default business (see ``_seed.seed``)."""
+    def seed_data(self, *, business: Business | None = None, **counts: int) -> dict[str, int]:
+        """Create deterministic objects (see ``_seed.seed``).
+
+        Args:
+            business: Where to create them; the default business when ``None``.
+            **counts: Objects per kind: ``clients``, ``invoices``, ``payments``,
+                ``expenses``, ``projects``, ``time_entries``, ``staff``,
+                ``expense_categories``, ``gateways``.
+
+        Returns:
+            The number created per kind.
+
+        Raises:
+            TypeError: ``business`` is not one of this sandbox's businesses.
+            ValueError: An unknown kind or a negative count.
+        """
         from ._seed import seed
 
-        return seed(self, self.default_business, **counts)
+        if business is None:
+            business = self.default_business
+        elif not isinstance(business, Business) or self.businesses.get(business.id) is not business:
+            raise TypeError(f"business: expected a Business of this sandbox, got {business!r}")
+        return seed(self, business, **counts)
 
     async def _control(self, method: str, path: str, request: Request) -> Reply:
         from ._control import control

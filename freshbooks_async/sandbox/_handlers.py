@@ -327,6 +327,72 @@ def _check_object(
     return clean
 
 
+# Fields naming another object of the account: (field, table, object name, scope, optional).
+# A missing target is FreshBooks' UnknownResource, errno 1012; we answer HTTP 404 as for a
+# missing object in the URL (the only 1012 response in the sources is a 404).
+_REFS: dict[str, tuple[tuple[str, str, str, str, bool], ...]] = {
+    "invoices": (("customerid", "clients", "client", "account", False),),
+    "estimates": (("customerid", "clients", "client", "account", False),),
+    "invoice_profiles": (("customerid", "clients", "client", "account", False),),
+    "credit_notes": (("clientid", "clients", "client", "account", False),),
+    "payments": (
+        ("invoiceid", "invoices", "invoice", "account", False),
+        ("clientid", "clients", "client", "account", True),
+    ),
+    "expenses": (
+        ("categoryid", "expense_categories", "category", "account", False),
+        ("staffid", "staff", "staff", "account", False),
+        ("clientid", "clients", "client", "account", True),
+        ("invoiceid", "invoices", "invoice", "account", True),
+        ("projectid", "projects", "project", "business", True),
+    ),
+    "expense_profiles": (
+        ("categoryid", "expense_categories", "category", "account", True),
+        ("staffid", "staff", "staff", "account", True),
+    ),
+    "bills": (("vendorid", "bill_vendors", "bill_vendor", "account", False),),
+    "bill_payments": (("billid", "bills", "bill", "account", False),),
+}
+
+
+def _check_refs(ctx: Ctx, biz: Business, resource: str, clean: dict[str, Any]) -> None:
+    """404/1012 when ``clean`` names a client, invoice, ... the account does not have."""
+    for field, target, singular, scope, optional in _REFS.get(resource, ()):
+        if field not in clean:
+            continue
+        value = clean[field]
+        if value is None or (optional and value == 0):
+            continue
+        table = ctx.sb.table(biz.account_id if scope == "account" else biz.id, target)
+        found = table.get(value) if isinstance(value, int) else None
+        if found is None or found.deleted:
+            raise SandboxAPIError(
+                404,
+                f"{singular.replace('_', ' ').capitalize()} not found.",
+                errno=1012,
+                field=field,
+                value=value,
+                object=singular,
+            )
+    if resource == "journal_entries":
+        known = {
+            sub.get("sub_accountid")
+            for account in ctx.sb.table(biz.account_id, "journal_entry_accounts")
+            for sub in account.data.get("sub_accounts", [])
+        }
+        for detail in clean.get("details", []):
+            sub_id = detail.get("sub_accountid")
+            if sub_id not in known:
+                raise SandboxAPIError(
+                    404,
+                    "Sub account not found.",
+                    errno=1012,
+                    field="sub_accountid",
+                    value=sub_id,
+                    object="sub_account",
+                )
+
+
 def _int_param(value: str | None, default: int) -> int | None:
     if value is None or value == "":
         return default
@@ -700,6 +766,7 @@ async def acc_create(ctx: Ctx) -> Reply:
     biz = _account(ctx)
     obj = _unwrap(ctx, s.singular)
     clean = _validate(ctx, s.name, s.singular, obj, create=True)
+    _check_refs(ctx, biz, s.name, clean)
     if s.name == "estimates":
         clean.setdefault(
             "estimate_number", _next_number(ctx.sb, biz, "estimates", "estimate_number")
@@ -774,6 +841,7 @@ async def acc_update(ctx: Ctx) -> Reply:
                 value=rec.id,
             )
         clean = _validate(ctx, s.name, s.singular, obj, create=False)
+        _check_refs(ctx, biz, s.name, clean)
         if "lines" in clean:
             # A PUT's lines replace all lines (invoices docs page).
             rec.extras["lines"] = clean.pop("lines")
@@ -835,6 +903,7 @@ async def invoice_create(ctx: Ctx) -> Reply:
     biz = _account(ctx)
     obj = _unwrap(ctx, s.singular)
     clean = _validate(ctx, s.name, s.singular, obj, create=True)
+    _check_refs(ctx, biz, s.name, clean)
     explicit = clean.get("invoice_number")
     if explicit:
         if explicit in biz.invoice_numbers:
