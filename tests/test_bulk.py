@@ -35,6 +35,8 @@ from freshbooks_async.transports import Request, Response
 
 ACCOUNT = "ACC001"
 POST = "POST /accounting/account/*/invoices/invoices"
+# Clients 1..7 exist (the sandbox's default client 1 plus six seeded): drafts name them.
+CLIENTS = 6
 INVOICES = "/accounting/account/{account_id}/invoices/invoices"
 
 
@@ -79,7 +81,7 @@ def assert_exactly_once(result: BulkResult[Invoice], sandbox: Sandbox, skip: int
 
 
 async def test_server_numbering_creates_each_draft_once_in_order() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     async with in_process(sandbox, clock=FakeClock()) as client:
         result = await bulk_create_invoices(client, ACCOUNT, drafts(30), concurrency=1)
     assert result.ok
@@ -94,7 +96,7 @@ async def test_server_numbering_creates_each_draft_once_in_order() -> None:
 
 
 async def test_invoice_create_models_are_accepted() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     models = [InvoiceCreate.from_dict(d) for d in drafts(3)]
     async with in_process(sandbox) as client:
         result = await bulk_create_invoices(client, ACCOUNT, models, numbering="client")
@@ -103,7 +105,7 @@ async def test_invoice_create_models_are_accepted() -> None:
 
 
 async def test_invalid_drafts_are_reported_and_never_sent() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     batch: list[Any] = drafts(4)
     batch.insert(1, {"customerid": 1})  # create_date missing
     batch.insert(3, {"customerid": "seven", "create_date": "2024-01-05"})
@@ -136,7 +138,7 @@ async def test_invalid_drafts_are_reported_and_never_sent() -> None:
 
 
 async def test_duplicate_explicit_numbers_are_invalid() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     batch = [{**d, "invoice_number": "X-1"} for d in drafts(2)]
     async with in_process(sandbox) as client:
         result = await bulk_create_invoices(client, ACCOUNT, batch, numbering="client")
@@ -148,7 +150,7 @@ async def test_duplicate_explicit_numbers_are_invalid() -> None:
 
 
 async def test_client_numbering_continues_from_the_latest_number_without_409() -> None:
-    sandbox = Sandbox(processing_latency=0.001)
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.001)
     async with in_process(sandbox, per_account_concurrency=16) as client:
         first = await bulk_create_invoices(client, ACCOUNT, drafts(5), numbering="client")
         second = await bulk_create_invoices(
@@ -165,7 +167,7 @@ async def test_client_numbering_continues_from_the_latest_number_without_409() -
 
 
 async def test_client_numbering_resyncs_when_someone_takes_a_number() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     stolen: list[str] = []
 
     async def thief(request: Request) -> Response:
@@ -177,7 +179,7 @@ async def test_client_numbering_resyncs_when_someone_takes_a_number() -> None:
                 method="POST",
                 url=request.url,
                 headers=request.headers,
-                body=b'{"invoice": {"customerid": 99, "create_date": "2024-01-01"}}',
+                body=b'{"invoice": {"customerid": 1, "create_date": "2024-01-01"}}',
                 stream=None,
                 timeout=None,
             )
@@ -195,7 +197,7 @@ async def test_client_numbering_resyncs_when_someone_takes_a_number() -> None:
 
 
 async def test_server_numbering_retries_409_with_backoff_until_max_attempts() -> None:
-    sandbox = Sandbox(faults=["conflict:rate=1"])
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=["conflict:rate=1"])
     clock = FakeClock()
     async with in_process(sandbox, clock=clock) as client:
         result = await bulk_create_invoices(
@@ -211,7 +213,7 @@ async def test_server_numbering_retries_409_with_backoff_until_max_attempts() ->
 
 
 async def test_injected_409s_are_retried_and_nothing_is_lost() -> None:
-    sandbox = Sandbox(faults=["conflict:rate=0.3"])
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=["conflict:rate=0.3"])
     async with in_process(sandbox, clock=FakeClock()) as client:
         result = await bulk_create_invoices(client, ACCOUNT, drafts(100), concurrency=1)
     assert result.ok
@@ -231,6 +233,7 @@ async def test_resets_after_commit_and_5xx_are_reconciled(
     numbering: Any, reference_field: str | None
 ) -> None:
     sandbox = Sandbox(
+        seed_clients=CLIENTS,
         seed=3,
         faults=[
             f"reset_after_commit:rate=0.15:route={POST}",
@@ -256,7 +259,9 @@ async def test_resets_after_commit_and_5xx_are_reconciled(
 
 
 async def test_fingerprint_reconciliation_with_concurrency() -> None:
-    sandbox = Sandbox(seed=5, faults=[f"reset_after_commit:rate=0.2:route={POST}"])
+    sandbox = Sandbox(
+        seed_clients=CLIENTS, seed=5, faults=[f"reset_after_commit:rate=0.2:route={POST}"]
+    )
     async with in_process(sandbox, per_account_concurrency=8) as client:
         result = await bulk_create_invoices(
             client, ACCOUNT, drafts(60), concurrency=8, numbering="server", backoff_base=0.001
@@ -267,7 +272,7 @@ async def test_fingerprint_reconciliation_with_concurrency() -> None:
 
 
 async def test_pre_existing_identical_invoice_is_not_claimed() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     batch = drafts(1)
     async with in_process(sandbox) as client:
         await client.request(
@@ -306,7 +311,7 @@ async def test_failed_lookup_reports_unknown_and_does_not_repost() -> None:
 
 
 async def test_read_timeout_waits_before_the_lookup() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     calls = 0
 
     async def slow_first(request: Request) -> Response:
@@ -335,8 +340,9 @@ async def test_read_timeout_waits_before_the_lookup() -> None:
 
 
 async def test_per_account_semaphore_is_shared_across_calls() -> None:
-    sandbox = Sandbox(processing_latency=0.002)
-    sandbox.add_business(name="Other", account_id="ACC002")
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.002)
+    other = sandbox.add_business(name="Other", account_id="ACC002", default_client=True)
+    sandbox.seed_data(business=other, clients=CLIENTS)
     async with in_process(sandbox, per_account_concurrency=3) as client:
         results = await asyncio.gather(
             bulk_create_invoices(client, ACCOUNT, drafts(20), concurrency=8, numbering="client"),
@@ -364,7 +370,7 @@ class GatedClock(FakeClock):
 
 
 async def test_the_permit_is_released_while_a_409_backs_off() -> None:
-    sandbox = Sandbox(faults=[f"conflict:count=1:route={POST}"])
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:count=1:route={POST}"])
     clock = GatedClock()
     async with in_process(sandbox, clock=clock, per_account_concurrency=1) as client:
         task = asyncio.create_task(bulk_create_invoices(client, ACCOUNT, drafts(5), concurrency=4))
@@ -384,7 +390,7 @@ async def test_the_permit_is_released_while_a_409_backs_off() -> None:
 
 
 async def test_progress_and_on_item() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     seen: list[BulkProgress] = []
     items: list[BulkItem[Invoice]] = []
     async with in_process(sandbox) as client:
@@ -402,7 +408,7 @@ async def test_failing_progress_callback_does_not_abort(caplog: pytest.LogCaptur
     def explode(progress: BulkProgress) -> None:
         raise RuntimeError("progress bar broke")
 
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     with caplog.at_level(logging.ERROR, logger="freshbooks_async.bulk"):
         async with in_process(sandbox) as client:
             result = await bulk_create_invoices(client, ACCOUNT, drafts(3), on_progress=explode)
@@ -411,7 +417,7 @@ async def test_failing_progress_callback_does_not_abort(caplog: pytest.LogCaptur
 
 
 async def test_stop_returns_a_complete_result() -> None:
-    sandbox = Sandbox(faults=[f"conflict:rate=0.5:route={POST}"])
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:rate=0.5:route={POST}"])
     stop = asyncio.Event()
 
     def on_item(item: BulkItem[Invoice]) -> None:
@@ -431,7 +437,7 @@ async def test_stop_returns_a_complete_result() -> None:
 
 
 async def test_deadline_stops_starting_creates() -> None:
-    sandbox = Sandbox(faults=["conflict:rate=1"])
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=["conflict:rate=1"])
     clock = FakeClock()
     async with in_process(sandbox, clock=clock) as client:
         result = await bulk_create_invoices(
@@ -443,7 +449,7 @@ async def test_deadline_stops_starting_creates() -> None:
 
 
 async def test_cancellation_propagates_and_leaks_no_task() -> None:
-    sandbox = Sandbox(processing_latency=0.01)
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.01)
     settled: list[BulkItem[Invoice]] = []
     five = asyncio.Event()
 
@@ -473,7 +479,7 @@ async def test_cancellation_propagates_and_leaks_no_task() -> None:
 
 
 async def test_arguments_are_validated() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     async with in_process(sandbox) as client:
         bad: list[tuple[dict[str, Any], type[Exception], str]] = [
             ({"concurrency": 0}, ValueError, "concurrency"),
@@ -543,6 +549,7 @@ def test_next_invoice_number_validates() -> None:
 async def loopback() -> AsyncIterator[SandboxServer]:
     logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)  # injected resets
     sandbox = Sandbox(
+        seed_clients=CLIENTS,
         seed=11,
         jitter_ms=2,
         faults=[
@@ -622,7 +629,7 @@ async def create_directly(
 
 
 async def test_on_send_runs_right_before_each_post_and_never_for_invalid_drafts() -> None:
-    sandbox = Sandbox(faults=[f"conflict:count=2:route={POST}"])
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:count=2:route={POST}"])
     events: list[tuple[str, str]] = []
     sends: list[BulkSend] = []
 
@@ -663,7 +670,7 @@ async def test_on_send_runs_right_before_each_post_and_never_for_invalid_drafts(
 
 
 async def test_a_failing_journal_sends_nothing_more_and_stops() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     calls = 0
 
     def on_send(send: BulkSend) -> None:
@@ -687,7 +694,7 @@ async def test_a_failing_journal_sends_nothing_more_and_stops() -> None:
 
 
 async def test_references_are_used_and_validated() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     refs = ["line-1-abc", "line-2-def", "line-3-0a1"]
     async with in_process(sandbox) as client:
         result = await bulk_create_invoices(
@@ -729,7 +736,7 @@ async def test_references_are_used_and_validated() -> None:
 async def test_in_doubt_by_number_found_absent_or_someone_elses() -> None:
     """Client numbering after a crash: each in-doubt draft is looked up by the number its
     last POST carried, before anything is posted."""
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     batch = drafts(4)
     refs = [f"ref-{i}" for i in range(4)]
     events: list[tuple[str, str]] = []
@@ -784,7 +791,7 @@ async def test_in_doubt_by_number_found_absent_or_someone_elses() -> None:
 async def test_in_doubt_by_fingerprint_skips_claimed_and_older_invoices() -> None:
     """Server numbering, no reference field: the earlier call's baseline bounds the
     search, and invoices already recorded for other drafts are never taken."""
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     same = drafts(1)[0]
     batch = [dict(same), dict(same), drafts(1, 50)[0]]  # two identical drafts
     async with in_process(sandbox, clock=FakeClock()) as client:
@@ -816,7 +823,7 @@ async def test_in_doubt_by_fingerprint_skips_claimed_and_older_invoices() -> Non
 
 
 async def test_in_doubt_by_the_reference_field_it_was_written_to() -> None:
-    sandbox = Sandbox()
+    sandbox = Sandbox(seed_clients=CLIENTS)
     batch = drafts(2)
     async with in_process(sandbox, clock=FakeClock()) as client:
         landed = await create_directly(client, batch[0], "r0", po_number="r0")
@@ -840,7 +847,9 @@ async def test_in_doubt_by_the_reference_field_it_was_written_to() -> None:
 async def test_unresolvable_in_doubt_drafts_are_unknown_unless_told(
     post_unresolved: bool,
 ) -> None:
-    sandbox = Sandbox(faults=[f"503:after=1:route={GETS}"])  # the latest read passes
+    sandbox = Sandbox(
+        seed_clients=CLIENTS, faults=[f"503:after=1:route={GETS}"]
+    )  # the latest read passes
     retry = RetryPolicy(max_retries=0)
     async with in_process(sandbox, clock=FakeClock(), retry=retry) as client:
         in_doubt = {
