@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import hashlib
 import io
 import json
+import logging
 import os
 import re
+import signal
 import socket
 import stat
 import subprocess
@@ -19,7 +22,8 @@ from typing import Any
 import pytest
 
 from freshbooks_async import FakeClock, FreshBooksClient
-from freshbooks_async.cli import build_parser, main
+from freshbooks_async.cli import CLIError, build_parser, main
+from freshbooks_async.cli._bulk import run_bulk_create
 from freshbooks_async.cli._login import run_login
 from freshbooks_async.sandbox import Sandbox, SandboxServer
 
@@ -439,3 +443,212 @@ async def test_login_times_out_cleanly(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 1
     assert err.splitlines()[-1] == "freshbooks-async: error: login: no redirect within 0.2 s"
+
+
+# ----------------------------------------------------------------------------- bulk-create: crashes
+
+
+def latest_records(path: Path) -> dict[int, dict[str, Any]]:
+    return {r["line"]: r for r in read_jsonl(path)}
+
+
+def held_by_server(sandbox: Sandbox) -> int:
+    """Requests that reached the sandbox and are not answered yet."""
+    return sum(sandbox.stats.requests.values()) - sum(sandbox.stats.statuses.values())
+
+
+@pytest.mark.parametrize("numbering", ["client", "server"])
+async def test_bulk_create_killed_mid_run_then_rerun_creates_each_line_exactly_once(
+    tmp_path: Path, numbering: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SIGKILL the CLI while creates are on the wire (the server still commits them),
+    run it again: every line is created exactly once, and the results file says so."""
+    caplog.set_level(logging.CRITICAL, logger="aiohttp.server")  # answers to a dead client
+    count = 24
+    source = tmp_path / "drafts.jsonl"
+    source.write_text("".join(json.dumps(_draft(n)) + "\n" for n in range(count)))
+    results = tmp_path / "drafts.results.jsonl"
+    sandbox = Sandbox(seed=7, seed_clients=3, latency_ms=60, jitter_ms=60, processing_latency=0.01)
+    async with SandboxServer(sandbox) as server:
+        argv = [
+            sys.executable, "-m", "freshbooks_async.cli", "bulk-create", "invoices",
+            str(source), "--numbering", numbering, "--concurrency", "4", "--no-progress",
+            *creds(server),
+        ]  # fmt: skip
+        first = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        held = 0
+        for _ in range(3000):  # polls; the server runs in this loop between them
+            await asyncio.sleep(0.005)
+            created = (
+                [r for r in latest_records(results).values() if r["status"] == "created"]
+                if results.exists()
+                else []
+            )
+            held = held_by_server(sandbox)
+            if len(created) >= 6 and held >= 2:
+                first.kill()  # nothing runs in the server between the check and the kill
+                break
+        else:
+            pytest.fail("the first run never had 6 lines created and 2 creates in flight")
+        await first.communicate()
+        assert first.returncode == -signal.SIGKILL
+        left = latest_records(results)
+        pending = [line for line, r in left.items() if r["status"] == "pending"]
+        assert len(pending) >= held  # every create on the wire has its pending record
+        assert len(left) < count
+
+        rerun = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        out, err = await rerun.communicate()
+        assert rerun.returncode == 0, err.decode()
+
+    summary = sandbox.ledger_summary()
+    assert summary["created"] == count
+    assert summary["duplicated_references"] == []
+    assert summary["duplicate_numbers"] == []
+    final = latest_records(results)
+    assert sorted(final) == list(range(1, count + 1))
+    assert all(r["status"] == "created" for r in final.values())
+    assert {r["invoice_id"] for r in final.values()} == {e.id for e in sandbox.ledger}
+    # Stable references: the ledger's (from both runs) are exactly the lines' own.
+    batches = {r["batch"] for r in read_jsonl(results) if r["status"] == "pending"}
+    assert len(batches) == 1
+    (batch,) = batches
+    assert sorted(e.client_reference or "" for e in sandbox.ledger) == sorted(
+        r["reference"] for r in final.values()
+    )
+    assert all(r["reference"].startswith(f"fbk-{batch}-{line}-") for line, r in final.items())
+    found = [line for line, r in final.items() if r.get("reconciled")]
+    assert set(found) <= set(pending)
+    text = out.decode()
+    assert f"already created {count - len(pending) - (count - len(left))}" in text
+    if numbering == "client":  # the creates held by the server at the kill all committed
+        assert len(found) >= held
+        assert f"({len(found)} found by look-up)" in text
+
+
+def pending(line: int, text: str, **fields: Any) -> dict[str, Any]:
+    """A pending record as a killed run leaves it (sent long ago: no wait)."""
+    digest = hashlib.sha256(text.strip().encode()).hexdigest()[:16]
+    return {
+        "line": line,
+        "digest": digest,
+        "status": "pending",
+        "batch": "feedc0ffee00",
+        "reference": f"fbk-feedc0ffee00-{line}-{digest[:8]}",
+        "attempt": 1,
+        "sent_at": 1000.0,
+        **fields,
+    }
+
+
+async def test_bulk_create_reconciles_pending_lines_before_posting(tmp_path: Path) -> None:
+    """A results file left by a killed run: lines sent without a recorded outcome are looked
+    up by number, by reference field or by fingerprint; found ones are recorded, absent ones
+    posted, and one that cannot be looked up is reported, not posted."""
+    texts = [json.dumps(_draft(n)) for n in range(1, 7)]
+    source = tmp_path / "drafts.jsonl"
+    source.write_text("\n".join(texts) + "\n")
+    results = tmp_path / "drafts.results.jsonl"
+    records = [
+        pending(1, texts[0], invoice_number="0000001"),  # landed: found by number
+        pending(2, texts[1], invoice_number="0000009"),  # never arrived: not found
+        pending(3, texts[2]),  # nothing to look it up by: unknown
+        # line 4: no record (never sent)
+        pending(5, texts[4], baseline=1),  # server-numbered, landed: found by fingerprint
+        pending(6, texts[5], reference_field="po_number"),  # landed: found by reference
+    ]
+    async with SandboxServer(seed_clients=3) as server:
+        sandbox = server.sandbox
+        path = "/accounting/account/ACC001/invoices/invoices"
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            landed = {}
+            for record, extra in (
+                (records[0], {"invoice_number": "0000001"}),
+                (records[3], {}),
+                (records[4], {"po_number": records[4]["reference"]}),
+            ):
+                body = {**json.loads(texts[record["line"] - 1]), **extra}
+                response = await fb.request(
+                    "POST",
+                    path,
+                    json={"invoice": body},
+                    headers={"X-Client-Reference": record["reference"]},
+                )
+                landed[record["line"]] = response.data["invoice"]["id"]
+        torn = b'{"line": 4, "status": "crea'  # the kill tore the last write
+        results.write_bytes(b"".join(json.dumps(r).encode() + b"\n" for r in records) + torn)
+
+        argv = ["bulk-create", "invoices", str(source), "--numbering", "client", *creds(server)]
+        code, out, err = await arun_cli(*argv)
+        assert code == 3, err
+        assert "created 5 (3 found by look-up), already created 0" in out
+        assert "unknown 1" in out
+        assert "1 line(s) have an unknown outcome" in err
+        assert "--retry-unknown" in err
+        assert torn not in results.read_bytes()  # cut before appending
+        final = latest_records(results)
+        for line in (1, 5, 6):
+            assert final[line]["status"] == "created"
+            assert final[line]["reconciled"] is True
+            assert final[line]["invoice_id"] == landed[line]
+            assert final[line]["attempts"] == 0
+        for line in (2, 4):
+            assert final[line]["status"] == "created"
+            assert "reconciled" not in final[line]
+        assert final[3]["status"] == "unknown"
+        assert "no invoice number, reference field or baseline" in final[3]["error"]
+        assert len(sandbox.ledger) == 5  # 3 that landed before + lines 2 and 4
+        refs = {e.client_reference for e in sandbox.ledger}
+        assert records[2]["reference"] not in refs  # line 3 was not posted
+        assert records[1]["reference"] in refs  # line 2 kept its reference
+
+        # Asked to: the line that cannot be looked up is posted; the rest is skipped.
+        code, out, err = await arun_cli(*argv, "--retry-unknown")
+        assert code == 0, err
+        assert "created 1, already created 5" in out
+        assert latest_records(results)[3]["status"] == "created"
+        summary = sandbox.ledger_summary()
+        assert summary["created"] == 6
+        assert summary["duplicated_references"] == []
+        assert summary["duplicate_numbers"] == []
+
+
+async def test_bulk_create_refuses_a_changed_line_that_may_exist(tmp_path: Path) -> None:
+    source = tmp_path / "drafts.jsonl"
+    source.write_text(json.dumps(_draft(2)) + "\n")
+    results = tmp_path / "drafts.results.jsonl"
+    results.write_text(json.dumps(pending(1, json.dumps(_draft(1)), invoice_number="7")) + "\n")
+    async with SandboxServer(seed_clients=3) as server:
+        code, _, err = await arun_cli("bulk-create", "invoices", str(source), *creds(server))
+        assert code == 1
+        assert "line 1 changed since it was sent (it may exist)" in err
+        assert server.sandbox.ledger == []
+
+
+async def test_bulk_create_writes_the_reference_to_the_reference_field(tmp_path: Path) -> None:
+    source = tmp_path / "drafts.jsonl"
+    source.write_text("".join(json.dumps(_draft(n)) + "\n" for n in range(3)))
+    async with SandboxServer(seed_clients=3) as server:
+        args = build_parser().parse_args(
+            ["bulk-create", "invoices", str(source), "--no-progress", *creds(server)]
+        )
+        args.reference_field = "po_number"  # (a parser option to come: see the docs)
+        out, err = io.StringIO(), io.StringIO()
+        code = await asyncio.to_thread(lambda: asyncio.run(run_bulk_create(args, out=out, err=err)))
+        assert code == 0, err.getvalue()
+        records = latest_records(tmp_path / "drafts.results.jsonl")
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            for record in records.values():
+                invoice = await fb.invoices.get("ACC001", record["invoice_id"])
+                assert invoice.po_number == record["reference"]
+        sends = [
+            r for r in read_jsonl(tmp_path / "drafts.results.jsonl") if r["status"] == "pending"
+        ]
+        assert all(r["reference_field"] == "po_number" for r in sends)
+        args.reference_field = "lines"
+        with pytest.raises(CLIError, match="--reference-field"):
+            await run_bulk_create(args, out=out, err=err)

@@ -6,17 +6,33 @@ invoice fields, ``lines`` may hold a JSON list of lines, and ``line_name``,
 ``line_description``, ``line_qty``, ``line_unit_cost`` (with ``currency_code``) describe
 a single line). Blank lines are skipped.
 
-Results: a JSON Lines file with one record per input line, appended as each line
-settles::
+Results: a JSON Lines file, appended to as the run goes; the latest record of an input
+line is what is known about it::
 
+    {"line": 3, "digest": "…", "status": "pending", "batch": "5f0c2a9e41d7",
+     "reference": "fbk-5f0c2a9e41d7-3-1a2b3c4d", "attempt": 1, "invoice_number": "0000812",
+     "baseline": 811, "sent_at": 1767225600.123}
     {"line": 3, "status": "created", "invoice_id": 812, "invoice_number": "0000812", ...}
     {"line": 4, "status": "invalid", "error": "line 4: not JSON (...)"}
 
-A malformed line is reported there and the others are still created. Running again with
-the same results file skips the lines already created (checked against a digest of each
-line, so an edited input is refused rather than silently mismatched); ``unknown`` lines
-(the outcome of their create could not be established) are skipped too unless
-``--retry-unknown`` is given, since they may exist.
+A malformed line is reported there and the others are still created.
+
+Nothing lost, nothing duplicated, even after ``kill -9`` or a power cut: right before each
+create is sent, a ``pending`` record (its reference, the invoice number it carries when
+the client numbers, the newest invoice id before the run, the time) is written and
+fsynced. Running again with the same results file:
+
+* skips the lines already ``created`` (checked against a digest of each line, so an
+  edited input is refused rather than silently mismatched);
+* looks up, before anything is posted, the lines left ``pending`` (sent, outcome never
+  recorded) or ``unknown``, after waiting until two seconds have passed since the last
+  send: by invoice number when the client numbered it, else by the reference written to
+  ``--reference-field``, else by content among the invoices created since that run
+  began (the bulk engine's fingerprint), never taking an invoice another line recorded.
+  Found: recorded ``created`` with ``"reconciled": true``; not found: created normally;
+  cannot be looked up: reported ``unknown`` and not posted, unless ``--retry-unknown``;
+* creates the rest. Each line keeps its reference (``fbk-<batch>-<line>-<digest>``, sent
+  as ``X-Client-Reference``) across runs of the same results file.
 """
 
 from __future__ import annotations
@@ -25,15 +41,18 @@ import argparse
 import csv
 import hashlib
 import json
+import math
+import os
+import secrets
 import sys
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, Final
 
 import attrs
 
-from ..bulk import BulkItem, BulkProgress
+from ..bulk import REFERENCE_FIELDS, BulkItem, BulkProgress, BulkSend
 from ..models import Invoice, InvoiceCreate
 from ..retry import RetryPolicy
 from ._common import (
@@ -170,33 +189,101 @@ def read_input(stream: IO[str], fmt: str) -> Iterator[InputLine]:
         yield _validate(number, text, record)
 
 
+@attrs.frozen(kw_only=True)
+class _Results:
+    """What a results file holds: the latest record and the latest send per input line."""
+
+    latest: dict[int, dict[str, Any]]
+    sends: dict[int, dict[str, Any]]  # the last ``pending`` record of each line
+    batch: str | None  # the file's batch id (in its pending records), part of references
+    valid_end: int  # bytes up to the end of the last complete line
+    size: int
+
+
+def _scan_results(path: Path) -> _Results:
+    latest: dict[int, dict[str, Any]] = {}
+    sends: dict[int, dict[str, Any]] = {}
+    batch: str | None = None
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return _Results(latest=latest, sends=sends, batch=None, valid_end=0, size=0)
+    except OSError as exc:
+        raise CLIError(f"--results {path}: cannot read it: {exc}") from None
+    offset = 0
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        if not raw.endswith(b"\n"):
+            # A torn last line (the process died mid-write): it never counted, since a
+            # ``pending`` record is complete and synced before its create is sent.
+            break
+        offset += len(raw)
+        if not raw.strip():
+            continue
+        try:
+            record = json.loads(raw)
+            line = record["line"]
+            if not isinstance(line, int) or isinstance(line, bool):
+                raise TypeError
+        except (ValueError, KeyError, TypeError):
+            raise CLIError(f"--results {path}: line {number} is not a results record") from None
+        latest[line] = record
+        if record.get("status") == "pending":
+            sends[line] = record
+            if batch is None and isinstance(record.get("batch"), str) and record["batch"]:
+                batch = record["batch"]
+    return _Results(latest=latest, sends=sends, batch=batch, valid_end=offset, size=len(data))
+
+
 def read_results(path: Path) -> dict[int, dict[str, Any]]:
     """The latest record per input line of a results file (empty if there is none).
+
+    A torn last line (no newline: the process died while writing it) is ignored.
 
     Raises:
         CLIError: The file exists but is not a results file.
     """
-    latest: dict[int, dict[str, Any]] = {}
-    if not path.exists():
-        return latest
-    with open(path, encoding="utf-8") as handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                record = json.loads(text)
-                line = record["line"]
-                if not isinstance(line, int):
-                    raise TypeError
-            except (ValueError, KeyError, TypeError):
-                # A torn last line (the process was killed mid-write) is ignored.
-                if text.endswith("\n"):
-                    raise CLIError(
-                        f"--results {path}: line {number} is not a results record"
-                    ) from None
-                continue
-            latest[line] = record
-    return latest
+    if not isinstance(path, Path):
+        raise TypeError(f"path: expected a pathlib.Path, got {type(path).__name__}: {path!r}")
+    return _scan_results(path).latest
+
+
+class _Journal:
+    """The results file, appended to: every record is flushed, and ``pending`` records
+    (written right before their create is sent) are also fsynced, so that a create is
+    never on the wire without a durable record of it."""
+
+    def __init__(self, path: Path, state: _Results) -> None:
+        new = not path.exists()
+        if state.size > state.valid_end:  # cut a torn tail before appending after it
+            os.truncate(path, state.valid_end)
+        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+        self._path = path
+        self._new = new
+
+    def write(self, record: Mapping[str, Any], *, durable: bool = False) -> None:
+        self._file.write(dumps(record) + "\n")
+        self._file.flush()
+        if durable:
+            os.fsync(self._file.fileno())
+            if self._new:  # the file's directory entry must survive a power loss too
+                self._new = False
+                _fsync_directory(self._path.parent)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # no directory handles here (Windows): nothing more to do
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def _format_of(args: argparse.Namespace) -> str:
@@ -225,11 +312,73 @@ def _record(line: InputLine, item: BulkItem[Invoice] | None, status: str) -> dic
                 record["invoice_number"] = invoice.invoice_number
         record["attempts"] = item.attempts
         record["reference"] = item.reference
+        if item.reconciled:
+            record["reconciled"] = True
         if item.error is not None:
             record["error"] = f"{type(item.error).__name__}: {item.error}"
     elif line.error is not None:
         record["error"] = line.error
     return record
+
+
+def _pending_record(line: InputLine, send: BulkSend, batch: str) -> dict[str, Any]:
+    """The write-ahead record of a create about to be sent."""
+    record: dict[str, Any] = {
+        "line": line.line,
+        "digest": line.digest,
+        "status": "pending",
+        "batch": batch,
+        "reference": send.reference,
+        "attempt": send.attempt,
+    }
+    if send.invoice_number is not None:
+        record["invoice_number"] = send.invoice_number
+    if send.reference_field is not None:
+        record["reference_field"] = send.reference_field
+    if send.baseline is not None:
+        record["baseline"] = send.baseline
+    if send.sent_at is not None:
+        record["sent_at"] = round(send.sent_at, 3)
+    return record
+
+
+def _send_of(index: int, record: Mapping[str, Any], reference: str) -> BulkSend:
+    """The :class:`BulkSend` a ``pending`` (or older ``unknown``) record describes; fields
+    that are missing or malformed are left out (fewer ways to look the invoice up)."""
+
+    def whole(value: object) -> int | None:
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    number = record.get("invoice_number")
+    field = record.get("reference_field")
+    sent_at = record.get("sent_at")
+    attempt = whole(record.get("attempt"))
+    baseline = whole(record.get("baseline"))
+    given = record.get("reference")
+    return BulkSend(
+        index=index,
+        reference=given if isinstance(given, str) and given else reference,
+        invoice_number=number if isinstance(number, str) and number else None,
+        attempt=attempt if attempt is not None and attempt >= 1 else 1,
+        reference_field=field if field in REFERENCE_FIELDS else None,
+        baseline=baseline if baseline is not None and baseline >= 0 else None,
+        sent_at=float(sent_at)
+        if isinstance(sent_at, int | float)
+        and not isinstance(sent_at, bool)
+        and math.isfinite(sent_at)
+        and sent_at >= 0
+        else None,
+    )
+
+
+def _reference(batch: str, line: InputLine) -> str:
+    """A draft's reference: the same for the same line of the same results file."""
+    return f"fbk-{batch}-{line.line}-{line.digest[:8]}"
+
+
+#: What a line's latest record says about it, for a re-run.
+_SETTLED_CREATED: Final = "created"
+_IN_DOUBT: Final = ("pending", "unknown")  # it may exist: look it up before posting
 
 
 async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str]) -> int:
@@ -247,6 +396,13 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
         raise CLIError(f"--concurrency: must be in 1..64, got {args.concurrency}", EXIT_USAGE)
     if args.max_retries < 0:
         raise CLIError(f"--max-retries: must be >= 0, got {args.max_retries}", EXIT_USAGE)
+    reference_field = getattr(args, "reference_field", None)
+    if reference_field is not None and reference_field not in REFERENCE_FIELDS:
+        raise CLIError(
+            f"--reference-field: must be one of {', '.join(sorted(REFERENCE_FIELDS))}, "
+            f"got {reference_field!r}",
+            EXIT_USAGE,
+        )
     fmt = _format_of(args)
     results_path = _results_path(args)
     if args.file == "-":
@@ -258,24 +414,32 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
                 lines = list(read_input(handle, fmt))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise CLIError(f"bulk-create: cannot read {args.file}: {exc}") from None
-    previous = read_results(results_path)
+    state = _scan_results(results_path)
     todo: list[InputLine] = []
-    skipped = unknown_skipped = 0
+    doubtful: set[int] = set()  # lines an earlier run may have created without a record
+    skipped = 0
     for line in lines:
-        before = previous.get(line.line)
-        if before is not None and before.get("status") in ("created", "unknown"):
+        before = state.latest.get(line.line)
+        status = before.get("status") if before is not None else None
+        if before is not None and (status == _SETTLED_CREATED or status in _IN_DOUBT):
             if before.get("digest") != line.digest:
+                was = "sent (it may exist)" if status == "pending" else status
                 raise CLIError(
                     f"--results {results_path}: line {line.line} changed since it was "
-                    f"{before.get('status')}; use a new results file for a new input"
+                    f"{was}; use a new results file for a new input"
                 )
-            if before["status"] == "created":
+            if status == _SETTLED_CREATED:
                 skipped += 1
                 continue
-            if not args.retry_unknown:
-                unknown_skipped += 1
-                continue
+            doubtful.add(line.line)
         todo.append(line)
+    claimed = {
+        record["invoice_id"]
+        for record in state.latest.values()
+        if record.get("status") == _SETTLED_CREATED
+        and isinstance(record.get("invoice_id"), int)
+        and not isinstance(record.get("invoice_id"), bool)
+    }
 
     creds = resolve_credentials(
         token=args.token,
@@ -285,19 +449,36 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
         client_secret=args.client_secret,
     )
     counts = {"created": 0, "failed": 0, "invalid": 0, "unknown": 0, "not_attempted": 0}
-    # Small appends, one per settled line, flushed at once so a crash loses nothing.
-    with open(results_path, "a", encoding="utf-8") as results:  # noqa: ASYNC230
+    reconciled = 0
+    journal = _Journal(results_path, state)
+    # Kept by the file (in its pending records) so a line keeps its reference across runs.
+    batch = state.batch or secrets.token_hex(6)
+    try:
 
         def write(record: dict[str, Any]) -> None:
-            results.write(dumps(record) + "\n")
-            results.flush()
+            journal.write(record)
             counts[record["status"]] = counts.get(record["status"], 0) + 1
 
         for line in todo:
             if line.draft is None:
-                write(_record(line, None, "invalid"))
+                if line.line in doubtful:  # valid when it was sent: it may exist
+                    record = _record(line, None, "unknown")
+                    record["error"] = f"{line.error}; an earlier run sent it, so it may exist"
+                    write(record)
+                else:
+                    write(_record(line, None, "invalid"))
         valid = [line for line in todo if line.draft is not None]
         if valid:
+            references = [_reference(batch, line) for line in valid]
+            in_doubt = {
+                index: _send_of(
+                    index,
+                    state.sends.get(line.line) or state.latest[line.line],
+                    references[index],
+                )
+                for index, line in enumerate(valid)
+                if line.line in doubtful
+            }
             fb = await make_client(creds, retry=RetryPolicy(max_retries=args.max_retries))
             async with fb:
                 account_id = args.account_id
@@ -321,7 +502,14 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
                 def on_progress(p: BulkProgress) -> None:
                     bar.update(p.done, extra=f"created {p.created}  409s retried {p.conflicts}")
 
+                def on_send(send: BulkSend) -> None:
+                    # Durable before the POST leaves: a re-run after a crash knows that
+                    # this line may exist and looks it up instead of posting it again.
+                    journal.write(_pending_record(valid[send.index], send, batch), durable=True)
+
                 def on_item(item: BulkItem[Invoice]) -> None:
+                    nonlocal reconciled
+                    reconciled += item.reconciled
                     write(_record(valid[item.index], item, item.status.value))
 
                 await fb.invoices.bulk_create(
@@ -329,22 +517,33 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
                     [line.draft for line in valid if line.draft is not None],
                     concurrency=args.concurrency,
                     numbering=args.numbering,
+                    reference_field=reference_field,
                     on_progress=on_progress,
                     on_item=on_item,
+                    on_send=on_send,
+                    references=references,
+                    in_doubt=in_doubt,
+                    claimed_ids=claimed,
+                    post_unresolved=bool(args.retry_unknown),
                 )
                 bar.close()
+    finally:
+        journal.close()
     failed = sum(n for status, n in counts.items() if status != "created")
+    found_note = f" ({reconciled} found by look-up)" if reconciled else ""
     summary = (
-        f"created {counts['created']}, already created {skipped}, failed {counts['failed']}, "
-        f"invalid {counts['invalid']}, unknown {counts['unknown'] + unknown_skipped}, "
+        f"created {counts['created']}{found_note}, already created {skipped}, "
+        f"failed {counts['failed']}, invalid {counts['invalid']}, unknown {counts['unknown']}, "
         f"not attempted {counts['not_attempted']}; results in {results_path}"
     )
     out.write(summary + "\n")
-    if unknown_skipped:
+    if counts["unknown"]:
         err.write(
-            f"freshbooks-async: warning: {unknown_skipped} line(s) with an unknown outcome were "
-            "skipped (they may exist; check, then use --retry-unknown)\n"
+            f"freshbooks-async: warning: {counts['unknown']} line(s) have an unknown outcome: "
+            "they may exist and could not be looked up (see the results file). Run again to "
+            "look them up again, or with --retry-unknown to post those that still cannot "
+            "be (they may then exist twice)\n"
         )
-    if failed or unknown_skipped:
+    if failed:
         return EXIT_PARTIAL if counts["created"] or skipped else EXIT_FAILURE
     return EXIT_OK
