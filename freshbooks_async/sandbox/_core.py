@@ -349,6 +349,8 @@ class Sandbox:
         self.faults: list[FaultRule] = []
         self._rate_windows: dict[str, list[float]] = {}
         self._background: set[asyncio.Task[None]] = set()
+        self._today: str | None = None
+        self._day_start = self._day_end = 0.0
         self.identity_id = 1
         self.default_business = self.add_business(
             name="Sandbox Business", account_id="ACC001", business_id=1, default_client=True
@@ -385,6 +387,26 @@ class Sandbox:
 
         seed_defaults(self, biz, default_client=default_client)
         return biz
+
+    def today(self) -> str:
+        """The sandbox clock's date in US/Eastern (``YYYY-MM-DD``).
+
+        When the day changes, cached invoice renderings are dropped, so ``v3_status``
+        turns ``overdue`` on the first request of the day after the due date.
+        """
+        now = self.clock.time()
+        if self._today is None or not self._day_start <= now < self._day_end:
+            from ._objects import accounting_day
+
+            day, self._day_start, self._day_end = accounting_day(now)
+            if self._today is not None and day != self._today:
+                for (_, resource), table in self.tables.items():
+                    if resource == "invoices":
+                        for rec in table:
+                            rec.touch()
+                        table.changed()
+            self._today = day
+        return self._today
 
     def table(self, scope: str | int, resource: str) -> Table:
         """The table of ``resource`` under an account id or business id."""
@@ -574,6 +596,7 @@ class Sandbox:
                     413, "The request body is too large.", errno=1017, field="body"
                 )
             token = self._authenticate(route, request)
+            self.today()  # a new day re-renders invoices (overdue)
             ctx = Ctx(self, route, params, request, token)
             handler = _resolve(route)
             reply = await handler(ctx)

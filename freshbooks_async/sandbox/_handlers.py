@@ -454,7 +454,8 @@ def render(sb: Sandbox, resource: str, scope: str, rec: Record) -> dict[str, Any
     if rec.rendered is not None:
         return rec.rendered
     if resource in ("invoices", "estimates"):
-        full = expand_invoice(rec.data, rec.extras.get("lines", []), scope)
+        today = sb.today() if resource == "invoices" else None
+        full = expand_invoice(rec.data, rec.extras.get("lines", []), scope, today)
         full["id"] = rec.id
         full["invoiceid" if resource == "invoices" else "estimateid"] = rec.id
         if resource == "estimates":
@@ -771,7 +772,10 @@ async def acc_create(ctx: Ctx) -> Reply:
         clean.setdefault(
             "estimate_number", _next_number(ctx.sb, biz, "estimates", "estimate_number")
         )
+    contacts = clean.pop("contacts", None) if s.name == "clients" else None
     rec = _new_accounting(ctx, s, biz, clean)
+    if contacts is not None:
+        _set_contacts(ctx.sb, biz, rec, contacts)
     if s.name == "payments":
         _apply_payment(ctx, biz, rec)
     ctx.sb.record_create(
@@ -845,6 +849,8 @@ async def acc_update(ctx: Ctx) -> Reply:
         if "lines" in clean:
             # A PUT's lines replace all lines (invoices docs page).
             rec.extras["lines"] = clean.pop("lines")
+        if s.name == "clients" and "contacts" in clean:
+            _set_contacts(ctx.sb, biz, rec, clean.pop("contacts"))
         rec.data.update(clean)
     rec.data["updated"] = _now_acc(ctx.sb)
     rec.touch()
@@ -891,6 +897,83 @@ async def acc_delete(ctx: Ctx) -> Reply:
         table.changed()
         return _acc_one(ctx, s.singular, s.name, biz.account_id, rec)
     table.remove(rec.id)
+    return Reply(200, {"response": {}})
+
+
+# ----------------------------------------------------------------------------- contacts
+
+_CONTACT_TEMPLATE: dict[str, Any] = {
+    "email": "",
+    "fname": "",
+    "lname": "",
+    "phone1": "",
+    "phone2": "",
+    "username": "",
+    "faxnumber": "",
+}
+
+
+def _set_contacts(sb: Sandbox, biz: Business, client: Record, items: list[dict[str, Any]]) -> None:
+    """A client's ``contacts`` as sent replace its secondary contacts: items naming one of
+    its contacts (``contactid``) update it, the others are created, the rest are removed
+    (``contacts: []`` removes them all, PM "Remove All Secondary Contacts")."""
+    table = sb.table(biz.account_id, "contacts")
+    mine = {r.id: r for r in table if r.data.get("userid") == client.id}
+    keep: set[int | str] = set()
+    stamp = _now_acc(sb)
+    for item in items:
+        fields = {k: v for k, v in item.items() if k != "contactid"}
+        named = item.get("contactid")
+        found = mine.get(named) if isinstance(named, int) else None
+        if found is None:
+            cid = table.new_id()
+            found = table.add(
+                Record(
+                    cid,
+                    {**_CONTACT_TEMPLATE, "id": cid, "contactid": cid, "userid": client.id},
+                )
+            )
+        found.data.update(fields)
+        found.data["updated"] = stamp
+        keep.add(found.id)
+    for rid in set(mine) - keep:
+        table.remove(rid)
+    _sync_contacts(sb, biz, client.id)
+
+
+def _sync_contacts(sb: Sandbox, biz: Business, client_id: Any) -> None:
+    """Re-render a client's ``contacts`` from the contact records."""
+    client = sb.table(biz.account_id, "clients").get(client_id)
+    if client is None:
+        return
+    client.data["contacts"] = [
+        dict(r.data)
+        for r in sb.table(biz.account_id, "contacts")
+        if r.data.get("userid") == client_id
+    ]
+    client.touch()
+    sb.table(biz.account_id, "clients").changed()
+
+
+async def contact_update(ctx: Ctx) -> Reply:
+    biz = _account(ctx)
+    table = ctx.sb.table(biz.account_id, "contacts")
+    rec = _lookup(ctx, table, "contact")
+    clean = _validate(ctx, "contacts", "contact", _unwrap(ctx, "contact"), create=False)
+    rec.data.update(clean)
+    rec.data["updated"] = _now_acc(ctx.sb)
+    rec.touch()
+    table.changed()
+    _sync_contacts(ctx.sb, biz, rec.data.get("userid"))
+    return _acc_one(ctx, "contact", "contacts", biz.account_id, rec)
+
+
+async def contact_delete(ctx: Ctx) -> Reply:
+    biz = _account(ctx)
+    table = ctx.sb.table(biz.account_id, "contacts")
+    rec = _lookup(ctx, table, "contact")
+    table.remove(rec.id)
+    _sync_contacts(ctx.sb, biz, rec.data.get("userid"))
     return Reply(200, {"response": {}})
 
 
@@ -2362,6 +2445,8 @@ _SPECIAL: dict[tuple[str, str], Handler] = {
     ("expenses", "other:summaries"): acc_list_extra,
     ("expenses", "other:vendors"): acc_list_extra,
     ("systems", "get"): systems_get,
+    ("contacts", "update"): contact_update,
+    ("contacts", "delete"): contact_delete,
     ("reports", "other:csv_download"): report_csv,
 }
 

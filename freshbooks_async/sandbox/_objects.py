@@ -15,6 +15,8 @@ from .._numbering import next_invoice_number
 __all__ = [
     "INVOICE_STATUS",
     "SCHEMAS",
+    "accounting_date",
+    "accounting_day",
     "accounting_time",
     "expand_invoice",
     "iso_time",
@@ -40,6 +42,14 @@ def accounting_time(ts: float) -> str:
 def accounting_date(ts: float) -> str:
     """``YYYY-MM-DD`` in US/Eastern."""
     return dt.datetime.fromtimestamp(ts, _EASTERN).strftime("%Y-%m-%d")
+
+
+def accounting_day(ts: float) -> tuple[str, float, float]:
+    """The US/Eastern day of ``ts``: ``(YYYY-MM-DD, start, end)`` as epoch seconds."""
+    day = dt.datetime.fromtimestamp(ts, _EASTERN).date()
+    start = dt.datetime.combine(day, dt.time(0), tzinfo=_EASTERN).timestamp()
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=_EASTERN).timestamp()
+    return day.isoformat(), start, end
 
 
 def iso_time(ts: float) -> str:
@@ -794,13 +804,18 @@ def _line_amount(line: dict[str, Any]) -> Decimal:
 
 
 def expand_invoice(
-    data: dict[str, Any], lines: list[dict[str, Any]], account_id: str
+    data: dict[str, Any],
+    lines: list[dict[str, Any]],
+    account_id: str,
+    today: str | None = None,
 ) -> dict[str, Any]:
     """The full invoice as FreshBooks returns it, computed from stored fields and lines.
 
     amount = (sum of lines - discount%) + line taxes on the discounted amounts (docs
     example: 100.00 with 5% discount and 10% tax -> 104.50); outstanding = amount - paid;
-    due_date = create_date + due_offset_days; v3/display/payment status from status.
+    due_date = create_date + due_offset_days; v3/display/payment status from status. With
+    ``today`` (``YYYY-MM-DD``, US/Eastern), a sent, viewed or partly paid invoice whose
+    due date is before it has v3_status ``overdue`` (invoices page, v3 statuses).
     """
     full = dict(_INVOICE_DEFAULTS)
     full.update(data)
@@ -846,6 +861,8 @@ def expand_invoice(
         full["due_date"] = due.isoformat()
     except ValueError:
         full["due_date"] = create_date
+    if today is not None and status in (2, 3, 8) and str(full["due_date"]) < today:
+        full["v3_status"] = "overdue"
     if status >= 2 and not full.get("fulfillment_date"):
         full["fulfillment_date"] = create_date
     for key in [k for k in full if k.startswith("_")]:
