@@ -636,7 +636,7 @@ async def test_bulk_create_writes_the_reference_to_the_reference_field(tmp_path:
         args = build_parser().parse_args(
             ["bulk-create", "invoices", str(source), "--no-progress", *creds(server)]
         )
-        args.reference_field = "po_number"  # (a parser option to come: see the docs)
+        args.reference_field = "po_number"  # not a parser option (yet): set it directly
         out, err = io.StringIO(), io.StringIO()
         code = await asyncio.to_thread(lambda: asyncio.run(run_bulk_create(args, out=out, err=err)))
         assert code == 0, err.getvalue()

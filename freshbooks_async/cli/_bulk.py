@@ -27,10 +27,11 @@ fsynced. Running again with the same results file:
 * looks up, before anything is posted, the lines left ``pending`` (sent, outcome never
   recorded) or ``unknown``, after waiting until two seconds have passed since the last
   send: by invoice number when the client numbered it, else by the reference written to
-  ``--reference-field``, else by content among the invoices created since that run
-  began (the bulk engine's fingerprint), never taking an invoice another line recorded.
-  Found: recorded ``created`` with ``"reconciled": true``; not found: created normally;
-  cannot be looked up: reported ``unknown`` and not posted, unless ``--retry-unknown``;
+  the reference field (``reference_field``), else by content among the invoices created
+  since that run began (the bulk engine's fingerprint), never taking an invoice another
+  line recorded. Found: recorded ``created`` with ``"reconciled": true``; not found:
+  created normally; cannot be looked up: reported ``unknown`` and not posted, unless
+  ``--retry-unknown``;
 * creates the rest. Each line keeps its reference (``fbk-<batch>-<line>-<digest>``, sent
   as ``X-Client-Reference``) across runs of the same results file.
 """
