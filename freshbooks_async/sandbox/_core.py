@@ -264,9 +264,13 @@ ROUTES = _build_routes(endpoints())
 class Sandbox:
     """A faithful, in-memory FreshBooks emulator.
 
-    A fresh sandbox has one business (``business_id`` 1, ``account_id`` ``"ACC001"``),
-    a default OAuth app (:attr:`client_id`, :attr:`client_secret`) and one pre-issued,
-    all-scopes access token (:attr:`token`).
+    A fresh sandbox has one business (``business_id`` 1, ``account_id`` ``"ACC001"``)
+    with client 1 (so ``customerid: 1`` works), three staff (the owner is staff 1), the
+    standard expense categories, two gateways and the journal entry accounts; a default
+    OAuth app (:attr:`client_id`, :attr:`client_secret`) and one pre-issued, all-scopes
+    access token (:attr:`token`). Bodies are checked against per-resource field tables
+    (unknown fields get the family's error) and references to other objects (a missing
+    client, invoice, category, ... is errno 1012).
 
     Args:
         seed: Seed of every random choice (faults, ids, seeded data).
