@@ -14,8 +14,10 @@ at concurrency 1 and 50. Variants, all in the same run, interleaved round by rou
   which is its best case).
 
 CPU is ``time.process_time()`` in this process only (the sandbox has its own), divided by
-the request count; each variant does a warm-up, then ``--repeat`` measured batches; the
-median batch is reported. Goals: ours (no decode) / raw aiohttp <= 1.3; official SDK /
+the request count; each variant does a warm-up, then ``--repeat`` (10) measured rounds of
+one batch per variant, interleaved with the order rotated each round; the median batch is
+reported, and ratios are medians of the per-round ratios (robust to load drift on a shared
+machine). Goals: ours (no decode) / raw aiohttp <= 1.3; official SDK /
 ours >= 5 (checked for both ours variants, at concurrency 1).
 
 Run: ``python benchmarks/bench_cpu.py [--quick] [--repeat 5] [--output PATH]``.
@@ -28,6 +30,7 @@ import asyncio
 import gc
 import json
 import os
+import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
@@ -59,7 +62,9 @@ SMALL_ID = 1
 PAGE_SIZE = 100
 CONCURRENCY = (1, 50)
 #: Requests per measured batch: (small, page) for full and quick runs.
-BATCH = {False: {"small": 1000, "page": 200}, True: {"small": 200, "page": 30}}
+BATCH = {False: {"small": 500, "page": 100}, True: {"small": 100, "page": 15}}
+#: Measured rounds by default (each round runs every variant once).
+ROUNDS = 10
 
 Batch = Callable[[int, int], Awaitable[None]]
 
@@ -200,6 +205,11 @@ async def _measure(one: Callable[[], Awaitable[None]], total: int, concurrency: 
     return (time.process_time() - start) / total
 
 
+def _paired(numerators: list[float], denominators: list[float]) -> float:
+    """The median over rounds of the per-round ratio (robust to machine load drift)."""
+    return statistics.median(a / b for a, b in zip(numerators, denominators, strict=True))
+
+
 async def run(url: str, token: str, *, quick: bool, repeat: int, with_sdk: bool) -> dict[str, Any]:
     """Measure every case and variant; returns the scenario result."""
     variants = Variants(url, token)
@@ -222,18 +232,24 @@ async def run(url: str, token: str, *, quick: bool, repeat: int, with_sdk: bool)
                     await _workers(max(concurrency, total // 10), concurrency, one)
                 samples: dict[str, list[float]] = {name: [] for name in ones}
                 wall: dict[str, list[float]] = {name: [] for name in ones}
-                for _ in range(repeat):  # interleaved rounds
-                    for name, one in ones.items():
+                names = list(ones)
+                for round_number in range(repeat):  # interleaved rounds, rotating order
+                    shift = round_number % len(names)
+                    for name in names[shift:] + names[:shift]:
+                        one = ones[name]
                         started = time.perf_counter()
                         samples[name].append(await _measure(one, total, concurrency))
                         wall[name].append((time.perf_counter() - started) / total)
                 label = (
                     f"GET {'1 invoice' if case == 'small' else '100-invoice page'}, c={concurrency}"
                 )
-                raw_median = sorted(samples["raw aiohttp"])[len(samples["raw aiohttp"]) // 2]
+                raw = samples["raw aiohttp"]
                 for name in ones:
                     us = [s * 1e6 for s in samples[name]]
-                    median = sorted(us)[len(us) // 2]
+                    # Paired per round (same moment, same machine load), then the median.
+                    paired = statistics.median(
+                        a / b for a, b in zip(samples[name], raw, strict=True)
+                    )
                     rows.append(
                         row(
                             label,
@@ -244,11 +260,11 @@ async def run(url: str, token: str, *, quick: bool, repeat: int, with_sdk: bool)
                             requests=total,
                             concurrency=concurrency,
                             wall_us_median=sorted(wall[name])[len(wall[name]) // 2] * 1e6,
-                            ratio_vs_raw=median / (raw_median * 1e6),
+                            ratio_vs_raw=paired,
                         )
                     )
                 by_name = {r["variant"]: r["median"] for r in rows if r["case"] == label}
-                ratio = by_name["ours (no decode)"] / by_name["raw aiohttp"]
+                ratio = _paired(samples["ours (no decode)"], raw)
                 goals.append(
                     goal(
                         f"ours (no decode) / raw aiohttp, {label}",
@@ -260,7 +276,7 @@ async def run(url: str, token: str, *, quick: bool, repeat: int, with_sdk: bool)
                 )
                 if "official SDK" in by_name:
                     for ours_name in ("ours (no decode)", "ours (decode)"):
-                        times = by_name["official SDK"] / by_name[ours_name]
+                        times = _paired(samples["official SDK"], samples[ours_name])
                         goals.append(
                             goal(
                                 f"official SDK / {ours_name}, {label}",
@@ -280,7 +296,8 @@ async def run(url: str, token: str, *, quick: bool, repeat: int, with_sdk: bool)
         goals=goals,
         notes=(
             "Client CPU (time.process_time) per request in the benchmark process; the "
-            "sandbox runs in its own process. Median of the measured batches."
+            "sandbox runs in its own process. Median of the measured batches; ratios are "
+            "medians of per-round ratios (variants interleaved, order rotated each round)."
         ),
     )
 
@@ -288,7 +305,7 @@ async def run(url: str, token: str, *, quick: bool, repeat: int, with_sdk: bool)
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Command line entry point; returns the result it writes."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    add_common_arguments(parser)
+    add_common_arguments(parser, default_repeat=ROUNDS)
     parser.add_argument("--url", help="use this running sandbox instead of starting one")
     parser.add_argument("--token", help="its bearer token (with --url)")
     parser.add_argument("--skip-sdk", action="store_true", help="leave out the official SDK")
