@@ -457,6 +457,7 @@ def held_by_server(sandbox: Sandbox) -> int:
     return sum(sandbox.stats.requests.values()) - sum(sandbox.stats.statuses.values())
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 @pytest.mark.parametrize("numbering", ["client", "server"])
 async def test_bulk_create_killed_mid_run_then_rerun_creates_each_line_exactly_once(
     tmp_path: Path, numbering: str, caplog: pytest.LogCaptureFixture
@@ -652,3 +653,20 @@ async def test_bulk_create_writes_the_reference_to_the_reference_field(tmp_path:
         args.reference_field = "lines"
         with pytest.raises(CLIError, match="--reference-field"):
             await run_bulk_create(args, out=out, err=err)
+
+
+async def test_bulk_create_refuses_a_results_file_another_run_is_using(tmp_path: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    source = tmp_path / "drafts.jsonl"
+    source.write_text(json.dumps(_draft(1)) + "\n")
+    results = tmp_path / "drafts.results.jsonl"
+    async with SandboxServer(seed_clients=3) as server:
+        with open(results, "a") as other:  # noqa: ASYNC230 - another run holds it
+            fcntl.flock(other.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            code, _, err = await arun_cli("bulk-create", "invoices", str(source), *creds(server))
+            assert code == 1
+            assert "another bulk-create is running with this results file" in err
+            assert server.sandbox.ledger == []
+        code, _, err = await arun_cli("bulk-create", "invoices", str(source), *creds(server))
+        assert code == 0, err  # the lock went with the other run
+        assert len(server.sandbox.ledger) == 1

@@ -62,6 +62,7 @@ from ._common import (
     EXIT_PARTIAL,
     EXIT_USAGE,
     CLIError,
+    Credentials,
     businesses,
     dumps,
     make_client,
@@ -250,28 +251,63 @@ def read_results(path: Path) -> dict[int, dict[str, Any]]:
 
 class _Journal:
     """The results file, appended to: every record is flushed, and ``pending`` records
-    (written right before their create is sent) are also fsynced, so that a create is
-    never on the wire without a durable record of it."""
+    (written right before their create is sent) are also synced to disk, so that a create
+    is never on the wire without a durable record of it.
 
-    def __init__(self, path: Path, state: _Results) -> None:
-        new = not path.exists()
-        if state.size > state.valid_end:  # cut a torn tail before appending after it
-            os.truncate(path, state.valid_end)
-        self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - closed in close()
+    Opening it takes an exclusive lock (released by the OS even on ``kill -9``), so two
+    runs cannot work from the same results file at once.
+    """
+
+    def __init__(self, path: Path) -> None:
         self._path = path
-        self._new = new
+        self._new = not path.exists()
+        try:
+            self._file = open(path, "a", encoding="utf-8")  # noqa: SIM115 - see close()
+        except OSError as exc:
+            raise CLIError(f"--results {path}: cannot open it: {exc}") from None
+        try:
+            _lock(self._file.fileno(), path)
+        except BaseException:
+            self._file.close()
+            raise
+
+    def cut(self, state: _Results) -> None:
+        """Cut a torn last line off, so the next record starts on a line of its own."""
+        if state.size > state.valid_end:
+            os.truncate(self._path, state.valid_end)  # appends still go to the new end
 
     def write(self, record: Mapping[str, Any], *, durable: bool = False) -> None:
         self._file.write(dumps(record) + "\n")
         self._file.flush()
         if durable:
-            os.fsync(self._file.fileno())
+            _sync(self._file.fileno())
             if self._new:  # the file's directory entry must survive a power loss too
                 self._new = False
                 _fsync_directory(self._path.parent)
 
     def close(self) -> None:
         self._file.close()
+
+
+def _lock(fd: int, path: Path) -> None:
+    if sys.platform == "win32":  # no flock; one run per results file is up to the user
+        return
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise CLIError(
+            f"--results {path}: another bulk-create is running with this results file; "
+            "wait for it to finish"
+        ) from None
+    except OSError:  # a file system without locks (some network mounts): go on
+        return
+
+
+#: Flush a file's data and size to disk (``fdatasync`` where there is one: the mtime
+#: need not be synced, which saves a journal write per record on most file systems).
+_sync: Final = getattr(os, "fdatasync", os.fsync)
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -415,7 +451,34 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
                 lines = list(read_input(handle, fmt))
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise CLIError(f"bulk-create: cannot read {args.file}: {exc}") from None
+    creds = resolve_credentials(
+        token=args.token,
+        token_file=args.token_file,
+        base_url=args.base_url,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+    )
+    journal = _Journal(results_path)  # locked from here: the scan below stays true
+    try:
+        return await _run(args, lines, results_path, journal, creds, out=out, err=err)
+    finally:
+        journal.close()
+
+
+async def _run(
+    args: argparse.Namespace,
+    lines: list[InputLine],
+    results_path: Path,
+    journal: _Journal,
+    creds: Credentials,
+    *,
+    out: IO[str],
+    err: IO[str],
+) -> int:
+    """The run itself, with the results file open and locked."""
+    reference_field = getattr(args, "reference_field", None)
     state = _scan_results(results_path)
+    journal.cut(state)
     todo: list[InputLine] = []
     doubtful: set[int] = set()  # lines an earlier run may have created without a record
     skipped = 0
@@ -442,94 +505,83 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
         and not isinstance(record.get("invoice_id"), bool)
     }
 
-    creds = resolve_credentials(
-        token=args.token,
-        token_file=args.token_file,
-        base_url=args.base_url,
-        client_id=args.client_id,
-        client_secret=args.client_secret,
-    )
     counts = {"created": 0, "failed": 0, "invalid": 0, "unknown": 0, "not_attempted": 0}
     reconciled = 0
-    journal = _Journal(results_path, state)
     # Kept by the file (in its pending records) so a line keeps its reference across runs.
     batch = state.batch or secrets.token_hex(6)
-    try:
 
-        def write(record: dict[str, Any]) -> None:
-            journal.write(record)
-            counts[record["status"]] = counts.get(record["status"], 0) + 1
+    def write(record: dict[str, Any]) -> None:
+        journal.write(record)
+        counts[record["status"]] = counts.get(record["status"], 0) + 1
 
-        for line in todo:
-            if line.draft is None:
-                if line.line in doubtful:  # valid when it was sent: it may exist
-                    record = _record(line, None, "unknown")
-                    record["error"] = f"{line.error}; an earlier run sent it, so it may exist"
-                    write(record)
-                else:
-                    write(_record(line, None, "invalid"))
-        valid = [line for line in todo if line.draft is not None]
-        if valid:
-            references = [_reference(batch, line) for line in valid]
-            in_doubt = {
-                index: _send_of(
-                    index,
-                    state.sends.get(line.line) or state.latest[line.line],
-                    references[index],
-                )
-                for index, line in enumerate(valid)
-                if line.line in doubtful
-            }
-            fb = await make_client(creds, retry=RetryPolicy(max_retries=args.max_retries))
-            async with fb:
-                account_id = args.account_id
-                if account_id is None:
-                    found = sorted({b.account_id for b in await businesses(fb) if b.account_id})
-                    if len(found) != 1:
-                        raise CLIError(
-                            f"bulk-create needs --account-id (this token reaches: "
-                            f"{', '.join(found) or 'none'})",
-                            EXIT_USAGE,
-                        )
-                    account_id = found[0]
-                bar = Progress(
-                    err,
-                    enabled=bool(args.progress),
-                    label="creating",
-                    total=len(valid),
-                    unit="invoices",
-                )
+    for line in todo:
+        if line.draft is None:
+            if line.line in doubtful:  # valid when it was sent: it may exist
+                record = _record(line, None, "unknown")
+                record["error"] = f"{line.error}; an earlier run sent it, so it may exist"
+                write(record)
+            else:
+                write(_record(line, None, "invalid"))
+    valid = [line for line in todo if line.draft is not None]
+    if valid:
+        references = [_reference(batch, line) for line in valid]
+        in_doubt = {
+            index: _send_of(
+                index,
+                state.sends.get(line.line) or state.latest[line.line],
+                references[index],
+            )
+            for index, line in enumerate(valid)
+            if line.line in doubtful
+        }
+        fb = await make_client(creds, retry=RetryPolicy(max_retries=args.max_retries))
+        async with fb:
+            account_id = args.account_id
+            if account_id is None:
+                found = sorted({b.account_id for b in await businesses(fb) if b.account_id})
+                if len(found) != 1:
+                    raise CLIError(
+                        f"bulk-create needs --account-id (this token reaches: "
+                        f"{', '.join(found) or 'none'})",
+                        EXIT_USAGE,
+                    )
+                account_id = found[0]
+            bar = Progress(
+                err,
+                enabled=bool(args.progress),
+                label="creating",
+                total=len(valid),
+                unit="invoices",
+            )
 
-                def on_progress(p: BulkProgress) -> None:
-                    bar.update(p.done, extra=f"created {p.created}  409s retried {p.conflicts}")
+            def on_progress(p: BulkProgress) -> None:
+                bar.update(p.done, extra=f"created {p.created}  409s retried {p.conflicts}")
 
-                def on_send(send: BulkSend) -> None:
-                    # Durable before the POST leaves: a re-run after a crash knows that
-                    # this line may exist and looks it up instead of posting it again.
-                    journal.write(_pending_record(valid[send.index], send, batch), durable=True)
+            def on_send(send: BulkSend) -> None:
+                # Durable before the POST leaves: a re-run after a crash knows that
+                # this line may exist and looks it up instead of posting it again.
+                journal.write(_pending_record(valid[send.index], send, batch), durable=True)
 
-                def on_item(item: BulkItem[Invoice]) -> None:
-                    nonlocal reconciled
-                    reconciled += item.reconciled
-                    write(_record(valid[item.index], item, item.status.value))
+            def on_item(item: BulkItem[Invoice]) -> None:
+                nonlocal reconciled
+                reconciled += item.reconciled
+                write(_record(valid[item.index], item, item.status.value))
 
-                await fb.invoices.bulk_create(
-                    account_id,
-                    [line.draft for line in valid if line.draft is not None],
-                    concurrency=args.concurrency,
-                    numbering=args.numbering,
-                    reference_field=reference_field,
-                    on_progress=on_progress,
-                    on_item=on_item,
-                    on_send=on_send,
-                    references=references,
-                    in_doubt=in_doubt,
-                    claimed_ids=claimed,
-                    post_unresolved=bool(args.retry_unknown),
-                )
-                bar.close()
-    finally:
-        journal.close()
+            await fb.invoices.bulk_create(
+                account_id,
+                [line.draft for line in valid if line.draft is not None],
+                concurrency=args.concurrency,
+                numbering=args.numbering,
+                reference_field=reference_field,
+                on_progress=on_progress,
+                on_item=on_item,
+                on_send=on_send,
+                references=references,
+                in_doubt=in_doubt,
+                claimed_ids=claimed,
+                post_unresolved=bool(args.retry_unknown),
+            )
+            bar.close()
     failed = sum(n for status, n in counts.items() if status != "created")
     found_note = f" ({reconciled} found by look-up)" if reconciled else ""
     summary = (
