@@ -34,6 +34,9 @@ fsynced. Running again with the same results file:
   ``--retry-unknown``;
 * creates the rest. Each line keeps its reference (``fbk-<batch>-<line>-<digest>``, sent
   as ``X-Client-Reference``) across runs of the same results file.
+
+A run locks the results file (a second run on it stops at once) and cuts off a torn last
+line before appending.
 """
 
 from __future__ import annotations
