@@ -11,7 +11,14 @@ from ._clock import Clock, FakeClock, SystemClock
 from ._pipeline import APIResponse, PageInfo, TokenSource
 from ._version import __version__
 from .auth import JSONFileTokenStore, MemoryTokenStore, OAuth2Session, Token, TokenStore
-from .bulk import BulkItem, BulkProgress, BulkResult, BulkStatus, bulk_create_invoices
+from .bulk import (
+    BulkItem,
+    BulkProgress,
+    BulkResult,
+    BulkSend,
+    BulkStatus,
+    bulk_create_invoices,
+)
 from .client import DEFAULT_BASE_URL, FreshBooksClient, StaticToken
 from .pagination import Page, Paginator
 from .query import Query
@@ -27,6 +34,7 @@ __all__ = [
     "BulkItem",
     "BulkProgress",
     "BulkResult",
+    "BulkSend",
     "BulkStatus",
     "Clock",
     "DeleteStyle",

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import IO, Any
 
 from .._version import __version__
+from ..bulk import REFERENCE_FIELDS
 from ..errors import FreshBooksError
 from ._common import (
     EXIT_FAILURE,
@@ -220,11 +221,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bulk.add_argument("--format", choices=("jsonl", "csv"), help="default: from FILE's suffix")
     bulk.add_argument("--concurrency", type=int, default=8, help="creates in flight")
-    bulk.add_argument("--numbering", choices=("server", "client"), default="server")
+    bulk.add_argument(
+        "--numbering",
+        choices=("server", "client"),
+        default="client",
+        help="who numbers invoices (default client: no 409 race, and a line cut off by a "
+        "crash is looked up by its number)",
+    )
+    bulk.add_argument(
+        "--reference-field",
+        choices=sorted(REFERENCE_FIELDS),
+        help="a text field (e.g. po_number) that gets each line's reference, to find it "
+        "after a crash",
+    )
     bulk.add_argument(
         "--retry-unknown",
         action="store_true",
-        help="post again lines whose earlier outcome was unknown (they may exist)",
+        help="post lines whose outcome stays unknown after the look-up (they may exist)",
     )
     _add_scope(bulk)
     _add_credentials(bulk)

@@ -27,7 +27,7 @@ fsynced. Running again with the same results file:
 * looks up, before anything is posted, the lines left ``pending`` (sent, outcome never
   recorded) or ``unknown``, after waiting until two seconds have passed since the last
   send: by invoice number when the client numbered it, else by the reference written to
-  the reference field (``reference_field``), else by content among the invoices created
+  the reference field (``--reference-field``), else by content among the invoices created
   since that run began (the bulk engine's fingerprint), never taking an invoice another
   line recorded. Found: recorded ``created`` with ``"reconciled": true``; not found:
   created normally; cannot be looked up: reported ``unknown`` and not posted, unless
