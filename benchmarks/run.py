@@ -310,6 +310,12 @@ def _md_escape(text: str) -> str:
     return text.replace("|", "\\|")
 
 
+def _met(g: dict[str, Any], no: str) -> str:
+    if str(g.get("target", "")).startswith("(for information)"):
+        return "n/a"
+    return "yes" if g["met"] else no
+
+
 def render_markdown(report: dict[str, Any]) -> str:
     """The Markdown report: environment, goals, then one table per scenario."""
     env = report["environment"]
@@ -332,7 +338,7 @@ def render_markdown(report: dict[str, Any]) -> str:
     for g in report["goals"]:
         out.append(
             f"| {g['scenario']} | {_md_escape(g['name'])} | {_md_escape(g['target'])} | "
-            f"{_fmt(g['measured'])} | {'yes' if g['met'] else '**NO**'} | "
+            f"{_fmt(g['measured'])} | {_met(g, '**NO**')} | "
             f"{_md_escape(g.get('detail', ''))} |"
         )
     for result in report["scenarios"]:
@@ -388,7 +394,7 @@ def render_rst(report: dict[str, Any]) -> str:
             f"     - {g['name']}",
             f"     - {g['target']}",
             f"     - {_fmt(g['measured'])}",
-            f"     - {'yes' if g['met'] else '**no**'}",
+            f"     - {_met(g, '**no**')}",
         ]
     for result in report["scenarios"]:
         if result["status"] != "ok":
@@ -407,7 +413,7 @@ def _short(label: str, width: int = 60) -> str:
 
 
 def render_chart(report: dict[str, Any], path: Path) -> bool:
-    """A PNG with one horizontal bar panel per scenario (medians); False without matplotlib."""
+    """A PNG of the medians, one bar panel per scenario and metric; False without matplotlib."""
     try:
         import matplotlib
 
@@ -416,17 +422,25 @@ def render_chart(report: dict[str, Any], path: Path) -> bool:
     except ImportError:
         print("matplotlib is not installed: no chart (pip install '.[bench]')", file=sys.stderr)
         return False
-    panels = [r for r in report["scenarios"] if r["status"] == "ok" and r["rows"]]
+    # One panel per (scenario, metric): bars of one unit only.
+    panels: list[tuple[str, str, list[dict[str, Any]]]] = []
+    for result in report["scenarios"]:
+        if result["status"] != "ok":
+            continue
+        metrics = dict.fromkeys(str(r.get("metric", "")) for r in result["rows"])
+        for metric in metrics:
+            rows = [r for r in result["rows"] if str(r.get("metric", "")) == metric]
+            title = result["title"] if len(metrics) == 1 else f"{result['title']}: {metric}"
+            panels.append((title, metric, rows))
     if not panels:
         return False
-    heights = [max(2.0, 0.28 * len(p["rows"]) + 1.0) for p in panels]
+    heights = [max(1.4, 0.26 * len(rows) + 0.9) for _, _, rows in panels]
     fig, axes = plt.subplots(
-        len(panels), 1, figsize=(10, sum(heights)), gridspec_kw={"height_ratios": heights}
+        len(panels), 1, figsize=(10, sum(heights) + 0.6), gridspec_kw={"height_ratios": heights}
     )
     axes_list = list(axes) if len(panels) > 1 else [axes]
     palette = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3"]
-    for ax, result in zip(axes_list, panels, strict=True):
-        rows = result["rows"]
+    for ax, (title, metric, rows) in zip(axes_list, panels, strict=True):
         variants = list(dict.fromkeys(str(r["variant"]) for r in rows))
         labels = [_short(f"{r['case']} | {r['variant']}") for r in rows]
         values = [float(r["median"]) for r in rows]
@@ -434,10 +448,9 @@ def render_chart(report: dict[str, Any], path: Path) -> bool:
         positions = list(range(len(rows)))[::-1]
         ax.barh(positions, values, color=colors)
         ax.set_yticks(positions, labels, fontsize=7)
-        units = sorted({str(r.get("unit", "")) for r in rows})
-        metrics = sorted({str(r.get("metric", "")) for r in rows})
-        ax.set_xlabel(f"{', '.join(metrics)} ({', '.join(units)}), median", fontsize=8)
-        ax.set_title(result["title"], fontsize=10, loc="left")
+        units = ", ".join(sorted({str(r.get("unit", "")) for r in rows}))
+        ax.set_xlabel(f"{metric} ({units}), median", fontsize=8)
+        ax.set_title(title, fontsize=10, loc="left")
         if values and min(values) > 0 and max(values) / min(values) > 50:
             ax.set_xscale("log")
         for pos, value in zip(positions, values, strict=True):
@@ -448,11 +461,19 @@ def render_chart(report: dict[str, Any], path: Path) -> bool:
         f"freshbooks_async benchmarks, {env['date']}, {env['cpu']} ({env['cpu_count']} CPUs)",
         fontsize=10,
     )
-    fig.tight_layout()
+    fig.tight_layout(rect=(0.0, 0.0, 1.0, 0.985))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
     return True
+
+
+def write_reports(report: dict[str, Any], out_dir: Path, prefix: str, *, chart: bool) -> bool:
+    """Write ``prefix``.md, .rst and (with ``chart``) .png; True if the chart was drawn."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / f"{prefix}.md").write_text(render_markdown(report))
+    (out_dir / f"{prefix}.rst").write_text(render_rst(report))
+    return render_chart(report, out_dir / f"{prefix}.png") if chart else False
 
 
 # --------------------------------------------------------------------------- main
@@ -467,11 +488,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", nargs="+", choices=keys, default=[], help="skip these")
     parser.add_argument("--output-dir", type=Path, default=RESULTS_DIR, help="report folder")
     parser.add_argument("--no-chart", action="store_true", help="do not draw the PNG")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="run nothing: redraw the Markdown, RST and PNG from the existing JSON",
+    )
     args = parser.parse_args(argv)
+    prefix = "quick-latest" if args.quick else "latest"
+    out_dir: Path = args.output_dir
+    if args.render_only:
+        report = json.loads((out_dir / f"{prefix}.json").read_text())
+        write_reports(report, out_dir, prefix, chart=not args.no_chart)
+        return 0
 
     selected = [s for s in SCENARIOS if (not args.only or s.key in args.only)]
     selected = [s for s in selected if s.key not in args.skip]
-    prefix = "quick-latest" if args.quick else "latest"
     started = time.perf_counter()
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="fb-bench-") as tmp:
@@ -485,11 +516,8 @@ def main(argv: list[str] | None = None) -> int:
         "goals": goals,
         "scenarios": results,
     }
-    out_dir: Path = args.output_dir
     write_json(out_dir / f"{prefix}.json", report)
-    (out_dir / f"{prefix}.md").write_text(render_markdown(report))
-    (out_dir / f"{prefix}.rst").write_text(render_rst(report))
-    charted = False if args.no_chart else render_chart(report, out_dir / f"{prefix}.png")
+    charted = write_reports(report, out_dir, prefix, chart=not args.no_chart)
 
     print()
     print(f"{'scenario':<12} {'status':<8} goals")
