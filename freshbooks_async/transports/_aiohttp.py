@@ -216,10 +216,6 @@ def _check_bool(name: str, value: object) -> bool:
     return value
 
 
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
 class AiohttpTransport:
     """The default transport: HTTP/1.1 over one pooled, keep-alive ``aiohttp`` session.
 
@@ -479,7 +475,8 @@ class AiohttpTransport:
             raise mapped from exc
         return Response(
             status=resp.status,
-            headers=Headers([(_decode(k), _decode(v)) for k, v in resp.raw_headers]),
+            # aiohttp's parsed headers keep each name's case and every repeated value.
+            headers=Headers.from_trusted(list(resp.headers.items())),
             body=body,
             elapsed=time.monotonic() - started,
             request=request,
@@ -544,7 +541,7 @@ class AiohttpTransport:
         try:
             yield StreamedResponse(
                 status=resp.status,
-                headers=Headers([(_decode(k), _decode(v)) for k, v in resp.raw_headers]),
+                headers=Headers.from_trusted(list(resp.headers.items())),
                 request=request,
                 chunks=chunks,
             )

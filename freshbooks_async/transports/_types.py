@@ -47,6 +47,18 @@ class Headers(Mapping[str, str]):
         self._items = tuple(pairs)
         self._index = index
 
+    @classmethod
+    def from_trusted(cls, pairs: list[tuple[str, str]]) -> Headers:
+        """Wrap pairs already known to be ``(str, str)`` (a transport's parsed response
+        headers) without re-validating them: the hot path of every response."""
+        self = cls.__new__(cls)
+        index: dict[str, int] = {}
+        for i, (name, _) in enumerate(pairs):
+            index[name.lower()] = i
+        self._items = tuple(pairs)
+        self._index = index
+        return self
+
     def __getitem__(self, key: str) -> str:
         return self._items[self._index[key.lower()]][1]
 
