@@ -492,3 +492,16 @@ async def test_stream_maps_errors_and_replays_after_refresh(
                 pytest.fail("an error status must not be yielded")
     assert tokens.refreshes == 1
     assert route.call_count == 2
+
+
+def test_request_with_headers_copies_everything_else() -> None:
+    from freshbooks_async.transports import Headers
+
+    original = Request(method="post", url=f"{BASE}{INVOICES}", body=b"{}", timeout=5.0)
+    copy = original.with_headers(Headers({"Authorization": "Bearer x"}))
+    assert (copy.method, copy.url, copy.body, copy.timeout) == ("POST", original.url, b"{}", 5.0)
+    assert copy.headers["authorization"] == "Bearer x"
+    assert "Authorization" not in original.headers
+    assert "<redacted>" in repr(copy.headers)
+    with pytest.raises(TypeError, match="headers"):
+        original.with_headers({"a": "b"})  # type: ignore[arg-type]

@@ -150,6 +150,19 @@ class Request:
         if not value.is_absolute():
             raise ValueError(f"url: must be absolute, got {str(value)!r}")
 
+    def with_headers(self, headers: Headers) -> Request:
+        """A copy with ``headers`` replaced (already a :class:`Headers`; no re-validation)."""
+        if not isinstance(headers, Headers):
+            raise TypeError(f"headers: expected Headers, got {type(headers).__name__}")
+        clone = object.__new__(Request)
+        for field in _REQUEST_FIELDS:
+            object.__setattr__(clone, field, getattr(self, field))
+        object.__setattr__(clone, "headers", headers)
+        return clone
+
+
+_REQUEST_FIELDS = tuple(f.name for f in attrs.fields(Request))
+
 
 @attrs.frozen(kw_only=True)
 class Response:
