@@ -7,7 +7,11 @@ time ``M`` drafts need when each POST fails with probability ``p`` and ``C`` are
 wire), and from the sandbox ledger: drafts lost (not created) and duplicated (created
 twice). Goals: within 1.25x, 0 lost, 0 duplicated.
 
-Full run: 5,000 drafts, p = 0.3, 10 ms latency, C = 16. ``--quick``: 500 drafts.
+The baseline is the official SDK creating the same drafts sequentially, as it can only
+do: it has no 409 handling and never retries a POST, so every 409 loses that draft.
+
+Full run: 5,000 drafts, p = 0.3, 10 ms latency, C = 16 (the official SDK: 500 drafts, as
+it is sequential). ``--quick``: 500 drafts (the official SDK: 100).
 
 Run: ``python benchmarks/bench_bulk.py [--quick] [--repeat N] [--output PATH]``.
 """
@@ -82,6 +86,25 @@ async def create(
         return time.perf_counter() - started, result
 
 
+def sdk_create(url: str, token: str, n: int, run: int) -> tuple[float, int]:
+    """The official SDK creating ``n`` drafts one by one; returns (wall, failed)."""
+    import os
+
+    os.environ["FRESHBOOKS_API_URL"] = url  # read when the Client is created
+    from freshbooks.client import Client
+    from freshbooks.errors import FreshBooksError
+
+    sdk = Client(client_id="bench-client", access_token=token)
+    failed = 0
+    started = time.perf_counter()
+    for draft in drafts(n, run):
+        try:
+            sdk.invoices.create(ACCOUNT_ID, draft)  # as documented: a new session per call
+        except FreshBooksError:
+            failed += 1  # a 409 (or any error): the SDK does not retry a POST
+    return time.perf_counter() - started, failed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_common_arguments(parser)
@@ -104,7 +127,8 @@ def main() -> int:
         dup_runs: list[float] = []
         conflicts: list[float] = []
         for run in range(repeat):
-            with SandboxProcess(latency_ms=LATENCY_MS, faults=faults) as sandbox:
+            # Drafts name customers 1..50, which must exist (the sandbox checks references).
+            with SandboxProcess(latency_ms=LATENCY_MS, faults=faults, seed_clients=50) as sandbox:
                 wall, result = asyncio.run(create(sandbox.url, sandbox.token, n, run, numbering))
                 with sandbox.control() as control:
                     summary = control.call("GET", "/_sandbox/ledger")["summary"]
@@ -158,6 +182,35 @@ def main() -> int:
                 max(lost_runs) + max(dup_runs) == 0,
                 "sandbox ledger, every run",
             )
+        )
+    sdk_n = 100 if args.quick else 500
+    sdk_walls: list[float] = []
+    sdk_lost: list[float] = []
+    for run in range(repeat):
+        with SandboxProcess(latency_ms=LATENCY_MS, faults=faults, seed_clients=50) as sandbox:
+            wall, failed = sdk_create(sandbox.url, sandbox.token, sdk_n, run)
+            with sandbox.control() as control:
+                summary = control.call("GET", "/_sandbox/ledger")["summary"]
+        if summary["created"] != sdk_n - failed:
+            raise RuntimeError("the official SDK's outcomes and the sandbox ledger disagree")
+        sdk_walls.append(wall / sdk_n)
+        sdk_lost.append(failed / sdk_n)
+    rows.append(
+        row(f"{sdk_n} drafts", "official SDK (sequential)", "wall per draft", "s", sdk_walls)
+    )
+    rows.append(
+        row(f"{sdk_n} drafts", "official SDK (sequential)", "drafts lost (409)", "share", sdk_lost)
+    )
+    sdk_per_draft = sorted(sdk_walls)[len(sdk_walls) // 2]
+    ours_per_draft = {
+        r["variant"]: r["wall_seconds"] for r in rows if r.get("metric") == "wall / bound"
+    }
+    for numbering, walls_of in ours_per_draft.items():
+        per_draft = sorted(walls_of)[len(walls_of) // 2] / n
+        print(
+            f"official SDK: {sdk_per_draft * 1000:.1f} ms per draft, "
+            f"{sorted(sdk_lost)[len(sdk_lost) // 2]:.0%} lost; ours ({numbering}): "
+            f"{per_draft * 1000:.2f} ms per draft, {sdk_per_draft / per_draft:.1f}x faster"
         )
     result_doc = scenario_result(
         "bulk",
