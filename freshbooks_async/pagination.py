@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 import attrs
 
 from ._pipeline import APIResponse, QueryParams
+from ._validate import check_int as _check_int
 from .errors import PageFetchError, ResponseDecodeError
 
 if TYPE_CHECKING:
@@ -131,15 +132,6 @@ def item_id(item: object) -> Hashable:
     raise TypeError(
         f"dedupe: {type(item).__name__} has no 'id'; pass dedupe_key=... to name the key"
     )
-
-
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
-    if value < low or (high is not None and value > high):
-        bound = f"in {low}..{high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name}: must be {bound}, got {value!r}")
-    return value
 
 
 class Paginator(Generic[T]):

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 import attrs
 
 from ._pipeline import build_path, check_account_id
+from ._validate import check_int as _check_int
 from .errors import ResponseDecodeError
 from .transports import BodyStream
 
@@ -148,14 +149,6 @@ class _Source:
     data: bytes | None = None
     path: Path | None = None
     stream: AsyncIterator[bytes] | None = None
-
-
-def _check_int(name: str, value: object, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: must be >= {minimum}, got {value!r}")
-    return value
 
 
 def _check_filename(filename: object) -> str:

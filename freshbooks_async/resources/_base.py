@@ -23,6 +23,7 @@ from .._pipeline import (
     check_business_id,
     check_business_uuid,
 )
+from .._validate import check_int as _check_int
 from ..errors import ResponseDecodeError
 from ..models import WriteModel, decode, to_payload, vis_state_payload
 from ..models.common import VisState
@@ -98,21 +99,6 @@ def check_str_id(value: object, name: str) -> str:
         raise TypeError(f"{name}: expected str, got {type(value).__name__}: {value!r}")
     if not value.strip() or value != value.strip():
         raise ValueError(f"{name}: must be a non-empty id without spaces, got {value!r}")
-    return value
-
-
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
-    if value < low or (high is not None and value > high):
-        bound = f"in {low}..{high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name}: must be {bound}, got {value!r}")
-    return value
-
-
-def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name}: expected bool, got {type(value).__name__}: {value!r}")
     return value
 
 

@@ -27,6 +27,8 @@ from aiohttp.client_reqrep import ClientRequest
 from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
 
+from .._validate import check_bool as _check_bool
+from .._validate import check_int as _check_int
 from ..errors import (
     ConnectError,
     ConnectTimeoutError,
@@ -202,20 +204,6 @@ def _check_timeout(name: str, value: object) -> float | None:
     return float(value)
 
 
-def _check_int(name: str, value: object, *, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: must be >= {minimum}, got {value!r}")
-    return value
-
-
-def _check_bool(name: str, value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name}: expected bool, got {type(value).__name__}: {value!r}")
-    return value
-
-
 class AiohttpTransport:
     """The default transport: HTTP/1.1 over one pooled, keep-alive ``aiohttp`` session.
 
@@ -280,8 +268,8 @@ class AiohttpTransport:
             )
         if session is not None and session.closed:
             raise ValueError("session: the given aiohttp.ClientSession is already closed")
-        self._limit = _check_int("limit", limit, minimum=0)
-        self._limit_per_host = _check_int("limit_per_host", limit_per_host, minimum=0)
+        self._limit = _check_int("limit", limit, 0)
+        self._limit_per_host = _check_int("limit_per_host", limit_per_host, 0)
         keepalive = _check_timeout("keepalive_timeout", keepalive_timeout)
         if keepalive is None:
             raise TypeError("keepalive_timeout: expected a number > 0, got None")
@@ -295,7 +283,7 @@ class AiohttpTransport:
             )
         self._ssl = ssl
         self._trust_env = _check_bool("trust_env", trust_env)
-        self._max_response_size = _check_int("max_response_size", max_response_size, minimum=1)
+        self._max_response_size = _check_int("max_response_size", max_response_size, 1)
         if session is not None:
             custom = {
                 name: value
