@@ -109,6 +109,8 @@ import backoff
 
 from ._numbering import NumberAllocator
 from ._pipeline import APIResponse, build_path, check_account_id
+from ._validate import check_int as _check_int
+from ._validate import check_seconds as _check_seconds
 from .errors import (
     APIError,
     BulkError,
@@ -419,6 +421,8 @@ class _Draft:
     sent: dict[str, Any] | None = None  # the payload as that earlier send carried it
     attempts: int = 0
     number_generation: int = 0
+    number: str | None = None  # client numbering: the number allocated to this draft
+    number_conflicts: int = 0  # 409s answered to the current number
     last_error: BaseException | None = None
 
 
@@ -440,23 +444,6 @@ class _Attempt:
     invoice: Invoice | None = None
     error: BaseException | None = None
     reconciled: bool = False
-
-
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
-    if value < low or (high is not None and value > high):
-        bound = f"in {low}..{high}" if high is not None else f">= {low}"
-        raise ValueError(f"{name}: must be {bound}, got {value!r}")
-    return value
-
-
-def _check_seconds(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name}: expected a number, got {type(value).__name__}: {value!r}")
-    if not value >= 0 or value == float("inf"):
-        raise ValueError(f"{name}: must be a finite number >= 0, got {value!r}")
-    return float(value)
 
 
 def _payload_of(draft: object) -> dict[str, Any]:
@@ -531,6 +518,7 @@ class _Bulk:
         self.deferred: list[_Draft] = []
         self.allocator: NumberAllocator | None = None
         self.reserved: set[str] = set()
+        self.resync_lock = asyncio.Lock()
         self.generation = 0
         self.baseline = 0
         self.baseline_read = False
@@ -638,15 +626,26 @@ class _Bulk:
 
     # ------------------------------------------------------------ one attempt
 
+    async def attempt_once(self, draft: _Draft) -> _Attempt:
+        """One attempt, plus the re-sync a taken number calls for (in this task)."""
+        result = await self.attempt(draft)
+        if result.outcome is _Outcome.NUMBER_TAKEN:
+            await self.resync(draft)
+        return result
+
     async def attempt(self, draft: _Draft) -> _Attempt:
         draft.attempts += 1
         self.attempts += 1
         payload = draft.payload
-        if self.allocator is not None and not draft.own_number:
+        if self.allocator is not None and not draft.own_number and draft.number is None:
+            # A draft keeps its number across retries (no gaps in the numbering); it gets
+            # a new one only when its number turned out to be taken.
             number = self.allocator.allocate()
             while number in self.reserved:
                 number = self.allocator.allocate()
             payload["invoice_number"] = number
+            draft.number = number
+            draft.number_conflicts = 0
             draft.number_generation = self.generation
         async with self.semaphore:
             if self.on_send is not None:
@@ -723,7 +722,12 @@ class _Bulk:
                 return _Attempt(draft, _Outcome.FAILED, error=exc)
             return _Attempt(draft, _Outcome.CONFLICT, error=exc)
         if self.allocator is not None:
-            return _Attempt(draft, _Outcome.NUMBER_TAKEN, error=exc)
+            draft.number_conflicts += 1
+            if isinstance(exc, ValidationError) or draft.number_conflicts > 1:
+                # "already exists", or a second 409 for the same number: someone else
+                # holds it. A first 409 ("modified by another request", DOCS:errors
+                # errno 409) is retried with the same number after a backoff.
+                return _Attempt(draft, _Outcome.NUMBER_TAKEN, error=exc)
         return _Attempt(draft, _Outcome.CONFLICT, error=exc)
 
     async def reconcile(self, draft: _Draft, error: BaseException) -> _Attempt:
@@ -957,11 +961,21 @@ class _Bulk:
         self.timers.clear()
 
     async def resync(self, draft: _Draft) -> None:
-        if self.allocator is None or draft.number_generation < self.generation:
-            return  # a re-sync already happened since this number was allocated
-        self.generation += 1
-        latest, _ = await self.read_latest()
-        self.allocator.skip_past(latest)
+        """Move the allocator past the account's latest number (once per generation).
+
+        Runs in the attempt's own task, so other drafts keep flowing meanwhile; the lock
+        makes concurrent discoveries of a taken number cause one re-read.
+        """
+        async with self.resync_lock:
+            if self.allocator is None or draft.number_generation < self.generation:
+                return  # a re-sync already happened since this number was allocated
+            self.generation += 1
+            try:
+                latest, _ = await self.read_latest()
+            except FreshBooksError as exc:
+                logger.warning("bulk create: re-reading the latest invoice failed: %s", exc)
+                return
+            self.allocator.skip_past(latest)
 
     async def handle(self, result: _Attempt) -> None:
         draft = result.draft
@@ -986,11 +1000,8 @@ class _Bulk:
             self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED, error=result.error)
         elif outcome is _Outcome.DEFER:
             self.deferred.append(draft)
-        elif outcome is _Outcome.NUMBER_TAKEN:
-            try:
-                await self.resync(draft)
-            except FreshBooksError as exc:
-                logger.warning("bulk create: re-reading the latest invoice failed: %s", exc)
+        elif outcome is _Outcome.NUMBER_TAKEN:  # re-synced in the attempt task already
+            draft.number = None
             self.requeue(draft)
         else:  # CONFLICT / RETRY: back off, then try again
             self.requeue(draft, wait=True)
@@ -1023,7 +1034,7 @@ class _Bulk:
                 if not self.stopped and self.stopping():
                     self.halt()
                 while self.ready and len(attempts) < self.concurrency:
-                    attempts.add(asyncio.ensure_future(self.attempt(self.ready.popleft())))
+                    attempts.add(asyncio.ensure_future(self.attempt_once(self.ready.popleft())))
                 if not attempts and not self.timers:
                     if not self.deferred:
                         break

@@ -875,3 +875,69 @@ async def test_unresolvable_in_doubt_drafts_are_unknown_unless_told(
         assert isinstance(result.items[1].error, LookupError)
         assert "no invoice number, reference field or baseline" in str(result.items[1].error)
         assert [e.client_reference for e in sandbox.ledger] == ["r2"]
+
+
+def _latest(number: str, ident: int) -> Response:
+    return Router.json(
+        {
+            "response": {
+                "result": {
+                    "invoices": [{"id": ident, "invoice_number": number}],
+                    "page": 1,
+                    "pages": 1,
+                    "per_page": 1,
+                    "total": 1,
+                }
+            }
+        }
+    )
+
+
+def _conflict() -> Response:
+    return Router.json({"response": {"errors": [{"errno": 409, "message": "Conflict"}]}}, 409)
+
+
+def _created(request: Request, params: dict[str, str]) -> Response:
+    import json
+
+    sent = json.loads(request.body)["invoice"]
+    return Router.json({"response": {"result": {"invoice": {"id": 99, **sent}}}})
+
+
+async def test_client_numbering_retries_a_409_with_the_same_number() -> None:
+    # A 409 means "being modified by another request" (DOCS:errors), not "number taken":
+    # the draft keeps its number (no gap in the numbering) and nothing is re-read.
+    router = Router()
+    latest = router.get(INVOICES, _latest("0000010", 10))
+    posts = router.post(INVOICES, _conflict(), _created)
+    async with FreshBooksClient(
+        "tok-for-tests", transport=MockTransport(router), clock=FakeClock()
+    ) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(1), numbering="client")
+    assert result.ok, result.counts
+    numbers = [json_body(r)["invoice"]["invoice_number"] for r in posts.calls]
+    assert numbers == ["0000011", "0000011"]
+    assert latest.call_count == 1  # the initial read only: no re-sync
+    assert result.items[0].invoice is not None
+    assert result.items[0].invoice.invoice_number == "0000011"
+
+
+async def test_client_numbering_renumbers_after_a_second_409_for_one_number() -> None:
+    router = Router()
+    latest = router.get(INVOICES, _latest("0000010", 10), _latest("0000020", 20))
+    posts = router.post(INVOICES, _conflict(), _conflict(), _created)
+    async with FreshBooksClient(
+        "tok-for-tests", transport=MockTransport(router), clock=FakeClock()
+    ) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(1), numbering="client")
+    assert result.ok, result.counts
+    numbers = [json_body(r)["invoice"]["invoice_number"] for r in posts.calls]
+    assert numbers == ["0000011", "0000011", "0000021"]  # re-synced past someone's 0000020
+    assert latest.call_count == 2
+
+
+def json_body(request: Request) -> dict[str, Any]:
+    import json
+
+    body: dict[str, Any] = json.loads(request.body)
+    return body
