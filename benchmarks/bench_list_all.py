@@ -74,6 +74,39 @@ async def scan(
         return time.perf_counter() - started, count
 
 
+async def raw_scan(url: str, token: str, concurrency: int, per_page: int) -> tuple[float, int]:
+    """The floor of this rig: raw aiohttp, page 1 then C workers over pages 2..N, with
+    ``json.loads`` and nothing else (no models, no ordering, no error handling)."""
+    import json
+
+    import aiohttp
+
+    target = f"{url}{PATH}"
+    headers = {"Authorization": f"Bearer {token}"}
+    async with aiohttp.ClientSession(headers=headers) as session:
+
+        async def fetch(page: int) -> dict[str, Any]:
+            params = {"page": str(page), "per_page": str(per_page)}
+            async with session.get(target, params=params) as response:
+                result: dict[str, Any] = json.loads(await response.read())["response"]["result"]
+                return result
+
+        await fetch(1)  # connect, warm up
+        started = time.perf_counter()
+        first = await fetch(1)
+        count = len(first["invoices"])
+        pending = list(range(2, int(first["pages"]) + 1))
+
+        async def worker() -> None:
+            nonlocal count
+            while pending:
+                items = (await fetch(pending.pop(0)))["invoices"]
+                count += len(items)  # after the await: `count += len(await ...)` loses adds
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return time.perf_counter() - started, count
+
+
 def sdk_scan(url: str, token: str, per_page: int) -> tuple[float, int]:
     """The official SDK's page loop (sequential: it has no pagination helper)."""
     import os
@@ -171,6 +204,35 @@ def main() -> int:
                     )
                 )
                 print(f" 10 {'(JSON)':>9} {bound:>8.3f} {sorted(raw)[len(raw) // 2]:>6.3f}")
+                floor: list[float] = []
+                for _ in range(repeat):  # the rig's floor: raw aiohttp, same window
+                    wall, count = asyncio.run(
+                        raw_scan(sandbox.url, sandbox.token, concurrency, per_page)
+                    )
+                    if count != invoices:
+                        raise RuntimeError(f"raw aiohttp: expected {invoices}, read {count}")
+                    floor.append(wall / bound)
+                rows.append(
+                    row(
+                        f"{invoices} invoices",
+                        "C=10, raw aiohttp (rig floor)",
+                        "wall / bound",
+                        "ratio",
+                        floor,
+                        bound_seconds=bound,
+                    )
+                )
+                print(f" 10 {'(raw)':>9} {bound:>8.3f} {sorted(floor)[len(floor) // 2]:>6.3f}")
+                floor_median = sorted(floor)[len(floor) // 2]
+                goals.append(
+                    goal(
+                        "list all at C=10, paginator with JSON items / raw aiohttp (rig floor)",
+                        "(for information)",
+                        sorted(raw)[len(raw) // 2] / floor_median,
+                        True,
+                        f"raw aiohttp at {floor_median:.2f}x the bound on this machine",
+                    )
+                )
                 goals.append(
                     goal(
                         "list all at C=10 vs (1 + ceil((pages-1)/C)) x latency",
