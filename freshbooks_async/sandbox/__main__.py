@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -61,7 +63,12 @@ async def _serve(args: argparse.Namespace) -> None:
         print(f"  export FRESHBOOKS_API_URL={server.url}")
         print(f"  curl -H 'Authorization: Bearer {token}' {server.url}/auth/api/v1/users/me")
         print(f"  control: {server.url}/_sandbox/stats  (ledger, faults, seed, reset)", flush=True)
-        await asyncio.Event().wait()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        # SIGTERM (docker stop, a process manager) ends the server as cleanly as Ctrl-C.
+        with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
+            loop.add_signal_handler(signal.SIGTERM, stop.set)
+        await stop.wait()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
