@@ -11,7 +11,8 @@ A :class:`Paginator` walks a paginated listing of any API family::
 
 How it works: the first page is fetched alone, because it tells how many pages there
 are. Pages after it go through a sliding window: at most ``concurrency`` page requests
-are in flight, and a new one starts as soon as one is consumed. In ordered mode (the
+are in flight, and a new one starts as soon as a response is in (before that page is
+decoded). In ordered mode (the
 default) pages are yielded in page order, so at most ``concurrency`` finished pages wait
 in memory; with ``ordered=False`` pages are yielded as they complete.
 
@@ -40,6 +41,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import functools
 import math
 from collections.abc import (
     AsyncGenerator,
@@ -77,6 +80,23 @@ U = TypeVar("U")
 
 #: FreshBooks silently caps ``per_page`` at 100 (PROTOCOL.md 2.1, DOCS:parameters).
 MAX_PER_PAGE = 100
+
+# Set inside each page task (a task runs in its own copy of the context): called by a
+# fetch function once the response is in, so the window counts requests on the wire and
+# the next request starts before this page is decoded.
+_OFF_WIRE: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "freshbooks_async_page_off_wire", default=None
+)
+
+
+async def _response_arrived() -> None:
+    """Tell the scan this page's request is off the wire, and let the requests that
+    frees start (one loop turn) before the caller goes on to decode the page."""
+    release = _OFF_WIRE.get()
+    if release is not None:
+        _OFF_WIRE.set(None)
+        release()
+        await asyncio.sleep(0)
 
 
 @attrs.frozen(kw_only=True)
@@ -250,6 +270,10 @@ class _Scan(Generic[T]):
         # most `concurrency` more are held finished, so memory stays bounded by 2 x C
         # pages while the window keeps C requests on the wire.
         self.tasks: dict[int, asyncio.Task[tuple[int, Page[T]]]] = {}
+        # Pages whose request is on the wire (what `concurrency` limits). A page leaves
+        # when its task ends or, earlier, when its response is in and only decoding is
+        # left (see _response_arrived).
+        self.on_wire: set[int] = set()
         self.closed = False
         self.abandoned: set[asyncio.Task[tuple[int, Page[T]]]] = set()
         self.completed = 0  # completion counter: newer pages' counts win
@@ -260,6 +284,8 @@ class _Scan(Generic[T]):
         self.seen: set[Hashable] = set()
 
     async def fetch(self, number: int) -> tuple[int, Page[T]]:
+        if number in self.on_wire:  # a window task (first_page and page 1 are not)
+            _OFF_WIRE.set(lambda: self.off_wire(number))
         try:
             page = await self.p._fetch_page(number, self.p.per_page)
         except PageFetchError:
@@ -277,6 +303,11 @@ class _Scan(Generic[T]):
         return self.completed, page
 
     # ---------------------------------------------------------------- bookkeeping
+
+    def off_wire(self, number: int) -> None:
+        if number in self.on_wire:
+            self.on_wire.discard(number)
+            self.fill()
 
     def adopt(self, completed: int, page: Page[T]) -> None:
         """Learn the collection's size from a page."""
@@ -317,20 +348,20 @@ class _Scan(Generic[T]):
         if self.closed:
             return
         limit = self.p.concurrency
-        in_flight = sum(1 for task in self.tasks.values() if not task.done())
         while (
-            in_flight < limit
+            len(self.on_wire) < limit
             and len(self.tasks) < 2 * limit
             and self.can_schedule(self.next_to_schedule)
         ):
             number = self.next_to_schedule
+            self.on_wire.add(number)
             task = asyncio.ensure_future(self.fetch(number))
-            task.add_done_callback(self.refill)
+            task.add_done_callback(functools.partial(self.refill, number))
             self.tasks[number] = task
             self.next_to_schedule += 1
-            in_flight += 1
 
-    def refill(self, task: asyncio.Task[tuple[int, Page[T]]]) -> None:
+    def refill(self, number: int, task: asyncio.Task[tuple[int, Page[T]]]) -> None:
+        self.on_wire.discard(number)
         if not task.cancelled():
             self.fill()
 
@@ -606,6 +637,7 @@ def paginate(
         response = await client.request(
             "GET", path, params=[*base, ("page", number), ("per_page", size)]
         )
+        await _response_arrived()  # start the next request before decoding this page
         return page_from_response(
             response, convert, items_key=items_key, page=number, per_page=size
         )

@@ -141,6 +141,28 @@ async def test_window_never_exceeds_concurrency(
     assert all(p.pages == 11 and p.total == 1050 and p.per_page == 100 for p in pages)
 
 
+async def test_next_request_starts_before_a_page_is_decoded(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    # The window counts requests on the wire: once page N's response is in, page N + C
+    # is requested before page N's items are decoded (decode overlaps the next wait).
+    requested_when_decoded: dict[int, list[int]] = {}
+
+    def decode(item: dict[str, Any]) -> int:
+        page = (item["id"] - 1) // 100 + 1
+        requested_when_decoded.setdefault(page, list(listing.requested))
+        return int(item["id"])
+
+    ids = [i async for i in paginate(client_for, INVOICES, decode=decode, concurrency=1)]
+    assert ids == list(range(1, 1051))
+    assert listing.requested == list(range(1, 12))
+    assert requested_when_decoded[1] == [1]  # page 1 is read alone: it tells the count
+    for page in range(2, 11):
+        assert requested_when_decoded[page] == list(range(1, page + 2)), page
+    assert requested_when_decoded[11] == list(range(1, 12))  # nothing after the last
+    assert listing.max_in_flight == 1
+
+
 async def test_unordered_yields_pages_as_they_complete(
     client_for: FreshBooksClient, listing: Listing
 ) -> None:
@@ -247,7 +269,8 @@ async def test_aclosing_cancels_at_once(client_for: FreshBooksClient, listing: L
                 break
     # No settling: aclose() awaited the cancelled requests.
     assert other_tasks() == before
-    assert sorted(listing.cancelled) == [3, 4]
+    # Page 2's response freed its slot before page 2 was decoded: page 5 was on the wire.
+    assert sorted(listing.cancelled) == [3, 4, 5]
 
 
 async def test_exception_in_consumer_cancels_in_flight(
