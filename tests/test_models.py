@@ -408,3 +408,68 @@ def test_decoded_objects_are_freed_after_a_slow_path_parse() -> None:
     del decoded
     gc.collect()
     assert all(ref() is None for ref in refs)
+
+
+# ------------------------------------------------------------ decode fast paths
+
+
+def _read_models() -> list[type[Model]]:
+    import freshbooks_async.models as models
+
+    found = {
+        obj
+        for obj in vars(models).values()
+        if isinstance(obj, type) and issubclass(obj, Model) and obj is not Model
+    }
+    return sorted(found, key=lambda cls: cls.__name__)
+
+
+@pytest.mark.parametrize("cls", _read_models(), ids=lambda cls: cls.__name__)
+def test_slot_filled_decode_equals_attrs_init(cls: type[Model]) -> None:
+    # Read models are filled slot by slot (not through attrs __init__); every slot must
+    # be set, and the result must be what __init__ builds from the same values.
+    from freshbooks_async.models._converter import _slot_setters
+
+    obj = decode(cls, {"unknown_key": 1})
+    values = {f.name: getattr(obj, f.name) for f in attrs.fields(cls)}  # no unset slot
+    assert values["extras"] == {"unknown_key": 1}
+    init = {f.alias: values[f.name] for f in attrs.fields(cls) if f.init}
+    assert cls(**init) == obj
+    assert repr(cls(**init)) == repr(obj)
+    if "__slots__" in cls.__dict__ and not getattr(cls, "__attrs_post_init__", None):
+        assert _slot_setters(cls) is not None  # the fast path is in use
+
+
+def test_slot_filling_is_refused_where_init_does_more() -> None:
+    from freshbooks_async.models import InvoiceCreate
+    from freshbooks_async.models._converter import _slot_setters
+
+    assert _slot_setters(Money) is None  # validators and converters
+    assert _slot_setters(InvoiceCreate) is None  # __attrs_post_init__ validates
+
+    @attrs.frozen(kw_only=True)
+    class Checked(Model):
+        n: int = attrs.field(default=0, validator=attrs.validators.ge(0))
+
+    assert _slot_setters(Checked) is None
+
+
+def test_equal_money_objects_share_one_instance_and_keep_their_wire_form() -> None:
+    from freshbooks_async.models import common
+
+    rows = [
+        {"id": 1, "amount": {"amount": "0.00", "code": "USD"}},
+        {"id": 2, "amount": {"amount": "0.00", "code": "USD"}},
+        {"id": 3, "amount": {"amount": "0.0", "code": "USD"}},
+        {"id": 4, "amount": {"amount": 0, "code": "USD"}},
+        {"id": 5, "amount": {"amount": "0.00", "code": "USD", "note": "x"}},
+    ]
+    a, b, c, d, e = decode_many(Invoice, rows)
+    assert a.amount is b.amount
+    assert c.amount is not a.amount  # another wire text...
+    assert c.amount == a.amount  # ...for an equal amount
+    assert [encode(x) for x in (a, b, c, d, e)] == rows  # "0.0", 0 and extras kept
+    assert e.amount is not a.amount
+    for n in range(common._MONEY_CACHE_SIZE + 10):  # bounded
+        common.money_from_wire({"amount": f"{n}.00", "code": "CAD"})
+    assert len(common._MONEY_CACHE) <= common._MONEY_CACHE_SIZE

@@ -173,6 +173,27 @@ def money_from_wire(data: Mapping[str, Any]) -> Money:
     """
     raw = data["amount"]
     cls = raw.__class__
+    code = data["code"]
+    if cls is str and code.__class__ is str and len(data) == 2:
+        # Money is immutable, and a listing repeats the same few amounts ("0.00 USD" on
+        # every unpaid invoice): equal wire objects share one instance.
+        key = (raw, code)
+        cached = _MONEY_CACHE.get(key)
+        if cached is not None:
+            return cached
+        if len(_MONEY_CACHE) >= _MONEY_CACHE_SIZE:
+            _MONEY_CACHE.clear()
+        cached = _MONEY_CACHE[key] = _money_from_wire(data, raw, cls)
+        return cached
+    return _money_from_wire(data, raw, cls)
+
+
+#: Decoded Money by (amount text, code); cleared when full, so memory stays bounded.
+_MONEY_CACHE: dict[tuple[str, str], Money] = {}
+_MONEY_CACHE_SIZE: Final = 4096
+
+
+def _money_from_wire(data: Mapping[str, Any], raw: Any, cls: type) -> Money:
     if cls is str or cls is int:
         amount = Decimal(raw)
     elif cls is float:
