@@ -41,6 +41,7 @@ from freshbooks_async.models import (
     encode,
     resource_spec,
 )
+from freshbooks_async.models.common import AccountingDateTime, ISODateTime, Maybe
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PY_SDK = FIXTURES / "python-sdk"
@@ -473,3 +474,31 @@ def test_equal_money_objects_share_one_instance_and_keep_their_wire_form() -> No
     for n in range(common._MONEY_CACHE_SIZE + 10):  # bounded
         common.money_from_wire({"amount": f"{n}.00", "code": "CAD"})
     assert len(common._MONEY_CACHE) <= common._MONEY_CACHE_SIZE
+
+
+@attrs.frozen(kw_only=True)
+class _Stamped(Model):
+    version: Maybe[AccountingDateTime] = UNSET
+    updated: Maybe[ISODateTime] = UNSET
+
+
+def test_zero_microsecond_timestamps_take_the_fast_path_and_round_trip(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # FreshBooks sends invoice `version` as "... .000000": read without the slow path
+    # (an exception per row), and still written back with its ".000000".
+    from freshbooks_async.models import _converter
+
+    def no_slow_path(*args: object) -> None:
+        raise AssertionError(f"slow path taken for {args[0]!r}")
+
+    monkeypatch.setattr(_converter, "_slow_dt", no_slow_path)
+    rows = [
+        {"version": "2021-07-05 08:17:47.000000", "updated": "2021-07-05T12:17:47.000000Z"},
+        {"version": "2021-07-05 08:17:47.250000", "updated": "2021-07-05T12:17:47Z"},
+        {"version": "2021-07-05 08:17:47", "updated": "2021-07-05T12:17:47.000001Z"},
+    ]
+    objs = decode_many(_Stamped, rows)
+    assert [encode(o) for o in objs] == rows
+    assert objs[0].version == datetime(2021, 7, 5, 8, 17, 47, tzinfo=ZoneInfo("US/Eastern"))
+    assert objs[0].updated == datetime(2021, 7, 5, 12, 17, 47, tzinfo=UTC)

@@ -77,7 +77,7 @@ class _LeafError(ValueError):
 
 
 def _fast_naive(zone: tzinfo) -> Callable[[str], datetime]:
-    """A parser of ``YYYY-MM-DD HH:MM:SS[.ffffff]`` (canonical only) into ``zone``."""
+    """A parser of ``YYYY-MM-DD HH:MM:SS[.ffffff]`` into ``zone`` (other shapes: slow path)."""
 
     def parse(s: str) -> datetime:
         n = len(s)
@@ -90,7 +90,7 @@ def _fast_naive(zone: tzinfo) -> Callable[[str], datetime]:
             and s[16] == ":"
         ):
             d = _fromiso(s)
-            if d.tzinfo is None and (n == 19 or d.microsecond):
+            if d.tzinfo is None:
                 return d.replace(tzinfo=zone)
         # A fresh instance each time: a shared one would keep its last traceback, and with
         # it the frames (and every object they reference) of the decode that raised it.
@@ -105,7 +105,7 @@ _fast_accounting_utc = _fast_naive(UTC)
 
 
 def _fast_iso(s: str) -> datetime:
-    """``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` -> aware datetime in UTC (canonical only)."""
+    """``YYYY-MM-DDTHH:MM:SS[.ffffff]Z`` -> aware datetime in UTC (other shapes: slow path)."""
     n = len(s)
     if (
         (n == 20 or (n == 27 and s[19] == "."))
@@ -116,9 +116,7 @@ def _fast_iso(s: str) -> datetime:
         and s[13] == ":"
         and s[16] == ":"
     ):
-        d = _fromiso(s)
-        if n == 20 or d.microsecond:
-            return d
+        return _fromiso(s)
     # A fresh instance each time: a shared one would keep its last traceback, and with
     # it the frames (and every object they reference) of the decode that raised it.
     raise _NotCanonical
@@ -366,6 +364,15 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                 f"        {x} = {parse}",
                 "    except Exception:",
                 f"        {x}, w, bad = {slow}",
+            ]
+            if p.kind == "datetime":
+                # ".000000" (FreshBooks' invoice `version`) is not what encoding writes
+                # for zero microseconds: keep the wire text for an exact round trip.
+                code += [
+                    "    else:",
+                    f"        if len(v) > 20 and not {x}.microsecond: w = _add(w, {key}, v)",
+                ]
+            code += [
                 f"elif v is None or v is _U: {x} = v",
                 f"else: {x} = _bad_type({key}, v, {what!r})",
             ]
