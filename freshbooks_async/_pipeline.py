@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as _dt
 import enum
 import json
 import logging
 import math
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, Protocol
 from urllib.parse import quote
@@ -40,6 +41,7 @@ from .transports import BodyStream, Headers, Request, Response, Transport
 from .transports._streamed import StreamedResponse
 
 __all__ = [
+    "RESPONSE_ARRIVED",
     "APIResponse",
     "Envelope",
     "PageInfo",
@@ -461,6 +463,15 @@ class APIResponse:
 
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
+
+#: Called once (then cleared) when a call in this context gets its success response,
+#: before the body is decoded; the call then yields one loop turn. The paginator sets it
+#: in each page task so a page's window slot is freed, and the next page requested,
+#: before this page's JSON is parsed and decoded.
+RESPONSE_ARRIVED: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+    "freshbooks_async_response_arrived", default=None
+)
+
 #: How much of an error body a streamed call reads to describe the error.
 _ERROR_BODY_LIMIT = 64 * 1024
 
@@ -593,6 +604,11 @@ class Pipeline:
             attempts.log(response.status)
             if response.status < 300:
                 self.budget.record_success()
+                arrived = RESPONSE_ARRIVED.get()
+                if arrived is not None:
+                    RESPONSE_ARRIVED.set(None)
+                    arrived()
+                    await asyncio.sleep(0)  # let what that started go out before decoding
                 return self._decode(response, envelope, expect, attempts.retries, attempts.elapsed)
             await attempts.rejected(response, token)
 

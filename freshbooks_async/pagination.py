@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import functools
 import math
 from collections.abc import (
@@ -57,7 +56,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import attrs
 
-from ._pipeline import APIResponse, QueryParams
+from ._pipeline import RESPONSE_ARRIVED, APIResponse, QueryParams
 from ._validate import check_int as _check_int
 from .errors import PageFetchError, ResponseDecodeError
 
@@ -80,23 +79,6 @@ U = TypeVar("U")
 
 #: FreshBooks silently caps ``per_page`` at 100 (PROTOCOL.md 2.1, DOCS:parameters).
 MAX_PER_PAGE = 100
-
-# Set inside each page task (a task runs in its own copy of the context): called by a
-# fetch function once the response is in, so the window counts requests on the wire and
-# the next request starts before this page is decoded.
-_OFF_WIRE: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
-    "freshbooks_async_page_off_wire", default=None
-)
-
-
-async def _response_arrived() -> None:
-    """Tell the scan this page's request is off the wire, and let the requests that
-    frees start (one loop turn) before the caller goes on to decode the page."""
-    release = _OFF_WIRE.get()
-    if release is not None:
-        _OFF_WIRE.set(None)
-        release()
-        await asyncio.sleep(0)
 
 
 @attrs.frozen(kw_only=True)
@@ -208,6 +190,9 @@ class Paginator(Generic[T]):
         if key is None and dedupe:
             key = item_id
         self.dedupe_key = key
+        # Set by paginate(): its fetch makes exactly one client call per page, so the
+        # page's window slot can be freed when that call's response is in.
+        self._frees_slot_on_response = False
 
     def __repr__(self) -> str:
         return (
@@ -284,8 +269,10 @@ class _Scan(Generic[T]):
         self.seen: set[Hashable] = set()
 
     async def fetch(self, number: int) -> tuple[int, Page[T]]:
-        if number in self.on_wire:  # a window task (first_page and page 1 are not)
-            _OFF_WIRE.set(lambda: self.off_wire(number))
+        if number in self.on_wire and self.p._frees_slot_on_response:
+            # A window task (page 1 is read alone) running paginate()'s one-request fetch:
+            # free the slot once the response is in (each task has its own context).
+            RESPONSE_ARRIVED.set(functools.partial(self.off_wire, number))
         try:
             page = await self.p._fetch_page(number, self.p.per_page)
         except PageFetchError:
@@ -637,12 +624,11 @@ def paginate(
         response = await client.request(
             "GET", path, params=[*base, ("page", number), ("per_page", size)]
         )
-        await _response_arrived()  # start the next request before decoding this page
         return page_from_response(
             response, convert, items_key=items_key, page=number, per_page=size
         )
 
-    return Paginator(
+    paginator: Paginator[Any] = Paginator(
         fetch_page,
         per_page=per_page,
         start_page=start_page,
@@ -652,6 +638,8 @@ def paginate(
         dedupe=dedupe,
         dedupe_key=dedupe_key,
     )
+    paginator._frees_slot_on_response = True  # one client.request per page
+    return paginator
 
 
 def pages_bound(pages: int, concurrency: int) -> int:

@@ -108,6 +108,31 @@ async def test_get_retries_503_with_exact_backoff(
     assert route.call_count == 3
 
 
+async def test_response_arrived_hook_fires_once_on_success_before_decoding(
+    fb: FreshBooksClient, router: Router
+) -> None:
+    # The paginator's window hook: called once, after the final (2xx) response and
+    # before its body is parsed; never for a retried or failed attempt; then cleared.
+    from freshbooks_async._pipeline import RESPONSE_ARRIVED
+
+    route = router.get(CLIENTS, Router.json({}, status=503), ok({"clients": []}))
+    router.get(INVOICES, not_found())
+    calls: list[int] = []
+
+    async def in_task() -> None:
+        RESPONSE_ARRIVED.set(lambda: calls.append(route.call_count))
+        await fb.request("GET", CLIENTS)
+        assert RESPONSE_ARRIVED.get() is None
+        await fb.request("GET", CLIENTS)  # cleared: not called again
+        RESPONSE_ARRIVED.set(lambda: calls.append(-1))
+        with pytest.raises(errors.NotFoundError):
+            await fb.request("GET", INVOICES)
+
+    await asyncio.create_task(in_task())
+    assert calls == [2]  # after the retry's 200, not after the 503
+    assert RESPONSE_ARRIVED.get() is None  # the task's context, not ours
+
+
 async def test_get_gives_up_after_max_retries(
     fb: FreshBooksClient, router: Router, clock: FakeClock
 ) -> None:
