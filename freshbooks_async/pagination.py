@@ -191,8 +191,11 @@ class Paginator(Generic[T]):
             key = item_id
         self.dedupe_key = key
         # Set by paginate(): its fetch makes exactly one client call per page, so the
-        # page's window slot can be freed when that call's response is in.
+        # page's window slot can be freed when that call's response is in; and it returns
+        # JSON items, decoded by the scan once the page has told the count (so page 1's
+        # decoding overlaps the first window).
         self._frees_slot_on_response = False
+        self._decode_items: Callable[[Any], T] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -267,6 +270,8 @@ class _Scan(Generic[T]):
         self.next_to_schedule = paginator.start_page + 1
         self.delivered = 0
         self.seen: set[Hashable] = set()
+        self.running = False  # a scan (not just `await paginator`): windows may start
+        self.in_hand = 0  # items of the first page, fetched but not yet delivered
 
     async def fetch(self, number: int) -> tuple[int, Page[T]]:
         if number in self.on_wire and self.p._frees_slot_on_response:
@@ -284,10 +289,24 @@ class _Scan(Generic[T]):
                 f"fetch_page: must return a Page, returned {type(page).__name__}: {page!r}"
             )
         self.completed += 1
+        completed = self.completed
         # Learn the size now, not when the consumer reaches this page, so the refill
         # that follows this completion never requests pages past a newly known end.
-        self.adopt(self.completed, page)
-        return self.completed, page
+        self.adopt(completed, page)
+        decode = self.p._decode_items
+        if decode is None:
+            return completed, page
+        if self.running:
+            # The count is known (page 1 tells it): start the window, and let those
+            # requests go out, before this page is decoded.
+            if number not in self.tasks:  # the first page: not yet counted anywhere
+                self.in_hand = len(page.items)
+            await self.start_requests()
+        try:
+            items = tuple(decode(item) for item in page.items)
+        except Exception as exc:
+            raise PageFetchError(number, exc) from exc
+        return completed, attrs.evolve(page, items=items)
 
     # ---------------------------------------------------------------- bookkeeping
 
@@ -324,7 +343,8 @@ class _Scan(Generic[T]):
             return False
         limit = self.p.max_items
         # Enough items are already on their way (or waiting) to reach max_items.
-        return limit is None or self.delivered + len(self.tasks) * self.p.per_page < limit
+        ahead = self.delivered + self.in_hand + len(self.tasks) * self.p.per_page
+        return limit is None or ahead < limit
 
     def fill(self) -> None:
         """Start requests until ``concurrency`` are in flight (or the buffer is full).
@@ -346,6 +366,14 @@ class _Scan(Generic[T]):
             task.add_done_callback(functools.partial(self.refill, number))
             self.tasks[number] = task
             self.next_to_schedule += 1
+
+    async def start_requests(self) -> None:
+        """:meth:`fill`, then one loop turn if that started requests, so they go out
+        before the caller goes on with CPU work (decoding, the consumer's loop body)."""
+        waiting = len(self.on_wire)
+        self.fill()
+        if len(self.on_wire) > waiting:
+            await asyncio.sleep(0)
 
     def refill(self, number: int, task: asyncio.Task[tuple[int, Page[T]]]) -> None:
         self.on_wire.discard(number)
@@ -387,9 +415,15 @@ class _Scan(Generic[T]):
         try:
             if self.p.max_items == 0:
                 return
+            self.running = True
             completed, first = await self.fetch(self.p.start_page)
             self.adopt(completed, first)
-            yield self.trim(first)
+            page = self.trim(first)
+            self.in_hand = 0
+            # Start the window before the consumer gets page 1, however long it takes
+            # with it.
+            await self.start_requests()
+            yield page
             if self.p.ordered:
                 async for page in self.ordered():
                     yield page
@@ -618,14 +652,13 @@ def paginate(
                     f"params: {key!r} is set by the paginator; use start_page/per_page"
                 )
             base.append((key, value))
-    convert = decode if decode is not None else _identity
 
     async def fetch_page(number: int, size: int) -> Page[Any]:
         response = await client.request(
             "GET", path, params=[*base, ("page", number), ("per_page", size)]
         )
         return page_from_response(
-            response, convert, items_key=items_key, page=number, per_page=size
+            response, _identity, items_key=items_key, page=number, per_page=size
         )
 
     paginator: Paginator[Any] = Paginator(
@@ -639,6 +672,7 @@ def paginate(
         dedupe_key=dedupe_key,
     )
     paginator._frees_slot_on_response = True  # one client.request per page
+    paginator._decode_items = decode
     return paginator
 
 

@@ -156,11 +156,45 @@ async def test_next_request_starts_before_a_page_is_decoded(
     ids = [i async for i in paginate(client_for, INVOICES, decode=decode, concurrency=1)]
     assert ids == list(range(1, 1051))
     assert listing.requested == list(range(1, 12))
-    assert requested_when_decoded[1] == [1]  # page 1 is read alone: it tells the count
+    # Page 1 is read alone (it tells the count); page 2 starts before page 1 is decoded.
+    assert requested_when_decoded[1] == [1, 2]
     for page in range(2, 11):
         assert requested_when_decoded[page] == list(range(1, page + 2)), page
     assert requested_when_decoded[11] == list(range(1, 12))  # nothing after the last
     assert listing.max_in_flight == 1
+
+
+async def test_window_starts_before_the_consumer_gets_page_1(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    requested_at_first_item: list[int] = []
+    async with contextlib.aclosing(paginate(client_for, INVOICES, concurrency=4).items()) as it:
+        async for _item in it:
+            requested_at_first_item = list(listing.requested)
+            break
+    assert requested_at_first_item == [1, 2, 3, 4, 5]
+
+
+async def test_a_page_that_fails_to_decode_raises_page_fetch_error_after_earlier_pages(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    from freshbooks_async.models import Invoice, decode
+
+    listing.data[250]["amount"] = {"amount": [], "code": "USD"}  # item 251: page 3
+    got: list[int] = []
+
+    async def consume() -> None:
+        async for invoice in paginate(
+            client_for, INVOICES, decode=lambda x: decode(Invoice, x), concurrency=4
+        ):
+            assert isinstance(invoice.id, int)
+            got.append(invoice.id)
+
+    with pytest.raises(PageFetchError) as info:
+        await consume()
+    assert info.value.page == 3
+    assert "amount" in str(info.value.__cause__)
+    assert got == list(range(1, 201))  # pages 1 and 2, in full, first
 
 
 async def test_unordered_yields_pages_as_they_complete(
