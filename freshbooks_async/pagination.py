@@ -11,10 +11,11 @@ A :class:`Paginator` walks a paginated listing of any API family::
 
 How it works: the first page is fetched alone, because it tells how many pages there
 are. Pages after it go through a sliding window: at most ``concurrency`` page requests
-are in flight, and a new one starts as soon as a response is in (before that page is
-decoded). In ordered mode (the
-default) pages are yielded in page order, so at most ``concurrency`` finished pages wait
-in memory; with ``ordered=False`` pages are yielded as they complete.
+are in flight, and a new one starts as soon as a response is in (with :func:`paginate`,
+before that page is parsed and decoded, and the first window before page 1 is decoded;
+with a custom ``fetch_page``, when it returns). In ordered mode (the default) pages are
+yielded in page order, so at most ``concurrency`` finished pages wait in memory; with
+``ordered=False`` pages are yielded as they complete.
 
 * **Failures.** Each page request goes through the client's pipeline, which retries it
   alone (GET is idempotent). A page that still fails raises :class:`PageFetchError`
@@ -259,8 +260,8 @@ class _Scan(Generic[T]):
         # pages while the window keeps C requests on the wire.
         self.tasks: dict[int, asyncio.Task[tuple[int, Page[T]]]] = {}
         # Pages whose request is on the wire (what `concurrency` limits). A page leaves
-        # when its task ends or, earlier, when its response is in and only decoding is
-        # left (see _response_arrived).
+        # when its task ends or, earlier, when its response is in and only parsing and
+        # decoding are left (the pipeline's RESPONSE_ARRIVED hook).
         self.on_wire: set[int] = set()
         self.closed = False
         self.abandoned: set[asyncio.Task[tuple[int, Page[T]]]] = set()

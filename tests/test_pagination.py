@@ -197,6 +197,28 @@ async def test_a_page_that_fails_to_decode_raises_page_fetch_error_after_earlier
     assert got == list(range(1, 201))  # pages 1 and 2, in full, first
 
 
+async def test_page_1_failing_to_decode_cancels_the_started_window(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    # The window starts before page 1 is decoded; a decode failure there must still
+    # leave no request or task behind.
+    from freshbooks_async.models import Invoice, decode
+
+    for page in range(2, 12):
+        listing.gates[page] = asyncio.Event()  # in flight until cancelled
+    listing.data[5]["amount"] = {"amount": [], "code": "USD"}
+    before = other_tasks()
+    with pytest.raises(PageFetchError) as info:
+        await paginate(
+            client_for, INVOICES, decode=lambda x: decode(Invoice, x), concurrency=3
+        ).collect()
+    assert info.value.page == 1
+    await settle()
+    assert other_tasks() == before
+    assert sorted(listing.cancelled) == [2, 3, 4]
+    assert listing.in_flight == 0
+
+
 async def test_unordered_yields_pages_as_they_complete(
     client_for: FreshBooksClient, listing: Listing
 ) -> None:
