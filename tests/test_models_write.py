@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import pytest
 
 from freshbooks_async.models import (
@@ -25,6 +26,7 @@ from freshbooks_async.models import (
     vis_state_payload,
 )
 from freshbooks_async.models._fields import plans_for
+from freshbooks_async.models.common import Settable
 
 
 def test_update_sends_only_what_was_set() -> None:
@@ -267,3 +269,26 @@ def test_to_payload_rejects_read_models() -> None:
 
     with pytest.raises(TypeError, match="obj must be a write model"):
         to_payload(Invoice(id=1))  # type: ignore[arg-type]
+
+
+@attrs.frozen(kw_only=True)
+class _OneField(WriteModel):
+    n: Settable[int] = UNSET
+
+
+@attrs.frozen(kw_only=True)
+class _NoField(WriteModel):
+    pass
+
+
+def test_write_models_with_one_or_no_field_validate() -> None:
+    # Construction reads every field's value at once (one attrgetter per class); the
+    # one-field and no-field shapes of that getter must behave like the general one.
+    assert to_payload(_OneField(n=3)) == {"n": 3}
+    assert to_payload(_OneField()) == {}
+    with pytest.raises(TypeError, match=r"_OneField\.n must be int"):
+        _OneField(n="3")  # type: ignore[arg-type]
+    assert to_payload(_NoField(extras={"x": 1})) == {"x": 1}
+    assert _OneField.from_dict({"n": 4}).n == 4
+    with pytest.raises(TypeError, match="has no field"):
+        _NoField.from_kwargs(n=1)

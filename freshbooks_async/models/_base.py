@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, ClassVar, Self
@@ -179,9 +180,9 @@ class WriteModel:
 
     def __attrs_post_init__(self) -> None:
         cls = type(self)
-        plans = plans_for(cls)
-        for plan in plans:
-            value = getattr(self, plan.name)
+        meta = _write_meta(cls)
+        plans = meta.plans
+        for plan, value in zip(plans, meta.values(self), strict=True):
             if value is UNSET:
                 if plan.name in cls.REQUIRED:
                     raise ValueError(f"{cls.__name__}.{plan.name} is required")
@@ -194,7 +195,7 @@ class WriteModel:
             if checked is not value:
                 object.__setattr__(self, plan.name, checked)
         if self.extras:
-            keys = {plan.key for plan in plans}
+            keys = meta.keys
             for key in self.extras:
                 if not isinstance(key, str):
                     raise TypeError(f"{cls.__name__}.extras keys must be str, got {key!r}")
@@ -217,8 +218,8 @@ class WriteModel:
             TypeError: an unknown field name, or a value of the wrong type.
             ValueError: a value out of range or malformed.
         """
-        plans = {plan.name: plan for plan in plans_for(cls)}
-        unknown = sorted(set(kwargs) - set(plans) - {"extras"})
+        plans = _write_meta(cls).by_name
+        unknown = sorted(kwargs.keys() - plans.keys() - {"extras"})
         if unknown:
             if "vis_state" in unknown:
                 raise TypeError(f"{cls.__name__}: {_VIS_STATE_HINT}")
@@ -246,6 +247,35 @@ class WriteModel:
             if not isinstance(key, str):
                 raise TypeError(f"data keys must be str, got {key!r}")
         return cls.from_kwargs(**data)
+
+
+class _WriteMeta:
+    """Per write-model class lookups that construction needs (built once per class)."""
+
+    __slots__ = ("by_name", "keys", "plans", "values")
+
+    def __init__(self, cls: type) -> None:
+        self.plans = plans_for(cls)
+        self.by_name = {plan.name: plan for plan in self.plans}
+        self.keys = frozenset(plan.key for plan in self.plans)
+        names = [plan.name for plan in self.plans]
+        if len(names) == 1:  # attrgetter returns a bare value for one name
+            one = operator.attrgetter(names[0])
+            self.values: Callable[[Any], tuple[Any, ...]] = lambda obj: (one(obj),)
+        elif names:
+            self.values = operator.attrgetter(*names)
+        else:
+            self.values = lambda obj: ()
+
+
+_write_metas: dict[type, _WriteMeta] = {}
+
+
+def _write_meta(cls: type) -> _WriteMeta:
+    meta = _write_metas.get(cls)
+    if meta is None:
+        meta = _write_metas[cls] = _WriteMeta(cls)
+    return meta
 
 
 def _from_plain(cls: type, plan: FieldPlan, value: Any) -> Any:
