@@ -29,6 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _bare_server import BareServerProcess
 from _common import (
     ACCOUNT_ID,
     RESULTS_DIR,
@@ -244,6 +245,35 @@ def main() -> int:
         f"{sorted(raw_ratios)[len(raw_ratios) // 2]:.3f} x bound"
     )
     floor = sorted(raw_ratios)[len(raw_ratios) // 2]
+    # The same loop against a bare aiohttp server that only sleeps and answers (409 at
+    # the same rate): what this machine's loops, timers and loopback cost without any
+    # emulation, so the floor above is not mistaken for the sandbox's own CPU.
+    bare_ratios: list[float] = []
+    for run in range(repeat):
+        with BareServerProcess(latency_ms=LATENCY_MS, conflict_rate=CONFLICT_RATE) as bare:
+            wall, _requests = asyncio.run(raw_create(bare.url, "bare", n, run))
+        bare_ratios.append(wall / bound)
+    rows.append(
+        row(
+            f"{n} drafts, p={CONFLICT_RATE}",
+            "raw aiohttp loop vs a bare aiohttp server (sleep only)",
+            "wall / bound",
+            "ratio",
+            bare_ratios,
+            bound_seconds=bound,
+        )
+    )
+    bare_floor = sorted(bare_ratios)[len(bare_ratios) // 2]
+    print(f"raw aiohttp loop vs a bare aiohttp server (no emulation): {bare_floor:.3f} x bound")
+    goals.append(
+        goal(
+            "raw aiohttp loop vs a bare aiohttp server that only sleeps (no emulation)",
+            "(for information)",
+            bare_floor,
+            True,
+            f"the timer and loop floor of this machine; against the sandbox {floor:.2f}x",
+        )
+    )
     for numbering in ("server", "client"):
         ours = next(
             r["median"]
