@@ -19,13 +19,13 @@ import random
 import signal
 import subprocess
 import sys
-import threading
+from collections.abc import Iterator
 from pathlib import Path
-from types import TracebackType
 
+from _common import stop_process
 from aiohttp import web
 
-__all__ = ["BareServerProcess"]
+__all__ = ["bare_server"]
 
 _CONFLICT = (
     b'{"response":{"errors":[{"errno":409,"field":"invoice_number","message":'
@@ -74,63 +74,29 @@ async def _serve(args: argparse.Namespace, body: bytes) -> None:
         await runner.cleanup()
 
 
-class BareServerProcess:
-    """Run the bare server in its own process for a ``with`` block; ``.url`` is its base."""
-
-    def __init__(
-        self, *, latency_ms: float, conflict_rate: float = 0.0, get_body: Path | None = None
-    ) -> None:
-        self.args = [
-            "--port",
-            "0",
-            "--latency-ms",
-            str(latency_ms),
-            "--conflict-rate",
-            str(conflict_rate),
-        ]
-        if get_body is not None:
-            self.args += ["--get-body", str(get_body)]
-        self.url = ""
-        self._process: subprocess.Popen[str] | None = None
-
-    def __enter__(self) -> BareServerProcess:
-        self._process = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
-            [sys.executable, str(Path(__file__).resolve()), *self.args],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        ready = threading.Event()
-
-        stdout = self._process.stdout
-        assert stdout is not None
-
-        def read_url() -> None:
-            for line in stdout:
-                if line.startswith("listening on "):
-                    self.url = line.split(" ", 2)[2].strip()
-                    ready.set()
-
-        threading.Thread(target=read_url, daemon=True).start()
-        if not ready.wait(30):
-            self.__exit__(None, None, None)
+@contextlib.contextmanager
+def bare_server(
+    *, latency_ms: float, conflict_rate: float = 0.0, get_body: Path | None = None
+) -> Iterator[str]:
+    """Run the bare server in its own process for a ``with`` block; yields its base URL."""
+    args = ["--port", "0", "--latency-ms", str(latency_ms), "--conflict-rate", str(conflict_rate)]
+    if get_body is not None:
+        args += ["--get-body", str(get_body)]
+    process = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
+        [sys.executable, str(Path(__file__).resolve()), *args], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        url = ""
+        for line in process.stdout:  # the first line, or EOF if it failed to start
+            if line.startswith("listening on "):
+                url = line.split(" ", 2)[2].strip()
+                break
+        if not url:
             raise RuntimeError("the bare server did not start")
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        yield url
+    finally:
+        stop_process(process)
 
 
 def main() -> int:

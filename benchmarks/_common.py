@@ -52,6 +52,7 @@ __all__ = [
     "peak_rss_kib",
     "row",
     "scenario_result",
+    "stop_process",
     "summarize",
     "write_json",
 ]
@@ -267,17 +268,8 @@ class SandboxProcess:
     def stop(self) -> None:
         """Terminate the child (kill it if it does not exit within 10 s). Idempotent."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+        if process is not None:
+            stop_process(process)
 
     def control(self) -> Control:
         """A new :class:`Control` connection to this sandbox."""
@@ -296,6 +288,19 @@ class SandboxProcess:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def stop_process(process: subprocess.Popen[str]) -> None:
+    """Terminate a child process (kill it if it does not exit within 10 s)."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 # --------------------------------------------------------------------------- numbers

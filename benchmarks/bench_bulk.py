@@ -29,7 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from _bare_server import BareServerProcess
+from _bare_server import bare_server
 from _common import (
     ACCOUNT_ID,
     RESULTS_DIR,
@@ -250,8 +250,8 @@ def main() -> int:
     # emulation, so the floor above is not mistaken for the sandbox's own CPU.
     bare_ratios: list[float] = []
     for run in range(repeat):
-        with BareServerProcess(latency_ms=LATENCY_MS, conflict_rate=CONFLICT_RATE) as bare:
-            wall, _requests = asyncio.run(raw_create(bare.url, "bare", n, run))
+        with bare_server(latency_ms=LATENCY_MS, conflict_rate=CONFLICT_RATE) as url:
+            wall, _requests = asyncio.run(raw_create(url, "bare", n, run))
         bare_ratios.append(wall / bound)
     rows.append(
         row(
