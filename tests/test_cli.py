@@ -482,17 +482,16 @@ async def test_bulk_create_killed_mid_run_then_rerun_creates_each_line_exactly_o
         held = 0
         for _ in range(3000):  # polls; the server runs in this loop between them
             await asyncio.sleep(0.005)
-            created = (
-                [r for r in latest_records(results).values() if r["status"] == "created"]
-                if results.exists()
-                else []
-            )
+            records = latest_records(results) if results.exists() else {}
+            created = [r for r in records.values() if r["status"] == "created"]
             held = held_by_server(sandbox)
-            if len(created) >= 6 and held >= 2:
+            if len(created) >= 6 and held >= 2 and len(records) < count:
                 first.kill()  # nothing runs in the server between the check and the kill
                 break
         else:
-            pytest.fail("the first run never had 6 lines created and 2 creates in flight")
+            pytest.fail(
+                "the first run never had 6 lines created, 2 creates in flight and lines left"
+            )
         await first.communicate()
         assert first.returncode == -signal.SIGKILL
         left = latest_records(results)

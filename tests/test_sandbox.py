@@ -538,13 +538,53 @@ async def test_latency_and_hang_use_the_clock() -> None:
     clock = FakeClock()
     sb = Sandbox(clock=clock, latency_ms=100, faults=["hang:count=1:seconds=5"])
     await call(sb, "GET", INV)
-    assert clock.sleeps[:2] == [0.1, 5.0]
+    assert clock.sleeps[:2] == [5.0, 0.1]  # the hang before processing, the latency after
     sb.configure_faults(["hang:count=1"])
     task = asyncio.ensure_future(call(sb, "GET", INV))
     await asyncio.sleep(0.01)
     assert not task.done()
     await sb.aclose()
     assert (await task).status == 200
+
+
+class HeldClock(FakeClock):
+    """A fake clock whose non-zero sleeps last until :attr:`gate` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = asyncio.Event()
+
+    async def sleep(self, seconds: float) -> None:
+        if seconds:
+            self.sleeps.append(seconds)
+            await self.gate.wait()
+
+
+@pytest.mark.parametrize("fault", [None, "reset_after_commit:count=1", "503:count=1"])
+async def test_latency_holds_the_answer_back_after_processing(fault: str | None) -> None:
+    """The request is processed on arrival; the latency delays only its answer, which is
+    counted in ``stats.statuses`` when it leaves."""
+    clock = HeldClock()
+    sb = Sandbox(clock=clock, latency_ms=40, seed_clients=1, faults=[fault] if fault else [])
+    request = Request(
+        method="POST",
+        url=BASE + INV,
+        headers={"Authorization": f"Bearer {sb.token}", "Content-Type": "application/json"},
+        body=json.dumps(invoice()).encode(),
+    )
+    task = asyncio.ensure_future(sb.process(request))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not task.done()
+    assert clock.sleeps == [0.04]
+    assert len(sb.ledger) == (0 if fault and fault.startswith("503") else 1)
+    assert sum(sb.stats.statuses.values()) == 0  # nothing has left yet
+    clock.gate.set()
+    outcome = await task
+    expected = 503 if fault and fault.startswith("503") else 200
+    assert outcome.response.status == expected
+    assert outcome.action == ("reset" if fault and fault.startswith("reset") else None)
+    assert dict(sb.stats.statuses) == {expected: 1}
 
 
 def test_constructor_validates() -> None:

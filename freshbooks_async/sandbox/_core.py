@@ -67,7 +67,7 @@ class SandboxStats:
 
     Attributes:
         requests: Requests per route (``"GET /accounting/account/{account_id}/..."``).
-        statuses: Responses per HTTP status.
+        statuses: Answers per HTTP status, counted as they leave (after the latency).
         faults: Faults fired per kind.
         max_concurrent_invoice_creates: Per account, the most invoice creates in flight at
             once (arrival to commit).
@@ -277,7 +277,8 @@ class Sandbox:
         clock: Time source and sleeper (token expiry, latency); ``SystemClock`` default.
         processing_latency: Seconds an invoice create spends between choosing its number
             and committing it (the window in which concurrent creates collide).
-        latency_ms: Fixed latency added to every request.
+        latency_ms: Fixed latency added to every request: it is processed on arrival and
+            its answer is held back this long (faults included).
         jitter_ms: Uniform random extra latency per request.
         faults: Fault specs (see :mod:`freshbooks_async.sandbox._faults`).
         base_url: The public URL used in links (uploads, share links).
@@ -570,21 +571,40 @@ class Sandbox:
         return outcome.response
 
     async def process(self, request: Request) -> Outcome:
-        """Answer one request, reporting transport-level faults as :attr:`Outcome.action`."""
+        """Answer one request, reporting transport-level faults as :attr:`Outcome.action`.
+
+        The request is processed on arrival; the latency (``latency_ms``, ``jitter_ms``,
+        ``latency`` rules) then holds its answer back.
+        """
         if not isinstance(request, Request):
             raise TypeError(f"request: expected Request, got {type(request).__name__}")
+        outcome, delay = await self._process(request)
+        if delay:
+            # Sleeping before processing instead would make every timer that expires in
+            # one loop turn (epoll waits in whole milliseconds) run its handler back to
+            # back: a convoy of the emulator's own CPU that no real server shows, which
+            # inflated every latency benchmark (docs/performance.rst).
+            await self.clock.sleep(delay)
+        if outcome.response.status:  # 0: the connection was dropped before an answer
+            self.stats.statuses[outcome.response.status] += 1
+        return outcome
+
+    async def _process(self, request: Request) -> tuple[Outcome, float]:
+        """The outcome of one request and the seconds its answer is held back."""
         path = request.url.path
         method = request.method
         if path.startswith(CONTROL_PREFIX):
             reply = await self._control(method, path, request)
-            return Outcome(response=self._response(reply, request))
+            return Outcome(response=self._response(reply, request)), 0.0
         route, params = self._match(method, path)
         family = route.family if route else family_of_path(path)
         self.stats.requests[f"{method} {route.template if route else '<unrouted>'}"] += 1
+        delay = 0.0
         if self.faults or self.latency_ms or self.jitter_ms:
+            delay = self._delay_for(method, path)
             early = await self._pre_faults(method, path, request)
             if early is not None:
-                return early
+                return early, delay
         action: str | None = None
         try:
             if route is None:
@@ -612,7 +632,7 @@ class Sandbox:
         response = self._response(reply, request)
         if self.faults:
             response, action = self._post_faults(method, path, response)
-        return Outcome(response=response, action=action)
+        return Outcome(response=response, action=action), delay
 
     # ---------------------------------------------------------------- internals
 
@@ -631,15 +651,17 @@ class Sandbox:
                 return None, {"_any_method": other_method}
         return None, {}
 
-    async def _pre_faults(self, method: str, path: str, request: Request) -> Outcome | None:
+    def _delay_for(self, method: str, path: str) -> float:
+        """Seconds the answer to this request is held back (latency, jitter, rules)."""
         delay = self.latency_ms
         if self.jitter_ms:
             delay += self.rng.uniform(0, self.jitter_ms)
         rule = self._fire(("latency",), method, path)
         if rule is not None:
             delay += rule.num("ms", 0) + self.rng.uniform(0, rule.num("jitter_ms", 0))
-        if delay:
-            await self.clock.sleep(delay / 1000.0)
+        return delay / 1000.0
+
+    async def _pre_faults(self, method: str, path: str, request: Request) -> Outcome | None:
         rule = self._fire(("hang",), method, path)
         if rule is not None:
             if "seconds" in rule.options:
@@ -753,7 +775,6 @@ class Sandbox:
             body = dumps(reply.body)
         headers = {"Content-Type": reply.content_type} if body else {}
         headers.update(reply.headers)
-        self.stats.statuses[reply.status] += 1
         return Response(status=reply.status, headers=Headers(headers), body=body, request=request)
 
     def spawn(self, coro: Awaitable[None]) -> None:

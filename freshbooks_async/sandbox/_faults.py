@@ -7,7 +7,7 @@ Grammar (CLI ``--fault SPEC``, :meth:`Sandbox.configure_faults`, ``POST /_sandbo
 
 ``KIND`` is one of:
 
-* ``latency``            delay every matching request (``ms``, ``jitter_ms``)
+* ``latency``            hold back the answer to every matching request (``ms``, ``jitter_ms``)
 * ``429``                answer 429 with ``Retry-After`` (``retry_after``: seconds, or
                          ``date`` for an HTTP date ``retry_after_s`` seconds ahead; ``burst``:
                          once triggered, the next ``burst - 1`` matching requests get 429 too)
