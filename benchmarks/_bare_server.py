@@ -6,8 +6,13 @@ GET with a fixed body (e.g. a page captured from the sandbox). Raw aiohttp again
 measures what this machine's event loops, timers and loopback cost by themselves, so the
 benchmarks can tell that floor apart from the sandbox's own CPU.
 
+``--cpu-ms`` makes each request also burn that much CPU, before the delay
+(``--delay last``, what the sandbox does) or after it (``--delay first``): the
+calibration behind "How the sandbox adds latency" in ``docs/performance.rst``.
+
 Run: ``python benchmarks/_bare_server.py --port 0 --latency-ms 10 [--conflict-rate 0.3]
-[--get-body FILE]``; it prints ``listening on http://127.0.0.1:PORT``.
+[--get-body FILE] [--cpu-ms 0.4 --delay first|last]``; it prints
+``listening on http://127.0.0.1:PORT``.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import random
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,13 +47,25 @@ _CREATED = (
 )
 
 
-def _app(latency: float, conflict_rate: float, get_body: bytes, seed: int) -> web.Application:
+def _burn(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        pass
+
+
+def _app(
+    latency: float, conflict_rate: float, get_body: bytes, seed: int, cpu: float, delay: str
+) -> web.Application:
     rng = random.Random(seed)
 
     async def handle(request: web.Request) -> web.Response:
         await request.read()
+        if cpu and delay == "last":
+            _burn(cpu)
         if latency:
             await asyncio.sleep(latency)
+        if cpu and delay == "first":
+            _burn(cpu)
         if request.method == "POST":
             if rng.random() < conflict_rate:
                 return web.Response(status=409, body=_CONFLICT, content_type="application/json")
@@ -60,7 +78,15 @@ def _app(latency: float, conflict_rate: float, get_body: bytes, seed: int) -> we
 
 
 async def _serve(args: argparse.Namespace, body: bytes) -> None:
-    runner = web.AppRunner(_app(args.latency_ms / 1000, args.conflict_rate, body, args.seed))
+    app = _app(
+        args.latency_ms / 1000,
+        args.conflict_rate,
+        body,
+        args.seed,
+        args.cpu_ms / 1000,
+        args.delay,
+    )
+    runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", args.port)
     await site.start()
@@ -76,10 +102,16 @@ async def _serve(args: argparse.Namespace, body: bytes) -> None:
 
 @contextlib.contextmanager
 def bare_server(
-    *, latency_ms: float, conflict_rate: float = 0.0, get_body: Path | None = None
+    *,
+    latency_ms: float,
+    conflict_rate: float = 0.0,
+    get_body: Path | None = None,
+    cpu_ms: float = 0.0,
+    delay: str = "last",
 ) -> Iterator[str]:
     """Run the bare server in its own process for a ``with`` block; yields its base URL."""
     args = ["--port", "0", "--latency-ms", str(latency_ms), "--conflict-rate", str(conflict_rate)]
+    args += ["--cpu-ms", str(cpu_ms), "--delay", delay]
     if get_body is not None:
         args += ["--get-body", str(get_body)]
     process = subprocess.Popen(  # noqa: S603 - our own script, fixed arguments
@@ -106,6 +138,8 @@ def main() -> int:
     parser.add_argument("--conflict-rate", type=float, default=0.0)
     parser.add_argument("--get-body")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cpu-ms", type=float, default=0.0)
+    parser.add_argument("--delay", choices=("first", "last"), default="last")
     args = parser.parse_args()
     body = Path(args.get_body).read_bytes() if args.get_body else b'{"response":{"result":{}}}'
     with contextlib.suppress(KeyboardInterrupt):
