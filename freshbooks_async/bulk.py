@@ -514,6 +514,8 @@ class _Bulk:
         self.results: list[BulkItem[Invoice] | None] = []
         self.ready: deque[_Draft] = deque()
         self.timers: dict[asyncio.Task[None], _Draft] = {}  # drafts in 409 backoff
+        self.busy = 0  # workers in an attempt (or reconciling set-aside drafts)
+        self.changed = asyncio.Event()  # wakes idle workers: work queued, stop, or done
         self.graveyard: list[asyncio.Task[None]] = []  # cancelled timers, awaited at the end
         self.deferred: list[_Draft] = []
         self.allocator: NumberAllocator | None = None
@@ -927,6 +929,7 @@ class _Bulk:
             self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED)
         elif not wait:
             self.ready.append(draft)
+            self.changed.set()
         else:
             self.timers[asyncio.ensure_future(self.backoff_wait(draft))] = draft
 
@@ -940,6 +943,11 @@ class _Bulk:
             base = max(_MIN_ADAPTIVE_BACKOFF, self.latency or 0.0)
         ceiling = min(self.backoff_max, base * 2 ** max(0, draft.attempts - 1))
         await self.clock.sleep(backoff.full_jitter(ceiling))
+        timer = asyncio.current_task()
+        if timer is not None:
+            self.timers.pop(timer, None)
+        self.ready.append(draft)
+        self.changed.set()
 
     def stopping(self) -> bool:
         if self.stop.is_set():
@@ -1013,8 +1021,9 @@ class _Bulk:
         self.results = [None] * len(drafts)
         prepared = self.prepare(drafts)
         self.progress()
-        attempts: set[asyncio.Task[_Attempt]] = set()
+        workers: list[asyncio.Task[None]] = []
         waker = asyncio.ensure_future(self.wake_on_stop())
+        waker.add_done_callback(lambda _: self.changed.set())
         try:
             if prepared:
                 doubtful = [d for d in prepared if d.doubt is not None]
@@ -1030,29 +1039,11 @@ class _Bulk:
                     fresh.extend(await self.resolve_in_doubt(doubtful))
                     fresh.sort(key=lambda d: d.index)
                 self.ready.extend(fresh)
-            while True:
-                if not self.stopped and self.stopping():
-                    self.halt()
-                while self.ready and len(attempts) < self.concurrency:
-                    attempts.add(asyncio.ensure_future(self.attempt_once(self.ready.popleft())))
-                if not attempts and not self.timers:
-                    if not self.deferred:
-                        break
-                    await self.reconcile_deferred()
-                    continue
-                waiting: set[asyncio.Future[Any]] = {*attempts, *self.timers}
-                if not waker.done():
-                    waiting.add(waker)
-                done, _ = await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
-                for timer in [t for t in self.timers if t in done]:
-                    draft = self.timers.pop(timer)
-                    self.ready.append(draft)
-                for task in [t for t in attempts if t in done]:
-                    attempts.discard(task)
-                    await self.handle(task.result())
+            workers = [asyncio.ensure_future(self.worker()) for _ in range(self.concurrency)]
+            await asyncio.gather(*workers)
         finally:
             pending: list[asyncio.Future[Any]] = [
-                *attempts,
+                *workers,
                 *self.timers,
                 *self.graveyard,
                 waker,
@@ -1071,6 +1062,48 @@ class _Bulk:
             elapsed=self.clock.monotonic() - started,
             stopped=self.stopped,
         )
+
+    async def worker(self) -> None:
+        """Post drafts one after another until none is left.
+
+        ``concurrency`` workers share the queue: a worker handles its answer and posts the
+        next draft in the same step, so no coordinator hop delays the next POST.
+        """
+        while True:
+            draft = await self.next_draft()
+            if draft is None:
+                return
+            self.busy += 1
+            try:
+                result = await self.attempt_once(draft)
+            finally:
+                self.busy -= 1
+            await self.handle(result)
+            if not self.busy:
+                self.changed.set()  # maybe the last one: idle workers decide what is next
+
+    async def next_draft(self) -> _Draft | None:
+        """The next draft to post, waiting while others are in flight or backing off;
+        ``None`` once every draft is settled."""
+        while True:
+            if not self.stopped and self.stopping():
+                self.halt()
+            if self.ready:
+                return self.ready.popleft()
+            if not self.busy and not self.timers:
+                if not self.deferred:
+                    self.changed.set()  # the other idle workers finish too
+                    return None
+                # Every other create has finished: match the set-aside drafts now.
+                self.busy += 1
+                try:
+                    await self.reconcile_deferred()
+                finally:
+                    self.busy -= 1
+                    self.changed.set()
+                continue
+            self.changed.clear()
+            await self.changed.wait()
 
     async def wake_on_stop(self) -> None:
         """Ends when ``stop`` is set or the deadline passes (so the coordinator wakes)."""

@@ -633,13 +633,16 @@ async def test_on_send_runs_right_before_each_post_and_never_for_invalid_drafts(
     events: list[tuple[str, str]] = []
     sends: list[BulkSend] = []
 
+    clock = FakeClock()
+    stamps: list[float] = []
+
     def on_send(send: BulkSend) -> None:
         sends.append(send)
+        stamps.append(clock.time())
         events.append(("send", send.reference))
 
     batch: list[Any] = drafts(4)
     batch.insert(2, {"customerid": 1})  # invalid: never sent, never journaled
-    clock = FakeClock()
     async with FreshBooksClient(
         sandbox.token, transport=recording(sandbox, events), clock=clock
     ) as client:
@@ -652,6 +655,8 @@ async def test_on_send_runs_right_before_each_post_and_never_for_invalid_drafts(
     for i in posts:  # the journal entry comes first, for the same reference
         assert events[i - 1] == ("send", events[i][1])
     assert len(sends) == 6
+    assert [s.sent_at for s in sends] == stamps  # the client's clock, as the POST leaves
+    assert clock.sleeps  # the 409 backoffs moved it
     assert 2 not in {s.index for s in sends}
     for index in (0, 1, 3, 4):  # attempts count up per draft (the 409s were retried)
         attempts = [s.attempt for s in sends if s.index == index]
@@ -665,7 +670,6 @@ async def test_on_send_runs_right_before_each_post_and_never_for_invalid_drafts(
         assert send.invoice_number == invoice.invoice_number  # client numbering: known
         assert send.reference == by_index[index].reference
         assert send.baseline == 0  # empty account
-        assert send.sent_at == clock.time()
         assert send.reference_field is None
 
 
