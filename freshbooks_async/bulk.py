@@ -464,7 +464,7 @@ _MIN_ADAPTIVE_BACKOFF: Final = 0.001
 
 
 class _Bulk:
-    """One bulk call: the coordinator and its bookkeeping."""
+    """One bulk call: its workers, their queue and the bookkeeping."""
 
     def __init__(
         self,
@@ -1106,7 +1106,7 @@ class _Bulk:
             await self.changed.wait()
 
     async def wake_on_stop(self) -> None:
-        """Ends when ``stop`` is set or the deadline passes (so the coordinator wakes)."""
+        """Ends when ``stop`` is set or the deadline passes (so idle workers wake)."""
         if self.deadline is None:
             await self.stop.wait()
             return
