@@ -1023,7 +1023,7 @@ class _Bulk:
         self.progress()
         workers: list[asyncio.Task[None]] = []
         waker = asyncio.ensure_future(self.wake_on_stop())
-        waker.add_done_callback(lambda _: self.changed.set())
+        waker.add_done_callback(self.on_stop)
         try:
             if prepared:
                 doubtful = [d for d in prepared if d.doubt is not None]
@@ -1104,6 +1104,13 @@ class _Bulk:
                 continue
             self.changed.clear()
             await self.changed.wait()
+
+    def on_stop(self, waker: asyncio.Future[None]) -> None:
+        """Stop requested or deadline passed: settle what has not started at once (even
+        while every worker waits on a POST), and wake idle workers to finish."""
+        if not waker.cancelled() and not self.stopped and self.stopping():
+            self.halt()
+        self.changed.set()
 
     async def wake_on_stop(self) -> None:
         """Ends when ``stop`` is set or the deadline passes (so idle workers wake)."""

@@ -436,6 +436,51 @@ async def test_stop_returns_a_complete_result() -> None:
     assert_exactly_once(result, sandbox)
 
 
+async def test_stop_settles_queued_drafts_at_once_while_every_post_waits() -> None:
+    """The drafts not started yet are settled as soon as stop is set, even while every
+    worker waits on a slow POST; those POSTs then finish normally."""
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    gate = asyncio.Event()
+    both_posted = asyncio.Event()
+    posted = 0
+
+    async def slow(request: Request) -> Response:
+        nonlocal posted
+        if request.method == "POST":
+            posted += 1
+            if posted == 2:
+                both_posted.set()
+            await gate.wait()
+        return await sandbox.handle(request)
+
+    stop = asyncio.Event()
+    settled: list[BulkItem[Invoice]] = []
+    async with FreshBooksClient(sandbox.token, transport=MockTransport(slow)) as client:
+        task = asyncio.create_task(
+            bulk_create_invoices(
+                client,
+                ACCOUNT,
+                drafts(10),
+                concurrency=2,
+                numbering="client",  # no numbering race between the two held creates
+                stop=stop,
+                on_item=settled.append,
+            )
+        )
+        await both_posted.wait()
+        stop.set()
+        for _ in range(3):
+            await asyncio.sleep(0)
+        assert sorted(item.index for item in settled) == list(range(2, 10))
+        assert {item.status for item in settled} == {BulkStatus.NOT_ATTEMPTED}
+        gate.set()
+        result = await task
+    assert result.stopped
+    assert result.counts["created"] == 2
+    assert result.counts["not_attempted"] == 8
+    assert_exactly_once(result, sandbox)
+
+
 async def test_deadline_stops_starting_creates() -> None:
     sandbox = Sandbox(seed_clients=CLIENTS, faults=["conflict:rate=1"])
     clock = FakeClock()
