@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import email.utils
 import hashlib
 import hmac
 import json
@@ -503,6 +504,18 @@ async def test_429_burst_retry_after_and_5xx(sb: Sandbox) -> None:
     dated = await call(sb, "GET", INV)
     assert dated.headers["Retry-After"].endswith("GMT")
     assert sb.fault_counts() == {"429": 3, "503": 1}
+
+
+async def test_retry_after_date_counts_from_when_the_answer_leaves() -> None:
+    clock = FakeClock()  # its sleeps move its time
+    fault = "429:count=1:retry_after=date:retry_after_s=2"
+    sb = Sandbox(clock=clock, latency_ms=1500, faults=[fault])
+    before = clock.time()
+    answer = await call(sb, "GET", INV)
+    assert answer.status == 429
+    assert clock.time() - before == 1.5  # the latency was slept before the answer left
+    ahead = email.utils.parsedate_to_datetime(answer.headers["Retry-After"]).timestamp()
+    assert 1 < ahead - clock.time() <= 2  # whole seconds in an HTTP date
 
 
 async def test_rate_limit_per_token(sb: Sandbox) -> None:

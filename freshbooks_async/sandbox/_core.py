@@ -67,7 +67,8 @@ class SandboxStats:
 
     Attributes:
         requests: Requests per route (``"GET /accounting/account/{account_id}/..."``).
-        statuses: Answers per HTTP status, counted as they leave (after the latency).
+        statuses: Answers per HTTP status, counted after the latency (a reset or
+            truncated answer counts the status it was processed with).
         faults: Faults fired per kind.
         max_concurrent_invoice_creates: Per account, the most invoice creates in flight at
             once (arrival to commit).
@@ -602,7 +603,7 @@ class Sandbox:
         delay = 0.0
         if self.faults or self.latency_ms or self.jitter_ms:
             delay = self._delay_for(method, path)
-            early = await self._pre_faults(method, path, request)
+            early = await self._pre_faults(method, path, request, delay)
             if early is not None:
                 return early, delay
         action: str | None = None
@@ -661,7 +662,9 @@ class Sandbox:
             delay += rule.num("ms", 0) + self.rng.uniform(0, rule.num("jitter_ms", 0))
         return delay / 1000.0
 
-    async def _pre_faults(self, method: str, path: str, request: Request) -> Outcome | None:
+    async def _pre_faults(
+        self, method: str, path: str, request: Request, delay: float
+    ) -> Outcome | None:
         rule = self._fire(("hang",), method, path)
         if rule is not None:
             if "seconds" in rule.options:
@@ -679,7 +682,9 @@ class Sandbox:
             seconds = int(rule.options.get("retry_after_s", 1))
             raw = str(rule.options.get("retry_after", "1"))
             if raw == "date":
-                value = email.utils.formatdate(self.clock.time() + seconds, usegmt=True)
+                # Seconds ahead of when the answer leaves (after the latency).
+                leaves = self.clock.time() + delay
+                value = email.utils.formatdate(leaves + seconds, usegmt=True)
             else:
                 value = raw
             err = SandboxAPIError(429, "Too many requests.", errno=429)
