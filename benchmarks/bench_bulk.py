@@ -46,6 +46,7 @@ from _common import (
 from freshbooks_async import FreshBooksClient
 from freshbooks_async.bulk import BulkResult, bulk_create_invoices
 from freshbooks_async.models import Invoice
+from freshbooks_async.transports import Request, Response, Transport
 
 CONFLICT_RATE = 0.3
 LATENCY_MS = 10.0
@@ -68,30 +69,96 @@ def drafts(n: int, run: int) -> list[dict[str, Any]]:
     ]
 
 
+class PostTimer:
+    """Where a bulk run's wall time goes: each POST's round trip, and the slot-seconds
+    during which creates were on the wire.
+
+    ``wall = requests x mean round trip / (C x utilisation)``: the mean round trip over the
+    latency is the CPU queueing of both processes; the utilisation below 1 is the time
+    slots were idle (validation before the first POST, the last retries' tail).
+    """
+
+    def __init__(self) -> None:
+        self.round_trips: list[float] = []
+        self.first: float | None = None
+        self.in_flight = 0
+        self.slot_seconds = 0.0
+        self._mark = 0.0
+
+    def begin(self) -> float:
+        now = self._tick(+1)
+        if self.first is None:
+            self.first = now
+        return now
+
+    def end(self, began: float) -> None:
+        self.round_trips.append(self._tick(-1) - began)
+
+    def _tick(self, delta: int) -> float:
+        now = time.perf_counter()
+        self.slot_seconds += self.in_flight * (now - self._mark)
+        self._mark = now
+        self.in_flight += delta
+        return now
+
+    def summary(self, started: float, wall: float) -> dict[str, float]:
+        trips = self.round_trips
+        return {
+            "round_trip_ms": 1000 * sum(trips) / len(trips),
+            "utilisation": self.slot_seconds / (CONCURRENCY * wall),
+            "before_first_post_s": (self.first or started) - started,
+        }
+
+
+class TimedTransport:
+    """The client's own transport, with its POSTs timed by a :class:`PostTimer`."""
+
+    def __init__(self, inner: Transport, timer: PostTimer) -> None:
+        self.inner = inner
+        self.timer = timer
+
+    async def send(self, request: Request) -> Response:
+        if request.method != "POST":
+            return await self.inner.send(request)
+        began = self.timer.begin()
+        try:
+            return await self.inner.send(request)
+        finally:
+            self.timer.end(began)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
 async def create(
     url: str, token: str, n: int, run: int, numbering: Any
-) -> tuple[float, BulkResult[Invoice]]:
+) -> tuple[float, BulkResult[Invoice], dict[str, float]]:
+    batch = drafts(n, run)
+    timer = PostTimer()
     async with FreshBooksClient(
         token, base_url=url, per_account_concurrency=CONCURRENCY, max_in_flight=64
     ) as client:
+        pipeline = client._pipeline  # the client as users build it, its POSTs timed
+        pipeline.transport = TimedTransport(pipeline.transport, timer)
         await client.request("GET", f"/accounting/account/{ACCOUNT_ID}/invoices/invoices")
         started = time.perf_counter()
         result = await bulk_create_invoices(
             client,
             ACCOUNT_ID,
-            drafts(n, run),
+            batch,
             concurrency=CONCURRENCY,
             numbering=numbering,
             backoff_base=LATENCY_MS / 1000,
             backoff_max=0.5,
         )
-        return time.perf_counter() - started, result
+        wall = time.perf_counter() - started
+        return wall, result, timer.summary(started, wall)
 
 
-async def raw_create(url: str, token: str, n: int, run: int) -> tuple[float, int]:
+async def raw_create(url: str, token: str, n: int, run: int) -> tuple[float, int, dict[str, float]]:
     """The floor of this rig: raw aiohttp, C workers, explicit numbers, a 409 retried at
     once with the same number. No validation, decoding, reconciliation or bookkeeping.
-    Returns (wall, requests)."""
+    Returns (wall, requests, the :class:`PostTimer` summary)."""
     import json
     from collections import deque
 
@@ -99,6 +166,7 @@ async def raw_create(url: str, token: str, n: int, run: int) -> tuple[float, int
 
     queue = deque(enumerate(drafts(n, run)))
     requests = 0
+    timer = PostTimer()
     target = f"{url}/accounting/account/{ACCOUNT_ID}/invoices/invoices"
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
@@ -109,17 +177,39 @@ async def raw_create(url: str, token: str, n: int, run: int) -> tuple[float, int
             body = json.dumps({"invoice": {**draft, "invoice_number": f"R{run}-{index:06d}"}})
             while True:
                 requests += 1
+                began = timer.begin()
                 async with session.post(target, data=body, headers=headers) as response:
                     await response.read()
-                    if response.status == 200:
-                        break
-                    if response.status != 409:
-                        raise RuntimeError(f"raw aiohttp: HTTP {response.status}")
+                timer.end(began)
+                if response.status == 200:
+                    break
+                if response.status != 409:
+                    raise RuntimeError(f"raw aiohttp: HTTP {response.status}")
 
     async with aiohttp.ClientSession() as session:
         started = time.perf_counter()
         await asyncio.gather(*(worker(session) for _ in range(CONCURRENCY)))
-        return time.perf_counter() - started, requests
+        wall = time.perf_counter() - started
+        return wall, requests, timer.summary(started, wall)
+
+
+def timing_rows(case: str, variant: str, timings: list[dict[str, float]]) -> list[dict[str, Any]]:
+    """Rows for the :class:`PostTimer` summaries of one variant's runs (and a printout)."""
+    metrics = (
+        ("round_trip_ms", "POST round trip, mean", "ms"),
+        ("utilisation", "create slots busy", "share"),
+        ("before_first_post_s", "before the first POST", "s"),
+    )
+    out = [
+        row(case, variant, metric, unit, [t[key] for t in timings]) for key, metric, unit in metrics
+    ]
+    medians = {key: sorted(t[key] for t in timings)[len(timings) // 2] for key, _, _ in metrics}
+    print(
+        f"  {variant}: POST round trip {medians['round_trip_ms']:.2f} ms (latency "
+        f"{LATENCY_MS:.0f}), slots busy {medians['utilisation']:.0%}, "
+        f"{medians['before_first_post_s'] * 1000:.0f} ms before the first POST"
+    )
+    return out
 
 
 def sdk_create(url: str, token: str, n: int, run: int) -> tuple[float, int]:
@@ -162,10 +252,14 @@ def main() -> int:
         lost_runs: list[float] = []
         dup_runs: list[float] = []
         conflicts: list[float] = []
+        timings: list[dict[str, float]] = []
         for run in range(repeat):
             # Drafts name customers 1..50, which must exist (the sandbox checks references).
             with SandboxProcess(latency_ms=LATENCY_MS, faults=faults, seed_clients=50) as sandbox:
-                wall, result = asyncio.run(create(sandbox.url, sandbox.token, n, run, numbering))
+                wall, result, timing = asyncio.run(
+                    create(sandbox.url, sandbox.token, n, run, numbering)
+                )
+                timings.append(timing)
                 with sandbox.control() as control:
                     summary = control.call("GET", "/_sandbox/ledger")["summary"]
             created = {i.reference for i in result.items if i.ok}
@@ -194,6 +288,7 @@ def main() -> int:
         rows.append(row(f"{n} drafts", numbering, "409 answers", "count", conflicts))
         rows.append(row(f"{n} drafts", numbering, "lost", "drafts", lost_runs))
         rows.append(row(f"{n} drafts", numbering, "duplicated", "drafts", dup_runs))
+        rows.extend(timing_rows(f"{n} drafts", numbering, timings))
         median = sorted(ratios)[len(ratios) // 2]
         req = sorted(per_item)[len(per_item) // 2]
         print(
@@ -221,9 +316,11 @@ def main() -> int:
         )
     raw_ratios: list[float] = []
     raw_per_item: list[float] = []
+    raw_timings: list[dict[str, float]] = []
     for run in range(repeat):
         with SandboxProcess(latency_ms=LATENCY_MS, faults=faults, seed_clients=50) as sandbox:
-            wall, requests = asyncio.run(raw_create(sandbox.url, sandbox.token, n, run))
+            wall, requests, timing = asyncio.run(raw_create(sandbox.url, sandbox.token, n, run))
+        raw_timings.append(timing)
         raw_ratios.append(wall / bound)
         raw_per_item.append(requests / n)
     rows.append(
@@ -241,6 +338,7 @@ def main() -> int:
             f"{n} drafts", "raw aiohttp loop (rig floor)", "requests per draft", "req", raw_per_item
         )
     )
+    rows.extend(timing_rows(f"{n} drafts", "raw aiohttp loop (rig floor)", raw_timings))
     print(
         f"raw aiohttp loop (no SDK work; the rig's floor): "
         f"{sorted(raw_ratios)[len(raw_ratios) // 2]:.3f} x bound"
@@ -257,7 +355,7 @@ def main() -> int:
         ratios: list[float] = []
         for run in range(repeat):
             with bare_server(latency_ms=LATENCY_MS, conflict_rate=CONFLICT_RATE, **options) as url:
-                wall, _requests = asyncio.run(raw_create(url, "bare", n, run))
+                wall, _requests, _timing = asyncio.run(raw_create(url, "bare", n, run))
             ratios.append(wall / bound)
         rows.append(
             row(
