@@ -922,7 +922,9 @@ class _Bulk:
 
     # ------------------------------------------------------------ scheduling
 
-    def requeue(self, draft: _Draft, *, wait: bool = False) -> None:
+    def requeue(self, draft: _Draft, *, wait: bool = False, streak: int = 0) -> None:
+        """Post ``draft`` again, at once or after a backoff whose ceiling doubles with
+        ``streak`` (default: the draft's attempts so far)."""
         if draft.attempts >= self.max_attempts:
             self.settle_draft(draft, BulkStatus.FAILED)
         elif self.stopping():
@@ -931,17 +933,18 @@ class _Bulk:
             self.ready.append(draft)
             self.changed.set()
         else:
-            self.timers[asyncio.ensure_future(self.backoff_wait(draft))] = draft
+            waiting = self.backoff_wait(draft, streak or draft.attempts)
+            self.timers[asyncio.ensure_future(waiting)] = draft
 
     def observe(self, seconds: float) -> None:
         previous = self.latency
         self.latency = seconds if previous is None else previous + 0.2 * (seconds - previous)
 
-    async def backoff_wait(self, draft: _Draft) -> None:
+    async def backoff_wait(self, draft: _Draft, streak: int) -> None:
         base = self.backoff_base
         if base is None:  # adaptive: about one observed create round trip
             base = max(_MIN_ADAPTIVE_BACKOFF, self.latency or 0.0)
-        ceiling = min(self.backoff_max, base * 2 ** max(0, draft.attempts - 1))
+        ceiling = min(self.backoff_max, base * 2 ** max(0, streak - 1))
         await self.clock.sleep(backoff.full_jitter(ceiling))
         timer = asyncio.current_task()
         if timer is not None:
@@ -1011,6 +1014,11 @@ class _Bulk:
         elif outcome is _Outcome.NUMBER_TAKEN:  # re-synced in the attempt task already
             draft.number = None
             self.requeue(draft)
+        elif outcome is _Outcome.CONFLICT and self.allocator is not None and not draft.own_number:
+            # A 409 for a number this call chose is about that number, not a race with
+            # this call's other creates: the backoff restarts with each new number
+            # (a second 409 for the same number re-numbers the draft).
+            self.requeue(draft, wait=True, streak=draft.number_conflicts)
         else:  # CONFLICT / RETRY: back off, then try again
             self.requeue(draft, wait=True)
 
@@ -1229,7 +1237,10 @@ async def bulk_create_invoices(
         on_item: Called with each :class:`BulkItem` as it settles.
         reference_field: A text field (``"po_number"``) the SDK fills with the draft's
             unique reference, to find the invoice after an ambiguous failure.
-        backoff_base: The first 409 backoff ceiling in seconds (doubles per attempt).
+        backoff_base: The first 409 backoff ceiling in seconds. It doubles with each
+            attempt of the draft; with client numbering, a 409 for a number the call
+            chose restarts it with each new number (such a 409 is not a race with the
+            call's other creates, and a second one re-numbers the draft).
             ``None`` (the default) adapts it to the observed create latency: a
             collision is then retried about one request-time later, which spreads the
             colliding creates without idling the account's permits.

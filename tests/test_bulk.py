@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -210,6 +210,30 @@ async def test_server_numbering_retries_409_with_backoff_until_max_attempts() ->
     assert len(clock.sleeps) == 8  # 4 backoffs per draft, full jitter under the ceilings
     assert all(0 <= s <= 0.4 for s in clock.sleeps)
     assert sandbox.ledger == []
+
+
+@pytest.mark.parametrize(
+    ("numbering", "ceilings"),
+    [
+        ("server", [1.0, 2.0, 4.0, 8.0]),  # a race with other creates: doubles per attempt
+        # 409, 409 again (the number is taken: re-numbered at once), 409 for the new
+        # number, ...: each number starts afresh.
+        ("client", [1.0, 1.0]),
+    ],
+)
+async def test_409_backoff_ceilings(
+    numbering: Literal["server", "client"], ceilings: list[float], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("freshbooks_async.bulk.backoff.full_jitter", lambda ceiling: ceiling)
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:count=4:route={POST}"])
+    clock = FakeClock()
+    async with in_process(sandbox, clock=clock) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(1), numbering=numbering, backoff_base=1.0, backoff_max=60
+        )
+    assert result.counts["created"] == 1
+    assert result.items[0].attempts == 5
+    assert clock.sleeps == ceilings
 
 
 async def test_injected_409s_are_retried_and_nothing_is_lost() -> None:
