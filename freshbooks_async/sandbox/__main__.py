@@ -24,8 +24,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of all randomness")
     p.add_argument("--seed-invoices", type=int, default=0)
     p.add_argument("--seed-clients", type=int, default=0)
-    p.add_argument("--latency-ms", type=float, default=0.0)
-    p.add_argument("--jitter-ms", type=float, default=0.0)
+    p.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="hold every answer back this long (requests are processed on arrival)",
+    )
+    p.add_argument(
+        "--jitter-ms", type=float, default=0.0, help="plus a uniform random 0..N ms per answer"
+    )
     p.add_argument(
         "--processing-latency",
         type=float,
