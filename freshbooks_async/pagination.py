@@ -417,8 +417,7 @@ class _Scan(Generic[T]):
             if self.p.max_items == 0:
                 return
             self.running = True
-            completed, first = await self.fetch(self.p.start_page)
-            self.adopt(completed, first)
+            _completed, first = await self.fetch(self.p.start_page)  # fetch adopted its count
             page = self.trim(first)
             self.in_hand = 0
             # Start the window before the consumer gets page 1, however long it takes
