@@ -30,7 +30,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -49,6 +49,7 @@ __all__ = [
     "current_rss_kib",
     "environment",
     "goal",
+    "observe_sends",
     "peak_rss_kib",
     "row",
     "scenario_result",
@@ -301,6 +302,28 @@ def stop_process(process: subprocess.Popen[str]) -> None:
             process.wait(timeout=10)
     if process.stdout is not None:
         process.stdout.close()
+
+
+def observe_sends(client: Any, observe: Callable[[Any], Callable[[], None] | None]) -> None:
+    """Wrap the transport ``client`` built for itself (the client as users get it):
+    ``observe(request)`` runs as each request leaves, and the callable it returns (if
+    any) once that send has ended."""
+    pipeline = client._pipeline
+    inner = pipeline.transport
+
+    class Observed:
+        async def send(self, request: Any) -> Any:
+            done = observe(request)
+            try:
+                return await inner.send(request)
+            finally:
+                if done is not None:
+                    done()
+
+        def aclose(self) -> Awaitable[None]:
+            return inner.aclose()  # type: ignore[no-any-return]
+
+    pipeline.transport = Observed()
 
 
 # --------------------------------------------------------------------------- numbers

@@ -23,6 +23,7 @@ import asyncio
 import math
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from _common import (
     check_repeat,
     environment,
     goal,
+    observe_sends,
     row,
     scenario_result,
     write_json,
@@ -46,7 +48,7 @@ from _common import (
 from freshbooks_async import FreshBooksClient
 from freshbooks_async.bulk import BulkResult, bulk_create_invoices
 from freshbooks_async.models import Invoice
-from freshbooks_async.transports import Request, Response, Transport
+from freshbooks_async.transports import Request
 
 CONFLICT_RATE = 0.3
 LATENCY_MS = 10.0
@@ -94,6 +96,13 @@ class PostTimer:
     def end(self, began: float) -> None:
         self.round_trips.append(self._tick(-1) - began)
 
+    def observe(self, request: Request) -> Callable[[], None] | None:
+        """For :func:`observe_sends`: time the POSTs."""
+        if request.method != "POST":
+            return None
+        began = self.begin()
+        return lambda: self.end(began)
+
     def _tick(self, delta: int) -> float:
         now = time.perf_counter()
         self.slot_seconds += self.in_flight * (now - self._mark)
@@ -110,26 +119,6 @@ class PostTimer:
         }
 
 
-class TimedTransport:
-    """The client's own transport, with its POSTs timed by a :class:`PostTimer`."""
-
-    def __init__(self, inner: Transport, timer: PostTimer) -> None:
-        self.inner = inner
-        self.timer = timer
-
-    async def send(self, request: Request) -> Response:
-        if request.method != "POST":
-            return await self.inner.send(request)
-        began = self.timer.begin()
-        try:
-            return await self.inner.send(request)
-        finally:
-            self.timer.end(began)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 async def create(
     url: str, token: str, n: int, run: int, numbering: Any
 ) -> tuple[float, BulkResult[Invoice], dict[str, float]]:
@@ -138,8 +127,7 @@ async def create(
     async with FreshBooksClient(
         token, base_url=url, per_account_concurrency=CONCURRENCY, max_in_flight=64
     ) as client:
-        pipeline = client._pipeline  # the client as users build it, its POSTs timed
-        pipeline.transport = TimedTransport(pipeline.transport, timer)
+        observe_sends(client, timer.observe)
         await client.request("GET", f"/accounting/account/{ACCOUNT_ID}/invoices/invoices")
         started = time.perf_counter()
         result = await bulk_create_invoices(

@@ -37,6 +37,7 @@ from _common import (
     current_rss_kib,
     environment,
     goal,
+    observe_sends,
     peak_rss_kib,
     row,
     scenario_result,
@@ -46,7 +47,6 @@ from _common import (
 from freshbooks_async import FreshBooksClient
 from freshbooks_async.models import Invoice, decode
 from freshbooks_async.pagination import pages_bound, paginate
-from freshbooks_async.transports import Request, Response, Transport
 
 PATH = f"/accounting/account/{ACCOUNT_ID}/invoices/invoices"
 CONCURRENCIES = (1, 4, 10, 25)
@@ -56,30 +56,19 @@ def decode_invoice(data: Any) -> Invoice:
     return decode(Invoice, data)
 
 
-class LastArrival:
-    """The client's own transport, noting when the last response was read."""
-
-    def __init__(self, inner: Transport) -> None:
-        self.inner = inner
-        self.at = 0.0
-
-    async def send(self, request: Request) -> Response:
-        response = await self.inner.send(request)
-        self.at = time.perf_counter()
-        return response
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
 async def scan(
     url: str, token: str, concurrency: int, per_page: int, *, models: bool = True
 ) -> tuple[float, int, float]:
     """List every invoice; return (wall, count, seconds from the last page's arrival to
     the end: parsing and decoding that the window cannot hide)."""
     async with FreshBooksClient(token, base_url=url, max_in_flight=64) as client:
-        pipeline = client._pipeline  # the client as users build it, arrivals noted
-        arrivals = pipeline.transport = LastArrival(pipeline.transport)
+        arrived = 0.0
+
+        def note_arrival() -> None:
+            nonlocal arrived
+            arrived = time.perf_counter()
+
+        observe_sends(client, lambda _request: note_arrival)
         await paginate(client, PATH, items_key="invoices", per_page=1)  # connect, warm up
         started = time.perf_counter()
         count = 0
@@ -93,7 +82,7 @@ async def scan(
         ):
             count += 1
         ended = time.perf_counter()
-        return ended - started, count, ended - arrivals.at
+        return ended - started, count, ended - arrived
 
 
 async def raw_scan(
