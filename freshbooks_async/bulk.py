@@ -123,6 +123,7 @@ from .errors import (
     ValidationError,
 )
 from .models import Invoice, InvoiceCreate, WriteModel, decode, to_payload
+from .models._payload import payload_from_mapping
 from .pagination import Page, Paginator, page_from_response
 
 if TYPE_CHECKING:
@@ -452,7 +453,7 @@ def _payload_of(draft: object) -> dict[str, Any]:
     if isinstance(draft, WriteModel):
         raise TypeError(f"expected InvoiceCreate or a mapping, got {type(draft).__name__}")
     if isinstance(draft, Mapping):
-        return to_payload(InvoiceCreate.from_dict(draft))
+        return payload_from_mapping(InvoiceCreate, draft)
     raise TypeError(
         f"expected a mapping of invoice fields or an InvoiceCreate, got "
         f"{type(draft).__name__}: {draft!r}"

@@ -26,6 +26,7 @@ from .._pipeline import (
 from .._validate import check_int as _check_int
 from ..errors import ResponseDecodeError
 from ..models import WriteModel, decode, to_payload, vis_state_payload
+from ..models._payload import payload_from_mapping
 from ..models.common import VisState
 from ..pagination import MAX_PER_PAGE, Page, Paginator, page_from_response, paginate
 from ..query import Query
@@ -223,7 +224,7 @@ class Resource(Generic[T]):
         elif isinstance(source, WriteModel):
             raise TypeError(f"data: expected {model_cls.__name__}, got {type(source).__name__}")
         elif isinstance(source, Mapping):
-            payload = to_payload(model_cls.from_dict(source))
+            payload = payload_from_mapping(model_cls, source)
         else:
             raise TypeError(
                 f"data: expected {model_cls.__name__} or a mapping, got {type(source).__name__}"

@@ -1,0 +1,177 @@
+"""``to_payload(cls.from_dict(data))`` without building the write model.
+
+Bulk creation validates every draft before the first POST (thousands of them), and
+building an ``InvoiceCreate`` costs for each of its ~60 fields, set or not: attrs
+``__init__``, the validation pass and the encoding all walk every field. The fast path
+here walks only the keys the dict has, through the same per-field functions
+(``_from_plain``, ``_check_value`` and the encoder of each field's kind), so a draft is
+checked and encoded exactly as the model path would, at a fraction of the cost (measured
+on the bulk benchmark's drafts: 27 us -> 7 us).
+
+It takes only the plain case: a ``dict`` whose keys are field names, with no ``extras``,
+no ``UNSET`` and nested write models given as dicts. Anything else, and any value the
+checks reject, goes through the model path, which raises the usual error naming the
+field and the value. So the result and the errors are those of the model path;
+``tests/test_models_payload.py`` checks that on generated drafts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Final, TypeVar
+
+import attrs
+
+from ._base import WriteModel, _check_value, _from_plain, _write_meta
+from ._converter import _enum_value, _formatter, _unstructure_fn, to_payload
+from ._fields import FieldPlan
+from .common import UNSET
+
+__all__ = ["payload_from_mapping"]
+
+W = TypeVar("W", bound=WriteModel)
+
+_FastFn = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+
+class _Fallback(Exception):
+    """Internal: the fast path does not handle this value; use the model path."""
+
+
+_FALLBACK: Final = _Fallback()  # raised and caught right away: no traceback is kept
+
+
+def payload_from_mapping(cls: type[W], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``to_payload(cls.from_dict(data))``: the same checks, errors and result.
+
+    Raises:
+        TypeError, ValueError: What :meth:`WriteModel.from_dict` raises for ``data``.
+    """
+    if data.__class__ is dict:
+        try:
+            out = _fast_fn(cls)(data)
+        except Exception:  # the model path raises the error worth showing
+            out = None
+        if out is not None:
+            return out
+    return to_payload(cls.from_dict(data))
+
+
+_fast_fns: dict[type, _FastFn] = {}
+
+
+def _fast_fn(cls: type) -> _FastFn:
+    fn = _fast_fns.get(cls)
+    if fn is None:
+        fn = _fast_fns[cls] = _make_fast(cls) if _plain_write_model(cls) else _never
+    return fn
+
+
+def _never(data: dict[str, Any]) -> None:
+    return None
+
+
+def _plain_write_model(cls: type) -> bool:
+    """Whether building ``cls`` does only what the fast path reproduces: the base class's
+    construction and checks, fields that default to ``UNSET``, no validators/converters."""
+    if not (isinstance(cls, type) and issubclass(cls, WriteModel)):
+        return False
+    for name in ("__attrs_post_init__", "from_kwargs", "from_dict"):
+        if next(k for k in cls.__mro__ if name in k.__dict__) is not WriteModel:
+            return False
+    if getattr(cls, "__attrs_pre_init__", None) is not None:
+        return False
+    for field in attrs.fields(cls):
+        if field.name in ("extras", "_wire"):
+            continue
+        if field.default is not UNSET or not field.init:
+            return False
+        if field.validator is not None or field.converter is not None:
+            return False
+    return True
+
+
+def _make_fast(cls: type) -> _FastFn:
+    meta = _write_meta(cls)
+    fields: dict[str, tuple[str, bool, Callable[[Any], Any]]] = {
+        plan.name: (plan.key, plan.nullable, _converter_of(cls, plan)) for plan in meta.plans
+    }
+    required = frozenset(cls.REQUIRED)  # type: ignore[attr-defined]
+
+    def fast(data: dict[str, Any]) -> dict[str, Any] | None:
+        if not data.keys() >= required:
+            return None
+        out: dict[str, Any] = {}
+        for name, value in data.items():
+            field = fields.get(name)
+            if field is None or value is UNSET:
+                return None  # an unknown name, "extras", or UNSET: the model path decides
+            key, nullable, convert = field
+            if value is None:
+                if not nullable:
+                    return None
+                out[key] = None
+            else:
+                out[key] = convert(value)
+        return out
+
+    return fast
+
+
+def _converter_of(cls: type, plan: FieldPlan) -> Callable[[Any], Any]:
+    """``value -> its encoding``, as from_dict (``_from_plain``), validation
+    (``_check_value``) and to_payload (the field's encoder) would do it in turn."""
+    kind = plan.kind
+    nested = plan.arg if kind in ("model", "model_list") else None
+    if nested is not None and isinstance(nested, type) and issubclass(nested, WriteModel):
+        sub = _fast_fn(nested)
+        unstructure = _unstructure_fn(nested)
+        if kind == "model":
+
+            def model(value: Any) -> Any:
+                if value.__class__ is dict:
+                    return _nested(sub, value)
+                return unstructure(_check_value(cls, plan, value))
+
+            return model
+
+        def model_list(value: Any) -> Any:
+            if value.__class__ is not list:
+                raise _FALLBACK  # tuples, models mixed in...: the model path
+            return [_nested(sub, item) for item in value]
+
+        return model_list
+    encode = _leaf_encoder(plan)
+
+    def leaf(value: Any) -> Any:
+        return encode(_check_value(cls, plan, _from_plain(cls, plan, value)))
+
+    return leaf
+
+
+def _nested(sub: _FastFn, value: Any) -> dict[str, Any]:
+    if value.__class__ is not dict:
+        raise _FALLBACK
+    out = sub(value)
+    if out is None:
+        raise _FALLBACK
+    return out
+
+
+def _leaf_encoder(plan: FieldPlan) -> Callable[[Any], Any]:
+    """What the generated ``unstructure`` does with a set, non-null attribute."""
+    kind = plan.kind
+    if kind in ("money", "model"):
+        return _unstructure_fn(plan.arg)
+    if kind == "model_list":
+        item = _unstructure_fn(plan.arg)
+        return lambda value: [item(e) for e in value]
+    if kind == "enum":
+        return _enum_value
+    if kind == "datetime":
+        return _formatter(plan.arg)
+    if kind == "date":
+        return lambda value: value.isoformat()
+    if kind == "decimal":
+        return str
+    return lambda value: value
