@@ -17,7 +17,7 @@ import logging
 import math
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Literal, Protocol
+from typing import Any, Final, Literal, Protocol
 from urllib.parse import quote
 
 import attrs
@@ -564,7 +564,7 @@ class Pipeline:
         request_headers = self.default_headers
         payload = body if body is not None else b""
         if json_body is not None:
-            payload = json.dumps(json_body, separators=(",", ":"), default=_json_default).encode()
+            payload = _JSON_ENCODER.encode(json_body).encode()
             request_headers = self.json_headers
         if headers:
             request_headers = request_headers.merged(headers)
@@ -807,6 +807,10 @@ def _json_default(value: object) -> object:
     if isinstance(value, enum.Enum):
         return value.value
     raise TypeError(f"request body: {type(value).__name__} is not JSON serialisable: {value!r}")
+
+
+#: One encoder for every JSON body (``json.dumps`` with options builds one per call).
+_JSON_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), default=_json_default)
 
 
 def _log_attempt(

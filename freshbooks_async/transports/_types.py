@@ -81,10 +81,15 @@ class Headers(Mapping[str, str]):
         return self._items
 
     def merged(self, other: Mapping[str, str]) -> Headers:
-        """A copy with ``other``'s entries added, replacing same-named ones."""
-        replaced = {k.lower() for k in other}
+        """A copy with ``other``'s entries added, replacing same-named ones.
+
+        Raises:
+            TypeError: A name or value of ``other`` is not a str.
+        """
+        added = list(Headers(other)._items)  # validates only what is new
+        replaced = {k.lower() for k, _ in added}
         kept = [(k, v) for k, v in self._items if k.lower() not in replaced]
-        return Headers([*kept, *other.items()])
+        return Headers.from_trusted([*kept, *added])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Headers):
