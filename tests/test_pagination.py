@@ -164,6 +164,27 @@ async def test_next_request_starts_before_a_page_is_decoded(
     assert listing.max_in_flight == 1
 
 
+async def test_responses_arriving_during_a_decode_refill_their_slots_before_it_ends(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    # Decoding a page takes CPU on the loop's thread: between chunks of items the
+    # consumer lets the loop read responses that came in and send the requests their
+    # freed slots allow, instead of holding them until the whole page is decoded.
+    requested_at: dict[int, list[int]] = {}
+
+    def decode(item: dict[str, Any]) -> int:
+        requested_at[item["id"]] = list(listing.requested)
+        return int(item["id"])
+
+    ids = [i async for i in paginate(client_for, INVOICES, decode=decode, concurrency=2)]
+    assert ids == list(range(1, 1051))
+    assert requested_at[1] == [1, 2, 3]  # the window was out before page 1's decode
+    # By page 1's last item, pages 2 and 3 had answered and 4 and 5 had gone out (the
+    # window: 2 on the wire, at most 2 x 2 pages held).
+    assert requested_at[100] == [1, 2, 3, 4, 5]
+    assert listing.max_in_flight == 2
+
+
 async def test_window_starts_before_the_consumer_gets_page_1(
     client_for: FreshBooksClient, listing: Listing
 ) -> None:
