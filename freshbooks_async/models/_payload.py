@@ -18,7 +18,7 @@ field and the value. So the result and the errors are those of the model path;
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Final, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -35,10 +35,11 @@ _FastFn = Callable[[dict[str, Any]], dict[str, Any] | None]
 
 
 class _Fallback(Exception):
-    """Internal: the fast path does not handle this value; use the model path."""
+    """Internal: the fast path does not handle this value; use the model path.
 
-
-_FALLBACK: Final = _Fallback()  # raised and caught right away: no traceback is kept
+    Raised as a fresh instance each time: a shared one would keep its last traceback,
+    and with it the frames (and the draft they reference) of the call that raised it.
+    """
 
 
 def payload_from_mapping(cls: type[W], data: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,7 +138,7 @@ def _converter_of(cls: type, plan: FieldPlan) -> Callable[[Any], Any]:
 
         def model_list(value: Any) -> Any:
             if value.__class__ is not list:
-                raise _FALLBACK  # tuples, models mixed in...: the model path
+                raise _Fallback  # tuples, models mixed in...: the model path
             return [_nested(sub, item) for item in value]
 
         return model_list
@@ -151,10 +152,10 @@ def _converter_of(cls: type, plan: FieldPlan) -> Callable[[Any], Any]:
 
 def _nested(sub: _FastFn, value: Any) -> dict[str, Any]:
     if value.__class__ is not dict:
-        raise _FALLBACK
+        raise _Fallback
     out = sub(value)
     if out is None:
-        raise _FALLBACK
+        raise _Fallback
     return out
 
 
