@@ -1048,6 +1048,9 @@ class _Bulk:
                     fresh.extend(await self.resolve_in_doubt(doubtful))
                     fresh.sort(key=lambda d: d.index)
                 self.ready.extend(fresh)
+                # From here a draft lives only while it is queued or in flight: its
+                # payload and errors are freed as soon as it is settled.
+                del prepared, fresh, doubtful
             workers = [asyncio.ensure_future(self.worker()) for _ in range(self.concurrency)]
             await asyncio.gather(*workers)
         finally:
@@ -1088,6 +1091,7 @@ class _Bulk:
             finally:
                 self.busy -= 1
             await self.handle(result)
+            del draft, result  # settled or queued again: not this idle worker's to keep
             if not self.busy:
                 self.changed.set()  # maybe the last one: idle workers decide what is next
 

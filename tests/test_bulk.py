@@ -4,6 +4,7 @@ routers. Every scenario checks the sandbox ledger: each draft created exactly on
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from typing import Any, Literal
@@ -426,6 +427,33 @@ async def test_progress_and_on_item() -> None:
     assert seen[-1].done == seen[-1].total == 7
     assert [p.done for p in seen] == sorted(p.done for p in seen)
     assert sorted(i.index for i in items) == list(range(7))
+
+
+async def test_settled_drafts_are_released_during_the_run() -> None:
+    """Memory follows the drafts not yet settled, not the batch: once settled, a draft's
+    payload and errors (409s here) are freed while the rest of the batch runs."""
+    from freshbooks_async import bulk as bulk_module
+
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:rate=0.3:route={POST}"])
+    settled: set[int] = set()
+    kept: list[int] = []
+
+    def on_item(item: BulkItem[Invoice]) -> None:
+        settled.add(item.index)
+        if len(settled) % 40 == 0:
+            gc.collect()
+            live = [o for o in gc.get_objects() if type(o) is bulk_module._Draft]
+            # The draft settling now is still on its worker's stack.
+            kept.append(sum(d.index in settled and d.index != item.index for d in live))
+
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(200), concurrency=4, on_item=on_item
+        )
+    assert result.ok
+    assert result.conflicts > 0
+    assert kept == [0] * 5
+    assert_exactly_once(result, sandbox)
 
 
 async def test_failing_progress_callback_does_not_abort(caplog: pytest.LogCaptureFixture) -> None:
