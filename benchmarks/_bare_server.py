@@ -4,7 +4,9 @@ It emulates nothing: every request sleeps the configured latency, then a POST is
 answered with a 409 at the configured rate (seeded) or with a fixed invoice body, and a
 GET with a fixed body (e.g. a page captured from the sandbox). Raw aiohttp against it
 measures what this machine's event loops, timers and loopback cost by themselves, so the
-benchmarks can tell that floor apart from the sandbox's own CPU.
+benchmarks can tell that floor apart from the sandbox's own CPU. It runs on the sandbox
+process's loop (``freshbooks_async.sandbox._loop``: timers are not rounded up to whole
+milliseconds).
 
 ``--cpu-ms`` makes each request also burn that much CPU, before the delay
 (``--delay last``, what the sandbox does) or after it (``--delay first``): the
@@ -30,6 +32,8 @@ from pathlib import Path
 
 from _common import stop_process
 from aiohttp import web
+
+from freshbooks_async.sandbox._loop import loop_factory
 
 __all__ = ["bare_server"]
 
@@ -142,8 +146,10 @@ def main() -> int:
     parser.add_argument("--delay", choices=("first", "last"), default="last")
     args = parser.parse_args()
     body = Path(args.get_body).read_bytes() if args.get_body else b'{"response":{"result":{}}}'
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(args, body))
+    # The sandbox's own loop (timers fire when due, not up to 1 ms late), so that the two
+    # servers differ only in what the sandbox emulates.
+    with contextlib.suppress(KeyboardInterrupt), asyncio.Runner(loop_factory=loop_factory()) as r:
+        r.run(_serve(args, body))
     return 0
 
 

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from ._core import Sandbox
+from ._loop import loop_factory
 from ._web import SandboxServer
 
 
@@ -82,7 +83,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
     args = build_parser().parse_args(argv)
     try:
-        asyncio.run(_serve(args))
+        # Timers that fire when due: `latency_ms` then holds each answer back for the
+        # latency asked for, not up to a millisecond more (see _loop.py).
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            runner.run(_serve(args))
     except KeyboardInterrupt:
         return 0
     except ValueError as exc:
