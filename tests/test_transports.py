@@ -14,6 +14,8 @@ import aiohttp
 import pytest
 import yarl
 from aiohttp.client_reqrep import ConnectionKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from freshbooks_async.errors import (
@@ -714,3 +716,37 @@ async def test_router_behind_mock_transport() -> None:
     assert isinstance(route, Route)
     assert route.call_count == 2
     assert len(router.calls) == 3
+
+
+# ----------------------------------------------------------------------------- Headers
+
+_NAMES = st.sampled_from(["Accept", "accept", "X-Ref", "x-ref", "Set-Cookie", "Authorization"])
+_PAIRS = st.lists(st.tuples(_NAMES, st.text(max_size=3)), max_size=6)
+
+
+def _reference_merge(
+    base: list[tuple[str, str]], other: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    replaced = {k.lower() for k, _ in other}
+    return [(k, v) for k, v in base if k.lower() not in replaced] + other
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=_PAIRS, other=_PAIRS)
+def test_headers_merged_matches_replace_then_append(
+    base: list[tuple[str, str]], other: list[tuple[str, str]]
+) -> None:
+    added = Headers(other)  # a Mapping: one entry per name, its last value
+    merged = Headers(base).merged(added)
+    expected = Headers(_reference_merge(base, list(added.items())))
+    assert merged.raw_items() == expected.raw_items()
+    assert list(merged.items()) == list(expected.items())  # lookups: the last value wins
+    assert len(merged) == len(expected)
+    for name in {k for k, _ in base + other}:  # repeated names of the base are kept
+        assert merged.get_all(name) == expected.get_all(name)
+    assert Headers(base).raw_items() == tuple(base)  # the original is unchanged
+
+
+def test_headers_merged_validates_only_the_new_entries() -> None:
+    with pytest.raises(TypeError, match=r"headers: names and values must be str, got 'X': 1"):
+        Headers({"A": "1"}).merged({"X": 1})  # type: ignore[dict-item]

@@ -22,6 +22,17 @@ SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
 BodyStream = Callable[[], AsyncIterator[bytes]]
 
 
+def _checked_pairs(items: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``items`` as a list of (name, value) pairs, each checked to be two strs."""
+    pairs: list[tuple[str, str]] = []
+    source = items.items() if isinstance(items, Mapping) else items
+    for name, value in source:
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"headers: names and values must be str, got {name!r}: {value!r}")
+        pairs.append((name, value))
+    return pairs
+
+
 class Headers(Mapping[str, str]):
     """An immutable, case-insensitive mapping of header names to values.
 
@@ -32,15 +43,7 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_index", "_items")
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None) -> None:
-        pairs: list[tuple[str, str]] = []
-        if items is not None:
-            source = items.items() if isinstance(items, Mapping) else items
-            for name, value in source:
-                if not isinstance(name, str) or not isinstance(value, str):
-                    raise TypeError(
-                        f"headers: names and values must be str, got {name!r}: {value!r}"
-                    )
-                pairs.append((name, value))
+        pairs = _checked_pairs(items) if items is not None else []
         index: dict[str, int] = {}
         for i, (name, _) in enumerate(pairs):
             index[name.lower()] = i  # the last value of a repeated name wins
@@ -86,10 +89,23 @@ class Headers(Mapping[str, str]):
         Raises:
             TypeError: A name or value of ``other`` is not a str.
         """
-        added = list(Headers(other)._items)  # validates only what is new
-        replaced = {k.lower() for k, _ in added}
-        kept = [(k, v) for k, v in self._items if k.lower() not in replaced]
-        return Headers.from_trusted([*kept, *added])
+        added = _checked_pairs(other)  # validates only what is new
+        index = self._index
+        lowered = [name.lower() for name, _ in added]
+        if any(name in index for name in lowered):
+            replaced = set(lowered)
+            kept = [(k, v) for k, v in self._items if k.lower() not in replaced]
+            return Headers.from_trusted([*kept, *added])
+        # Nothing replaced (the usual case: a bearer token, a reference header): append,
+        # reusing this set's index instead of lower-casing every name again.
+        merged = Headers.__new__(Headers)
+        merged._items = self._items + tuple(added)
+        merged_index = dict(index)
+        offset = len(self._items)
+        for i, name in enumerate(lowered):
+            merged_index[name] = offset + i
+        merged._index = merged_index
+        return merged
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Headers):
