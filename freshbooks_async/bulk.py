@@ -25,7 +25,10 @@ What happens, in order:
      (invoices docs page, "Creating Multiple Invoices"); such a draft is re-queued after a
      jittered exponential backoff (``backoff.expo`` + full jitter, on the client's
      clock) and retried, up to ``max_attempts`` posts per draft. Other drafts keep the
-     permits busy meanwhile.
+     permits busy meanwhile; when none is left to post, an idle worker takes the draft
+     that has backed off longest, provided a create succeeded since its 409 (so the
+     batch's tail does not wait out long backoffs; in a 409 storm, where nothing
+     succeeds, every backoff runs its course).
    * ``numbering="client"`` (what FreshBooks recommends for concurrent creation): the
      account's latest invoice is read once, numbers are allocated locally with
      FreshBooks' increment rule (:func:`~freshbooks_async._numbering.next_invoice_number`)
@@ -424,6 +427,7 @@ class _Draft:
     number_generation: int = 0
     number: str | None = None  # client numbering: the number allocated to this draft
     number_conflicts: int = 0  # 409s answered to the current number
+    backoff_mark: int = 0  # creates of the call when this draft's backoff began
     last_error: BaseException | None = None
 
 
@@ -517,7 +521,9 @@ class _Bulk:
         self.timers: dict[asyncio.Task[None], _Draft] = {}  # drafts in 409 backoff
         self.busy = 0  # workers in an attempt (or reconciling set-aside drafts)
         self.changed = asyncio.Event()  # wakes idle workers: work queued, stop, or done
-        self.graveyard: list[asyncio.Task[None]] = []  # cancelled timers, awaited at the end
+        # Cancelled timers not finished yet, awaited at the end (a finished one leaves, so
+        # its cancellation's traceback does not keep its draft alive).
+        self.graveyard: set[asyncio.Task[None]] = set()
         self.deferred: list[_Draft] = []
         self.allocator: NumberAllocator | None = None
         self.reserved: set[str] = set()
@@ -934,8 +940,34 @@ class _Bulk:
             self.ready.append(draft)
             self.changed.set()
         else:
+            draft.backoff_mark = self.counts[BulkStatus.CREATED]
             waiting = self.backoff_wait(draft, streak or draft.attempts)
             self.timers[asyncio.ensure_future(waiting)] = draft
+
+    def bury(self, timer: asyncio.Task[None]) -> None:
+        """Cancel a backoff timer; it is awaited at the end unless it finishes first."""
+        timer.cancel()
+        self.graveyard.add(timer)
+        timer.add_done_callback(self.graveyard.discard)
+
+    def pull_forward(self) -> _Draft | None:
+        """The draft backing off longest, taken out of its backoff, if a create of this
+        call succeeded since that backoff began; else ``None``.
+
+        Called when a worker finds nothing ready: its slot would stay idle until a
+        backoff ends. Backoff spreads retries out while creates keep failing (a 409
+        storm: nothing succeeds, and every draft waits its full backoff). Once creates
+        succeed again, a 409 was one collision among many successes, and waiting on an
+        idle slot only makes the batch's tail longer: the retry takes a slot that is
+        free, so the call never has more creates in flight than with every slot busy.
+        """
+        created = self.counts[BulkStatus.CREATED]
+        for timer, draft in self.timers.items():  # in the order the backoffs began
+            if created > draft.backoff_mark:
+                del self.timers[timer]
+                self.bury(timer)
+                return draft
+        return None
 
     def observe(self, seconds: float) -> None:
         previous = self.latency
@@ -967,8 +999,7 @@ class _Bulk:
         while self.ready:
             self.settle_draft(self.ready.popleft(), BulkStatus.NOT_ATTEMPTED)
         for timer, draft in self.timers.items():
-            timer.cancel()
-            self.graveyard.append(timer)
+            self.bury(timer)
             self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED)
         self.timers.clear()
 
@@ -1002,6 +1033,8 @@ class _Bulk:
                 error=None,
                 reconciled=result.reconciled,
             )
+            if self.timers:
+                self.changed.set()  # idle workers may take a backed-off draft now
         elif outcome is _Outcome.FAILED:
             self.settle_draft(draft, BulkStatus.FAILED, error=result.error)
         elif outcome is _Outcome.UNKNOWN:
@@ -1103,6 +1136,10 @@ class _Bulk:
                 self.halt()
             if self.ready:
                 return self.ready.popleft()
+            if self.timers and not self.stopped:
+                pulled = self.pull_forward()
+                if pulled is not None:
+                    return pulled
             if not self.busy and not self.timers:
                 if not self.deferred:
                     self.changed.set()  # the other idle workers finish too
@@ -1248,7 +1285,11 @@ async def bulk_create_invoices(
             call's other creates, and a second one re-numbers the draft).
             ``None`` (the default) adapts it to the observed create latency: a
             collision is then retried about one request-time later, which spreads the
-            colliding creates without idling the account's permits.
+            colliding creates without idling the account's permits. A worker with
+            nothing else to post does not wait a backoff out once a create of the call
+            has succeeded since that backoff began: it posts the draft that has backed
+            off longest (in a 409 storm, where nothing succeeds, every backoff is
+            waited out).
         backoff_max: The largest 409 backoff ceiling in seconds.
         reconcile_delay: Seconds to wait after a read timeout before looking the
             invoice up (the server may still be creating it).

@@ -411,6 +411,50 @@ async def test_the_permit_is_released_while_a_409_backs_off() -> None:
     assert result.items[0].attempts == 2
 
 
+async def test_an_idle_slot_takes_a_backed_off_draft_once_creates_succeed() -> None:
+    """The batch's tail does not wait out backoffs: with nothing else to post, a worker
+    takes the draft that has backed off longest, once a create succeeded after its 409."""
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:count=1:route={POST}"])
+    clock = GatedClock()  # a backoff never ends by itself here
+    async with in_process(sandbox, clock=clock) as client:
+        result = await asyncio.wait_for(
+            bulk_create_invoices(client, ACCOUNT, drafts(3), concurrency=1, backoff_base=60),
+            timeout=30,
+        )
+    assert not clock.release.is_set()
+    assert result.ok
+    assert [item.attempts for item in result.items] == [2, 1, 1]
+    assert len(clock.sleeps) == 1  # the backoff began, and was cut short
+    assert_exactly_once(result, sandbox)
+
+
+async def test_backoffs_are_waited_out_while_nothing_succeeds() -> None:
+    """A 409 storm (no create succeeds): idle workers leave the drafts in backoff."""
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:count=2:route={POST}"])
+    clock = GatedClock()
+    async with in_process(sandbox, clock=clock) as client:
+        task = asyncio.create_task(
+            bulk_create_invoices(
+                client,
+                ACCOUNT,
+                drafts(2),
+                concurrency=2,
+                backoff_base=60,
+                numbering="client",  # no numbering race when both retry together
+            )
+        )
+        for _ in range(200):
+            await asyncio.sleep(0)
+        assert not task.done()
+        assert len(clock.sleeps) == 2  # both drafts back off, and stay there
+        assert sandbox.ledger == []
+        clock.release.set()
+        result = await task
+    assert result.ok
+    assert [item.attempts for item in result.items] == [2, 2]
+    assert_exactly_once(result, sandbox)
+
+
 # --------------------------------------------------------------------------- progress, stop
 
 
