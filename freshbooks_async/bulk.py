@@ -26,9 +26,9 @@ What happens, in order:
      jittered exponential backoff (``backoff.expo`` + full jitter, on the client's
      clock) and retried, up to ``max_attempts`` posts per draft. Other drafts keep the
      permits busy meanwhile; when none is left to post, an idle worker takes the draft
-     that has backed off longest, provided a create succeeded since its 409 (so the
-     batch's tail does not wait out long backoffs; in a 409 storm, where nothing
-     succeeds, every backoff runs its course).
+     that has backed off longest, provided creates are succeeding (most of the call's
+     recent outcomes, or one since that draft's 409): the batch's tail does not wait
+     out long backoffs, and in a 409 storm every backoff runs its course.
    * ``numbering="client"`` (what FreshBooks recommends for concurrent creation): the
      account's latest invoice is read once, numbers are allocated locally with
      FreshBooks' increment rule (:func:`~freshbooks_async._numbering.next_invoice_number`)
@@ -519,6 +519,8 @@ class _Bulk:
         self.results: list[BulkItem[Invoice] | None] = []
         self.ready: deque[_Draft] = deque()
         self.timers: dict[asyncio.Task[None], _Draft] = {}  # drafts in 409 backoff
+        # The last creates' outcomes (True: created, False: 409): a storm or not.
+        self.recent: deque[bool] = deque(maxlen=max(8, 2 * concurrency))
         self.busy = 0  # workers in an attempt (or reconciling set-aside drafts)
         self.changed = asyncio.Event()  # wakes idle workers: work queued, stop, or done
         # Cancelled timers not finished yet, awaited at the end (a finished one leaves, so
@@ -726,6 +728,7 @@ class _Bulk:
 
     def conflict(self, draft: _Draft, exc: APIError) -> _Attempt:
         self.conflicts += 1
+        self.recent.append(False)
         if draft.own_number:  # the caller's own number is taken: nothing to re-number
             if isinstance(exc, ValidationError):
                 return _Attempt(draft, _Outcome.FAILED, error=exc)
@@ -951,19 +954,22 @@ class _Bulk:
         timer.add_done_callback(self.graveyard.discard)
 
     def pull_forward(self) -> _Draft | None:
-        """The draft backing off longest, taken out of its backoff, if a create of this
-        call succeeded since that backoff began; else ``None``.
+        """The draft backing off longest, taken out of its backoff, unless this is a
+        409 storm; else ``None``.
 
         Called when a worker finds nothing ready: its slot would stay idle until a
         backoff ends. Backoff spreads retries out while creates keep failing (a 409
-        storm: nothing succeeds, and every draft waits its full backoff). Once creates
-        succeed again, a 409 was one collision among many successes, and waiting on an
+        storm: nothing succeeds, and every draft waits its full backoff). When creates
+        succeed (most of the call's last ``max(8, 2 x concurrency)`` outcomes, or one
+        since the draft's 409), a 409 was a collision among successes, and waiting on an
         idle slot only makes the batch's tail longer: the retry takes a slot that is
         free, so the call never has more creates in flight than with every slot busy.
         """
         created = self.counts[BulkStatus.CREATED]
+        recent = self.recent
+        succeeding = 2 * sum(recent) > len(recent)
         for timer, draft in self.timers.items():  # in the order the backoffs began
-            if created > draft.backoff_mark:
+            if succeeding or created > draft.backoff_mark:
                 del self.timers[timer]
                 self.bury(timer)
                 return draft
@@ -1033,6 +1039,7 @@ class _Bulk:
                 error=None,
                 reconciled=result.reconciled,
             )
+            self.recent.append(True)
             if self.timers:
                 self.changed.set()  # idle workers may take a backed-off draft now
         elif outcome is _Outcome.FAILED:
@@ -1286,10 +1293,10 @@ async def bulk_create_invoices(
             ``None`` (the default) adapts it to the observed create latency: a
             collision is then retried about one request-time later, which spreads the
             colliding creates without idling the account's permits. A worker with
-            nothing else to post does not wait a backoff out once a create of the call
-            has succeeded since that backoff began: it posts the draft that has backed
-            off longest (in a 409 storm, where nothing succeeds, every backoff is
-            waited out).
+            nothing else to post does not wait a backoff out while creates succeed
+            (most of the call's recent outcomes, or one since that backoff began): it
+            posts the draft that has backed off longest. In a 409 storm every backoff
+            is waited out.
         backoff_max: The largest 409 backoff ceiling in seconds.
         reconcile_delay: Seconds to wait after a read timeout before looking the
             invoice up (the server may still be creating it).

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import logging
 from collections.abc import AsyncIterator
 from typing import Any, Literal
@@ -425,6 +426,42 @@ async def test_an_idle_slot_takes_a_backed_off_draft_once_creates_succeed() -> N
     assert result.ok
     assert [item.attempts for item in result.items] == [2, 1, 1]
     assert len(clock.sleeps) == 1  # the backoff began, and was cut short
+    assert_exactly_once(result, sandbox)
+
+
+async def test_a_late_409_is_not_waited_out_while_most_creates_succeed() -> None:
+    """The last draft's 409 comes after every success: the call's recent outcomes
+    (mostly created) show no storm, so the idle worker posts it again at once."""
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    posts = 0
+    conflict = json.dumps(
+        {"response": {"errors": [{"errno": 409, "message": "Conflict", "field": "invoice"}]}}
+    ).encode()
+
+    async def fourth_post_conflicts(request: Request) -> Response:
+        nonlocal posts
+        if request.method == "POST":
+            posts += 1
+            if posts == 4:
+                return Response(
+                    status=409,
+                    headers={"Content-Type": "application/json"},
+                    body=conflict,
+                    request=request,
+                )
+        return await sandbox.handle(request)
+
+    clock = GatedClock()  # a backoff never ends by itself here
+    transport = MockTransport(fourth_post_conflicts)
+    async with FreshBooksClient(sandbox.token, transport=transport, clock=clock) as client:
+        result = await asyncio.wait_for(
+            bulk_create_invoices(client, ACCOUNT, drafts(4), concurrency=1, backoff_base=60),
+            timeout=30,
+        )
+    assert result.ok
+    assert result.conflicts == 1
+    assert [item.attempts for item in result.items] == [1, 1, 1, 2]
+    assert not clock.release.is_set()  # its backoff did not hold it
     assert_exactly_once(result, sandbox)
 
 
