@@ -278,8 +278,18 @@ class _Scan(Generic[T]):
         self.seen: set[Hashable] = set()
         self.running = False  # a scan (not just `await paginator`): windows may start
         self.in_hand = 0  # items of the first page, fetched but not yet delivered
+        # Ordered scans: pages after the one awaited, decoded while it is on the wire
+        # (or the error their decoding raised, for when their turn comes).
+        self.decoded: dict[int, Page[T] | PageFetchError] = {}
+        self.arrived = asyncio.Event()  # a page task ended
 
     async def fetch(self, number: int) -> tuple[int, Page[T]]:
+        try:
+            return await self.fetch_page(number)
+        finally:
+            self.arrived.set()
+
+    async def fetch_page(self, number: int) -> tuple[int, Page[T]]:
         if number in self.on_wire and self.p._frees_slot_on_response:
             # A window task (page 1 is read alone) running paginate()'s one-request fetch:
             # free the slot once the response is in (each task has its own context).
@@ -309,8 +319,9 @@ class _Scan(Generic[T]):
         Decoding 100 invoices takes milliseconds of CPU on the loop's thread. Done in the
         page tasks, one task per page, it would make every response that arrives
         meanwhile wait, and with it the request that response's freed slot sends. The
-        consumer decodes pages one at a time, in page order, and between chunks of
-        items lets the loop read what has arrived and send the next requests.
+        consumer decodes pages one at a time (in page order, or ahead while the next
+        page is still on the wire: :meth:`decode_ahead`), and between chunks of items
+        lets the loop read what has arrived and send the next requests.
         """
         decode = self.p._decode_items
         if decode is None:
@@ -458,12 +469,47 @@ class _Scan(Generic[T]):
             task = self.tasks.get(number)
             if task is None:
                 return
+            if not task.done() and self.p._decode_items is not None:
+                await self.decode_ahead(number, task)
             completed, page = await task
             del self.tasks[number]
             self.adopt(completed, page)
-            page = await self.decode(number, page)
+            ahead = self.decoded.pop(number, None)
+            if isinstance(ahead, PageFetchError):
+                raise ahead
+            page = ahead if ahead is not None else await self.decode(number, page)
             number += 1
             yield self.trim(page)
+
+    async def decode_ahead(self, number: int, task: asyncio.Task[tuple[int, Page[T]]]) -> None:
+        """While page ``number`` is on the wire, decode the pages after it that arrive.
+
+        Items are still yielded in page order; this only spends the wait on work the
+        consumer would do next. Otherwise the pages that answered before a slow one
+        are all decoded after it, back to back: at the end of a scan, that backlog is
+        work left once the last response is in.
+        """
+        while not task.done():
+            ahead = self.next_arrived(number)
+            if ahead is None:
+                self.arrived.clear()
+                await self.arrived.wait()
+                continue
+            _completed, page = self.tasks[ahead].result()
+            try:
+                self.decoded[ahead] = await self.decode(ahead, page)
+            except PageFetchError as exc:
+                self.decoded[ahead] = exc
+
+    def next_arrived(self, number: int) -> int | None:
+        """The first page after ``number`` whose response is in and not yet decoded."""
+        for ahead in sorted(self.tasks):
+            if ahead <= number or ahead in self.decoded:
+                continue
+            candidate = self.tasks[ahead]
+            if candidate.done() and not candidate.cancelled() and candidate.exception() is None:
+                return ahead
+        return None
 
     async def as_completed(self) -> AsyncIterator[Page[T]]:
         while self.budget_left():

@@ -185,6 +185,59 @@ async def test_responses_arriving_during_a_decode_refill_their_slots_before_it_e
     assert listing.max_in_flight == 2
 
 
+async def test_pages_after_a_slow_one_are_decoded_while_it_is_on_the_wire(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    # Page 2 answers only once page 4 has been decoded: the consumer, waiting for page 2,
+    # decodes pages 3 and 4 as they arrive, and still yields every item in order.
+    listing.gates[2] = asyncio.Event()
+    decoded: list[int] = []
+
+    def decode(item: dict[str, Any]) -> int:
+        ident = int(item["id"])
+        decoded.append(ident)
+        if ident == 400:
+            listing.gates[2].set()
+        return ident
+
+    async def scan() -> list[int]:
+        return [i async for i in paginate(client_for, INVOICES, decode=decode, concurrency=3)]
+
+    ids = await asyncio.wait_for(scan(), timeout=30)
+    assert ids == list(range(1, 1051))
+    assert decoded[:300] == [*range(1, 101), *range(201, 401)]  # page 2 was still out
+    assert decoded.index(101) > decoded.index(400)
+    assert sorted(decoded) == list(range(1, 1051))  # each item decoded once
+    assert listing.max_in_flight == 3
+
+
+async def test_a_page_decoded_ahead_that_fails_raises_when_its_turn_comes(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    listing.gates[2] = asyncio.Event()
+
+    def decode(item: dict[str, Any]) -> int:
+        ident = int(item["id"])
+        if ident == 201:  # page 3, decoded while page 2 is still out
+            listing.gates[2].set()
+            raise ValueError("bad item 201")
+        return ident
+
+    got: list[int] = []
+
+    async def consume() -> None:
+        async for ident in paginate(client_for, INVOICES, decode=decode, concurrency=3):
+            got.append(ident)
+
+    with pytest.raises(PageFetchError) as info:
+        await asyncio.wait_for(consume(), timeout=30)
+    assert info.value.page == 3
+    assert "bad item 201" in str(info.value.__cause__)
+    assert got == list(range(1, 201))  # pages 1 and 2 first, in full
+    await settle()
+    assert other_tasks() == set()
+
+
 async def test_window_starts_before_the_consumer_gets_page_1(
     client_for: FreshBooksClient, listing: Listing
 ) -> None:
