@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import http.client
 import importlib.metadata
 import json
@@ -49,6 +50,7 @@ __all__ = [
     "current_rss_kib",
     "environment",
     "goal",
+    "interleaved",
     "observe_sends",
     "peak_rss_kib",
     "row",
@@ -483,6 +485,18 @@ def check_repeat(parser: argparse.ArgumentParser, repeat: int) -> int:
     if repeat < 5:
         parser.error(f"--repeat must be >= 5, got {repeat}")
     return _check_positive_int("repeat", repeat)
+
+
+def interleaved(variants: Sequence[str], rounds: int) -> Iterator[tuple[int, str]]:
+    """``(round, variant)`` for ``rounds`` rounds of every variant, the order rotated each
+    round so that drift on a shared machine falls on every variant alike. The garbage is
+    collected before each run: no run collects another's garbage on its clock (and a
+    previous run's results, if still alive, are not traversed by it)."""
+    for run in range(rounds):
+        shift = run % len(variants)
+        for variant in (*variants[shift:], *variants[:shift]):
+            gc.collect()
+            yield run, variant
 
 
 def chunks(total: int, parts: int) -> Iterator[int]:

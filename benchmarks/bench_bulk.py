@@ -43,6 +43,7 @@ from _common import (
     check_repeat,
     environment,
     goal,
+    interleaved,
     observe_sends,
     row,
     scenario_result,
@@ -241,9 +242,6 @@ class Runs:
 def measure(runs: Runs, variant: str, n: int, run: int, faults: list[str]) -> None:
     """One timed run of ``variant`` (a numbering mode, or :data:`RAW`) against a fresh
     sandbox; for ours, the sandbox ledger is checked against the result."""
-    # A clean heap for every run: the previous run's garbage (and its 5,000 invoices)
-    # is not traversed by the collector on this run's clock.
-    gc.collect()
     # Drafts name customers 1..50, which must exist (the sandbox checks references).
     with SandboxProcess(latency_ms=LATENCY_MS, faults=faults, seed_clients=50) as sandbox:
         if variant == RAW:
@@ -283,12 +281,8 @@ def main() -> int:
     faults = [f"conflict:rate={CONFLICT_RATE}:route={ROUTE}"]
     variants = ("server", "client", RAW)
     runs: dict[str, Runs] = {variant: Runs() for variant in variants}
-    for run in range(repeat):
-        # Interleaved round by round, the order rotated: drift on a shared machine
-        # falls on every variant alike instead of on whichever ran last.
-        shift = run % len(variants)
-        for variant in variants[shift:] + variants[:shift]:
-            measure(runs[variant], variant, n, run, faults)
+    for run, variant in interleaved(variants, repeat):
+        measure(runs[variant], variant, n, run, faults)
     for numbering in ("server", "client"):
         measured = runs[numbering]
         ratios = [w / bound for w in measured.walls]

@@ -39,6 +39,7 @@ from _common import (
     current_rss_kib,
     environment,
     goal,
+    interleaved,
     observe_sends,
     peak_rss_kib,
     row,
@@ -197,28 +198,25 @@ def main() -> int:
             # The goal's case gets more rounds (each is ~0.6 s a variant): its median
             # is compared with a 1.15x target on a machine that drifts by a few percent.
             rounds = max(repeat, GOAL_ROUNDS) if concurrency == 10 else repeat
-            for run in range(rounds):
-                shift = run % len(variants)
-                for variant in variants[shift:] + variants[:shift]:
-                    gc.collect()  # no run collects another's garbage on its clock
-                    if variant == "raw":
-                        wall, count, tail = asyncio.run(
-                            raw_scan(sandbox.url, sandbox.token, concurrency, per_page)
+            for _run, variant in interleaved(variants, rounds):
+                if variant == "raw":
+                    wall, count, tail = asyncio.run(
+                        raw_scan(sandbox.url, sandbox.token, concurrency, per_page)
+                    )
+                else:
+                    wall, count, tail = asyncio.run(
+                        scan(
+                            sandbox.url,
+                            sandbox.token,
+                            concurrency,
+                            per_page,
+                            models=variant == "Invoice models",
                         )
-                    else:
-                        wall, count, tail = asyncio.run(
-                            scan(
-                                sandbox.url,
-                                sandbox.token,
-                                concurrency,
-                                per_page,
-                                models=variant == "Invoice models",
-                            )
-                        )
-                    if count != invoices:
-                        raise RuntimeError(f"{variant}: expected {invoices}, read {count}")
-                    walls[variant].append(wall)
-                    tails[variant].append(tail)
+                    )
+                if count != invoices:
+                    raise RuntimeError(f"{variant}: expected {invoices}, read {count}")
+                walls[variant].append(wall)
+                tails[variant].append(tail)
             samples = walls["Invoice models"]
             bound = pages_bound(pages, concurrency) * latency_ms / 1000
             ratios = [s / bound for s in samples]
