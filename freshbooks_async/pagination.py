@@ -14,7 +14,8 @@ are. Pages after it go through a sliding window: at most ``concurrency`` page re
 are in flight, and a new one starts as soon as a response is in (with :func:`paginate`,
 before that page is parsed and decoded, and the first window before page 1 is decoded;
 with a custom ``fetch_page``, when it returns). With :func:`paginate`'s ``decode``, the
-consuming task decodes the pages one at a time, in order, and between chunks of items
+consuming task decodes the pages one at a time (in order, and, while the next page is
+still on the wire, the pages after it that have arrived), and between chunks of items
 lets the loop read responses that came in and send the requests they make room for. In
 ordered mode (the default) pages are yielded in page order, so at most ``concurrency``
 finished pages wait in memory; with ``ordered=False`` pages are yielded as they complete.

@@ -33,6 +33,17 @@ def _checked_pairs(items: Mapping[str, str] | Iterable[tuple[str, str]]) -> list
     return pairs
 
 
+def _index_of(
+    pairs: Iterable[tuple[str, str]], offset: int = 0, index: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Lower-cased name -> position (from ``offset``), added to ``index`` if given; the
+    last value of a repeated name wins."""
+    index = {} if index is None else index
+    for i, (name, _) in enumerate(pairs, offset):
+        index[name.lower()] = i
+    return index
+
+
 class Headers(Mapping[str, str]):
     """An immutable, case-insensitive mapping of header names to values.
 
@@ -44,21 +55,19 @@ class Headers(Mapping[str, str]):
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None) -> None:
         pairs = _checked_pairs(items) if items is not None else []
-        index: dict[str, int] = {}
-        for i, (name, _) in enumerate(pairs):
-            index[name.lower()] = i  # the last value of a repeated name wins
         self._items = tuple(pairs)
-        self._index = index
+        self._index = _index_of(pairs)
 
     @classmethod
     def from_trusted(cls, pairs: list[tuple[str, str]]) -> Headers:
         """Wrap pairs already known to be ``(str, str)`` (a transport's parsed response
         headers) without re-validating them: the hot path of every response."""
+        return cls._wrap(tuple(pairs), _index_of(pairs))
+
+    @classmethod
+    def _wrap(cls, items: tuple[tuple[str, str], ...], index: dict[str, int]) -> Headers:
         self = cls.__new__(cls)
-        index: dict[str, int] = {}
-        for i, (name, _) in enumerate(pairs):
-            index[name.lower()] = i
-        self._items = tuple(pairs)
+        self._items = items
         self._index = index
         return self
 
@@ -90,22 +99,16 @@ class Headers(Mapping[str, str]):
             TypeError: A name or value of ``other`` is not a str.
         """
         added = _checked_pairs(other)  # validates only what is new
-        index = self._index
-        lowered = [name.lower() for name, _ in added]
-        if any(name in index for name in lowered):
-            replaced = set(lowered)
-            kept = [(k, v) for k, v in self._items if k.lower() not in replaced]
-            return Headers.from_trusted([*kept, *added])
-        # Nothing replaced (the usual case: a bearer token, a reference header): append,
-        # reusing this set's index instead of lower-casing every name again.
-        merged = Headers.__new__(Headers)
-        merged._items = self._items + tuple(added)
-        merged_index = dict(index)
-        offset = len(self._items)
-        for i, name in enumerate(lowered):
-            merged_index[name] = offset + i
-        merged._index = merged_index
-        return merged
+        replaced = {name.lower() for name, _ in added}
+        if replaced.isdisjoint(self._index):
+            # The usual case (a bearer token, a reference header): append, extending
+            # this set's index instead of lower-casing every name again.
+            items = self._items
+            return Headers._wrap(
+                items + tuple(added), _index_of(added, len(items), {**self._index})
+            )
+        kept = [(k, v) for k, v in self._items if k.lower() not in replaced]
+        return Headers.from_trusted([*kept, *added])
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Headers):
