@@ -101,6 +101,7 @@ import enum
 import inspect
 import logging
 import secrets
+import traceback
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -451,6 +452,24 @@ class _Attempt:
     reconciled: bool = False
 
 
+def _release_frames(error: BaseException) -> None:
+    """Drop the local variables of the finished frames in ``error``'s tracebacks (its
+    causes' too); the tracebacks still print.
+
+    A kept error's traceback holds the frames it went through, and their locals: the
+    attempt's draft (which holds the error: a reference cycle only the garbage collector
+    frees), the response, its headers. One per 409 kept thousands of frames alive in a
+    5,000-draft batch and lengthened every collection. Frames still running (this call's
+    own) are left as they are.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        traceback.clear_frames(current.__traceback__)
+        current = current.__cause__ or current.__context__
+
+
 def _payload_of(draft: object) -> dict[str, Any]:
     if isinstance(draft, InvoiceCreate):
         return to_payload(draft)
@@ -640,6 +659,8 @@ class _Bulk:
     async def attempt_once(self, draft: _Draft) -> _Attempt:
         """One attempt, plus the re-sync a taken number calls for (in this task)."""
         result = await self.attempt(draft)
+        if result.error is not None:
+            _release_frames(result.error)
         if result.outcome is _Outcome.NUMBER_TAKEN:
             await self.resync(draft)
         return result

@@ -7,6 +7,8 @@ import asyncio
 import gc
 import json
 import logging
+import traceback
+import types
 from collections.abc import AsyncIterator
 from typing import Any, Literal
 
@@ -535,6 +537,49 @@ async def test_settled_drafts_are_released_during_the_run() -> None:
     assert result.conflicts > 0
     assert kept == [0] * 5
     assert_exactly_once(result, sandbox)
+
+
+async def test_kept_errors_make_no_reference_cycles() -> None:
+    """A 409 kept for a later retry (or the report) must not hold its frames' locals:
+    the attempt's frame holds the draft, which holds the error, a cycle only the garbage
+    collector frees. Thousands of those made every collection of a batch longer."""
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:rate=0.3:route={POST}"])
+    gc.collect()
+    gc.disable()
+    try:
+        async with in_process(sandbox, clock=FakeClock()) as client:
+            result = await bulk_create_invoices(client, ACCOUNT, drafts(200), concurrency=4)
+        conflicts = result.conflicts
+        del result
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        frames = {o.f_code.co_qualname for o in gc.garbage if isinstance(o, types.FrameType)}
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+    assert conflicts > 20
+    assert frames == set()
+
+
+async def test_a_reported_error_keeps_a_printable_traceback() -> None:
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=["conflict:rate=1"])
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(1), max_attempts=2)
+    error = result.items[0].error
+    assert isinstance(error, InvoiceNumberConflictError)
+    printed = "".join(traceback.format_exception(error))
+    assert "in rejected" in printed  # the pipeline frame that raised it
+    assert all(not tb.tb_frame.f_locals for tb in _tracebacks(error))
+
+
+def _tracebacks(error: BaseException) -> list[types.TracebackType]:
+    out = []
+    tb = error.__traceback__
+    while tb is not None:
+        out.append(tb)
+        tb = tb.tb_next
+    return out
 
 
 async def test_failing_progress_callback_does_not_abort(caplog: pytest.LogCaptureFixture) -> None:
