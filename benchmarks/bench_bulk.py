@@ -282,20 +282,34 @@ def measure(runs: Runs, variant: str, n: int, run: int, faults: list[str]) -> No
     runs.timings.append(timing)
 
 
-def sent_row(n: int, variant: str, measured: Runs) -> dict[str, Any]:
-    """Wall time over ``ceil(POSTs / C) x latency``: the bound for the POSTs this run
-    actually needed. It takes out how many 409s a run drew (the injected ones and the
-    sandbox's numbering race), leaving the time each POST took."""
-    return row(
-        f"{n} drafts",
-        variant,
-        "wall / (ceil(POSTs/C) x latency)",
-        "ratio",
-        [
-            wall / (math.ceil(sent / CONCURRENCY) * LATENCY_MS / 1000)
-            for wall, sent in zip(measured.walls, measured.requests, strict=True)
-        ],
-    )
+def variant_rows(
+    n: int, bound: float, variant: str, measured: Runs, **extra: Any
+) -> list[dict[str, Any]]:
+    """The rows every variant has: wall / bound, requests per draft, wall over
+    ``ceil(POSTs / C) x latency`` and the :class:`PostTimer` summaries.
+
+    The third is the bound for the POSTs a run actually needed: it takes out how many
+    409s the run drew (the injected ones and the sandbox's numbering race), leaving the
+    time each POST took."""
+    per_post = [
+        wall / (math.ceil(sent / CONCURRENCY) * LATENCY_MS / 1000)
+        for wall, sent in zip(measured.walls, measured.requests, strict=True)
+    ]
+    walls = [w / bound for w in measured.walls]
+    return [
+        row(
+            f"{n} drafts, p={CONFLICT_RATE}",
+            variant,
+            "wall / bound",
+            "ratio",
+            walls,
+            bound_seconds=bound,
+            **extra,
+        ),
+        row(f"{n} drafts", variant, "requests per draft", "req", measured.per_item),
+        row(f"{n} drafts", variant, "wall / (ceil(POSTs/C) x latency)", "ratio", per_post),
+        *timing_rows(f"{n} drafts", variant, measured.timings),
+    ]
 
 
 def main() -> int:
@@ -320,23 +334,10 @@ def main() -> int:
     for numbering in ("server", "client"):
         measured = runs[numbering]
         ratios = [w / bound for w in measured.walls]
-        rows.append(
-            row(
-                f"{n} drafts, p={CONFLICT_RATE}",
-                numbering,
-                "wall / bound",
-                "ratio",
-                ratios,
-                wall_seconds=measured.walls,
-                bound_seconds=bound,
-            )
-        )
-        rows.append(row(f"{n} drafts", numbering, "requests per draft", "req", measured.per_item))
-        rows.append(sent_row(n, numbering, measured))
+        rows.extend(variant_rows(n, bound, numbering, measured, wall_seconds=measured.walls))
         rows.append(row(f"{n} drafts", numbering, "409 answers", "count", measured.conflicts))
         rows.append(row(f"{n} drafts", numbering, "lost", "drafts", measured.lost))
         rows.append(row(f"{n} drafts", numbering, "duplicated", "drafts", measured.duplicated))
-        rows.extend(timing_rows(f"{n} drafts", numbering, measured.timings))
         median = sorted(ratios)[len(ratios) // 2]
         req = sorted(measured.per_item)[len(measured.per_item) // 2]
         lost, duplicated = max(measured.lost), max(measured.duplicated)
@@ -367,19 +368,7 @@ def main() -> int:
     for variant, label in RAW_LABELS.items():
         measured = runs[variant]
         raw_ratios = [w / bound for w in measured.walls]
-        rows.append(
-            row(
-                f"{n} drafts, p={CONFLICT_RATE}",
-                label,
-                "wall / bound",
-                "ratio",
-                raw_ratios,
-                bound_seconds=bound,
-            )
-        )
-        rows.append(row(f"{n} drafts", label, "requests per draft", "req", measured.per_item))
-        rows.append(sent_row(n, label, measured))
-        rows.extend(timing_rows(f"{n} drafts", label, measured.timings))
+        rows.extend(variant_rows(n, bound, label, measured))
         floors[variant] = sorted(raw_ratios)[len(raw_ratios) // 2]
         per_item = sorted(measured.per_item)[len(measured.per_item) // 2]
         print(f"{label} (no SDK work): {floors[variant]:.3f} x bound, {per_item:.3f} req/draft")
