@@ -450,33 +450,17 @@ def _make_unstructure(cls: type) -> Callable[[Any], dict[str, Any]]:
     plans = plans_for(cls)
     ns: dict[str, Any] = {
         "_U": UNSET,
-        "_ev": _enum_value,
         "_apply_wire": _apply_wire,
         "_plans": {p.key: p for p in plans},
-        "_str": str,
     }
     body = ["def unstructure(obj):", "    out = {}"]
     for i, p in enumerate(plans):
         key = repr(p.key)
         if p.kind == "plain":
             expr = "v"
-        elif p.kind in ("money", "model"):
-            ns[f"u{i}"] = _unstructure_fn(p.arg)
-            expr = f"v if v is None else u{i}(v)"
-        elif p.kind == "model_list":
-            ns[f"u{i}"] = _unstructure_fn(p.arg)
-            expr = f"v if v is None else [u{i}(e) for e in v]"
-        elif p.kind == "enum":
-            expr = "v if v is None else _ev(v)"
-        elif p.kind == "datetime":
-            ns[f"f{i}"] = _formatter(p.arg)
-            expr = f"v if v is None else f{i}(v)"
-        elif p.kind == "date":
-            expr = "v if v is None else v.isoformat()"
-        elif p.kind == "decimal":
-            expr = "v if v is None else _str(v)"
-        else:  # pragma: no cover
-            raise AssertionError(p.kind)
+        else:
+            ns[f"e{i}"] = _leaf_encoder(p)
+            expr = f"v if v is None else e{i}(v)"
         body += [f"    v = obj.{p.name}", f"    if v is not _U: out[{key}] = {expr}"]
     if issubclass(cls, Model):
         body += ["    w = obj._wire", "    if w: _apply_wire(out, w, obj, _plans)"]
@@ -489,6 +473,36 @@ def _make_unstructure(cls: type) -> Callable[[Any], dict[str, Any]]:
     ]
     fn: Callable[[Any], dict[str, Any]] = _compile("unstructure", body, ns, cls)
     return fn
+
+
+def _leaf_encoder(plan: FieldPlan) -> Callable[[Any], Any]:
+    """What ``unstructure`` does with a set, non-null value of a field of ``plan``'s kind
+    (the write fast path in ``_payload`` encodes with the same functions)."""
+    kind = plan.kind
+    if kind in ("money", "model"):
+        return _unstructure_fn(plan.arg)
+    if kind == "model_list":
+        item = _unstructure_fn(plan.arg)
+        return lambda value: [item(e) for e in value]
+    if kind == "enum":
+        return _enum_value
+    if kind == "datetime":
+        return _formatter(plan.arg)
+    if kind == "date":
+        return _isoformat
+    if kind == "decimal":
+        return str
+    if kind == "plain":
+        return _identity
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def _isoformat(value: date) -> str:
+    return value.isoformat()
+
+
+def _identity(value: Any) -> Any:
+    return value
 
 
 def _formatter(fmt: DateTimeFormat) -> Callable[[datetime], str]:

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import attrs
 
 from ._base import WriteModel, _check_value, _from_plain, _write_meta
-from ._converter import _enum_value, _formatter, _unstructure_fn, to_payload
+from ._converter import _leaf_encoder, _unstructure_fn, to_payload
 from ._fields import FieldPlan
 from .common import UNSET
 
@@ -157,22 +157,3 @@ def _nested(sub: _FastFn, value: Any) -> dict[str, Any]:
     if out is None:
         raise _Fallback
     return out
-
-
-def _leaf_encoder(plan: FieldPlan) -> Callable[[Any], Any]:
-    """What the generated ``unstructure`` does with a set, non-null attribute."""
-    kind = plan.kind
-    if kind in ("money", "model"):
-        return _unstructure_fn(plan.arg)
-    if kind == "model_list":
-        item = _unstructure_fn(plan.arg)
-        return lambda value: [item(e) for e in value]
-    if kind == "enum":
-        return _enum_value
-    if kind == "datetime":
-        return _formatter(plan.arg)
-    if kind == "date":
-        return lambda value: value.isoformat()
-    if kind == "decimal":
-        return str
-    return lambda value: value
