@@ -97,11 +97,12 @@ already settled were passed to ``on_item`` as they settled, so a caller can keep
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import inspect
 import logging
+import os
 import secrets
-import traceback
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -452,21 +453,32 @@ class _Attempt:
     reconciled: bool = False
 
 
+#: Where this package's modules live (``_release_frames`` clears only their frames).
+_PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
 def _release_frames(error: BaseException) -> None:
-    """Drop the local variables of the finished frames in ``error``'s tracebacks (its
-    causes' too); the tracebacks still print.
+    """Drop the local variables of this package's finished frames in ``error``'s
+    tracebacks (and its causes'); the tracebacks still print.
 
     A kept error's traceback holds the frames it went through, and their locals: the
     attempt's draft (which holds the error: a reference cycle only the garbage collector
     frees), the response, its headers. One per 409 kept thousands of frames alive in a
-    5,000-draft batch and lengthened every collection. Frames still running (this call's
-    own) are left as they are.
+    5,000-draft batch and lengthened every collection. Frames of other code (an
+    ``on_send`` callback's, say) are left alone: clearing a suspended generator's frame
+    would close it. So are frames still running (this call's own).
     """
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        traceback.clear_frames(current.__traceback__)
+        tb = current.__traceback__
+        while tb is not None:
+            frame = tb.tb_frame
+            if frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+                with contextlib.suppress(RuntimeError):  # still executing
+                    frame.clear()
+            tb = tb.tb_next
         current = current.__cause__ or current.__context__
 
 

@@ -573,6 +573,24 @@ async def test_a_reported_error_keeps_a_printable_traceback() -> None:
     assert all(not tb.tb_frame.f_locals for tb in _tracebacks(error))
 
 
+async def test_frames_of_other_code_keep_their_locals() -> None:
+    """Only this package's frames are cleared: a callback's frame is the caller's (and
+    clearing a suspended generator's frame would close it)."""
+
+    def on_send(record: BulkSend) -> None:
+        marker = "kept"
+        raise RuntimeError(f"journal down ({marker})")
+
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    async with in_process(sandbox, clock=FakeClock()) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(1), on_send=on_send)
+    error = result.items[0].error
+    assert isinstance(error, RuntimeError)
+    frames = {tb.tb_frame.f_code.co_name: tb.tb_frame for tb in _tracebacks(error)}
+    assert frames["on_send"].f_locals["marker"] == "kept"
+    assert not frames["attempt"].f_locals
+
+
 def _tracebacks(error: BaseException) -> list[types.TracebackType]:
     out = []
     tb = error.__traceback__
