@@ -612,6 +612,32 @@ class Pipeline:
                 return self._decode(response, envelope, expect, attempts.retries, attempts.elapsed)
             await attempts.rejected(response, token)
 
+    async def before_replay(
+        self,
+        error: TransportError,
+        *,
+        method: str,
+        retries_taken: int,
+        idempotent: bool | None = None,
+    ) -> None:
+        """Sleep before sending an exchange that failed with ``error`` again, or re-raise
+        ``error``: the retry policy, the retry budget and the clock decide, as for every
+        attempt. Also for callers that replay a whole exchange themselves, e.g. a
+        streamed download whose body broke off after it was handed over."""
+        error.retries_taken = retries_taken
+        self.budget.record_failure()
+        decision = decide(
+            self.retry,
+            method=method,
+            retries_taken=retries_taken,
+            error=error,
+            idempotent=idempotent,
+            budget=self.budget,
+        )
+        if not decision.retry:
+            raise error
+        await self.clock.sleep(decision.wait)
+
     @contextlib.asynccontextmanager
     async def stream(
         self,
@@ -748,21 +774,10 @@ class _Attempts:
 
     async def failed(self, exc: TransportError) -> None:
         """Sleep before retrying after a transport error, or re-raise it."""
-        pipeline = self.pipeline
-        exc.retries_taken = self.retries
-        pipeline.budget.record_failure()
         self.log(None, exc)
-        decision = decide(
-            pipeline.retry,
-            method=self.request.method,
-            retries_taken=self.retries,
-            error=exc,
-            idempotent=self.idempotent,
-            budget=pipeline.budget,
+        await self.pipeline.before_replay(
+            exc, method=self.request.method, retries_taken=self.retries, idempotent=self.idempotent
         )
-        if not decision.retry:
-            raise exc
-        await pipeline.clock.sleep(decision.wait)
         self.retries += 1
 
     async def rejected(self, response: Response, token: str) -> None:

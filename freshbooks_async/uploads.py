@@ -31,7 +31,7 @@ import attrs
 
 from ._pipeline import build_path, check_account_id
 from ._validate import check_int as _check_int
-from .errors import ResponseDecodeError
+from .errors import ResponseDecodeError, TransportError
 from .transports import BodyStream
 
 if TYPE_CHECKING:
@@ -420,7 +420,8 @@ class _Uploader:
 
         Raises:
             APIError: FreshBooks answered with an error (after one token refresh on 401).
-            TransportError: The download broke off (not retried).
+            TransportError: The download failed, or its body broke off, on every
+                attempt the client's retry policy allows (each starts afresh).
         """
         api_path = self._download_path(jwt)
         _check_int("chunk_size", chunk_size, 1)
@@ -558,8 +559,21 @@ def _write_atomic(target: Path, chunks: list[bytes]) -> None:
 async def _stream_to_file(
     client: FreshBooksClient, api_path: str, target: Path, chunk_size: int
 ) -> int:
-    async with client.stream("GET", api_path, headers={"Accept": "*/*"}) as response:
-        return await _drain_to(response.iter_bytes(chunk_size), target)
+    """Stream the download to ``target``. A body that breaks off is downloaded again from
+    the start (FreshBooks documents no ranged downloads), as the client's retry policy
+    allows for a GET; what fails before the body is retried by the pipeline itself."""
+    retries = 0
+    while True:
+        handed_over = False
+        try:
+            async with client.stream("GET", api_path, headers={"Accept": "*/*"}) as response:
+                handed_over = True
+                return await _drain_to(response.iter_bytes(chunk_size), target)
+        except TransportError as exc:
+            if not handed_over:
+                raise
+            await client._pipeline.before_replay(exc, method="GET", retries_taken=retries)
+            retries += 1
 
 
 async def _drain_to(chunks: AsyncIterator[bytes], target: Path) -> int:

@@ -353,3 +353,41 @@ async def test_20_mb_round_trip_streamed_over_loopback(tmp_path: Path) -> None:
     assert transport.streamed_bytes > size
     assert written == size
     assert hashlib.sha256(target.read_bytes()).hexdigest() == digest
+
+
+@pytest.mark.parametrize(("breaks", "recovers"), [(2, True), (4, False)])
+async def test_a_streamed_download_that_breaks_off_starts_again(
+    tmp_path: Path, breaks: int, recovers: bool
+) -> None:
+    """Over loopback, the sandbox sends the headers and half the body, then drops the
+    connection: the body is fetched again from the start, as often as the retry policy
+    allows (3 retries), and a download that never completes leaves no file."""
+    clock = FakeClock()
+    sandbox = Sandbox(clock=clock)
+    async with (
+        SandboxServer(sandbox) as server,
+        FreshBooksClient(server.token, base_url=server.url, retry=NO_WAIT, clock=clock) as fb,
+    ):
+        stored = await Uploads(fb).attachments.upload(ACCOUNT, PDF, filename="r.pdf")
+        sandbox.configure_faults([f"truncate:count={breaks}:route=GET /uploads/*"])
+        target = tmp_path / "r.pdf"
+        if recovers:
+            written = await Uploads(fb).attachments.download_to(stored.jwt, target)
+        else:
+            with pytest.raises(errors.TransportError) as caught:
+                await Uploads(fb).attachments.download_to(stored.jwt, target)
+    truncated = sandbox.stats.faults["truncate"]
+    if recovers:
+        assert written == len(PDF)
+        assert target.read_bytes() == PDF
+        assert truncated == 2
+    else:
+        assert caught.value.retries_taken == 3
+        assert truncated == 4
+        assert not target.exists()
+    assert _names(tmp_path) == (["r.pdf"] if recovers else [])  # no partial file
+    assert len(clock.sleeps) == min(breaks, 3)  # one backoff before each new attempt
+
+
+def _names(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
