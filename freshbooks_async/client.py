@@ -16,6 +16,7 @@ import yarl
 from ._clock import Clock, SystemClock
 from ._pipeline import APIResponse, Expect, Pipeline, QueryParams, TokenSource
 from ._version import __version__
+from .errors import TransportError
 from .models.identity import Identity
 from .resources import (
     Applications,
@@ -409,6 +410,59 @@ class FreshBooksClient:
             headers=headers,
             timeout=timeout,
             authenticated=authenticated,
+        )
+
+    async def before_replay(
+        self,
+        error: TransportError,
+        *,
+        method: str,
+        retries_taken: int,
+        idempotent: bool | None = None,
+    ) -> None:
+        """Wait before sending again an exchange that failed with ``error``, or re-raise it.
+
+        For callers that replay a whole exchange themselves, e.g. a body read from
+        :meth:`stream` that broke off after it was handed over (the client does not
+        retry that on its own)::
+
+            retries = 0
+            while True:
+                try:
+                    async with fb.stream("GET", path) as response:
+                        return await read_all(response)
+                except TransportError as exc:
+                    await fb.before_replay(exc, method="GET", retries_taken=retries)
+                    retries += 1
+
+        The client's retry policy, its shared retry budget and its clock decide, as for
+        the client's own attempts: a replay that may not happen (too many retries, a
+        method that is not safe to send twice, an exhausted budget) re-raises ``error``
+        with ``retries_taken`` set on it.
+
+        Args:
+            error: The failure of the last attempt.
+            method: The exchange's HTTP method.
+            retries_taken: Replays made so far (0 before the first).
+            idempotent: Overrides the method's idempotency, as for :meth:`request`.
+
+        Raises:
+            TransportError: ``error`` itself, when no replay is allowed.
+            TypeError: ``error`` is not a :class:`~freshbooks_async.errors.TransportError`.
+            ValueError: ``retries_taken`` is not a non-negative int, or ``method`` is empty.
+        """
+        if not isinstance(error, TransportError):
+            raise TypeError(
+                f"error: must be a TransportError, got {error!r} ({type(error).__name__})"
+            )
+        if not isinstance(method, str) or not method:
+            raise ValueError(f"method: must be an HTTP method, got {method!r}")
+        if isinstance(retries_taken, bool) or not isinstance(retries_taken, int):
+            raise ValueError(f"retries_taken: must be an int >= 0, got {retries_taken!r}")
+        if retries_taken < 0:
+            raise ValueError(f"retries_taken: must be an int >= 0, got {retries_taken!r}")
+        await self._pipeline.before_replay(
+            error, method=method.upper(), retries_taken=retries_taken, idempotent=idempotent
         )
 
     async def request(

@@ -572,7 +572,7 @@ async def _stream_to_file(
         except TransportError as exc:
             if not handed_over:
                 raise
-            await client._pipeline.before_replay(exc, method="GET", retries_taken=retries)
+            await client.before_replay(exc, method="GET", retries_taken=retries)
             retries += 1
 
 

@@ -530,3 +530,57 @@ def test_request_with_headers_copies_everything_else() -> None:
     assert "<redacted>" in repr(copy.headers)
     with pytest.raises(TypeError, match="headers"):
         original.with_headers({"a": "b"})  # type: ignore[arg-type]
+
+
+# ----------------------------------------------------------- replays by the caller
+
+
+async def test_before_replay_waits_as_the_policy_says_then_gives_up(
+    fb: FreshBooksClient, clock: FakeClock
+) -> None:
+    broke = errors.ReadError("connection reset while reading the body")
+    for retries in range(3):
+        await fb.before_replay(broke, method="get", retries_taken=retries)
+    assert clock.sleeps == [0.5, 1.0, 2.0]  # EXACT: 0.5 s doubling, as for own attempts
+    with pytest.raises(errors.ReadError) as caught:
+        await fb.before_replay(broke, method="GET", retries_taken=3)
+    assert caught.value is broke
+    assert caught.value.retries_taken == 3
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+
+
+async def test_before_replay_never_replays_what_may_have_been_processed(
+    fb: FreshBooksClient, clock: FakeClock
+) -> None:
+    maybe = errors.ReadError("reset after the request was sent")
+    with pytest.raises(errors.ReadError):
+        await fb.before_replay(maybe, method="POST", retries_taken=0)
+    assert clock.sleeps == []
+    await fb.before_replay(maybe, method="POST", retries_taken=0, idempotent=True)
+    await fb.before_replay(errors.ConnectError("refused"), method="POST", retries_taken=0)
+    assert clock.sleeps == [0.5, 0.5]  # said to be idempotent; certainly not sent
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "kind", "message"),
+    [
+        ({"error": ValueError("x")}, TypeError, "error: must be a TransportError"),
+        ({"retries_taken": -1}, ValueError, "retries_taken: must be an int >= 0, got -1"),
+        ({"retries_taken": True}, ValueError, "retries_taken: must be an int >= 0, got True"),
+        ({"retries_taken": "1"}, ValueError, "retries_taken: must be an int >= 0, got '1'"),
+        ({"method": ""}, ValueError, "method: must be an HTTP method, got ''"),
+    ],
+)
+async def test_before_replay_checks_its_arguments(
+    fb: FreshBooksClient, clock: FakeClock, kwargs: dict[str, Any], kind: type, message: str
+) -> None:
+    call: dict[str, Any] = {
+        "error": errors.ReadError("broke"),
+        "method": "GET",
+        "retries_taken": 0,
+        **kwargs,
+    }
+    error = call.pop("error")
+    with pytest.raises(kind, match=message):
+        await fb.before_replay(error, **call)
+    assert clock.sleeps == []
