@@ -448,8 +448,9 @@ class FreshBooksClient:
 
         Raises:
             TransportError: ``error`` itself, when no replay is allowed.
-            TypeError: ``error`` is not a :class:`~freshbooks_async.errors.TransportError`.
-            ValueError: ``retries_taken`` is not a non-negative int, or ``method`` is empty.
+            TypeError: ``error`` is not a :class:`~freshbooks_async.errors.TransportError`,
+                or ``retries_taken`` is not an int.
+            ValueError: ``retries_taken`` is negative, or ``method`` is empty.
         """
         if not isinstance(error, TransportError):
             raise TypeError(
@@ -458,7 +459,7 @@ class FreshBooksClient:
         if not isinstance(method, str) or not method:
             raise ValueError(f"method: must be an HTTP method, got {method!r}")
         if isinstance(retries_taken, bool) or not isinstance(retries_taken, int):
-            raise ValueError(f"retries_taken: must be an int >= 0, got {retries_taken!r}")
+            raise TypeError(f"retries_taken: must be an int >= 0, got {retries_taken!r}")
         if retries_taken < 0:
             raise ValueError(f"retries_taken: must be an int >= 0, got {retries_taken!r}")
         await self._pipeline.before_replay(

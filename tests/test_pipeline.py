@@ -566,8 +566,8 @@ async def test_before_replay_never_replays_what_may_have_been_processed(
     [
         ({"error": ValueError("x")}, TypeError, "error: must be a TransportError"),
         ({"retries_taken": -1}, ValueError, "retries_taken: must be an int >= 0, got -1"),
-        ({"retries_taken": True}, ValueError, "retries_taken: must be an int >= 0, got True"),
-        ({"retries_taken": "1"}, ValueError, "retries_taken: must be an int >= 0, got '1'"),
+        ({"retries_taken": True}, TypeError, "retries_taken: must be an int >= 0, got True"),
+        ({"retries_taken": "1"}, TypeError, "retries_taken: must be an int >= 0, got '1'"),
         ({"method": ""}, ValueError, "method: must be an HTTP method, got ''"),
     ],
 )
