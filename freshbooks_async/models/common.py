@@ -21,9 +21,10 @@ from datetime import datetime, tzinfo
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Annotated, Any, Final, Literal, TypeAlias, TypeVar
-from zoneinfo import ZoneInfo
 
 import attrs
+
+from .._tz import eastern
 
 __all__ = [
     "EASTERN",
@@ -44,9 +45,9 @@ __all__ = [
 T = TypeVar("T")
 
 # Accounting wall-clock times are US/Eastern (official Python SDK ``models.py``).
-# zoneinfo reads the system tz database (/usr/share/zoneinfo); "America/New_York" is the
-# canonical name of the deprecated "US/Eastern" link.
-EASTERN: Final[tzinfo] = ZoneInfo("America/New_York")
+# The tz database's "America/New_York" where the platform has one, else the same rules
+# computed in code (``_tz.USEastern``): importing never fails for want of tz files.
+EASTERN: Final[tzinfo] = eastern()
 
 EMPTY_MAPPING: Final[Mapping[str, Any]] = MappingProxyType({})
 

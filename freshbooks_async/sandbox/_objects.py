@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from .._numbering import next_invoice_number
+from .._tz import eastern
 
 __all__ = [
     "INVOICE_STATUS",
@@ -26,12 +27,7 @@ __all__ = [
 ]
 
 _CENT = Decimal("0.01")
-try:  # pragma: no cover - depends on the platform's tz database
-    from zoneinfo import ZoneInfo
-
-    _EASTERN: dt.tzinfo = ZoneInfo("America/New_York")
-except Exception:  # pragma: no cover
-    _EASTERN = dt.timezone(dt.timedelta(hours=-5))
+_EASTERN: dt.tzinfo = eastern()
 
 
 def accounting_time(ts: float) -> str:
