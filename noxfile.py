@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import tarfile
+import tomllib
 from pathlib import Path
 
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.reuse_existing_virtualenvs = True
-nox.options.error_on_missing_interpreters = True
+# A Python that is missing fails the run in CI and is skipped (with a message) elsewhere.
+nox.options.error_on_missing_interpreters = os.environ.get("CI") == "true"
 
 PYTHON = "3.11"
 _CANDIDATES = ["freshbooks_async", "tests", "benchmarks", "examples", "noxfile.py", "docs/conf.py"]
@@ -20,8 +26,14 @@ TYPED_PATHS = [p for p in LINT_PATHS if p not in ("noxfile.py", "docs/conf.py")]
 def tests(session: nox.Session) -> None:
     """Run the whole test suite (unit, contract and sandbox integration tests)."""
     session.install("-e", ".[test]")
+    run_pytest(session)
+
+
+def run_pytest(session: nox.Session, *python_flags: str) -> None:
+    """pytest, quiet, writing no caches or bytecode into the tree."""
     session.run(
         "python",
+        *python_flags,
         "-m",
         "pytest",
         "-q",
@@ -30,6 +42,67 @@ def tests(session: nox.Session) -> None:
         *session.posargs,
         env={"PYTHONDONTWRITEBYTECODE": "1"},
     )
+
+
+def runtime_floors() -> list[str]:
+    """``name==version`` for every ``name>=version`` runtime dependency in pyproject.toml."""
+    with open("pyproject.toml", "rb") as f:
+        deps = tomllib.load(f)["project"]["dependencies"]
+    pins = []
+    for dep in deps:
+        m = re.fullmatch(r"([A-Za-z0-9_.-]+)>=([0-9][0-9A-Za-z.]*)", dep)
+        if m:
+            pins.append(f"{m[1]}=={m[2]}")
+    return pins
+
+
+@nox.session(python=PYTHON)
+def tests_min(session: nox.Session) -> None:
+    """The suite against the lowest runtime versions pyproject.toml declares."""
+    pins = runtime_floors()
+    constraints = Path(session.create_tmp()) / "floors.txt"
+    constraints.write_text("\n".join(pins) + "\n")
+    session.install("-c", str(constraints), "-e", ".[test]")
+    # Fail loudly if the resolver did not install a floor exactly.
+    session.run(
+        "python",
+        "-c",
+        "import sys; from importlib.metadata import version; "
+        "bad = [p for p in sys.argv[1:] if version(p.split('==')[0]) != p.split('==')[1]]; "
+        "sys.exit(f'not at the floor: {bad}' if bad else 0)",
+        *pins,
+    )
+    run_pytest(session)
+
+
+@nox.session(python=PYTHON, reuse_venv=False)
+def dist(session: nox.Session) -> None:
+    """Build the sdist and the wheel, ``twine check --strict`` them, install the wheel and
+    run the sdist's own test suite against the installed package (not this tree)."""
+    session.install("build", "twine")
+    tmp = Path(session.create_tmp()).resolve()
+    out = tmp / "dist"
+    shutil.rmtree(out, ignore_errors=True)
+    session.run("python", "-m", "build", "--outdir", str(out), ".")
+    (wheel,) = out.glob("*.whl")
+    (sdist,) = out.glob("*.tar.gz")
+    session.run("twine", "check", "--strict", str(wheel), str(sdist))
+    session.install(f"{wheel}[test]")
+    src = tmp / "sdist"
+    shutil.rmtree(src, ignore_errors=True)
+    with tarfile.open(sdist) as tar:
+        tar.extractall(src, filter="data")
+    (root,) = src.iterdir()
+    session.chdir(root)
+    # -P: the unpacked source tree is not on sys.path, so the tests import the wheel.
+    session.run(
+        "python",
+        "-P",
+        "-c",
+        "import freshbooks_async, sys; f = freshbooks_async.__file__; "
+        "sys.exit(0 if 'site-packages' in f else f'imported from the tree: {f}')",
+    )
+    run_pytest(session, "-P")
 
 
 @nox.session(python=PYTHON)

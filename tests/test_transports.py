@@ -148,7 +148,8 @@ async def test_aiohttp_send_rejects_non_request() -> None:
 
 KEY = ConnectionKey("api.freshbooks.com", 443, True, True, None, None, None)
 HEADERS = CIMultiDictProxy(CIMultiDict({"Authorization": f"Bearer {TOKEN}"}))
-INFO = aiohttp.RequestInfo(yarl.URL(f"{API}/x"), "GET", HEADERS)
+# real_url is positional before aiohttp 3.11.1 (our floor is 3.11.0).
+INFO = aiohttp.RequestInfo(yarl.URL(f"{API}/x"), "GET", HEADERS, yarl.URL(f"{API}/x"))
 
 
 def dns_error() -> Exception:
