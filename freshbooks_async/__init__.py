@@ -6,26 +6,33 @@ Start with :class:`FreshBooksClient`; its namespaces (``client.invoices``,
 helpers (``MockTransport``, ``Router``, the sandbox) in :mod:`freshbooks_async.testing`.
 """
 
-from . import errors, models, resources
-from ._clock import Clock, FakeClock, SystemClock
-from ._pipeline import APIResponse, PageInfo, TokenSource
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._version import __version__
-from .auth import JSONFileTokenStore, MemoryTokenStore, OAuth2Session, Token, TokenStore
-from .bulk import (
-    BulkItem,
-    BulkProgress,
-    BulkResult,
-    BulkSend,
-    BulkStatus,
-    bulk_create_invoices,
-)
-from .client import DEFAULT_BASE_URL, FreshBooksClient, StaticToken
-from .pagination import Page, Paginator
-from .query import Query
-from .resources import DeleteStyle
-from .retry import RetryBudget, RetryPolicy
-from .transports import AiohttpTransport, Headers, Request, Response, Transport
-from .webhooks import WebhookEvent, verify_signature, webhook_handler
+
+if TYPE_CHECKING:
+    from . import errors, models, resources
+    from ._clock import Clock, FakeClock, SystemClock
+    from ._pipeline import APIResponse, PageInfo, TokenSource
+    from .auth import JSONFileTokenStore, MemoryTokenStore, OAuth2Session, Token, TokenStore
+    from .bulk import (
+        BulkItem,
+        BulkProgress,
+        BulkResult,
+        BulkSend,
+        BulkStatus,
+        bulk_create_invoices,
+    )
+    from .client import DEFAULT_BASE_URL, FreshBooksClient, StaticToken
+    from .pagination import Page, Paginator
+    from .query import Query
+    from .resources import DeleteStyle
+    from .retry import RetryBudget, RetryPolicy
+    from .transports import AiohttpTransport, Headers, Request, Response, Transport
+    from .webhooks import WebhookEvent, verify_signature, webhook_handler
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -67,3 +74,58 @@ __all__ = [
     "verify_signature",
     "webhook_handler",
 ]
+
+# Where each public name lives. ``import freshbooks_async`` imports none of them: each is
+# imported on first use (PEP 562), so the pytest plugin and ``--version`` stay cheap.
+_SUBMODULES = frozenset({"errors", "models", "resources"})
+_HOMES: dict[str, str] = {
+    "Clock": "._clock",
+    "FakeClock": "._clock",
+    "SystemClock": "._clock",
+    "APIResponse": "._pipeline",
+    "PageInfo": "._pipeline",
+    "TokenSource": "._pipeline",
+    "JSONFileTokenStore": ".auth",
+    "MemoryTokenStore": ".auth",
+    "OAuth2Session": ".auth",
+    "Token": ".auth",
+    "TokenStore": ".auth",
+    "BulkItem": ".bulk",
+    "BulkProgress": ".bulk",
+    "BulkResult": ".bulk",
+    "BulkSend": ".bulk",
+    "BulkStatus": ".bulk",
+    "bulk_create_invoices": ".bulk",
+    "DEFAULT_BASE_URL": ".client",
+    "FreshBooksClient": ".client",
+    "StaticToken": ".client",
+    "Page": ".pagination",
+    "Paginator": ".pagination",
+    "Query": ".query",
+    "DeleteStyle": ".resources",
+    "RetryBudget": ".retry",
+    "RetryPolicy": ".retry",
+    "AiohttpTransport": ".transports",
+    "Headers": ".transports",
+    "Request": ".transports",
+    "Response": ".transports",
+    "Transport": ".transports",
+    "WebhookEvent": ".webhooks",
+    "verify_signature": ".webhooks",
+    "webhook_handler": ".webhooks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SUBMODULES:
+        value: Any = importlib.import_module(f".{name}", __name__)
+    elif name in _HOMES:
+        value = getattr(importlib.import_module(_HOMES[name], __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -7,14 +7,9 @@
 * The sandbox (:mod:`freshbooks_async.sandbox`) is a faithful FreshBooks emulator:
   ``MockTransport(Sandbox().handle)`` in-process, or ``SandboxServer()`` on loopback.
 
-This module is also a pytest plugin (entry point ``freshbooks_async``), so installing the
-package gives every test suite these fixtures (they need ``pytest-asyncio``):
-
-* ``sandbox``: a fresh in-process :class:`~freshbooks_async.sandbox.Sandbox`;
-* ``sandbox_server``: that sandbox served on 127.0.0.1 (``.url``, ``.token``, ``.sandbox``);
-* ``sandbox_token``: an all-scopes access token for it.
-
-Example::
+Installing the package also registers a pytest plugin (entry point ``freshbooks_async``)
+with the fixtures ``sandbox``, ``sandbox_token`` and ``sandbox_server``; see
+:doc:`/testing`. Example (``asyncio_mode = "auto"``, or mark it ``@pytest.mark.asyncio``)::
 
     async def test_my_sync(sandbox_server):
         async with FreshBooksClient(sandbox_server.token, base_url=sandbox_server.url) as fb:
@@ -23,15 +18,9 @@ Example::
 
 from __future__ import annotations
 
-from importlib.util import find_spec
-
 from ._clock import FakeClock
 from .sandbox import Sandbox, SandboxServer
 from .transports._mock import MockTransport
 from .transports._router import Route, Router
 
 __all__ = ["FakeClock", "MockTransport", "Route", "Router", "Sandbox", "SandboxServer"]
-
-# The fixtures need pytest and pytest-asyncio; without them this module stays usable.
-if find_spec("pytest") is not None and find_spec("pytest_asyncio") is not None:
-    from .sandbox._fixtures import sandbox, sandbox_server, sandbox_token  # noqa: F401
