@@ -1,4 +1,5 @@
-"""FreshBooks webhooks: callback registration, signature checks, events, an aiohttp handler.
+"""FreshBooks webhooks: callback registration, signature checks, events, and receivers for
+aiohttp (:func:`webhook_handler`) and for any ASGI framework (:func:`asgi_webhook_app`).
 
 FreshBooks delivers each event as a form-encoded POST (fields ``name``, ``object_id``,
 ``account_id``, ``business_id``, ``identity_id``, ``user_id``) signed in the
@@ -25,24 +26,26 @@ import hmac
 import inspect
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 from urllib.parse import parse_qsl
 
 import attrs
 import yarl
-from aiohttp import web
 
 from ._pipeline import PageInfo, build_path, check_account_id
 from .errors import ResponseDecodeError
 
 if TYPE_CHECKING:
+    from aiohttp import web
+
     from .client import FreshBooksClient
 
 __all__ = [
     "DEFAULT_MAX_BODY",
     "SIGNATURE_HEADER",
     "VERIFY_EVENT",
+    "ASGIApp",
     "Callback",
     "CallbackPage",
     "Callbacks",
@@ -50,6 +53,7 @@ __all__ = [
     "VerifierSource",
     "WebhookEvent",
     "WebhookPayloadError",
+    "asgi_webhook_app",
     "compute_signature",
     "parse_event",
     "parse_form",
@@ -324,25 +328,105 @@ async def _candidates(source: VerifierSource, fields: Mapping[str, str]) -> list
     return [v for v in value if isinstance(v, str) and v]
 
 
-async def _read_bounded(request: web.Request, limit: int) -> bytes | None:
-    """The body, or ``None`` as soon as it proves longer than ``limit``."""
-    length = request.content_length
-    if length is not None and length > limit:
-        return None
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = await request.content.read(min(64 * 1024, limit + 1 - size))
-        if not chunk:
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
+#: Reads at most ``limit + 1`` bytes of the body; ``None`` once it proves longer than ``limit``.
+_BodyReader: TypeAlias = Callable[[int], Awaitable[bytes | None]]
+
+# ASGI 3 types, as Starlette and FastAPI spell them (no dependency on either).
+ASGIScope: TypeAlias = MutableMapping[str, Any]
+ASGIMessage: TypeAlias = MutableMapping[str, Any]
+ASGIReceive: TypeAlias = Callable[[], Awaitable[ASGIMessage]]
+ASGISend: TypeAlias = Callable[[ASGIMessage], Awaitable[None]]
+ASGIApp: TypeAlias = Callable[[ASGIScope, ASGIReceive, ASGISend], Awaitable[None]]
 
 
-def _plain(status: int, text: str) -> web.Response:
-    return web.Response(status=status, text=text)
+@attrs.frozen
+class _Receiver:
+    """What every webhook endpoint does, whatever the web framework: a delivery in, a status
+    and a text out. The aiohttp handler and the ASGI app are thin adapters around it."""
+
+    verifier: VerifierSource
+    on_event: Callable[[WebhookEvent], Awaitable[None]]
+    on_verification: Callable[[VerificationRequest], Awaitable[object]] | None
+    max_body: int
+
+    @classmethod
+    def checked(
+        cls,
+        verifier: VerifierSource,
+        on_event: Callable[[WebhookEvent], Awaitable[None]],
+        on_verification: Callable[[VerificationRequest], Awaitable[object]] | None,
+        max_body: int,
+    ) -> _Receiver:
+        if isinstance(verifier, str):
+            _check_verifier(verifier)
+        elif not callable(verifier) and not (
+            isinstance(verifier, Sequence) and all(isinstance(v, str) and v for v in verifier)
+        ):
+            raise TypeError("verifier: expected a str, a sequence of str or a callable")
+        if not callable(on_event):
+            raise TypeError(f"on_event: expected an async callable, got {type(on_event).__name__}")
+        if on_verification is not None and not callable(on_verification):
+            raise TypeError("on_verification: expected an async callable or None")
+        if isinstance(max_body, bool) or not isinstance(max_body, int):
+            raise TypeError(f"max_body: expected int, got {type(max_body).__name__}")
+        if max_body < 1:
+            raise ValueError(f"max_body: must be >= 1, got {max_body!r}")
+        return cls(verifier, on_event, on_verification, max_body)
+
+    async def respond(
+        self,
+        *,
+        method: str,
+        content_type: str,
+        signature: str | None,
+        content_length: int | None,
+        read: _BodyReader,
+    ) -> tuple[int, str]:
+        """The status and text to answer a delivery with (the body read through ``read``)."""
+        if method != "POST":
+            return 405, "method not allowed"
+        if not signature and self.on_verification is None:
+            return 401, "missing signature"
+        if content_type != "application/x-www-form-urlencoded":
+            return 415, "expected application/x-www-form-urlencoded"
+        if content_length is not None and content_length > self.max_body:
+            return 413, "body too large"
+        body = await read(self.max_body)
+        if body is None or len(body) > self.max_body:
+            return 413, "body too large"
+        try:
+            fields = parse_form(body)
+            handshake = parse_verification(fields)
+        except WebhookPayloadError as exc:
+            return 400, str(exc)
+        if handshake is not None:
+            if self.on_verification is None:
+                return 401, "verification not handled here"
+            try:
+                await self.on_verification(handshake)
+            except Exception:
+                logger.exception(
+                    "webhook verification hook failed (callback %d)", handshake.callback_id
+                )
+                return 500, "verification failed"
+            return 200, "verified"
+        if not signature:
+            return 401, "missing signature"
+        mapping = dict(fields)
+        keys = await _candidates(self.verifier, mapping)
+        if not any(verify_signature(fields, signature, key) for key in keys):
+            logger.info("webhook delivery with a bad signature refused (%s)", mapping.get("name"))
+            return 401, "bad signature"
+        try:
+            event = parse_event(fields)
+        except WebhookPayloadError as exc:
+            return 400, str(exc)
+        try:
+            await self.on_event(event)
+        except Exception:
+            logger.exception("webhook event handler failed for %s %s", event.name, event.object_id)
+            return 500, "event handler failed"
+        return 200, "ok"
 
 
 def webhook_handler(
@@ -355,13 +439,17 @@ def webhook_handler(
     """An aiohttp request handler for FreshBooks webhook deliveries.
 
     * A body longer than ``max_body`` gets 413 and no more of it is read; a body that is
-      not form data gets 400 (415 for another content type).
+      not form data gets 400 (415 for another content type, 405 for another method).
     * A handshake (a ``verifier`` field) is handed to ``on_verification``, whose job is
       to call :meth:`Callbacks.verify`; 200 on success.
     * Any other delivery must carry a valid ``X-FreshBooks-Hmac-SHA256`` signature from
-      one of the verifiers, else 401 (a missing header is refused before the body is
-      read). A verified event is parsed and awaited in ``on_event``; 200 when it
-      returns, 500 if it raises (FreshBooks may then deliver it again).
+      one of the verifiers (compared in constant time), else 401 (a missing header is
+      refused before the body is read). A verified event is parsed and awaited in
+      ``on_event``; 200 when it returns, 500 if it raises (FreshBooks may then deliver
+      it again).
+
+    For Starlette, FastAPI or any other ASGI framework, :func:`asgi_webhook_app` does
+    the same.
 
     Args:
         verifier: The verifier(s) to check signatures with, or a function of the
@@ -378,67 +466,144 @@ def webhook_handler(
     Raises:
         TypeError, ValueError: An argument is invalid.
     """
-    if isinstance(verifier, str):
-        _check_verifier(verifier)
-    elif not callable(verifier) and not (
-        isinstance(verifier, Sequence) and all(isinstance(v, str) and v for v in verifier)
-    ):
-        raise TypeError("verifier: expected a str, a sequence of str or a callable")
-    if not callable(on_event):
-        raise TypeError(f"on_event: expected an async callable, got {type(on_event).__name__}")
-    if on_verification is not None and not callable(on_verification):
-        raise TypeError("on_verification: expected an async callable or None")
-    if isinstance(max_body, bool) or not isinstance(max_body, int):
-        raise TypeError(f"max_body: expected int, got {type(max_body).__name__}")
-    if max_body < 1:
-        raise ValueError(f"max_body: must be >= 1, got {max_body!r}")
+    from aiohttp import web
+
+    receiver = _Receiver.checked(verifier, on_event, on_verification, max_body)
 
     async def handle(request: web.Request) -> web.Response:
-        if request.method != "POST":
-            return _plain(405, "method not allowed")
-        signature = request.headers.get(SIGNATURE_HEADER)
-        if not signature and on_verification is None:
-            return _plain(401, "missing signature")
-        if request.content_type != "application/x-www-form-urlencoded":
-            return _plain(415, "expected application/x-www-form-urlencoded")
-        body = await _read_bounded(request, max_body)
-        if body is None:
-            return _plain(413, "body too large")
-        try:
-            fields = parse_form(body)
-            handshake = parse_verification(fields)
-        except WebhookPayloadError as exc:
-            return _plain(400, str(exc))
-        if handshake is not None:
-            if on_verification is None:
-                return _plain(401, "verification not handled here")
-            try:
-                await on_verification(handshake)
-            except Exception:
-                logger.exception(
-                    "webhook verification hook failed (callback %d)", handshake.callback_id
-                )
-                return _plain(500, "verification failed")
-            return _plain(200, "verified")
-        if not signature:
-            return _plain(401, "missing signature")
-        mapping = dict(fields)
-        keys = await _candidates(verifier, mapping)
-        if not any(verify_signature(fields, signature, key) for key in keys):
-            logger.info("webhook delivery with a bad signature refused (%s)", mapping.get("name"))
-            return _plain(401, "bad signature")
-        try:
-            event = parse_event(fields)
-        except WebhookPayloadError as exc:
-            return _plain(400, str(exc))
-        try:
-            await on_event(event)
-        except Exception:
-            logger.exception("webhook event handler failed for %s %s", event.name, event.object_id)
-            return _plain(500, "event handler failed")
-        return _plain(200, "ok")
+        async def read(limit: int) -> bytes | None:
+            chunks: list[bytes] = []
+            size = 0
+            while True:
+                chunk = await request.content.read(min(64 * 1024, limit + 1 - size))
+                if not chunk:
+                    return b"".join(chunks)
+                size += len(chunk)
+                if size > limit:
+                    return None
+                chunks.append(chunk)
+
+        status, text = await receiver.respond(
+            method=request.method,
+            content_type=request.content_type,
+            signature=request.headers.get(SIGNATURE_HEADER),
+            content_length=request.content_length,
+            read=read,
+        )
+        return web.Response(status=status, text=text)
 
     return handle
+
+
+def _is_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
+
+
+class _Disconnected(Exception):
+    """The ASGI client went away before its body was read."""
+
+
+@attrs.frozen
+class _ASGIReceiver:
+    """The ASGI app :func:`asgi_webhook_app` returns: a callable object, not a function, so
+    that Starlette's ``Route`` serves it as an ASGI app (a function there is taken for a
+    request-response endpoint)."""
+
+    receiver: _Receiver
+
+    async def __call__(self, scope: ASGIScope, receive: ASGIReceive, send: ASGISend) -> None:
+        if scope["type"] == "lifespan":
+            while True:
+                message = await receive()
+                if message["type"] == "lifespan.startup":
+                    await send({"type": "lifespan.startup.complete"})
+                elif message["type"] == "lifespan.shutdown":
+                    await send({"type": "lifespan.shutdown.complete"})
+                    return
+        if scope["type"] != "http":
+            raise ValueError(f"scope type {scope['type']!r}: this app answers http only")
+        headers: dict[str, str] = {}
+        for name, value in scope.get("headers", ()):
+            headers[bytes(name).decode("latin-1").lower()] = bytes(value).decode("latin-1")
+        length_text = headers.get("content-length")
+        length = int(length_text) if length_text and _is_digits(length_text) else None
+
+        async def read(limit: int) -> bytes | None:
+            chunks: list[bytes] = []
+            size = 0
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    raise _Disconnected
+                chunk = bytes(message.get("body", b""))
+                more = bool(message.get("more_body", False))
+                size += len(chunk)
+                if size > limit:
+                    return None
+                chunks.append(chunk)
+            return b"".join(chunks)
+
+        try:
+            status, text = await self.receiver.respond(
+                method=scope.get("method", ""),
+                content_type=headers.get("content-type", "").partition(";")[0].strip().lower(),
+                signature=headers.get(SIGNATURE_HEADER.lower()),
+                content_length=length,
+                read=read,
+            )
+        except _Disconnected:
+            return
+        body = text.encode("utf-8")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"text/plain; charset=utf-8"),
+                    (b"content-length", str(len(body)).encode("ascii")),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def asgi_webhook_app(
+    *,
+    verifier: VerifierSource,
+    on_event: Callable[[WebhookEvent], Awaitable[None]],
+    on_verification: Callable[[VerificationRequest], Awaitable[object]] | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+) -> ASGIApp:
+    """An ASGI 3 app receiving FreshBooks webhook deliveries (Starlette, FastAPI, ...).
+
+    The same checks and answers as :func:`webhook_handler`, with no dependency on any
+    framework. Mount it at the callback's URI::
+
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+
+        receiver = asgi_webhook_app(verifier=lookup_verifier, on_event=handle_event)
+        app = Starlette(routes=[Route("/webhooks/freshbooks", receiver, methods=["POST"])])
+        # FastAPI: app.add_route("/webhooks/freshbooks", receiver, methods=["POST"])
+
+    (``Mount`` works too, but redirects ``/webhooks/freshbooks`` to a trailing slash.)
+
+    Args:
+        verifier: As for :func:`webhook_handler`.
+        on_event: ``async (WebhookEvent) -> None``.
+        on_verification: ``async (VerificationRequest) -> object``; without it a
+            handshake is refused with 401.
+        max_body: The largest body accepted, in bytes.
+
+    Returns:
+        ``async (scope, receive, send) -> None``; it answers ``http`` requests and the
+        ``lifespan`` protocol (when served on its own).
+
+    Raises:
+        TypeError, ValueError: An argument is invalid.
+    """
+    return _ASGIReceiver(_Receiver.checked(verifier, on_event, on_verification, max_body))
 
 
 # --------------------------------------------------------------------------- callbacks API
