@@ -17,12 +17,14 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = os.environ.get("CI") == "true"
 
 PYTHON = "3.11"
+#: Every Python the package supports; `nox -s tests` runs the suite on each one found.
+PYTHONS = ["3.11", "3.12", "3.13"]
 _CANDIDATES = ["freshbooks_async", "tests", "benchmarks", "examples", "noxfile.py", "docs/conf.py"]
 LINT_PATHS = [p for p in _CANDIDATES if Path(p).exists()]
 TYPED_PATHS = [p for p in LINT_PATHS if p not in ("noxfile.py", "docs/conf.py")]
 
 
-@nox.session(python=PYTHON)
+@nox.session(python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """Run the whole test suite (unit, contract and sandbox integration tests)."""
     session.install("-e", ".[test]")

@@ -675,7 +675,14 @@ class _Bulk:
             _release_frames(result.error)
         if result.outcome is _Outcome.NUMBER_TAKEN:
             await self.resync(draft)
-        return result
+        # Drop this frame's locals as it returns. From Python 3.12 on, a finished coroutine
+        # frame that the kept error's traceback reaches (through the f_back links of the
+        # frames in it) keeps its locals: self -> the run -> the error -> its traceback ->
+        # this frame, a cycle per 409 that only the garbage collector would free.
+        try:
+            return result
+        finally:
+            del result, draft, self
 
     async def attempt(self, draft: _Draft) -> _Attempt:
         draft.attempts += 1
