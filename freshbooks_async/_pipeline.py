@@ -635,6 +635,7 @@ class Pipeline:
             budget=self.budget,
         )
         if not decision.retry:
+            error.retry_refused = decision.refused
             raise error
         await self.clock.sleep(decision.wait)
 
@@ -797,8 +798,9 @@ class _Attempts:
         retry_after = parse_retry_after(
             response.headers.get("Retry-After"), now=pipeline.clock.time()
         )
-        if status in pipeline.retry.retry_statuses:
-            pipeline.budget.record_failure()
+        pipeline.budget.record_answer(
+            status, retry_after=retry_after, retry_statuses=pipeline.retry.retry_statuses
+        )
         decision = decide(
             pipeline.retry,
             method=self.request.method,
@@ -809,7 +811,9 @@ class _Attempts:
             budget=pipeline.budget,
         )
         if not decision.retry:
-            raise _api_error(response, self.envelope, self.retries, retry_after, token)
+            raise _api_error(
+                response, self.envelope, self.retries, retry_after, token, decision.refused
+            )
         await pipeline.clock.sleep(decision.wait)
         self.retries += 1
 
@@ -866,6 +870,7 @@ def _api_error(
     retries: int,
     retry_after: float | None,
     token: str,
+    retry_refused: str | None = None,
 ) -> APIError:
     request = response.request
     method = request.method if request else ""
@@ -889,6 +894,7 @@ def _api_error(
         "path": path,
         "body": response.body,
         "retries_taken": retries,
+        "retry_refused": retry_refused,
     }
     message = _scrub(parsed.message, token)
     if parsed.oauth_error is not None and envelope is Envelope.OAUTH and status < 500:

@@ -29,13 +29,18 @@ What happens, in order:
      that has backed off longest, provided creates are succeeding (most of the call's
      recent outcomes, or one since that draft's 409): the batch's tail does not wait
      out long backoffs, and in a 409 storm every backoff runs its course.
-   * ``numbering="client"`` (what FreshBooks recommends for concurrent creation): the
-     account's latest invoice is read once, numbers are allocated locally with
-     FreshBooks' increment rule (:func:`~freshbooks_async._numbering.next_invoice_number`)
-     and posted explicitly, so the batch does not collide with itself. If someone else
-     takes a number meanwhile (409, or 400 "already exists"), the latest number is read
-     again, the allocator skips past it, and the draft is posted with a fresh number.
-     Drafts that carry their own ``invoice_number`` keep it.
+   * ``numbering="client"`` (what FreshBooks recommends for concurrent creation): before
+     the first create, the account's newest invoice and the numbers in use (one page of
+     100, ``sort=invoice_number_desc``) are read. Numbers continue the newest invoice's
+     sequence after the *highest* number in use in it (the newest invoice's number can
+     be lower), with FreshBooks' increment rule
+     (:func:`~freshbooks_async._numbering.next_invoice_number`), and are posted
+     explicitly, so the batch does not collide with itself. If a number turns out to be
+     taken (400 "already exists", a second 409 for it, or a look-up finds someone
+     else's invoice with it), the numbering jumps past it, re-reads the numbers in use
+     (one read however many creates found out at once) and jumps past the highest;
+     the draft is posted with a fresh number. Drafts that carry their own
+     ``invoice_number`` keep it, and no other draft gets it.
 
 4. **Ambiguous failures.** A POST whose outcome is unknown (the connection broke after
    sending: :class:`~freshbooks_async.errors.RequestMaybeSentError`; a 5xx; a success
@@ -105,7 +110,7 @@ import os
 import secrets
 import weakref
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 
@@ -125,6 +130,7 @@ from .errors import (
     RequestMaybeSentError,
     ResponseDecodeError,
     ServerError,
+    UnprocessableEntityError,
     ValidationError,
 )
 from .models import Invoice, InvoiceCreate, WriteModel, decode, to_payload
@@ -498,6 +504,55 @@ def _payload_of(draft: object) -> dict[str, Any]:
 #: The smallest adaptive 409 backoff ceiling (seconds), for near-zero latencies.
 _MIN_ADAPTIVE_BACKOFF: Final = 0.001
 
+#: Invoices one read of the numbers in use covers (FreshBooks' largest page).
+_NUMBERS_PAGE: Final = 100
+
+
+class _ClientNumbering:
+    """Where client numbering's invoice numbers come from: the one place that chooses
+    them (an allocator seeded from the numbers in use) and learns of taken ones.
+
+    ``taken`` jumps past a number found taken and re-reads the numbers in use, once per
+    round of collisions: creates that find out at once share one read, and a number
+    chosen before the last read never causes another.
+    """
+
+    def __init__(
+        self,
+        read_in_use: Callable[[], Awaitable[list[str]]],
+        reserved: set[str],
+        newest: str | None,
+        in_use: Iterable[str],
+    ) -> None:
+        self.read_in_use = read_in_use
+        self.reserved = reserved  # the batch's own numbers: never handed out
+        self.allocator = NumberAllocator.seeded(newest, in_use)
+        self.generation = 0  # re-reads so far
+        self.lock = asyncio.Lock()
+
+    def allocate(self) -> tuple[str, int]:
+        """A number for a draft, and the generation it was chosen in."""
+        number = self.allocator.allocate()
+        while number in self.reserved:
+            number = self.allocator.allocate()
+        return number, self.generation
+
+    async def taken(self, number: str | None, generation: int) -> None:
+        """``number``, chosen in ``generation``, exists: move past it, and past the
+        highest number in use unless they were re-read since it was chosen."""
+        self.allocator.jump_past(number)
+        async with self.lock:
+            if generation < self.generation:
+                return  # a re-read already happened since this number was chosen
+            self.generation += 1
+            try:
+                in_use = await self.read_in_use()
+            except FreshBooksError as exc:
+                logger.warning("bulk create: re-reading the invoice numbers failed: %s", exc)
+                return
+            for used in in_use:
+                self.allocator.jump_past(used)
+
 
 class _Bulk:
     """One bulk call: its workers, their queue and the bookkeeping."""
@@ -558,10 +613,9 @@ class _Bulk:
         # its cancellation's traceback does not keep its draft alive).
         self.graveyard: set[asyncio.Task[None]] = set()
         self.deferred: list[_Draft] = []
-        self.allocator: NumberAllocator | None = None
+        self.numbers: _ClientNumbering | None = None  # client numbering, once started
         self.reserved: set[str] = set()
-        self.resync_lock = asyncio.Lock()
-        self.generation = 0
+        self.sort_numbers = True  # the server sorts invoices by number (until it refuses)
         self.baseline = 0
         self.baseline_read = False
         self.counts: dict[BulkStatus, int] = dict.fromkeys(BulkStatus, 0)
@@ -650,6 +704,49 @@ class _Bulk:
             ident if isinstance(ident, int) else 0,
         )
 
+    async def start_numbering(self) -> None:
+        """Client numbering: read the newest invoice (its sequence, and the fingerprint
+        baseline) and the numbers in use, together, then seed the numbering.
+
+        Raises:
+            FreshBooksError: A read failed (both are waited for).
+        """
+        newest, in_use = await asyncio.gather(
+            self.read_latest(), self.read_numbers_in_use(), return_exceptions=True
+        )
+        if isinstance(newest, BaseException):
+            raise newest
+        if isinstance(in_use, BaseException):
+            raise in_use
+        latest, self.baseline = newest
+        self.baseline_read = True
+        self.numbers = _ClientNumbering(self.read_numbers_in_use, self.reserved, latest, in_use)
+
+    async def read_numbers_in_use(self) -> list[str]:
+        """Invoice numbers in use: one page, highest first (``sort=invoice_number_desc``;
+        newest first from a server that refuses that sort, which is then not asked
+        again). The allocator finds the highest itself: the order only decides which
+        numbers the page holds."""
+        params: list[tuple[str, object]] = [("page", 1), ("per_page", _NUMBERS_PAGE)]
+        if not self.sort_numbers:
+            response = await self.get(params)
+        else:
+            try:
+                response = await self.get([("sort", "invoice_number_desc"), *params])
+            except (ValidationError, UnprocessableEntityError) as exc:
+                logger.info("bulk create: invoices cannot be sorted by number here: %s", exc)
+                self.sort_numbers = False
+                response = await self.get(params)
+        page = page_from_response(
+            response, lambda x: x, items_key="invoices", per_page=_NUMBERS_PAGE
+        )
+        numbers: list[str] = []
+        for item in page.items:
+            number = item.get("invoice_number") if isinstance(item, Mapping) else None
+            if isinstance(number, str) and number:
+                numbers.append(number)
+        return numbers
+
     async def lookup(self, field: str, value: str) -> list[dict[str, Any]]:
         response = await self.get(
             [(f"search[{field}]", value), ("include[]", "lines"), ("per_page", 100)]
@@ -673,8 +770,8 @@ class _Bulk:
         result = await self.attempt(draft)
         if result.error is not None:
             _release_frames(result.error)
-        if result.outcome is _Outcome.NUMBER_TAKEN:
-            await self.resync(draft)
+        if result.outcome is _Outcome.NUMBER_TAKEN and self.numbers is not None:
+            await self.numbers.taken(draft.number, draft.number_generation)
         # Drop this frame's locals as it returns. From Python 3.12 on, a finished coroutine
         # frame that the kept error's traceback reaches (through the f_back links of the
         # frames in it) keeps its locals: self -> the run -> the error -> its traceback ->
@@ -688,16 +785,13 @@ class _Bulk:
         draft.attempts += 1
         self.attempts += 1
         payload = draft.payload
-        if self.allocator is not None and not draft.own_number and draft.number is None:
+        if self.numbers is not None and not draft.own_number and draft.number is None:
             # A draft keeps its number across retries (no gaps in the numbering); it gets
             # a new one only when its number turned out to be taken.
-            number = self.allocator.allocate()
-            while number in self.reserved:
-                number = self.allocator.allocate()
+            number, draft.number_generation = self.numbers.allocate()
             payload["invoice_number"] = number
             draft.number = number
             draft.number_conflicts = 0
-            draft.number_generation = self.generation
         async with self.semaphore:
             if self.on_send is not None:
                 try:
@@ -773,7 +867,7 @@ class _Bulk:
             if isinstance(exc, ValidationError):
                 return _Attempt(draft, _Outcome.FAILED, error=exc)
             return _Attempt(draft, _Outcome.CONFLICT, error=exc)
-        if self.allocator is not None:
+        if self.numbers is not None:
             draft.number_conflicts += 1
             if isinstance(exc, ValidationError) or draft.number_conflicts > 1:
                 # "already exists", or a second 409 for the same number: someone else
@@ -786,7 +880,7 @@ class _Bulk:
         if isinstance(error, ReadTimeoutError) and self.reconcile_delay:
             await self.clock.sleep(self.reconcile_delay)
         payload = draft.payload
-        if self.allocator is not None or draft.own_number:
+        if self.numbers is not None or draft.own_number:
             field, value = "invoice_number", str(payload.get("invoice_number", ""))
         elif self.reference_field is not None:
             field, value = self.reference_field, draft.reference
@@ -1049,23 +1143,6 @@ class _Bulk:
             self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED)
         self.timers.clear()
 
-    async def resync(self, draft: _Draft) -> None:
-        """Move the allocator past the account's latest number (once per generation).
-
-        Runs in the attempt's own task, so other drafts keep flowing meanwhile; the lock
-        makes concurrent discoveries of a taken number cause one re-read.
-        """
-        async with self.resync_lock:
-            if self.allocator is None or draft.number_generation < self.generation:
-                return  # a re-sync already happened since this number was allocated
-            self.generation += 1
-            try:
-                latest, _ = await self.read_latest()
-            except FreshBooksError as exc:
-                logger.warning("bulk create: re-reading the latest invoice failed: %s", exc)
-                return
-            self.allocator.skip_past(latest)
-
     async def handle(self, result: _Attempt) -> None:
         draft = result.draft
         outcome = result.outcome
@@ -1092,10 +1169,10 @@ class _Bulk:
             self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED, error=result.error)
         elif outcome is _Outcome.DEFER:
             self.deferred.append(draft)
-        elif outcome is _Outcome.NUMBER_TAKEN:  # re-synced in the attempt task already
+        elif outcome is _Outcome.NUMBER_TAKEN:  # the numbering moved on in the attempt task
             draft.number = None
             self.requeue(draft)
-        elif outcome is _Outcome.CONFLICT and self.allocator is not None and not draft.own_number:
+        elif outcome is _Outcome.CONFLICT and self.numbers is not None and not draft.own_number:
             # A 409 for a number this call chose is about that number, not a race with
             # this call's other creates: the backoff restarts with each new number
             # (a second 409 for the same number re-numbers the draft).
@@ -1118,11 +1195,11 @@ class _Bulk:
                 doubtful = [d for d in prepared if d.doubt is not None]
                 if doubtful:  # a create whose client died may still be finishing
                     await self.wait_for_stragglers(doubtful)
-                if self.numbering == "client" or self.reference_field is None:
-                    latest, self.baseline = await self.read_latest()
+                if self.numbering == "client":
+                    await self.start_numbering()
+                elif self.reference_field is None:
+                    _, self.baseline = await self.read_latest()
                     self.baseline_read = True
-                    if self.numbering == "client":
-                        self.allocator = NumberAllocator(latest)
                 fresh = [d for d in prepared if d.doubt is None]
                 if doubtful:  # reconciled before anything is posted
                     fresh.extend(await self.resolve_in_doubt(doubtful))

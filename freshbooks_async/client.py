@@ -438,7 +438,7 @@ class FreshBooksClient:
         The client's retry policy, its shared retry budget and its clock decide, as for
         the client's own attempts: a replay that may not happen (too many retries, a
         method that is not safe to send twice, an exhausted budget) re-raises ``error``
-        with ``retries_taken`` set on it.
+        with ``retries_taken`` and ``retry_refused`` (why) set on it.
 
         Args:
             error: The failure of the last attempt.

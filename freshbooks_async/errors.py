@@ -33,7 +33,8 @@
 
 Bad arguments to public functions raise the built-in ``ValueError`` / ``TypeError``
 before any request is sent. ``str()`` of every error here is one short line: status,
-errno, message, method and path. No error ever carries a bearer token or secret.
+errno, message, method and path (and, for a failure the client would have retried, why it
+did not: ``retry_refused``). No error ever carries a bearer token or secret.
 """
 
 from __future__ import annotations
@@ -102,9 +103,24 @@ class FreshBooksError(Exception):
 
     Attributes:
         retries_taken: How many times the request was retried before this error.
+        retry_refused: Why the request was not retried (again) although its failure is
+            of a kind the retry policy retries: ``"retry budget exhausted (...)"``,
+            ``"max_retries (3) reached"``, ``"Retry-After 120s is longer than
+            max_retry_after (60s)"``, ``"POST may have been processed: not replayed"``.
+            ``None`` when the failure is not retryable at all (a 404, a 409) or did not
+            come from a request.
     """
 
     retries_taken: int = 0
+    retry_refused: str | None = None
+
+
+def _where(method: str, target: str, refused: str | None) -> str:
+    """`` (METHOD target; not retried: why)``, or the parts of it that are known."""
+    parts = [f"{method} {target}"] if method else []
+    if refused:
+        parts.append(f"not retried: {refused}")
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 class TransportError(FreshBooksError):
@@ -122,7 +138,7 @@ class TransportError(FreshBooksError):
         self.url = url
 
     def __str__(self) -> str:
-        where = f" ({self.method} {self.url})" if self.method else ""
+        where = _where(self.method, self.url, self.retry_refused)
         return f"{type(self).__name__}: {self.message}{where}"
 
 
@@ -184,6 +200,7 @@ class APIError(FreshBooksError):
         path: str = "",
         body: bytes = b"",
         retries_taken: int = 0,
+        retry_refused: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -195,6 +212,7 @@ class APIError(FreshBooksError):
         self.path = path
         self.body = body
         self.retries_taken = retries_taken
+        self.retry_refused = retry_refused
 
     @property
     def field_errors(self) -> dict[str, str]:
@@ -203,14 +221,14 @@ class APIError(FreshBooksError):
 
     def __str__(self) -> str:
         errno = f" errno {self.errno}" if self.errno is not None else ""
-        where = f" ({self.method} {self.path})" if self.method else ""
+        where = _where(self.method, self.path, self.retry_refused)
         return f"{self.status}{errno}: {self.message}{where}"
 
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}(status={self.status}, errno={self.errno}, "
             f"message={self.message!r}, method={self.method!r}, path={self.path!r}, "
-            f"retries_taken={self.retries_taken})"
+            f"retries_taken={self.retries_taken}, retry_refused={self.retry_refused!r})"
         )
 
 
@@ -348,6 +366,7 @@ class PageFetchError(FreshBooksError):
         self.page = page
         self.cause = cause
         self.retries_taken = getattr(cause, "retries_taken", 0)
+        self.retry_refused = getattr(cause, "retry_refused", None)
 
 
 class BulkError(FreshBooksError):

@@ -14,7 +14,12 @@ The rules (DESIGN.md, "Requests, retries and errors"):
   caller gets :class:`~freshbooks_async.errors.RateLimitError` at once.
 * Other waits come from ``backoff.expo`` with full jitter.
 * A :class:`RetryBudget` shared by every request of a client caps retries during an
-  outage, so a failing service does not see its traffic multiplied.
+  outage, so a failing service does not see its traffic multiplied. Only answers that
+  show the service failing spend it (see :meth:`RetryBudget.record_answer`): a 409
+  invoice-number collision is a working service's answer and refunds it like a success.
+* A failure of a retryable kind that is not retried says why:
+  :attr:`RetryDecision.refused`, which the pipeline puts on the error as
+  :attr:`~freshbooks_async.errors.FreshBooksError.retry_refused`.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Final
 import attrs
 import backoff
 
-from .errors import FreshBooksError, RequestMaybeSentError, RequestNotSentError, TransportError
+from .errors import FreshBooksError, RequestNotSentError, TransportError
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -126,19 +131,25 @@ class RetryDecision:
         wait: Seconds to wait first (0 when not retrying).
         reason: A short description for logs ("status 503", "ConnectError", ...).
         retry_after_exceeded: True when the server asked for a wait beyond the cap.
+        refused: Why a failure of a kind the policy retries is not retried (the budget
+            is exhausted, ``max_retries`` is reached, ``Retry-After`` is too long, or the
+            request may have been processed); ``None`` when retrying, or when the failure
+            is never retried (a 404, a 409).
     """
 
     retry: bool
     wait: float = 0.0
     reason: str = ""
     retry_after_exceeded: bool = False
+    refused: str | None = None
 
 
 class RetryBudget:
     """A token bucket shared by every request of one client (gRPC retry throttling).
 
-    Each failed attempt costs one token and each success refunds ``token_ratio``;
-    retries are allowed only while more than half the tokens remain. In steady
+    Each attempt that shows the service failing costs one token and each answer that
+    shows it working refunds ``token_ratio`` (:meth:`record_answer` says which is
+    which); retries are allowed only while more than half the tokens remain. In steady
     operation the bucket stays full; during an outage retries stop after a few
     failures, so the outage does not multiply traffic.
     """
@@ -160,6 +171,38 @@ class RetryBudget:
     def record_failure(self) -> None:
         """Spend a token for a failed attempt."""
         self.tokens = max(0.0, self.tokens - 1.0)
+
+    def record_answer(
+        self,
+        status: int,
+        *,
+        retry_after: float | None = None,
+        retry_statuses: frozenset[int] = _DEFAULT_STATUSES,
+    ) -> None:
+        """Account one HTTP answer by what it says about the service.
+
+        * A status the policy retries (``retry_statuses``: 5xx, 429) shows the service
+          failing or overloaded: one token is spent. Except a 429 with a
+          ``Retry-After``: the service is pacing its clients and says when to come back,
+          so a retry then is what it asked for, not amplification; it spends nothing,
+          and :func:`decide` retries it whatever the budget (``max_retries`` and
+          ``max_retry_after`` still bound such retries).
+        * Any other status below 500 (2xx, and 4xx such as a 409 invoice-number
+          collision, a 400 "number already exists", a 404) is a working service's
+          answer: ``token_ratio`` is refunded, as for a success. Collisions are not
+          overload and must not starve the retries that overload needs.
+        * Other 5xx (not retried by the policy): nothing either way.
+
+        Args:
+            status: The HTTP status of the answer.
+            retry_after: Seconds from its ``Retry-After`` header, if it had a valid one.
+            retry_statuses: The statuses the client's policy retries.
+        """
+        if status in retry_statuses:
+            if status != 429 or retry_after is None:
+                self.record_failure()
+        elif status < 500:
+            self.record_success()
 
     @property
     def allows_retry(self) -> bool:
@@ -226,29 +269,42 @@ def decide(
     method = method.upper()
     safe_to_replay = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
 
+    def refuse(refused: str, **kwargs: bool) -> RetryDecision:
+        return RetryDecision(False, reason=f"{reason}: {refused}", refused=refused, **kwargs)
+
+    not_replayed = f"{method} may have been processed: not replayed"
     if error is not None:
         if not isinstance(error, TransportError):
             return RetryDecision(False, reason=type(error).__name__)
         reason = type(error).__name__
         if not (isinstance(error, RequestNotSentError) or safe_to_replay):
-            kind = "maybe sent" if isinstance(error, RequestMaybeSentError) else "unknown"
-            return RetryDecision(False, reason=f"{reason} ({kind}, {method} not replayed)")
+            return refuse(not_replayed)
     else:
         assert status is not None
         reason = f"status {status}"
         if status == 409 or status not in policy.retry_statuses:
             return RetryDecision(False, reason=reason)
         if status != 429 and not safe_to_replay:
-            return RetryDecision(False, reason=f"{reason} ({method} not replayed)")
+            return refuse(not_replayed)
 
     if retry_after is not None and retry_after > policy.max_retry_after:
-        return RetryDecision(
-            False, reason=f"{reason}, Retry-After {retry_after:g}s", retry_after_exceeded=True
+        return refuse(
+            f"Retry-After {retry_after:g}s is longer than max_retry_after "
+            f"({policy.max_retry_after:g}s)",
+            retry_after_exceeded=True,
         )
     if retries_taken >= policy.max_retries:
-        return RetryDecision(False, reason=f"{reason}, {retries_taken} retries taken")
-    if budget is not None and not budget.allows_retry:
-        return RetryDecision(False, reason=f"{reason}, retry budget exhausted")
+        if policy.max_retries == 0:
+            return refuse("retries are disabled (max_retries=0)")
+        return refuse(f"max_retries ({policy.max_retries}) reached")
+    # A 429 that says when to come back is paced by the service itself: the budget (which
+    # guards a failing service against amplified traffic) neither pays for nor gates it.
+    paced = status == 429 and retry_after is not None
+    if budget is not None and not paced and not budget.allows_retry:
+        return refuse(
+            f"retry budget exhausted ({budget.tokens:.1f} of {budget.max_tokens:g} tokens "
+            f"left; a retry needs more than {budget.max_tokens / 2:g})"
+        )
     if retry_after is not None:
         # Honour the server's wait exactly: jitter may lengthen a wait, never shorten it.
         return RetryDecision(True, wait=retry_after, reason=f"{reason}, Retry-After")

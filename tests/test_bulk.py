@@ -13,9 +13,15 @@ from collections.abc import AsyncIterator
 from typing import Any, Literal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from freshbooks_async import FreshBooksClient
-from freshbooks_async._numbering import NumberAllocator, next_invoice_number
+from freshbooks_async._numbering import (
+    NumberAllocator,
+    compare_invoice_numbers,
+    next_invoice_number,
+)
 from freshbooks_async.bulk import (
     BulkItem,
     BulkProgress,
@@ -316,15 +322,13 @@ async def test_pre_existing_identical_invoice_is_not_claimed() -> None:
 async def test_failed_lookup_reports_unknown_and_does_not_repost() -> None:
     router = Router()
     posts = router.post(INVOICES, ServerDisconnectedError("reset"))
+    empty = Router.json(
+        {"response": {"result": {"invoices": [], "page": 1, "pages": 0, "per_page": 1, "total": 0}}}
+    )
     router.get(
         INVOICES,
-        Router.json(
-            {
-                "response": {
-                    "result": {"invoices": [], "page": 1, "pages": 0, "per_page": 1, "total": 0}
-                }
-            }
-        ),
+        empty,  # the newest invoice
+        empty,  # the numbers in use
         Router.json({"response": {"errors": [{"message": "down"}]}}, 500),
     )
     async with FreshBooksClient(
@@ -747,13 +751,14 @@ async def test_arguments_are_validated() -> None:
 def test_number_allocator() -> None:
     allocator = NumberAllocator("0000009")
     assert allocator.allocate() == "0000010"
-    assert allocator.skip_past("0000020")
+    assert allocator.jump_past("0000020")
     assert allocator.allocate() == "0000021"
-    assert not allocator.skip_past("0000005")  # behind: ignored
-    assert not allocator.skip_past("INV-3")  # another format: ignored
+    assert not allocator.jump_past("0000005")  # behind: ignored
+    assert not allocator.jump_past("INV-3")  # another sequence: ignored
+    assert not allocator.jump_past("000000A")  # same length, another shape: ignored
     assert allocator.allocated == 2
     letters = NumberAllocator("000D")
-    assert letters.skip_past("000F")
+    assert letters.jump_past("000F")
     assert letters.allocate() == "000G"
     assert NumberAllocator(None).allocate() == "0000001"
     with pytest.raises(TypeError, match="latest"):
@@ -776,6 +781,81 @@ def test_next_invoice_number_matches_the_sandbox(previous: str | None, expected:
     from freshbooks_async.sandbox._objects import next_invoice_number as sandbox_rule
 
     assert next_invoice_number(previous) == expected == sandbox_rule(previous)
+
+
+def test_the_allocator_starts_after_the_highest_number_in_use() -> None:
+    # Issue 17: the newest invoice is 0000001, but 0000002..0000101 are in use.
+    in_use = [f"{n:07d}" for n in range(101, 0, -1)]
+    allocator = NumberAllocator.seeded("0000001", in_use)
+    assert allocator.allocate() == "0000102"
+    # The order FreshBooks lists them in does not matter: the highest is found locally.
+    assert NumberAllocator.seeded("0000001", sorted(in_use)).allocate() == "0000102"
+    assert NumberAllocator.seeded("0000001", []).allocate() == "0000002"
+    assert NumberAllocator.seeded(None, []).allocate() == "0000001"
+    assert NumberAllocator.seeded(None, ["0000007", "0000003"]).allocate() == "0000008"
+
+
+@pytest.mark.parametrize(
+    ("newest", "in_use", "first"),
+    [
+        # The newest invoice's sequence continues; numbers of other sequences are ignored.
+        ("INV-7", ["INV-99", "INV-100", "0000500", "INV-0099", "2023-0040"], "INV-101"),
+        ("0000012", ["INV-900", "0000011", "0000012", "000000Z"], "0000013"),
+        ("2024-0005", ["2023-0100", "2024-0003", "2024-0005"], "2024-0006"),
+        # Letters count like digits: "000D" -> "000E"; a digit-shaped number is not in it.
+        ("000D", ["0009", "000F", "000D"], "000G"),
+        # Carries lengthen a number: "99" -> "100", "ZZ" -> "AAA", "zz" -> "Aaa".
+        ("98", ["99", "100", "0101"], "101"),
+        ("ZY", ["ZZ", "AAA"], "AAB"),
+        ("zy", ["zz", "Aaa"], "Aab"),
+        # Nothing of the newest's sequence is higher: it is the start.
+        ("INV-5", ["INV-4", "X-9"], "INV-6"),
+    ],
+)
+def test_the_allocator_keeps_to_the_newest_invoices_sequence(
+    newest: str, in_use: list[str], first: str
+) -> None:
+    assert NumberAllocator.seeded(newest, in_use).allocate() == first
+
+
+def test_jump_past_moves_only_forward_within_the_sequence() -> None:
+    allocator = NumberAllocator("0099")
+    assert allocator.jump_past("0105")
+    assert allocator.allocate() == "0106"
+    assert not allocator.jump_past("0105")  # handed out already: behind
+    assert not allocator.jump_past(None)
+    assert allocator.jump_past("10000")  # a carry past 9999
+    assert allocator.allocate() == "10001"
+    fresh = NumberAllocator(None)
+    assert fresh.jump_past("INV-41")  # no start yet: the first known number is one
+    assert fresh.allocate() == "INV-42"
+    with pytest.raises(TypeError, match="in_use"):
+        NumberAllocator.seeded(None, "0000001")
+    with pytest.raises(TypeError, match="in_use"):
+        NumberAllocator.seeded(None, [1])  # type: ignore[list-item]
+
+
+_RUNS = st.text(alphabet="0123456789ABCXYZabcxyz", min_size=0, max_size=6)
+
+
+@given(prefix=st.sampled_from(["", "INV-", "2024/", "A B-"]), run=_RUNS)
+def test_each_next_number_follows_its_previous_in_one_sequence(prefix: str, run: str) -> None:
+    number = prefix + run
+    if not number:
+        return
+    following = next_invoice_number(number)
+    assert compare_invoice_numbers(following, number) == 1
+    assert compare_invoice_numbers(number, following) == -1
+    assert compare_invoice_numbers(number, number) == 0
+    allocator = NumberAllocator(number)
+    assert allocator.jump_past(following)
+    assert allocator.allocate() == next_invoice_number(following)
+
+
+def test_numbers_of_different_sequences_do_not_compare() -> None:
+    for a, b in [("0005", "000D"), ("INV-5", "0005"), ("0000001", "000000A"), ("a1", "A1")]:
+        assert compare_invoice_numbers(a, b) is None
+        assert compare_invoice_numbers(b, a) is None
 
 
 def test_next_invoice_number_validates() -> None:
@@ -835,6 +915,90 @@ async def test_loopback_client_numbering_has_no_409(loopback: SandboxServer) -> 
     assert result.conflicts == 0
     assert sandbox.stats.statuses[409] == 0
     assert_exactly_once(result, sandbox)
+
+
+async def number_the_account(sandbox: Sandbox, numbers: list[str]) -> None:
+    """Create invoices with these numbers, in this order (the last is the newest)."""
+    async with in_process(sandbox) as client:
+        for number in numbers:
+            await client.request(
+                "POST",
+                INVOICES.format(account_id=ACCOUNT),
+                json={
+                    "invoice": {
+                        "customerid": 1,
+                        "create_date": "2024-01-02",
+                        "invoice_number": number,
+                    }
+                },
+            )
+
+
+#: The account of issue 17: 0000002..0000101 created first, then 0000001: the newest
+#: invoice holds the lowest number.
+ISSUE_17_NUMBERS = [f"{n:07d}" for n in range(2, 102)] + ["0000001"]
+
+
+async def test_loopback_collisions_do_not_make_429s_final() -> None:
+    # Issue 17, item 1: client numbering, concurrency 4, 30% of all requests refused with
+    # 429 + Retry-After, and many collisions: half the creates are answered 409 (the
+    # account of the issue, whose newest number is its lowest, added 100 more before the
+    # numbering started after the highest number). Before: the budget ran dry and all
+    # 20 drafts failed with RateLimitError(retries_taken=0). max_retries is raised so a
+    # run of four 429s for one request (p = 0.8%) cannot fail a draft: only the budget can.
+    logging.getLogger("aiohttp.server").setLevel(logging.CRITICAL)
+    sandbox = Sandbox(seed_clients=CLIENTS, seed=17)
+    await number_the_account(sandbox, ISSUE_17_NUMBERS)
+    sandbox.configure_faults(["429:rate=0.3:retry_after=1", f"conflict:rate=0.5:route={POST}"])
+    async with (
+        SandboxServer(sandbox) as server,
+        FreshBooksClient(
+            sandbox.token,
+            base_url=server.url,
+            clock=FakeClock(),
+            retry=RetryPolicy(max_retries=10),
+        ) as client,
+    ):
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(20), numbering="client", concurrency=4
+        )
+    faults = sandbox.fault_counts()
+    assert faults["429"] >= 20
+    assert result.conflicts >= 20
+    assert result.ok, [str(item.error) for item in result.items if not item.ok]
+    assert_exactly_once(result, sandbox, skip=len(ISSUE_17_NUMBERS))
+
+
+@pytest.mark.parametrize(
+    ("account", "first"),
+    [
+        # Issue 17, item 2: the newest invoice's number is the lowest in use. Before:
+        # the numbering walked 0000002..0000101 one 400 "already exists" at a time (100
+        # conflicts for 20 drafts).
+        (ISSUE_17_NUMBERS, 102),
+        # The highest number is on the oldest invoice, behind the 100 newest: only the
+        # list sorted by number shows it.
+        (["0000200"] + [f"{n:07d}" for n in range(1, 101)], 201),
+    ],
+    ids=["issue-17", "highest-is-oldest"],
+)
+async def test_loopback_client_numbering_starts_after_the_highest_number_in_use(
+    account: list[str], first: int
+) -> None:
+    sandbox = Sandbox(seed_clients=CLIENTS, seed=17)
+    await number_the_account(sandbox, account)
+    async with (
+        SandboxServer(sandbox) as server,
+        FreshBooksClient(sandbox.token, base_url=server.url) as client,
+    ):
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(20), numbering="client", concurrency=4
+        )
+    assert result.ok, result.counts
+    assert result.conflicts == 0
+    numbers = sorted(inv.invoice_number or "" for inv in result.created)
+    assert numbers == [f"{n:07d}" for n in range(first, first + 20)]
+    assert_exactly_once(result, sandbox, skip=len(account))
 
 
 # --------------------------------------------------------------------------- crash recovery
@@ -1093,8 +1257,8 @@ async def test_unresolvable_in_doubt_drafts_are_unknown_unless_told(
     post_unresolved: bool,
 ) -> None:
     sandbox = Sandbox(
-        seed_clients=CLIENTS, faults=[f"503:after=1:route={GETS}"]
-    )  # the latest read passes
+        seed_clients=CLIENTS, faults=[f"503:after=2:route={GETS}"]
+    )  # the reads of the newest invoice and of the numbers in use pass
     retry = RetryPolicy(max_retries=0)
     async with in_process(sandbox, clock=FakeClock(), retry=retry) as client:
         in_doubt = {
@@ -1162,14 +1326,16 @@ async def test_client_numbering_retries_a_409_with_the_same_number() -> None:
     assert result.ok, result.counts
     numbers = [json_body(r)["invoice"]["invoice_number"] for r in posts.calls]
     assert numbers == ["0000011", "0000011"]
-    assert latest.call_count == 1  # the initial read only: no re-sync
+    assert latest.call_count == 2  # the initial reads only (newest, numbers): no re-read
     assert result.items[0].invoice is not None
     assert result.items[0].invoice.invoice_number == "0000011"
 
 
 async def test_client_numbering_renumbers_after_a_second_409_for_one_number() -> None:
     router = Router()
-    latest = router.get(INVOICES, _latest("0000010", 10), _latest("0000020", 20))
+    latest = router.get(
+        INVOICES, _latest("0000010", 10), _latest("0000010", 10), _latest("0000020", 20)
+    )
     posts = router.post(INVOICES, _conflict(), _conflict(), _created)
     async with FreshBooksClient(
         "tok-for-tests", transport=MockTransport(router), clock=FakeClock()
@@ -1177,8 +1343,116 @@ async def test_client_numbering_renumbers_after_a_second_409_for_one_number() ->
         result = await bulk_create_invoices(client, ACCOUNT, drafts(1), numbering="client")
     assert result.ok, result.counts
     numbers = [json_body(r)["invoice"]["invoice_number"] for r in posts.calls]
-    assert numbers == ["0000011", "0000011", "0000021"]  # re-synced past someone's 0000020
-    assert latest.call_count == 2
+    assert numbers == ["0000011", "0000011", "0000021"]  # re-read: past someone's 0000020
+    assert latest.call_count == 3
+
+
+class Numbers:
+    """A GET handler for the invoice list: newest first by default, by number with
+    ``sort=invoice_number_desc`` (or a 400 for the sort, like a server without it)."""
+
+    def __init__(self, *numbers: str, sort: bool = True) -> None:
+        self.numbers = list(numbers)  # oldest first
+        self.sort = sort
+        self.queries: list[dict[str, str]] = []
+
+    def __call__(self, request: Request, params: dict[str, str]) -> Response:
+        query = dict(request.url.query)
+        self.queries.append(query)
+        listed = list(enumerate(self.numbers, start=1))[::-1]
+        if "sort" in query:
+            if not self.sort:
+                error = {"errno": 1037, "field": "sort", "message": "Unknown sort field."}
+                return Router.json({"response": {"errors": [error]}}, 400)
+            assert query["sort"] == "invoice_number_desc"
+            listed.sort(key=lambda pair: pair[1], reverse=True)
+        size = int(query.get("per_page", 15))
+        invoices = [{"id": ident, "invoice_number": number} for ident, number in listed[:size]]
+        result = {"invoices": invoices, "page": 1, "pages": 1, "per_page": size}
+        return Router.json({"response": {"result": {**result, "total": len(listed)}}})
+
+
+def _exists(request: Request, params: dict[str, str]) -> Response:
+    number = json_body(request)["invoice"]["invoice_number"]
+    error = {
+        "errno": 1029,
+        "field": "invoice_number",
+        "message": f"Invoice number '{number}' already exists.",
+    }
+    return Router.json({"response": {"errors": [error]}}, 400)
+
+
+async def test_client_numbering_starts_after_the_highest_number_in_use() -> None:
+    router = Router()
+    numbers = Numbers(*ISSUE_17_NUMBERS)
+    router.get(INVOICES, numbers)
+    posts = router.post(INVOICES, _created)
+    async with FreshBooksClient(
+        "tok-for-tests", transport=MockTransport(router), clock=FakeClock()
+    ) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(3), numbering="client")
+    assert result.ok, result.counts
+    assert [json_body(r)["invoice"]["invoice_number"] for r in posts.calls] == [
+        "0000102",
+        "0000103",
+        "0000104",
+    ]
+    assert result.conflicts == 0
+    by_number = [q for q in numbers.queries if q.get("sort") == "invoice_number_desc"]
+    assert len(by_number) == 1
+    assert by_number[0]["per_page"] == "100"
+
+
+async def test_client_numbering_reads_newest_first_where_the_sort_is_refused() -> None:
+    # Without the sort, the 100 newest invoices still hold the highest number here; a
+    # collision re-reads (without asking for the sort again) and jumps past the highest.
+    router = Router()
+    numbers = Numbers(*ISSUE_17_NUMBERS, sort=False)
+    router.get(INVOICES, numbers)
+
+    def taken_meanwhile(request: Request, params: dict[str, str]) -> Response:
+        numbers.numbers += [f"{n:07d}" for n in range(102, 151)]  # another app's
+        return _exists(request, params)
+
+    posts = router.post(INVOICES, taken_meanwhile, _created)
+    async with FreshBooksClient(
+        "tok-for-tests", transport=MockTransport(router), clock=FakeClock()
+    ) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(1), numbering="client", concurrency=1
+        )
+    assert result.ok, result.counts
+    assert [json_body(r)["invoice"]["invoice_number"] for r in posts.calls] == [
+        "0000102",
+        "0000151",
+    ]
+    assert result.conflicts == 1
+    assert [q.get("sort") for q in numbers.queries].count("invoice_number_desc") == 1
+
+
+async def test_a_collision_jumps_past_the_highest_number_not_the_newest() -> None:
+    # Another app created 0000011..0000060 and then 0000012 again elsewhere... the newest
+    # invoice's number (0000005, created last) says nothing about what is taken.
+    router = Router()
+    numbers = Numbers("0000001", "0000002", "0000005")
+    router.get(INVOICES, numbers)
+
+    def taken_meanwhile(request: Request, params: dict[str, str]) -> Response:
+        numbers.numbers[:0] = [f"{n:07d}" for n in range(6, 61)]  # older ids, higher numbers
+        return _exists(request, params)
+
+    posts = router.post(INVOICES, taken_meanwhile, _created)
+    async with FreshBooksClient(
+        "tok-for-tests", transport=MockTransport(router), clock=FakeClock()
+    ) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(1), numbering="client", concurrency=1
+        )
+    assert result.ok, result.counts
+    assert [json_body(r)["invoice"]["invoice_number"] for r in posts.calls] == [
+        "0000006",
+        "0000061",
+    ]
 
 
 def json_body(request: Request) -> dict[str, Any]:

@@ -399,6 +399,96 @@ async def test_budget_caps_retries_in_an_outage(router: Router, clock: FakeClock
     assert route.call_count == first + 1  # the budget is shared: no retries left
 
 
+async def drain_the_budget(fb: FreshBooksClient, router: Router) -> None:
+    """An outage: 503s until the client's shared budget refuses a retry (10 of 20 left)."""
+    router.get(INVOICES, Router.json({}, status=503))
+    with pytest.raises(errors.ServerError) as outage:
+        await fb.request("GET", INVOICES)
+    assert outage.value.retry_refused is not None
+    assert outage.value.retry_refused.startswith("retry budget exhausted")
+
+
+async def test_a_retry_the_budget_refuses_says_so(router: Router, clock: FakeClock) -> None:
+    router.get(CLIENTS, Router.json({"response": {"errors": [{"message": "Slow down"}]}}, 429))
+    policy = RetryPolicy(max_retries=100, jitter=lambda c: 0.0)
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=policy
+    ) as fb:
+        await drain_the_budget(fb, router)
+        with pytest.raises(errors.RateLimitError) as info:
+            await fb.request("GET", CLIENTS)
+    error = info.value
+    assert error.retries_taken == 0
+    refused = "retry budget exhausted (9.0 of 20 tokens left; a retry needs more than 10)"
+    assert error.retry_refused == refused
+    assert str(error) == f"429: Slow down (GET {CLIENTS}; not retried: {refused})"
+    assert f"retry_refused={refused!r}" in repr(error)
+
+
+async def test_an_error_says_why_it_was_not_retried(
+    fb: FreshBooksClient, router: Router, clock: FakeClock
+) -> None:
+    router.get(CLIENTS, Router.json({}, status=503))
+    with pytest.raises(errors.ServerError) as gave_up:
+        await fb.request("GET", CLIENTS)
+    assert gave_up.value.retry_refused == "max_retries (3) reached"
+    router.post(INVOICES, errors.ReadError("reset"))
+    with pytest.raises(errors.ReadError) as maybe:
+        await fb.request("POST", INVOICES, json={"invoice": {}})
+    assert maybe.value.retry_refused == "POST may have been processed: not replayed"
+    assert (
+        str(maybe.value)
+        == "ReadError: reset (not retried: POST may have been processed: not replayed)"
+    )
+    router.get(CLIENTS + "/1", not_found())
+    with pytest.raises(errors.NotFoundError) as missing:
+        await fb.request("GET", CLIENTS + "/1")
+    assert missing.value.retry_refused is None  # a 404 is not retried: nothing was refused
+    assert "not retried" not in str(missing.value)
+
+
+async def test_collisions_leave_the_budget_to_the_retries_that_need_it(
+    router: Router, clock: FakeClock
+) -> None:
+    # An outage brought the budget down to where it refuses retries. Invoice-number
+    # collisions after it are answers of a working service: like successes, they bring
+    # it back, and a later 503 is retried again.
+    conflict = {"response": {"errors": [{"errno": 409, "message": "Conflict"}]}}
+    router.post(INVOICES, Router.json(conflict, status=409))
+    route = router.get(CLIENTS, Router.json({}, status=503), ok({"clients": []}))
+    policy = RetryPolicy(max_retries=100, jitter=lambda c: 0.0)
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=policy
+    ) as fb:
+        await drain_the_budget(fb, router)
+        for _ in range(20):
+            with pytest.raises(errors.InvoiceNumberConflictError):
+                await fb.request("POST", INVOICES, json={"invoice": {}})
+        response = await fb.request("GET", CLIENTS)
+    assert response.retries_taken == 1
+    assert route.call_count == 2
+
+
+async def test_a_429_with_retry_after_is_retried_whatever_the_budget(
+    router: Router, clock: FakeClock
+) -> None:
+    # The service says when to come back: a retry then is what it asked for, not
+    # amplification of an outage. max_retries and max_retry_after still bound it.
+    limited = Router.json({}, status=429, headers={"Retry-After": "1"})
+    route = router.post(INVOICES, limited, limited, ok({"invoice": {"id": 3}}))
+    policy = RetryPolicy(max_retries=100, jitter=lambda c: 0.0)
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=policy
+    ) as fb:
+        await drain_the_budget(fb, router)
+        response = await fb.request("POST", INVOICES, json={"invoice": {}})
+        tokens = fb._pipeline.budget.tokens
+    assert response.retries_taken == 2
+    assert route.call_count == 3
+    assert clock.sleeps[-2:] == [1.0, 1.0]
+    assert tokens == pytest.approx(10.1)  # the 429s spent nothing; the 200 refunded
+
+
 async def test_one_debug_record_per_attempt_and_no_token_anywhere(
     fb: FreshBooksClient, router: Router, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -546,6 +636,7 @@ async def test_before_replay_waits_as_the_policy_says_then_gives_up(
         await fb.before_replay(broke, method="GET", retries_taken=3)
     assert caught.value is broke
     assert caught.value.retries_taken == 3
+    assert caught.value.retry_refused == "max_retries (3) reached"
     assert clock.sleeps == [0.5, 1.0, 2.0]
 
 

@@ -92,7 +92,7 @@ def test_max_retries_stops() -> None:
     assert decide(policy, method="GET", retries_taken=1, status=503).retry
     decision = decide(policy, method="GET", retries_taken=2, status=503)
     assert not decision.retry
-    assert "2 retries" in decision.reason
+    assert decision.refused == "max_retries (2) reached"
 
 
 def test_retry_after_is_honoured_exactly_without_jitter() -> None:
@@ -160,3 +160,108 @@ def test_budget_stops_retries_during_an_outage_and_recovers() -> None:
     assert budget.allows_retry
     with pytest.raises(ValueError, match="token_ratio"):
         RetryBudget(token_ratio=0)
+
+
+# --------------------------------------------------------------------------- why not retried
+
+
+def test_a_refused_retry_says_why() -> None:
+    drained = RetryBudget(max_tokens=20)
+    for _ in range(10):
+        drained.record_failure()
+    cases = [
+        (
+            decide(EXACT, method="GET", retries_taken=0, status=503, budget=drained),
+            "retry budget exhausted (10.0 of 20 tokens left; a retry needs more than 10)",
+        ),
+        (
+            decide(EXACT, method="GET", retries_taken=3, status=503),
+            "max_retries (3) reached",
+        ),
+        (
+            decide(RetryPolicy.disabled(), method="GET", retries_taken=0, status=503),
+            "retries are disabled (max_retries=0)",
+        ),
+        (
+            decide(EXACT, method="GET", retries_taken=0, status=429, retry_after=61.0),
+            "Retry-After 61s is longer than max_retry_after (60s)",
+        ),
+        (
+            decide(EXACT, method="POST", retries_taken=0, status=503),
+            "POST may have been processed: not replayed",
+        ),
+        (
+            decide(EXACT, method="POST", retries_taken=0, error=ReadError("reset")),
+            "POST may have been processed: not replayed",
+        ),
+    ]
+    for decision, refused in cases:
+        assert not decision.retry
+        assert decision.refused == refused
+        assert refused in decision.reason
+
+
+@pytest.mark.parametrize("status", [400, 404, 409, 422, 501])
+def test_a_failure_of_a_kind_never_retried_has_no_refusal(status: int) -> None:
+    decision = decide(EXACT, method="GET", retries_taken=0, status=status)
+    assert not decision.retry
+    assert decision.refused is None
+    assert decide(EXACT, method="GET", retries_taken=0, status=503).refused is None  # retried
+
+
+# --------------------------------------------------------------------------- budget accounting
+
+
+@pytest.mark.parametrize(
+    ("status", "retry_after", "change"),
+    [
+        (200, None, +0.5),
+        (201, None, +0.5),
+        (400, None, +0.5),  # "invoice number already exists": the service works
+        (404, None, +0.5),
+        (409, None, +0.5),  # an invoice-number collision is not overload
+        (422, None, +0.5),
+        (429, 2.0, 0.0),  # the service says when to come back: honouring it is not amplifying
+        (429, None, -1.0),  # no Retry-After: a guess, like a 503
+        (500, None, -1.0),
+        (503, 5.0, -1.0),  # a failing service, whatever it asks
+        (501, None, 0.0),  # a failure the policy does not retry: no evidence either way
+    ],
+)
+def test_budget_accounts_each_answer_by_what_it_says_about_the_service(
+    status: int, retry_after: float | None, change: float
+) -> None:
+    budget = RetryBudget(max_tokens=10, token_ratio=0.5)
+    for _ in range(4):
+        budget.record_failure()
+    budget.record_answer(status, retry_after=retry_after, retry_statuses=EXACT.retry_statuses)
+    assert budget.tokens == 6 + change
+
+
+def test_collisions_keep_the_budget_for_the_retries_that_need_it() -> None:
+    # An outage spent the budget down to its floor; a run of collisions then shows the
+    # service working again, like successes would: a 503 may be retried again.
+    budget = RetryBudget(max_tokens=20, token_ratio=0.1)
+    for _ in range(10):
+        budget.record_failure()
+    assert not budget.allows_retry
+    for _ in range(20):
+        budget.record_answer(409)
+    budget.record_answer(503)
+    assert decide(EXACT, method="GET", retries_taken=0, status=503, budget=budget).retry
+
+
+def test_a_429_that_says_when_to_come_back_is_not_gated_by_the_budget() -> None:
+    drained = RetryBudget(max_tokens=20)
+    for _ in range(15):
+        drained.record_failure()
+    paced = decide(
+        EXACT, method="POST", retries_taken=0, status=429, retry_after=2.0, budget=drained
+    )
+    assert (paced.retry, paced.wait, paced.refused) == (True, 2.0, None)
+    guessed = decide(EXACT, method="POST", retries_taken=0, status=429, budget=drained)
+    assert not guessed.retry
+    assert guessed.refused is not None
+    assert guessed.refused.startswith("retry budget exhausted")
+    capped = decide(EXACT, method="GET", retries_taken=3, status=429, retry_after=2.0)
+    assert capped.refused == "max_retries (3) reached"  # still bounded per request
