@@ -216,9 +216,13 @@ class AiohttpTransport:
     slot, DNS, TCP and TLS); when it expires while waiting for a slot the error is
     :class:`~freshbooks_async.errors.PoolTimeoutError`, otherwise
     :class:`~freshbooks_async.errors.ConnectTimeoutError`. ``read_timeout`` bounds each
-    wait for response bytes. The total timeout (``Request.timeout``, else
-    ``total_timeout``) bounds the whole exchange; in :meth:`stream` it bounds getting the
-    response headers, and the body is then governed by ``read_timeout``.
+    wait for response bytes, from the headers to the last byte of the body, streamed or
+    not: a body that stalls raises
+    :class:`~freshbooks_async.errors.ReadTimeoutError` once no byte came for that long.
+    The total timeout (``Request.timeout``, else ``total_timeout``) bounds the whole
+    exchange; in :meth:`stream` it bounds getting the response headers, and the body is
+    then governed by ``read_timeout``. A given ``session`` gets ``connect_timeout`` and
+    ``read_timeout`` per request; its own total timeout still applies as well.
 
     Bodies: a gzip or deflate response is decoded, so ``Response.body`` is the content
     while ``Content-Encoding`` and ``Content-Length`` are passed through as sent. No
@@ -303,6 +307,7 @@ class AiohttpTransport:
                 )
         self._session = session
         self._owns_session = session is None
+        self._given_timeout: aiohttp.ClientTimeout | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         # sock_read applies per read; the total is enforced by us (see _total_for).
@@ -368,10 +373,30 @@ class AiohttpTransport:
             "data": data,
             "allow_redirects": False,
         }
-        if not self._owns_session and _CONTENT_TYPE not in request.headers:
-            # Our own session skips it for every request (see _get_session).
-            kwargs["skip_auto_headers"] = _SKIP_CONTENT_TYPE
+        if not self._owns_session:
+            # Our own session has our timeouts; a given one gets them per request.
+            kwargs["timeout"] = self._given_session_timeout()
+            if _CONTENT_TYPE not in request.headers:
+                # Our own session skips it for every request (see _get_session).
+                kwargs["skip_auto_headers"] = _SKIP_CONTENT_TYPE
         return kwargs
+
+    def _given_session_timeout(self) -> aiohttp.ClientTimeout:
+        """A given session's timeouts with ours for connecting and for each read; its
+        own total (and socket connect) timeout is kept."""
+        timeout = self._given_timeout
+        if timeout is None:
+            assert self._session is not None
+            own = self._session.timeout
+            timeout = aiohttp.ClientTimeout(
+                total=own.total,
+                connect=self._connect_timeout,
+                sock_read=self._read_timeout,
+                sock_connect=own.sock_connect,
+                ceil_threshold=own.ceil_threshold,
+            )
+            self._given_timeout = timeout
+        return timeout
 
     async def _open(
         self,
