@@ -24,6 +24,8 @@ import attrs
 import yarl
 
 from ._clock import Clock
+from ._json import JSONNestingError
+from ._json import loads as load_json
 from .errors import (
     APIError,
     ErrorDetail,
@@ -714,7 +716,9 @@ class Pipeline:
             data = content
         elif content.strip():
             try:
-                document = json.loads(content)
+                document = load_json(content)
+            except JSONNestingError:
+                raise _bad("response JSON is nested too deeply to decode", response) from None
             except ValueError as exc:
                 raise _bad(f"response is not JSON: {exc}", response) from None
             data = unwrap(envelope, document, response)
@@ -866,13 +870,23 @@ def _api_error(
     retries: int,
     retry_after: float | None,
     token: str,
-) -> APIError:
+) -> APIError | ResponseDecodeError:
     request = response.request
     method = request.method if request else ""
     path = request.url.path if request else ""
     parsed: ParsedError | None = None
     try:
-        parsed = parse_error(json.loads(response.body)) if response.body.strip() else None
+        parsed = parse_error(load_json(response.body)) if response.body.strip() else None
+    except (JSONNestingError, RecursionError):
+        # Not an error body FreshBooks sends: refuse it as one would a success body.
+        # (RecursionError: a document just shallow enough to decode can still be too
+        # deep to re-encode a field of, in _text.)
+        refused = _bad(
+            f"error response (HTTP {response.status}) JSON is nested too deeply to decode",
+            response,
+        )
+        refused.retries_taken = retries
+        return refused
     except ValueError:
         parsed = None
     if parsed is None:

@@ -44,6 +44,7 @@ from urllib.parse import urlencode
 import attrs
 import yarl
 
+from ._json import loads as load_json
 from .errors import (
     APIError,
     FreshBooksError,
@@ -351,7 +352,7 @@ class JSONFileTokenStore:
         except FileNotFoundError:
             return None
         try:
-            return Token.from_json(json.loads(text))
+            return Token.from_json(load_json(text))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{self._path}: not a stored token ({type(exc).__name__})") from None
 
@@ -752,11 +753,13 @@ class OAuth2Session:
         except asyncio.CancelledError:
             self._blocked = _ambiguous("was cancelled while in flight")
             raise
-        except (RequestMaybeSentError, APIError) as exc:
-            # A POST is never replayed once maybe sent (the pipeline's rule), and a 5xx
-            # may come after the grant was consumed: both leave the refresh token's fate
-            # unknown. (A 5xx with an OAuth body arrives as OAuthError, so test status.)
-            if isinstance(exc, APIError) and exc.status < 500:
+        except (RequestMaybeSentError, APIError, ResponseDecodeError) as exc:
+            # A POST is never replayed once maybe sent (the pipeline's rule), a 5xx may
+            # come after the grant was consumed, and an answer that cannot be decoded
+            # (a 2xx above all) may be the new token: each leaves the refresh token's
+            # fate unknown. A 4xx is a refusal. (A 5xx with an OAuth body arrives as
+            # OAuthError, so test status.)
+            if isinstance(exc, APIError | ResponseDecodeError) and 400 <= exc.status < 500:
                 raise
             error = _ambiguous(f"failed after it may have been processed ({type(exc).__name__})")
             self._blocked = error
