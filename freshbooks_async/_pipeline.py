@@ -26,6 +26,7 @@ import yarl
 from ._clock import Clock
 from ._json import JSONNestingError
 from ._json import loads as load_json
+from ._secrets import Scrubber, scoped_secrets
 from .errors import (
     APIError,
     ErrorDetail,
@@ -595,24 +596,30 @@ class Pipeline:
         authenticated: bool,
     ) -> APIResponse:
         attempts = _Attempts(self, request, envelope, idempotent, authenticated)
-        while True:
-            attempt_request, token = await attempts.prepare()
-            try:
-                async with self.limiter:
-                    response = await self.transport.send(attempt_request)
-            except TransportError as exc:
-                await attempts.failed(exc)
-                continue
-            attempts.log(response.status)
-            if response.status < 300:
-                self.budget.record_success()
-                arrived = RESPONSE_ARRIVED.get()
-                if arrived is not None:
-                    RESPONSE_ARRIVED.set(None)
-                    arrived()
-                    await asyncio.sleep(0)  # let what that started go out before decoding
-                return self._decode(response, envelope, expect, attempts.retries, attempts.elapsed)
-            await attempts.rejected(response, token)
+        try:
+            while True:
+                attempt_request, token = await attempts.prepare()
+                try:
+                    async with self.limiter:
+                        response = await self.transport.send(attempt_request)
+                except TransportError as exc:
+                    await attempts.failed(exc)
+                    continue
+                attempts.log(response.status)
+                if response.status < 300:
+                    self.budget.record_success()
+                    arrived = RESPONSE_ARRIVED.get()
+                    if arrived is not None:
+                        RESPONSE_ARRIVED.set(None)
+                        arrived()
+                        await asyncio.sleep(0)  # let what that started go out before decoding
+                    return self._decode(
+                        response, envelope, expect, attempts.retries, attempts.elapsed
+                    )
+                await attempts.rejected(response, token)
+        except FreshBooksError as exc:
+            attempts.scrub(exc)  # the one place a call's errors leave the pipeline
+            raise
 
     async def before_replay(
         self,
@@ -669,36 +676,43 @@ class Pipeline:
             timeout=timeout if timeout is not None else self.timeout,
         )
         attempts = _Attempts(self, request, envelope, None, authenticated)
-        while True:
-            attempt_request, token = await attempts.prepare()
-            stack = contextlib.AsyncExitStack()
-            try:
-                await stack.enter_async_context(self.limiter)
-                streamed: StreamedResponse = await stack.enter_async_context(
-                    opener(attempt_request)
+        try:
+            while True:
+                attempt_request, token = await attempts.prepare()
+                stack = contextlib.AsyncExitStack()
+                try:
+                    await stack.enter_async_context(self.limiter)
+                    streamed: StreamedResponse = await stack.enter_async_context(
+                        opener(attempt_request)
+                    )
+                except TransportError as exc:
+                    await stack.aclose()
+                    await attempts.failed(exc)
+                    continue
+                except BaseException:
+                    await stack.aclose()
+                    raise
+                attempts.log(streamed.status)
+                if streamed.status < 300:
+                    self.budget.record_success()
+                    async with stack:
+                        yield _scrubbing(streamed, attempts)
+                    return
+                async with stack:  # enough of the error body to map the error
+                    body = b""
+                    async for chunk in streamed.iter_bytes(_ERROR_BODY_LIMIT):
+                        body = chunk
+                        break
+                response = Response(
+                    status=streamed.status,
+                    headers=streamed.headers,
+                    body=body,
+                    request=attempt_request,
                 )
-            except TransportError as exc:
-                await stack.aclose()
-                await attempts.failed(exc)
-                continue
-            except BaseException:
-                await stack.aclose()
-                raise
-            attempts.log(streamed.status)
-            if streamed.status < 300:
-                self.budget.record_success()
-                async with stack:
-                    yield streamed
-                return
-            async with stack:  # enough of the error body to map the error
-                body = b""
-                async for chunk in streamed.iter_bytes(_ERROR_BODY_LIMIT):
-                    body = chunk
-                    break
-            response = Response(
-                status=streamed.status, headers=streamed.headers, body=body, request=attempt_request
-            )
-            await attempts.rejected(response, token)
+                await attempts.rejected(response, token)
+        except FreshBooksError as exc:
+            attempts.scrub(exc)
+            raise
 
     def _decode(
         self,
@@ -755,6 +769,7 @@ class _Attempts:
         self.authenticated = authenticated
         self.retries = 0
         self.auth_replayed = False
+        self.tokens: list[str] = []  # the bearer tokens sent: secrets to scrub
         self.started = pipeline.clock.monotonic()
         self.attempt_started = self.started
 
@@ -769,8 +784,13 @@ class _Attempts:
         if not self.authenticated or tokens is None:
             return self.request, ""
         token = await tokens.access_token()
+        self.tokens.append(token)
         request = self.request
         return request.with_headers(self.pipeline.authorize(request.headers, token)), token
+
+    def scrub(self, error: BaseException) -> None:
+        """Scrub ``error`` (and its chain) of the tokens sent and the call's secrets."""
+        Scrubber((*self.tokens, *scoped_secrets())).error(error)
 
     def log(self, status: int | None, error: FreshBooksError | None = None) -> None:
         elapsed = self.pipeline.clock.monotonic() - self.attempt_started
@@ -813,9 +833,31 @@ class _Attempts:
             budget=pipeline.budget,
         )
         if not decision.retry:
-            raise _api_error(response, self.envelope, self.retries, retry_after, token)
+            raise _api_error(response, self.envelope, self.retries, retry_after)
         await pipeline.clock.sleep(decision.wait)
         self.retries += 1
+
+
+def _scrubbing(streamed: StreamedResponse, attempts: _Attempts) -> StreamedResponse:
+    """``streamed``, its body's errors scrubbed as they are raised (before the caller,
+    inside its ``async with`` block, can see them)."""
+
+    async def chunks(size: int) -> AsyncIterator[bytes]:
+        source = streamed.iter_bytes(size)
+        try:
+            async for chunk in source:
+                yield chunk
+        except FreshBooksError as exc:
+            attempts.scrub(exc)
+            raise
+        finally:
+            close = getattr(source, "aclose", None)  # a generator left early: close it now
+            if close is not None:
+                await close()
+
+    return StreamedResponse(
+        status=streamed.status, headers=streamed.headers, request=streamed.request, chunks=chunks
+    )
 
 
 def _json_default(value: object) -> object:
@@ -860,16 +902,11 @@ def _log_attempt(
     )
 
 
-def _scrub(text: str, secret: str) -> str:
-    return text.replace(secret, "<redacted>") if secret and secret in text else text
-
-
 def _api_error(
     response: Response,
     envelope: Envelope,
     retries: int,
     retry_after: float | None,
-    token: str,
 ) -> APIError | ResponseDecodeError:
     request = response.request
     method = request.method if request else ""
@@ -904,7 +941,7 @@ def _api_error(
         "body": response.body,
         "retries_taken": retries,
     }
-    message = _scrub(parsed.message, token)
+    message = parsed.message  # secrets are scrubbed from the whole error by the caller
     if parsed.oauth_error is not None and envelope is Envelope.OAUTH and status < 500:
         oauth_cls = InvalidGrantError if parsed.oauth_error == "invalid_grant" else OAuthError
         if oauth_cls is InvalidGrantError:

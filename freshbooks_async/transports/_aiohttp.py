@@ -27,6 +27,7 @@ from aiohttp.client_reqrep import ClientRequest
 from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
 
+from .._secrets import Scrubber
 from .._validate import check_bool as _check_bool
 from .._validate import check_int as _check_int
 from ..errors import (
@@ -39,7 +40,7 @@ from ..errors import (
     TransportError,
 )
 from ._streamed import StreamedResponse
-from ._types import Headers, Request, Response
+from ._types import SENSITIVE_HEADERS, Headers, Request, Response
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "AiohttpTransport", "Phase", "translate_error"]
 
@@ -192,6 +193,41 @@ def translate_error(
     # ClientOSError, ClientConnectionResetError, ConnectionResetError, a malformed
     # response (ClientResponseError), a failing upload stream, a closed connector.
     return ReadError(f"connection failed ({detail})", method=method, url=url)
+
+
+def _failure(
+    exc: BaseException, request: Request, phase: Phase | None, *, timed_out: bool = False
+) -> TransportError | None:
+    """:func:`translate_error`'s error with ``exc`` as its cause, scrubbed of the
+    request's credentials (an aiohttp response error's ``request_info`` holds the
+    request headers: such a cause is replaced by a stand-in), or ``None``.
+
+    The caller raises it outside its ``except`` block: raised inside, it would get the
+    unscrubbed ``exc`` as its ``__context__``.
+    """
+    mapped = translate_error(exc, request, phase, timed_out=timed_out)
+    if mapped is None:
+        return None
+    mapped.__cause__ = exc  # as "raise mapped from exc" (which also suppresses context)
+    return Scrubber(_request_secrets(request)).error(mapped)
+
+
+def _request_secrets(request: Request) -> list[str]:
+    """The secrets a request carries in its headers and URL: each sensitive header's
+    value, its credentials without the scheme (``Bearer <token>``), and each cookie's
+    value."""
+    found: list[str] = []
+    for name, value in request.headers.raw_items():
+        if name.lower() in SENSITIVE_HEADERS:
+            found.append(value)
+            scheme, _, credentials = value.partition(" ")
+            if scheme and credentials:
+                found.append(credentials.strip())
+            if "=" in value:
+                found += [pair.partition("=")[2].strip() for pair in value.split(";")]
+    if request.url.password:
+        found.append(request.url.password)
+    return found
 
 
 def _check_timeout(name: str, value: object) -> float | None:
@@ -467,6 +503,7 @@ class AiohttpTransport:
         progress = self._progress_for()
         timeout = asyncio.timeout(self._total_for(request))
         started = time.monotonic()
+        failure: TransportError | None = None
         try:
             async with timeout:
                 resp = await self._open(session, request, kwargs, progress)
@@ -477,15 +514,16 @@ class AiohttpTransport:
                     raise
                 resp.release()
         except Exception as exc:
-            mapped = translate_error(
+            failure = _failure(
                 exc,
                 request,
                 progress.phase if progress is not None else None,
                 timed_out=timeout.expired(),
             )
-            if mapped is None:
+            if failure is None:
                 raise
-            raise mapped from exc
+        if failure is not None:
+            raise failure  # outside the except block: see _failure
         return Response(
             status=resp.status,
             # aiohttp's parsed headers keep each name's case and every repeated value.
@@ -527,29 +565,33 @@ class AiohttpTransport:
         kwargs = self._request_kwargs(request)
         progress = self._progress_for()
         timeout = asyncio.timeout(self._total_for(request))
+        failure: TransportError | None = None
         try:
             async with timeout:
                 resp = await self._open(session, request, kwargs, progress)
         except Exception as exc:
-            mapped = translate_error(
+            failure = _failure(
                 exc,
                 request,
                 progress.phase if progress is not None else None,
                 timed_out=timeout.expired(),
             )
-            if mapped is None:
+            if failure is None:
                 raise
-            raise mapped from exc
+        if failure is not None:
+            raise failure
 
         async def chunks(size: int) -> AsyncIterator[bytes]:
+            failure: TransportError | None = None
             try:
                 async for chunk in resp.content.iter_chunked(size):
                     yield chunk
             except Exception as exc:
-                mapped = translate_error(exc, request, Phase.SENT)
-                if mapped is None:
+                failure = _failure(exc, request, Phase.SENT)
+                if failure is None:
                     raise
-                raise mapped from exc
+            if failure is not None:
+                raise failure
 
         try:
             yield StreamedResponse(
