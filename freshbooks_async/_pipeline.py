@@ -24,6 +24,9 @@ import attrs
 import yarl
 
 from ._clock import Clock
+from ._json import JSONNestingError
+from ._json import loads as load_json
+from ._secrets import Scrubber, scoped_secrets
 from .errors import (
     APIError,
     ErrorDetail,
@@ -593,24 +596,30 @@ class Pipeline:
         authenticated: bool,
     ) -> APIResponse:
         attempts = _Attempts(self, request, envelope, idempotent, authenticated)
-        while True:
-            attempt_request, token = await attempts.prepare()
-            try:
-                async with self.limiter:
-                    response = await self.transport.send(attempt_request)
-            except TransportError as exc:
-                await attempts.failed(exc)
-                continue
-            attempts.log(response.status)
-            if response.status < 300:
-                self.budget.record_success()
-                arrived = RESPONSE_ARRIVED.get()
-                if arrived is not None:
-                    RESPONSE_ARRIVED.set(None)
-                    arrived()
-                    await asyncio.sleep(0)  # let what that started go out before decoding
-                return self._decode(response, envelope, expect, attempts.retries, attempts.elapsed)
-            await attempts.rejected(response, token)
+        try:
+            while True:
+                attempt_request, token = await attempts.prepare()
+                try:
+                    async with self.limiter:
+                        response = await self.transport.send(attempt_request)
+                except TransportError as exc:
+                    await attempts.failed(exc)
+                    continue
+                attempts.log(response.status)
+                if response.status < 300:
+                    self.budget.record_success()
+                    arrived = RESPONSE_ARRIVED.get()
+                    if arrived is not None:
+                        RESPONSE_ARRIVED.set(None)
+                        arrived()
+                        await asyncio.sleep(0)  # let what that started go out before decoding
+                    return self._decode(
+                        response, envelope, expect, attempts.retries, attempts.elapsed
+                    )
+                await attempts.rejected(response, token)
+        except FreshBooksError as exc:
+            attempts.scrub(exc)  # the one place a call's errors leave the pipeline
+            raise
 
     async def before_replay(
         self,
@@ -668,36 +677,43 @@ class Pipeline:
             timeout=timeout if timeout is not None else self.timeout,
         )
         attempts = _Attempts(self, request, envelope, None, authenticated)
-        while True:
-            attempt_request, token = await attempts.prepare()
-            stack = contextlib.AsyncExitStack()
-            try:
-                await stack.enter_async_context(self.limiter)
-                streamed: StreamedResponse = await stack.enter_async_context(
-                    opener(attempt_request)
+        try:
+            while True:
+                attempt_request, token = await attempts.prepare()
+                stack = contextlib.AsyncExitStack()
+                try:
+                    await stack.enter_async_context(self.limiter)
+                    streamed: StreamedResponse = await stack.enter_async_context(
+                        opener(attempt_request)
+                    )
+                except TransportError as exc:
+                    await stack.aclose()
+                    await attempts.failed(exc)
+                    continue
+                except BaseException:
+                    await stack.aclose()
+                    raise
+                attempts.log(streamed.status)
+                if streamed.status < 300:
+                    self.budget.record_success()
+                    async with stack:
+                        yield _scrubbing(streamed, attempts)
+                    return
+                async with stack:  # enough of the error body to map the error
+                    body = b""
+                    async for chunk in streamed.iter_bytes(_ERROR_BODY_LIMIT):
+                        body = chunk
+                        break
+                response = Response(
+                    status=streamed.status,
+                    headers=streamed.headers,
+                    body=body,
+                    request=attempt_request,
                 )
-            except TransportError as exc:
-                await stack.aclose()
-                await attempts.failed(exc)
-                continue
-            except BaseException:
-                await stack.aclose()
-                raise
-            attempts.log(streamed.status)
-            if streamed.status < 300:
-                self.budget.record_success()
-                async with stack:
-                    yield streamed
-                return
-            async with stack:  # enough of the error body to map the error
-                body = b""
-                async for chunk in streamed.iter_bytes(_ERROR_BODY_LIMIT):
-                    body = chunk
-                    break
-            response = Response(
-                status=streamed.status, headers=streamed.headers, body=body, request=attempt_request
-            )
-            await attempts.rejected(response, token)
+                await attempts.rejected(response, token)
+        except FreshBooksError as exc:
+            attempts.scrub(exc)
+            raise
 
     def _decode(
         self,
@@ -715,7 +731,9 @@ class Pipeline:
             data = content
         elif content.strip():
             try:
-                document = json.loads(content)
+                document = load_json(content)
+            except JSONNestingError:
+                raise _bad("response JSON is nested too deeply to decode", response) from None
             except ValueError as exc:
                 raise _bad(f"response is not JSON: {exc}", response) from None
             data = unwrap(envelope, document, response)
@@ -752,6 +770,7 @@ class _Attempts:
         self.authenticated = authenticated
         self.retries = 0
         self.auth_replayed = False
+        self.tokens: list[str] = []  # the bearer tokens sent: secrets to scrub
         self.started = pipeline.clock.monotonic()
         self.attempt_started = self.started
 
@@ -766,8 +785,13 @@ class _Attempts:
         if not self.authenticated or tokens is None:
             return self.request, ""
         token = await tokens.access_token()
+        self.tokens.append(token)
         request = self.request
         return request.with_headers(self.pipeline.authorize(request.headers, token)), token
+
+    def scrub(self, error: BaseException) -> None:
+        """Scrub ``error`` (and its chain) of the tokens sent and the call's secrets."""
+        Scrubber((*self.tokens, *scoped_secrets())).error(error)
 
     def log(self, status: int | None, error: FreshBooksError | None = None) -> None:
         elapsed = self.pipeline.clock.monotonic() - self.attempt_started
@@ -811,11 +835,31 @@ class _Attempts:
             budget=pipeline.budget,
         )
         if not decision.retry:
-            raise _api_error(
-                response, self.envelope, self.retries, retry_after, token, decision.refused
-            )
+            raise _api_error(response, self.envelope, self.retries, retry_after, decision.refused)
         await pipeline.clock.sleep(decision.wait)
         self.retries += 1
+
+
+def _scrubbing(streamed: StreamedResponse, attempts: _Attempts) -> StreamedResponse:
+    """``streamed``, its body's errors scrubbed as they are raised (before the caller,
+    inside its ``async with`` block, can see them)."""
+
+    async def chunks(size: int) -> AsyncIterator[bytes]:
+        source = streamed.iter_bytes(size)
+        try:
+            async for chunk in source:
+                yield chunk
+        except FreshBooksError as exc:
+            attempts.scrub(exc)
+            raise
+        finally:
+            close = getattr(source, "aclose", None)  # a generator left early: close it now
+            if close is not None:
+                await close()
+
+    return StreamedResponse(
+        status=streamed.status, headers=streamed.headers, request=streamed.request, chunks=chunks
+    )
 
 
 def _json_default(value: object) -> object:
@@ -860,24 +904,29 @@ def _log_attempt(
     )
 
 
-def _scrub(text: str, secret: str) -> str:
-    return text.replace(secret, "<redacted>") if secret and secret in text else text
-
-
 def _api_error(
     response: Response,
     envelope: Envelope,
     retries: int,
     retry_after: float | None,
-    token: str,
     retry_refused: str | None = None,
-) -> APIError:
+) -> APIError | ResponseDecodeError:
     request = response.request
     method = request.method if request else ""
     path = request.url.path if request else ""
     parsed: ParsedError | None = None
     try:
-        parsed = parse_error(json.loads(response.body)) if response.body.strip() else None
+        parsed = parse_error(load_json(response.body)) if response.body.strip() else None
+    except (JSONNestingError, RecursionError):
+        # Not an error body FreshBooks sends: refuse it as one would a success body.
+        # (RecursionError: a document just shallow enough to decode can still be too
+        # deep to re-encode a field of, in _text.)
+        refused = _bad(
+            f"error response (HTTP {response.status}) JSON is nested too deeply to decode",
+            response,
+        )
+        refused.retries_taken = retries
+        return refused
     except ValueError:
         parsed = None
     if parsed is None:
@@ -896,7 +945,7 @@ def _api_error(
         "retries_taken": retries,
         "retry_refused": retry_refused,
     }
-    message = _scrub(parsed.message, token)
+    message = parsed.message  # secrets are scrubbed from the whole error by the caller
     if parsed.oauth_error is not None and envelope is Envelope.OAUTH and status < 500:
         oauth_cls = InvalidGrantError if parsed.oauth_error == "invalid_grant" else OAuthError
         if oauth_cls is InvalidGrantError:

@@ -44,6 +44,8 @@ from urllib.parse import urlencode
 import attrs
 import yarl
 
+from ._json import loads as load_json
+from ._secrets import secret_scope
 from .errors import (
     APIError,
     FreshBooksError,
@@ -81,6 +83,16 @@ DEFAULT_REFRESH_MARGIN: Final = 300.0
 _TOKEN_PATH: Final = "/auth/oauth/token"  # noqa: S105 - a path, not a secret
 _REVOKE_PATH: Final = "/auth/oauth/revoke"
 _FORM: Final = {"Content-Type": "application/x-www-form-urlencoded"}
+#: The form fields of token requests that are secrets.
+_SECRET_FIELDS: Final = ("client_secret", "code", "refresh_token")
+
+
+def _issued_secrets(data: object) -> list[str]:
+    """The tokens in a token response, whatever else is wrong with it."""
+    if not isinstance(data, Mapping):
+        return []
+    values = (data.get("access_token"), data.get("refresh_token"))
+    return [value for value in values if isinstance(value, str)]
 
 
 def _redacted(secret: str | None) -> str:
@@ -351,7 +363,7 @@ class JSONFileTokenStore:
         except FileNotFoundError:
             return None
         try:
-            return Token.from_json(json.loads(text))
+            return Token.from_json(load_json(text))
         except (TypeError, ValueError) as exc:
             raise ValueError(f"{self._path}: not a stored token ({type(exc).__name__})") from None
 
@@ -623,19 +635,20 @@ class OAuth2Session:
         token = await self._current()
         client = self._require_client()
         value = token.refresh_token or token.access_token
-        await client.request(
-            "POST",
-            _REVOKE_PATH,
-            body=urlencode(
-                {
-                    "client_id": self._client_id,
-                    "client_secret": self._client_secret,
-                    "token": value,
-                }
-            ).encode(),
-            headers=_FORM,
-            authenticated=False,
-        )
+        with secret_scope(self._client_secret, token.access_token, token.refresh_token):
+            await client.request(
+                "POST",
+                _REVOKE_PATH,
+                body=urlencode(
+                    {
+                        "client_id": self._client_id,
+                        "client_secret": self._client_secret,
+                        "token": value,
+                    }
+                ).encode(),
+                headers=_FORM,
+                authenticated=False,
+            )
         self._token = None
         self._blocked = None
         clear = getattr(self._store, "clear", None)
@@ -752,11 +765,13 @@ class OAuth2Session:
         except asyncio.CancelledError:
             self._blocked = _ambiguous("was cancelled while in flight")
             raise
-        except (RequestMaybeSentError, APIError) as exc:
-            # A POST is never replayed once maybe sent (the pipeline's rule), and a 5xx
-            # may come after the grant was consumed: both leave the refresh token's fate
-            # unknown. (A 5xx with an OAuth body arrives as OAuthError, so test status.)
-            if isinstance(exc, APIError) and exc.status < 500:
+        except (RequestMaybeSentError, APIError, ResponseDecodeError) as exc:
+            # A POST is never replayed once maybe sent (the pipeline's rule), a 5xx may
+            # come after the grant was consumed, and an answer that cannot be decoded
+            # (a 2xx above all) may be the new token: each leaves the refresh token's
+            # fate unknown. A 4xx is a refusal. (A 5xx with an OAuth body arrives as
+            # OAuthError, so test status.)
+            if isinstance(exc, APIError | ResponseDecodeError) and 400 <= exc.status < 500:
                 raise
             error = _ambiguous(f"failed after it may have been processed ({type(exc).__name__})")
             self._blocked = error
@@ -781,14 +796,18 @@ class OAuth2Session:
 
     async def _token_request(self, fields: Mapping[str, str]) -> Token:
         client = self._require_client()
-        response = await client.request(
-            "POST",
-            _TOKEN_PATH,
-            body=urlencode(fields).encode(),
-            headers=_FORM,
-            authenticated=False,
-        )
-        return Token.from_response(response.data, now=client.clock.time())
+        # The client secret and the code or refresh token are scrubbed from any error,
+        # should the endpoint echo the form; so is the token it may have issued.
+        with secret_scope(*(fields.get(name) for name in _SECRET_FIELDS)):
+            response = await client.request(
+                "POST",
+                _TOKEN_PATH,
+                body=urlencode(fields).encode(),
+                headers=_FORM,
+                authenticated=False,
+            )
+            with secret_scope(*_issued_secrets(response.data)):
+                return Token.from_response(response.data, now=client.clock.time())
 
     def __repr__(self) -> str:
         return (

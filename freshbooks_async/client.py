@@ -158,7 +158,12 @@ class FreshBooksClient:
         max_in_flight: The most requests this client has on the wire at once.
         per_account_concurrency: The most invoice creates in flight per account, across
             every bulk call on this client (FreshBooks' numbering races grow with it).
-        timeout: Seconds allowed per attempt (connect + response).
+        timeout: Seconds allowed per attempt (connect + response). When the client
+            creates its transport, also the longest wait for the next bytes of a
+            response body, so a body that stalls raises
+            :class:`~freshbooks_async.errors.ReadTimeoutError`; this is what bounds a
+            streamed body (:meth:`stream`, ``download_to``), whose whole download may
+            take longer.
         connect_timeout: Seconds allowed to open a connection (owned transport only).
         user_agent: Appended to the SDK's own ``User-Agent``.
         api_version: Sent as ``Api-Version`` when given (e.g. ``"alpha"``).
@@ -221,7 +226,9 @@ class FreshBooksClient:
         if transport is None:
             from .transports import AiohttpTransport
 
-            transport = AiohttpTransport(connect_timeout=connect_s, read_timeout=None)
+            # The per-attempt timeout bounds a streamed body's waits for data as well
+            # (the whole body may take longer: large downloads).
+            transport = AiohttpTransport(connect_timeout=connect_s, read_timeout=timeout_s)
         self._closed = False
         self._per_account_concurrency = per_account_concurrency
         self._account_semaphores: dict[str, asyncio.Semaphore] = {}

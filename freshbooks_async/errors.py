@@ -34,7 +34,14 @@
 Bad arguments to public functions raise the built-in ``ValueError`` / ``TypeError``
 before any request is sent. ``str()`` of every error here is one short line: status,
 errno, message, method and path (and, for a failure the client would have retried, why it
-did not: ``retry_refused``). No error ever carries a bearer token or secret.
+did not: ``retry_refused``).
+
+No error ever carries a secret the SDK knows (access and refresh tokens, the client
+secret, authorization codes, webhook verifiers): each is replaced by ``<redacted>`` in
+the message, ``args``, ``details``, ``field_errors`` and ``body``, and in every
+exception of the ``__cause__``/``__context__`` chain. An exception from another library
+in that chain that would show one (aiohttp's response errors hold the request headers)
+is replaced by a :class:`RedactedError` that keeps its type name and scrubbed message.
 """
 
 from __future__ import annotations
@@ -64,6 +71,7 @@ __all__ = [
     "RateLimitError",
     "ReadError",
     "ReadTimeoutError",
+    "RedactedError",
     "RefreshAmbiguousError",
     "RequestMaybeSentError",
     "RequestNotSentError",
@@ -379,6 +387,31 @@ class BulkError(FreshBooksError):
     def __init__(self, message: str, result: object) -> None:
         super().__init__(message)
         self.result = result
+
+
+class RedactedError(Exception):
+    """Stands in, in an error's ``__cause__``/``__context__`` chain, for an exception
+    from another library (aiohttp...) that showed a secret the SDK knows.
+
+    It is never raised on its own. ``str()`` is the original's type name and message;
+    its own chain and traceback are the original's.
+
+    Attributes:
+        type_name: The original's qualified type name, such as
+            ``aiohttp.client_exceptions.ClientResponseError``.
+        message: ``str()`` of the original, each secret replaced by ``<redacted>``.
+    """
+
+    def __init__(self, type_name: str, message: str) -> None:
+        super().__init__(type_name, message)
+        self.type_name = type_name
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.type_name}: {self.message}" if self.message else self.type_name
+
+    def __repr__(self) -> str:
+        return f"RedactedError({self.type_name!r}, {self.message!r})"
 
 
 _BY_STATUS: dict[int, type[APIError]] = {

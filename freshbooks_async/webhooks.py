@@ -34,6 +34,7 @@ import attrs
 import yarl
 
 from ._pipeline import PageInfo, build_path, check_account_id
+from ._secrets import secret_scope
 from .errors import ResponseDecodeError
 
 if TYPE_CHECKING:
@@ -817,7 +818,8 @@ class Callbacks:
         )
         # The Postman example also sends callback_id in the body (PROTOCOL.md 2.5).
         body = {"callback": {"callback_id": callback_id, "verifier": verifier}}
-        return self._one((await self._client.request("PUT", path, json=body)).data)
+        with secret_scope(verifier):  # scrubbed from an error that echoes it
+            return self._one((await self._client.request("PUT", path, json=body)).data)
 
     async def resend_verification(self, account_id: str, callback_id: int) -> Callback:
         """Ask FreshBooks to POST the verifier to the callback's URI again."""

@@ -567,6 +567,52 @@ async def test_json_file_store_rejects_garbage(tmp_path: Path) -> None:
         await MemoryTokenStore().save("token")  # type: ignore[arg-type]
 
 
+async def test_json_file_store_rejects_json_nested_too_deeply(tmp_path: Path) -> None:
+    path = tmp_path / "token.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ValueError, match="not a stored token") as caught:
+        await JSONFileTokenStore(path).load()
+    assert str(path) in str(caught.value)
+
+
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize("status", [200, 400])
+async def test_a_token_response_nested_too_deeply_is_a_decode_error(
+    clock: FakeClock, status: int
+) -> None:
+    """A code exchange whose answer cannot be decoded raises ResponseDecodeError. A
+    refresh answered that way may have spent the single-use refresh token (a 200 means
+    the grant went through), so it is ambiguous: not sent again. A 4xx is a refusal."""
+    router = Router(base_url=BASE)
+    router.post(
+        TOKEN_PATH,
+        Response(status=status, headers={"Content-Type": "application/json"}, body=DEEP_JSON),
+    )
+    session = OAuth2Session("cid", "client-secret-value", REDIRECT)
+    async with FreshBooksClient(
+        token_provider=session, transport=MockTransport(router), clock=clock, retry=NO_WAIT
+    ):
+        with pytest.raises(errors.ResponseDecodeError, match="nested too deeply") as caught:
+            await session.exchange_code("authorization-code-value")
+        assert caught.value.status == status
+        await session.set_token(Token(access_token="access-token-1", refresh_token="refresh-1"))
+        if status == 200:
+            with pytest.raises(RefreshAmbiguousError) as ambiguous:
+                await session.refresh()
+            assert isinstance(ambiguous.value.__cause__, errors.ResponseDecodeError)
+            with pytest.raises(RefreshAmbiguousError):
+                await session.refresh()
+            assert session.refresh_count == 1  # the spent refresh token was not re-sent
+        else:
+            with pytest.raises(errors.ResponseDecodeError):
+                await session.refresh()
+            with pytest.raises(errors.ResponseDecodeError):
+                await session.refresh()
+            assert session.refresh_count == 2
+
+
 async def test_session_persists_rotations_to_a_file(
     sandbox: Sandbox, transport: MockTransport, clock: FakeClock, tmp_path: Path
 ) -> None:

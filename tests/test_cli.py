@@ -23,7 +23,8 @@ import pytest
 
 from freshbooks_async import FakeClock, FreshBooksClient
 from freshbooks_async.cli import CLIError, build_parser, main
-from freshbooks_async.cli._bulk import run_bulk_create
+from freshbooks_async.cli._bulk import _scan_results, read_input, run_bulk_create
+from freshbooks_async.cli._export import _Checkpoint
 from freshbooks_async.cli._login import run_login
 from freshbooks_async.sandbox import Sandbox, SandboxServer
 
@@ -350,6 +351,30 @@ async def test_bulk_create_from_csv_with_line_columns(tmp_path: Path) -> None:
         async with FreshBooksClient(server.token, base_url=server.url) as fb:
             invoice = await fb.invoices.get("ACC001", int(str(records[3]["invoice_id"])))
         assert invoice.customerid == 2
+
+
+def test_json_nested_too_deeply_is_reported_never_a_crash(tmp_path: Path) -> None:
+    """Deep JSON in an input line, a CSV ``lines`` cell, a results file or a checkpoint
+    is reported like any other malformed JSON (no RecursionError)."""
+    deep = "[" * 100_000 + "]" * 100_000
+    (line,) = read_input(io.StringIO(deep + "\n"), "jsonl")
+    assert line.draft is None
+    assert line.error is not None
+    assert "line 1: not JSON" in line.error
+    rows = io.StringIO()
+    cell = "[" * 50_000 + "]" * 50_000  # within the csv module's field size limit
+    csv.writer(rows).writerows([["customerid", "create_date", "lines"], ["1", "2026-01-01", cell]])
+    (row,) = read_input(io.StringIO(rows.getvalue()), "csv")
+    assert row.error is not None
+    assert "nested too deeply" in row.error
+    results = tmp_path / "r.results.jsonl"
+    results.write_text(deep + "\n")
+    with pytest.raises(CLIError, match="not a results record"):
+        _scan_results(results)
+    checkpoint = tmp_path / "export.checkpoint"
+    checkpoint.write_text(deep)
+    with pytest.raises(CLIError, match="unreadable"):
+        _Checkpoint(checkpoint, {}).load()
 
 
 async def test_bulk_create_refuses_a_results_file_of_another_input(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import gc
 import json
@@ -11,10 +12,12 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from freshbooks_async import FakeClock, FreshBooksClient, RetryPolicy, errors
 from freshbooks_async.testing import MockTransport, Router
-from freshbooks_async.transports import Request, Response
+from freshbooks_async.transports import AiohttpTransport, Request, Response, Transport
 
 BASE = "https://api.freshbooks.com"
 CLIENTS = "/accounting/account/ABC/users/clients"
@@ -282,6 +285,60 @@ async def test_non_json_error_body_keeps_status_class(fb: FreshBooksClient, rout
     with pytest.raises(errors.ServerError, match="HTTP 502") as info:
         await fb.request("GET", CLIENTS)
     assert info.value.body == b"<html>bad gateway</html>"
+
+
+def _nested(depth: int, inner: bytes = b"1") -> bytes:
+    return b'{"a":' * depth + inner + b"}" * depth
+
+
+DEEP_ARRAY = b"[" * 100_000 + b"]" * 100_000
+#: 100,000 levels of JSON, bare or inside each family's success or error envelope.
+DEEP_BODIES = {
+    "array": DEEP_ARRAY,
+    "object": _nested(100_000),
+    "in-envelope": b'{"response": {"result": ' + _nested(100_000) + b"}}",
+    "in-error": b'{"response": {"errors": [{"message": ' + DEEP_ARRAY + b"}]}}",
+}
+
+
+@contextlib.asynccontextmanager
+async def answering(kind: str, status: int, body: bytes) -> AsyncIterator[tuple[Transport, str]]:
+    """A transport whose every request gets ``status`` and ``body``: a MockTransport, or
+    an AiohttpTransport talking to an aiohttp.web server on 127.0.0.1."""
+    headers = {"Content-Type": "application/json"}
+    if kind == "mock":
+        yield MockTransport(lambda r: Response(status=status, headers=headers, body=body)), BASE
+        return
+
+    async def handle(request: web.Request) -> web.Response:
+        return web.Response(status=status, headers=headers, body=body)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handle)
+    async with TestServer(app, host="127.0.0.1") as server, AiohttpTransport() as transport:
+        yield transport, str(server.make_url("/"))
+
+
+@pytest.mark.parametrize("kind", ["mock", "aiohttp"])
+@pytest.mark.parametrize("status", [200, 404, 503])
+@pytest.mark.parametrize("shape", list(DEEP_BODIES))
+async def test_json_nested_100k_deep_is_a_decode_error(kind: str, status: int, shape: str) -> None:
+    """The success decoder and the error parser both refuse it with ResponseDecodeError
+    (status, body, method and path kept), never a bare RecursionError."""
+    body = DEEP_BODIES[shape]
+    async with (
+        answering(kind, status, body) as (transport, base),
+        FreshBooksClient(
+            CANARY, base_url=base, transport=transport, retry=RetryPolicy.disabled()
+        ) as fb,
+    ):
+        with pytest.raises(errors.ResponseDecodeError, match="nested too deeply") as info:
+            await fb.request("GET", CLIENTS)
+    assert type(info.value) is errors.ResponseDecodeError
+    assert info.value.status == status
+    assert info.value.body == body
+    assert (info.value.method, info.value.path) == ("GET", CLIENTS)
+    assert not isinstance(info.value.__cause__, RecursionError)
 
 
 async def test_empty_delete_response(fb: FreshBooksClient, router: Router) -> None:

@@ -255,6 +255,7 @@ async def test_vis_state_soft_delete_archive_and_put_precedence(sb: Sandbox) -> 
     ("raw", "errno", "field"),
     [
         (b"{not json", 1005, None),
+        (b"[" * 100_000 + b"]" * 100_000, 1005, None),
         (b'{"other": {}}', 1001, "invoice"),
         (b'{"invoice": []}', 1004, "invoice"),
         (b'{"invoice": {"create_date": "2024-01-01"}}', 1001, "customerid"),
@@ -270,6 +271,13 @@ async def test_bad_input_gets_accounting_errors(
     assert resp.status == 400
     err = js(resp)["response"]["errors"][0]
     assert (err["errno"], err["field"]) == (errno, field)
+
+
+async def test_control_endpoint_refuses_json_nested_too_deeply(sb: Sandbox) -> None:
+    deep = b"[" * 100_000 + b"]" * 100_000
+    resp = await call(sb, "POST", "/_sandbox/faults", raw=deep)
+    assert resp.status == 400
+    assert js(resp) == {"error": "body must be JSON"}
 
 
 async def test_oversized_body_and_family_error_shapes(sb: Sandbox) -> None:

@@ -210,6 +210,19 @@ async def reset_mid_body(_: RawServer, r: asyncio.StreamReader, w: asyncio.Strea
     w.transport.abort()
 
 
+async def stall_mid_body(
+    server: RawServer, r: asyncio.StreamReader, w: asyncio.StreamWriter
+) -> None:
+    """Sends the headers and 10 of 100 body bytes, then nothing until the client leaves."""
+    await read_request_head(r)
+    w.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+    await w.drain()
+    server.arrived.set()
+    while await r.read(65536):
+        pass
+    server.client_gone.set()
+
+
 async def hang(server: RawServer, r: asyncio.StreamReader, w: asyncio.StreamWriter) -> None:
     """Reads the request, never answers, and notes when the client hangs up."""
     await read_request_head(r)
@@ -753,6 +766,26 @@ async def test_socket_read_timeout(web_server: WebServer) -> None:
         with pytest.raises(ReadTimeoutError) as caught:
             await transport.send(get(raw.url("/slow")))
         assert isinstance(caught.value.__cause__, aiohttp.SocketTimeoutError)
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["send", "stream"])
+async def test_read_timeout_applies_to_a_given_session(streamed: bool) -> None:
+    """``read_timeout`` bounds each wait for body bytes on a session passed in too (whose
+    own timeouts set none), streamed or not; the session's own total still applies."""
+    async with RawServer(stall_mid_body) as raw, aiohttp.ClientSession() as session:
+        transport = AiohttpTransport(session=session, read_timeout=0.2)
+
+        async def read() -> bytes:
+            if not streamed:
+                return (await transport.send(get(raw.url("/slow")))).body
+            async with transport.stream(get(raw.url("/slow"))) as response:
+                return await response.read()
+
+        with pytest.raises(ReadTimeoutError) as caught:
+            await asyncio.wait_for(read(), 30)
+        assert isinstance(caught.value.__cause__, aiohttp.SocketTimeoutError)
+        await asyncio.wait_for(raw.client_gone.wait(), 5)  # the stalled connection closed
+        assert not session.closed
 
 
 async def test_total_timeout_default_and_request_override(web_server: WebServer) -> None:

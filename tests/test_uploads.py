@@ -3,15 +3,19 @@ two-step receipt and logo flows."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+import yarl
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from freshbooks_async import FakeClock, FreshBooksClient, RetryPolicy, errors
 from freshbooks_async.auth import OAuth2Session, Token
@@ -391,3 +395,111 @@ async def test_a_streamed_download_that_breaks_off_starts_again(
 
 def _names(folder: Path) -> list[str]:
     return sorted(path.name for path in folder.iterdir())
+
+
+# --------------------------------------------------------------------------- stalled bodies
+
+
+class StallingServer:
+    """An aiohttp.web server on 127.0.0.1 that answers every request with its headers
+    (``Content-Length: 100``) and the first 10 bytes of the body, then sends nothing more
+    (optionally: trickles the rest in ``pieces`` separated by ``gap`` seconds)."""
+
+    def __init__(self, *, pieces: int = 0, gap: float = 0.0) -> None:
+        self.requests = 0
+        self.pieces = pieces
+        self.gap = gap
+        self.released = asyncio.Event()
+        app = web.Application()
+        app.router.add_route("*", "/{tail:.*}", self._answer)
+        self.server = TestServer(app, host="127.0.0.1")
+
+    @property
+    def size(self) -> int:
+        return 10 + 10 * self.pieces if self.pieces else 100
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
+        self.requests += 1
+        response = web.StreamResponse(headers={"Content-Type": "application/octet-stream"})
+        response.content_length = self.size
+        await response.prepare(request)
+        await response.write(b"0123456789")
+        for _ in range(self.pieces):
+            await asyncio.sleep(self.gap)
+            await response.write(b"abcdefghij")
+        if self.pieces:
+            await response.write_eof()
+            return response
+        await self.released.wait()  # stalls until the test ends
+        return response
+
+    @property
+    def url(self) -> yarl.URL:
+        return self.server.make_url("/")
+
+    async def __aenter__(self) -> StallingServer:
+        await self.server.start_server()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.released.set()
+        await self.server.close()
+
+
+JWT = "eyJhbGciOiJIUzI1NiJ9.stalled.jwt"
+
+
+async def _read_streamed(fb: FreshBooksClient) -> bytes:
+    async with fb.stream("GET", f"/uploads/images/{JWT}") as response:
+        return await response.read()
+
+
+def _stalled_reads(tmp_path: Path) -> dict[str, Callable[[FreshBooksClient], Awaitable[Any]]]:
+    return {
+        "request": lambda fb: fb.request("GET", f"/uploads/images/{JWT}", expect="bytes"),
+        "stream": _read_streamed,
+        "images.download_to": lambda fb: fb.images.download_to(JWT, tmp_path / "logo.png"),
+    }
+
+
+@pytest.mark.parametrize("how", ["request", "stream", "images.download_to"])
+async def test_a_body_that_stalls_mid_way_raises_a_read_timeout(tmp_path: Path, how: str) -> None:
+    """Headers and 10 bytes, then silence: every way of reading the body ends in our
+    maybe-sent ReadTimeoutError once ``timeout`` passes without a byte (the safety
+    timeout only keeps a regression from hanging the suite). A download is an idempotent
+    GET, so it starts again once (the policy's one retry) before the error surfaces."""
+    retry = RetryPolicy(max_retries=1, jitter=lambda ceiling: 0.0)
+    async with (
+        StallingServer() as server,
+        FreshBooksClient(
+            "token-123456789", base_url=server.url, timeout=0.3, retry=retry, clock=FakeClock()
+        ) as fb,
+    ):
+        with pytest.raises(errors.TransportError) as caught:
+            await asyncio.wait_for(_stalled_reads(tmp_path)[how](fb), 30)
+    assert type(caught.value) is errors.ReadTimeoutError
+    assert isinstance(caught.value, errors.RequestMaybeSentError)
+    assert caught.value.method == "GET"
+    # The pipeline retries what fails before the body is handed over; a streamed body
+    # that fails once handed over is only replayed by download_to.
+    assert server.requests == (1 if how == "stream" else 2)
+    assert caught.value.retries_taken == (0 if how == "stream" else 1)
+    assert _names(tmp_path) == []  # download_to left no partial file
+
+
+async def test_a_slow_body_that_keeps_arriving_is_not_cut_off(tmp_path: Path) -> None:
+    """The timeout bounds each wait for the next bytes of a streamed body, not the whole
+    download: a body arriving in pieces over longer than ``timeout`` completes."""
+    async with (
+        StallingServer(pieces=5, gap=0.15) as server,
+        FreshBooksClient(
+            "token-123456789", base_url=server.url, timeout=0.5, retry=RetryPolicy.disabled()
+        ) as fb,
+    ):
+        body, written = await asyncio.wait_for(
+            asyncio.gather(_read_streamed(fb), fb.images.download_to(JWT, tmp_path / "a.png")),
+            30,
+        )
+    assert body == b"0123456789" + b"abcdefghij" * 5
+    assert written == len(body)
+    assert (tmp_path / "a.png").read_bytes() == body

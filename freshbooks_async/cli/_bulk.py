@@ -44,7 +44,6 @@ from __future__ import annotations
 import argparse
 import csv
 import hashlib
-import json
 import math
 import os
 import secrets
@@ -56,6 +55,7 @@ from typing import IO, Any, Final
 
 import attrs
 
+from .._json import loads as load_json
 from ..bulk import REFERENCE_FIELDS, BulkItem, BulkProgress, BulkSend
 from ..models import Invoice, InvoiceCreate
 from ..retry import RetryPolicy
@@ -122,7 +122,7 @@ def _csv_record(row: dict[str, str], types: dict[str, type]) -> dict[str, Any]:
             continue
         kind = types.get(key)
         if key == "lines":
-            record[key] = json.loads(value)
+            record[key] = load_json(value)
         elif kind is bool:
             if value.lower() not in ("true", "false", "1", "0"):
                 raise ValueError(f"{key}: expected true or false, got {value!r}")
@@ -171,7 +171,7 @@ def read_input(stream: IO[str], fmt: str) -> Iterator[InputLine]:
             if not text.strip():
                 continue
             try:
-                record = json.loads(text)
+                record = load_json(text)
             except ValueError as exc:
                 yield InputLine(
                     line=number, digest=_digest(text), error=f"line {number}: not JSON ({exc})"
@@ -225,7 +225,7 @@ def _scan_results(path: Path) -> _Results:
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw)
+            record = load_json(raw)
             line = record["line"]
             if not isinstance(line, int) or isinstance(line, bool):
                 raise TypeError

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
 
 from .._catalogue import Family
+from .._json import loads as load_json
 from ..client import FreshBooksClient
 from ..errors import FreshBooksError, PageFetchError
 from ..pagination import Page, Paginator
@@ -208,7 +209,7 @@ class _Checkpoint:
         if self.path is None or not self.path.exists():
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = load_json(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise CLIError(f"--checkpoint {self.path}: unreadable ({exc})") from None
         if not isinstance(data, dict) or data.get("version") != _CHECKPOINT_VERSION:

@@ -14,9 +14,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
+from .._json import loads as load_json
 from ..transports._types import Request
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ async def control(sb: Sandbox, method: str, sub: str, request: Request) -> Reply
     from ._core import Reply
 
     try:
-        body: Any = json.loads(request.body) if request.body.strip() else {}
+        body: Any = load_json(request.body) if request.body.strip() else {}
     except ValueError:
         return _err(400, "body must be JSON")
     if not isinstance(body, dict):

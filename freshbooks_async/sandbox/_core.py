@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import json
 import random
 import re
 import secrets
@@ -23,6 +22,7 @@ from multidict import MultiDict, MultiDictProxy
 
 from .._catalogue import Endpoint, Family, endpoints
 from .._clock import Clock, SystemClock
+from .._json import loads as load_json
 from ..errors import ReadError, ServerDisconnectedError
 from ..transports._types import Headers, Request, Response
 from ._errors import SandboxAPIError, error_body, family_of_path
@@ -214,7 +214,7 @@ class Ctx:
         if not self.body.strip():
             return {}
         try:
-            return json.loads(self.body)
+            return load_json(self.body)
         except (ValueError, UnicodeDecodeError):
             raise SandboxAPIError(
                 400,

@@ -27,6 +27,7 @@ from aiohttp.client_reqrep import ClientRequest
 from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
 
+from .._secrets import Scrubber
 from .._validate import check_bool as _check_bool
 from .._validate import check_int as _check_int
 from ..errors import (
@@ -39,7 +40,7 @@ from ..errors import (
     TransportError,
 )
 from ._streamed import StreamedResponse
-from ._types import Headers, Request, Response
+from ._types import SENSITIVE_HEADERS, Headers, Request, Response
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "AiohttpTransport", "Phase", "translate_error"]
 
@@ -194,6 +195,41 @@ def translate_error(
     return ReadError(f"connection failed ({detail})", method=method, url=url)
 
 
+def _failure(
+    exc: BaseException, request: Request, phase: Phase | None, *, timed_out: bool = False
+) -> TransportError | None:
+    """:func:`translate_error`'s error with ``exc`` as its cause, scrubbed of the
+    request's credentials (an aiohttp response error's ``request_info`` holds the
+    request headers: such a cause is replaced by a stand-in), or ``None``.
+
+    The caller raises it outside its ``except`` block: raised inside, it would get the
+    unscrubbed ``exc`` as its ``__context__``.
+    """
+    mapped = translate_error(exc, request, phase, timed_out=timed_out)
+    if mapped is None:
+        return None
+    mapped.__cause__ = exc  # as "raise mapped from exc" (which also suppresses context)
+    return Scrubber(_request_secrets(request)).error(mapped)
+
+
+def _request_secrets(request: Request) -> list[str]:
+    """The secrets a request carries in its headers and URL: each sensitive header's
+    value, its credentials without the scheme (``Bearer <token>``), and each cookie's
+    value."""
+    found: list[str] = []
+    for name, value in request.headers.raw_items():
+        if name.lower() in SENSITIVE_HEADERS:
+            found.append(value)
+            scheme, _, credentials = value.partition(" ")
+            if scheme and credentials:
+                found.append(credentials.strip())
+            if "=" in value:
+                found += [pair.partition("=")[2].strip() for pair in value.split(";")]
+    if request.url.password:
+        found.append(request.url.password)
+    return found
+
+
 def _check_timeout(name: str, value: object) -> float | None:
     if value is None:
         return None
@@ -216,9 +252,13 @@ class AiohttpTransport:
     slot, DNS, TCP and TLS); when it expires while waiting for a slot the error is
     :class:`~freshbooks_async.errors.PoolTimeoutError`, otherwise
     :class:`~freshbooks_async.errors.ConnectTimeoutError`. ``read_timeout`` bounds each
-    wait for response bytes. The total timeout (``Request.timeout``, else
-    ``total_timeout``) bounds the whole exchange; in :meth:`stream` it bounds getting the
-    response headers, and the body is then governed by ``read_timeout``.
+    wait for response bytes, from the headers to the last byte of the body, streamed or
+    not: a body that stalls raises
+    :class:`~freshbooks_async.errors.ReadTimeoutError` once no byte came for that long.
+    The total timeout (``Request.timeout``, else ``total_timeout``) bounds the whole
+    exchange; in :meth:`stream` it bounds getting the response headers, and the body is
+    then governed by ``read_timeout``. A given ``session`` gets ``connect_timeout`` and
+    ``read_timeout`` per request; its own total timeout still applies as well.
 
     Bodies: a gzip or deflate response is decoded, so ``Response.body`` is the content
     while ``Content-Encoding`` and ``Content-Length`` are passed through as sent. No
@@ -303,6 +343,7 @@ class AiohttpTransport:
                 )
         self._session = session
         self._owns_session = session is None
+        self._given_timeout: aiohttp.ClientTimeout | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         # sock_read applies per read; the total is enforced by us (see _total_for).
@@ -368,10 +409,30 @@ class AiohttpTransport:
             "data": data,
             "allow_redirects": False,
         }
-        if not self._owns_session and _CONTENT_TYPE not in request.headers:
-            # Our own session skips it for every request (see _get_session).
-            kwargs["skip_auto_headers"] = _SKIP_CONTENT_TYPE
+        if not self._owns_session:
+            # Our own session has our timeouts; a given one gets them per request.
+            kwargs["timeout"] = self._given_session_timeout()
+            if _CONTENT_TYPE not in request.headers:
+                # Our own session skips it for every request (see _get_session).
+                kwargs["skip_auto_headers"] = _SKIP_CONTENT_TYPE
         return kwargs
+
+    def _given_session_timeout(self) -> aiohttp.ClientTimeout:
+        """A given session's timeouts with ours for connecting and for each read; its
+        own total (and socket connect) timeout is kept."""
+        timeout = self._given_timeout
+        if timeout is None:
+            assert self._session is not None
+            own = self._session.timeout
+            timeout = aiohttp.ClientTimeout(
+                total=own.total,
+                connect=self._connect_timeout,
+                sock_read=self._read_timeout,
+                sock_connect=own.sock_connect,
+                ceil_threshold=own.ceil_threshold,
+            )
+            self._given_timeout = timeout
+        return timeout
 
     async def _open(
         self,
@@ -442,6 +503,7 @@ class AiohttpTransport:
         progress = self._progress_for()
         timeout = asyncio.timeout(self._total_for(request))
         started = time.monotonic()
+        failure: TransportError | None = None
         try:
             async with timeout:
                 resp = await self._open(session, request, kwargs, progress)
@@ -452,15 +514,16 @@ class AiohttpTransport:
                     raise
                 resp.release()
         except Exception as exc:
-            mapped = translate_error(
+            failure = _failure(
                 exc,
                 request,
                 progress.phase if progress is not None else None,
                 timed_out=timeout.expired(),
             )
-            if mapped is None:
+            if failure is None:
                 raise
-            raise mapped from exc
+        if failure is not None:
+            raise failure  # outside the except block: see _failure
         return Response(
             status=resp.status,
             # aiohttp's parsed headers keep each name's case and every repeated value.
@@ -502,29 +565,33 @@ class AiohttpTransport:
         kwargs = self._request_kwargs(request)
         progress = self._progress_for()
         timeout = asyncio.timeout(self._total_for(request))
+        failure: TransportError | None = None
         try:
             async with timeout:
                 resp = await self._open(session, request, kwargs, progress)
         except Exception as exc:
-            mapped = translate_error(
+            failure = _failure(
                 exc,
                 request,
                 progress.phase if progress is not None else None,
                 timed_out=timeout.expired(),
             )
-            if mapped is None:
+            if failure is None:
                 raise
-            raise mapped from exc
+        if failure is not None:
+            raise failure
 
         async def chunks(size: int) -> AsyncIterator[bytes]:
+            failure: TransportError | None = None
             try:
                 async for chunk in resp.content.iter_chunked(size):
                     yield chunk
             except Exception as exc:
-                mapped = translate_error(exc, request, Phase.SENT)
-                if mapped is None:
+                failure = _failure(exc, request, Phase.SENT)
+                if failure is None:
                     raise
-                raise mapped from exc
+            if failure is not None:
+                raise failure
 
         try:
             yield StreamedResponse(

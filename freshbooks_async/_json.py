@@ -1,0 +1,34 @@
+"""JSON decoding for every document the package reads: :func:`loads`.
+
+Python's decoder recurses once per nesting level, so a document nested deeper than the
+interpreter's recursion limit (``[[[[...]]]]`` 100,000 levels deep, a few hundred
+kilobytes) raises ``RecursionError``. :func:`loads` turns that into
+:class:`JSONNestingError`, a ``ValueError`` like every other malformed JSON, so callers
+handle both in one ``except ValueError``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["JSONNestingError", "loads"]
+
+
+class JSONNestingError(ValueError):
+    """A JSON document nested too deeply to decode."""
+
+
+def loads(data: str | bytes | bytearray) -> Any:
+    """``json.loads(data)``, with nesting too deep to decode a :class:`JSONNestingError`.
+
+    Raises:
+        JSONNestingError: The document is nested too deeply to decode.
+        ValueError: It is not JSON (``json.JSONDecodeError``) or not UTF-8/16/32.
+    """
+    try:
+        return json.loads(data)
+    except RecursionError:
+        # The decoder's stack is unwound by now and it holds no state: nothing is left
+        # half-done. ``from None``: the RecursionError's traceback is thousands of frames.
+        raise JSONNestingError("JSON nested too deeply to decode") from None

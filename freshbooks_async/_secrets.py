@@ -1,0 +1,257 @@
+"""Keeping secrets out of exceptions: :class:`Scrubber` and :func:`secret_scope`.
+
+One mechanism for the whole SDK. Whoever knows a secret scrubs the errors that leave
+its hands:
+
+* the pipeline, every error of a call (the bearer tokens it sent, and the secrets of the
+  enclosing :func:`secret_scope`), including errors raised while a streamed body is read;
+* code that sends a secret of its own (an OAuth grant's client secret, code or refresh
+  token; a webhook verifier) marks it with :func:`secret_scope` around the call, so the
+  pipeline scrubs it too;
+* the aiohttp transport, its own errors (the values of the request's sensitive headers),
+  for callers that use it without a client.
+
+Scrubbing an error replaces every form of every secret (as is, form- or
+percent-encoded, JSON-escaped) by ``<redacted>`` in its message, ``args``, attributes
+(``details``, ``field_errors``, ``body``...) and in each exception of its
+``__cause__``/``__context__`` chain. Our own exceptions are scrubbed in place; another
+library's exception that shows a secret anywhere (``str``, ``repr``, ``args``,
+attributes: aiohttp's response errors hold the request headers in ``request_info``) is
+replaced in the chain by a :class:`~freshbooks_async.errors.RedactedError` that keeps
+its type name, scrubbed message, chain and traceback. One that shows none is kept as
+it is, so ``isinstance(error.__cause__, aiohttp.SocketTimeoutError)`` still works.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any, Final, TypeVar
+from urllib.parse import quote, quote_plus
+
+import attrs
+
+from .errors import FreshBooksError, RedactedError
+
+__all__ = [
+    "MIN_SECRET_LENGTH",
+    "REDACTED",
+    "Scrubber",
+    "scoped_secrets",
+    "secret_scope",
+]
+
+#: What a secret is replaced with.
+REDACTED: Final = "<redacted>"
+_REDACTED_BYTES: Final = REDACTED.encode()
+
+#: Shorter values are not searched for: no real credential is that short, and replacing
+#: every occurrence of a few common characters would make every message unreadable.
+MIN_SECRET_LENGTH: Final = 8
+
+#: How deep into containers (tuples, lists, dicts, attrs instances) attributes are
+#: scrubbed: an ErrorDetail in a tuple is two levels.
+_MAX_DEPTH: Final = 4
+
+E = TypeVar("E", bound=BaseException)
+
+#: The secrets of the enclosing :func:`secret_scope` blocks.
+_SCOPED: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar(
+    "freshbooks_async_secrets", default=()
+)
+
+
+def _forms(secret: str) -> set[str]:
+    """The ways ``secret`` can appear in an echoed request: as is, form-encoded,
+    percent-encoded, JSON-escaped (with and without ``\\/``), and inside a repr."""
+    escaped = json.dumps(secret)[1:-1]
+    return {
+        secret,
+        quote_plus(secret),
+        quote(secret, safe=""),
+        escaped,
+        escaped.replace("/", "\\/"),
+        repr(secret)[1:-1],
+    }
+
+
+def _type_name(exc: BaseException) -> str:
+    cls = type(exc)
+    return (
+        cls.__qualname__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+    )
+
+
+def _str(exc: BaseException) -> str:
+    try:
+        return str(exc)
+    except Exception:
+        return ""
+
+
+class Scrubber:
+    """Replaces a set of secrets, in every form, by ``<redacted>``.
+
+    Args:
+        secrets: The values to hide; ``None``, empty and short ones
+            (< :data:`MIN_SECRET_LENGTH`) are ignored.
+    """
+
+    __slots__ = ("_bytes", "_texts")
+
+    def __init__(self, secrets: Iterable[str | None]) -> None:
+        found: set[str] = set()
+        for secret in secrets:
+            if isinstance(secret, str) and len(secret) >= MIN_SECRET_LENGTH:
+                found |= _forms(secret)
+        # Longest first: a form that contains another is replaced whole.
+        self._texts = tuple(sorted(found, key=len, reverse=True))
+        self._bytes = tuple(form.encode("utf-8") for form in self._texts)
+
+    def __bool__(self) -> bool:
+        return bool(self._texts)
+
+    def shows(self, text: str) -> bool:
+        """Whether ``text`` contains a secret."""
+        return any(form in text for form in self._texts)
+
+    def text(self, text: str) -> str:
+        """``text`` with every secret replaced."""
+        for form in self._texts:
+            if form in text:
+                text = text.replace(form, REDACTED)
+        return text
+
+    def data(self, data: bytes) -> bytes:
+        """``data`` with every secret (UTF-8 encoded) replaced."""
+        for form in self._bytes:
+            if form in data:
+                data = data.replace(form, _REDACTED_BYTES)
+        return data
+
+    def error(self, error: E) -> E:
+        """Scrub ``error``, one of ours, in place, with its whole cause/context chain.
+
+        Returns:
+            ``error`` itself.
+        """
+        if self._texts:
+            self._own(error, {})
+        return error
+
+    # ------------------------------------------------------------ internals
+
+    def _link(self, exc: BaseException, done: dict[int, BaseException]) -> BaseException:
+        """What stands for ``exc`` in a chain: ``exc`` (scrubbed in place when it is
+        ours), or a :class:`RedactedError` for a foreign one showing a secret."""
+        key = id(exc)
+        if key in done:
+            return done[key]
+        done[key] = exc
+        if isinstance(exc, FreshBooksError | RedactedError):
+            self._own(exc, done)
+            return exc
+        cause = exc.__cause__
+        context = exc.__context__
+        new_cause = self._link(cause, done) if cause is not None else None
+        new_context = self._link(context, done) if context is not None else None
+        if new_cause is cause and new_context is context and not self._foreign_shows(exc):
+            return exc  # foreign objects are never modified
+        stand_in = RedactedError(_type_name(exc), self.text(_str(exc)))
+        stand_in.__cause__ = new_cause
+        stand_in.__context__ = new_context
+        stand_in.__suppress_context__ = exc.__suppress_context__
+        stand_in.__traceback__ = exc.__traceback__
+        done[key] = stand_in
+        return stand_in
+
+    def _foreign_shows(self, exc: BaseException) -> bool:
+        try:
+            texts = [str(exc), repr(exc), *map(repr, exc.args)]
+            texts += map(repr, getattr(exc, "__dict__", {}).values())
+        except Exception:
+            return True  # cannot tell what it holds: do not keep it
+        return any(self.shows(text) for text in texts)
+
+    def _own(self, exc: BaseException, done: dict[int, BaseException]) -> None:
+        exc.args = self._value(exc.args, done, 0)
+        for name, value in list(getattr(exc, "__dict__", {}).items()):
+            scrubbed = self._value(value, done, 0)
+            if scrubbed is not value:
+                setattr(exc, name, scrubbed)
+        suppress = exc.__suppress_context__  # setting __cause__ would set it
+        cause = exc.__cause__
+        if cause is not None:
+            replacement = self._link(cause, done)
+            if replacement is not cause:
+                exc.__cause__ = replacement
+        context = exc.__context__
+        if context is not None:
+            replacement = self._link(context, done)
+            if replacement is not context:
+                exc.__context__ = replacement
+        exc.__suppress_context__ = suppress
+
+    def _value(self, value: Any, done: dict[int, BaseException], depth: int) -> Any:
+        """``value`` scrubbed: the same object when nothing changed."""
+        if isinstance(value, str):
+            return self.text(value)
+        if isinstance(value, bytes):
+            return self.data(value)
+        if isinstance(value, bytearray):
+            data = self.data(bytes(value))
+            return value if data == value else bytearray(data)
+        if isinstance(value, BaseException):
+            return self._link(value, done)
+        if depth >= _MAX_DEPTH:
+            return value
+        if type(value) in (tuple, list):
+            items = [self._value(item, done, depth + 1) for item in value]
+            if all(new is old for new, old in zip(items, value, strict=True)):
+                return value
+            return type(value)(items)
+        if type(value) is dict:
+            pairs = [
+                (self._value(k, done, depth + 1), self._value(v, done, depth + 1))
+                for k, v in value.items()
+            ]
+            if all(
+                nk is k and nv is v for (nk, nv), (k, v) in zip(pairs, value.items(), strict=True)
+            ):
+                return value
+            return dict(pairs)
+        if attrs.has(type(value)):
+            changes = {}
+            for field in attrs.fields(type(value)):
+                old = getattr(value, field.name)
+                new = self._value(old, done, depth + 1)
+                if new is not old:
+                    changes[field.alias or field.name] = new
+            if changes:
+                with contextlib.suppress(TypeError, ValueError):
+                    return attrs.evolve(value, **changes)
+        return value
+
+
+def scoped_secrets() -> tuple[str, ...]:
+    """The secrets marked by the enclosing :func:`secret_scope` blocks."""
+    return _SCOPED.get()
+
+
+@contextlib.contextmanager
+def secret_scope(*secrets: str | None) -> Iterator[None]:
+    """Mark ``secrets`` as such for every call made inside the block.
+
+    The pipeline scrubs them from the errors of those calls, and an SDK error leaving
+    the block (raised after a call, say) is scrubbed on the way out.
+    """
+    token = _SCOPED.set(_SCOPED.get() + tuple(s for s in secrets if s))
+    try:
+        yield
+    except FreshBooksError as exc:
+        Scrubber(_SCOPED.get()).error(exc)
+        raise
+    finally:
+        _SCOPED.reset(token)
