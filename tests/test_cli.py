@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from freshbooks_async import FakeClock, FreshBooksClient
+from freshbooks_async._catalogue import Family
 from freshbooks_async.cli import CLIError, build_parser, main
 from freshbooks_async.cli._bulk import run_bulk_create
 from freshbooks_async.cli._login import run_login
@@ -262,6 +264,169 @@ async def test_export_since_with_checkpoint_fetches_only_changes(tmp_path: Path)
         state = json.loads(checkpoint.read_text())
         assert state["run"] is None
         assert state["high_water"]
+
+
+#: 2026-12-04 09:00:50 UTC, i.e. 04:00:50 US/Eastern (EST, -05:00) and 20:00:50 at +11:00.
+STAMP = dt.datetime(2026, 12, 4, 9, 0, 50, tzinfo=dt.UTC).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("since", "rows"),
+    [
+        ("2026-12-04T20:00:50+11:00", 30),  # the same instant in three notations
+        ("2026-12-04T04:00:50-05:00", 30),
+        ("2026-12-04T09:00:50Z", 30),
+        ("2026-12-04T20:00:51+11:00", 0),  # a second later
+        ("2026-12-04T09:00:51+00:00", 0),
+        ("2026-12-04T04:00:50", 30),  # no offset: accounting times are US/Eastern
+        ("2026-12-04 04:00:51", 0),
+        ("2026-12-04T09:00:00", 0),  # 09:00 Eastern is after 04:00:50 Eastern
+        ("2026-12-04", 30),  # midnight, US/Eastern
+        ("2026-12-05", 0),
+    ],
+)
+async def test_export_since_honours_offsets_on_accounting_lists(
+    tmp_path: Path, since: str, rows: int
+) -> None:
+    sandbox = Sandbox(clock=FakeClock(STAMP), seed_invoices=30, seed_clients=2)
+    async with SandboxServer(sandbox) as server:
+        out_file = tmp_path / "out.jsonl"
+        code, _, err = await arun_cli(
+            "export", "invoices", "-o", str(out_file), "--since", since, *creds(server)
+        )
+    assert code == 0, err
+    exported = read_jsonl(out_file)
+    assert {r["updated"] for r in exported} <= {"2026-12-04 04:00:50"}
+    assert len(exported) == rows
+
+
+@pytest.mark.parametrize(
+    ("since", "rows"),
+    [
+        ("2026-12-04T20:00:50+11:00", 12),
+        ("2026-12-04T20:00:51+11:00", 0),
+        ("2026-12-04T09:00:50", 12),  # no offset: project-like times are UTC
+        ("2026-12-04T09:00:51", 0),
+        ("2026-12-04T04:00:51-05:00", 0),
+    ],
+)
+async def test_export_since_honours_offsets_on_project_like_lists(
+    tmp_path: Path, since: str, rows: int
+) -> None:
+    sandbox = Sandbox(clock=FakeClock(STAMP))
+    sandbox.seed_data(projects=12)
+    async with SandboxServer(sandbox) as server:
+        out_file = tmp_path / "out.jsonl"
+        code, _, err = await arun_cli(
+            "export", "projects", "-o", str(out_file), "--since", since, *creds(server)
+        )
+    assert code == 0, err
+    assert len(read_jsonl(out_file)) == rows
+
+
+async def test_export_reads_a_version_1_checkpoint_without_losing_anything(
+    tmp_path: Path,
+) -> None:
+    """Version 1 kept wall times without an offset; they are read as the earliest
+    instant they can mean, so a change is exported again rather than missed."""
+    sandbox = Sandbox(clock=FakeClock(STAMP), seed_invoices=5, seed_clients=2)
+    checkpoint = tmp_path / "sync.json"
+    identity = {
+        "resource": "invoices",
+        "scope": {"account_id": "ACC001"},
+        "filters": [],
+        "includes": [],
+        "format": "jsonl",
+    }
+    checkpoint.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "export": identity,
+                "high_water": "2026-12-04 04:00:50",  # US/Eastern, as version 1 wrote it
+                "boundary": {},
+                "run": None,
+            }
+        )
+    )
+    async with SandboxServer(sandbox) as server:
+
+        async def sync() -> list[dict[str, Any]]:
+            path = tmp_path / "out.jsonl"
+            code, _, err = await arun_cli(
+                "export", "invoices", "-o", str(path), "--checkpoint", str(checkpoint),
+                *creds(server),
+            )  # fmt: skip
+            assert code == 0, err
+            return read_jsonl(path)
+
+        assert len(await sync()) == 5
+        state = json.loads(checkpoint.read_text())
+        assert state["version"] == 2
+        assert state["high_water"] == "2026-12-04T09:00:50+00:00"
+        assert await sync() == []
+
+
+async def test_export_since_is_sent_in_each_familys_terms() -> None:
+    """updated_min is a US/Eastern day (one that cannot miss anything); updated_since a
+    UTC instant with its Z."""
+    from freshbooks_async.cli._export import _query, listable_resources
+
+    since = dt.datetime(2026, 12, 4, 20, 0, 50, tzinfo=dt.timezone(dt.timedelta(hours=11)))
+    async with FreshBooksClient("token-123456789", base_url="https://api.invalid") as fb:
+        targets = listable_resources(fb)
+    invoices = _query(targets["invoices"], [], [], since)
+    assert invoices is not None
+    assert invoices.render(Family.ACCOUNTING, resource="invoices") == [
+        ("search[updated_min]", "2026-12-04")  # 04:00:50 US/Eastern
+    ]
+    late = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC)  # still Dec 4 in US/Eastern
+    query = _query(targets["invoices"], [], [], late)
+    assert query is not None
+    assert query.render(Family.ACCOUNTING, resource="invoices") == [
+        ("search[updated_min]", "2026-12-04")
+    ]
+    projects = _query(targets["projects"], [], [], since)
+    assert projects is not None
+    assert projects.render(Family.PROJECTS, resource="projects") == [
+        ("updated_since", "2026-12-04T09:00:50Z")
+    ]
+
+
+@pytest.mark.parametrize(
+    "since", ["2026-12-04T25:00", "04/12/2026", "2026-12-04T20:00:50+25:00", "yesterday", ""]
+)
+async def test_export_since_refuses_what_is_not_a_time(since: str) -> None:
+    code, _, err = await arun_cli("export", "invoices", "--since", since, "--token", "t")
+    assert code == 2
+    assert "--since" in err
+    assert repr(since) in err
+
+
+async def test_export_list_filter_takes_comma_separated_values(tmp_path: Path) -> None:
+    async with SandboxServer(seed_invoices=40, seed_clients=4) as server:
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            expected = sorted(
+                [
+                    i.id
+                    async for i in fb.invoices.list_all("ACC001")
+                    if isinstance(i.id, int) and i.customerid in (2, 3)
+                ]
+            )
+        code, out, err = await arun_cli(
+            "export", "invoices", "--filter", "customerids=2,3", *creds(server)
+        )
+        assert code == 0, err
+        assert sorted(json.loads(line)["id"] for line in out.splitlines()) == expected
+        code, _, err = await arun_cli(
+            "export", "invoices", "--filter", "v3_status=sent,draft", *creds(server)
+        )
+        assert code == 0, err  # one value (with a comma) for a single-value filter
+        code, _, err = await arun_cli(
+            "export", "invoices", "--filter", "statusids=", *creds(server)
+        )
+        assert code == 2
+        assert "statusids" in err
 
 
 async def test_export_without_credentials_says_how_to_get_them() -> None:

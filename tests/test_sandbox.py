@@ -10,7 +10,7 @@ import hmac
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 import pytest
@@ -237,6 +237,25 @@ async def test_list_filters_use_freshbooks_names() -> None:
         e["id"] for e in expenses if e.get("clientid") == clients[0]
     )
     assert await ids(path, "search[expenseids][]=2&search[expenseids][]=5", "expenses") == [2, 5]
+
+
+@pytest.mark.parametrize(
+    ("since", "found"),
+    [
+        ("2026-12-04T20:00:50+11:00", 4),
+        ("2026-12-04T20:00:51+11:00", 0),
+        ("2026-12-04T04:00:50-05:00", 4),
+        ("2026-12-04T09:00:50Z", 4),
+        ("2026-12-04T09:00:51", 0),  # no offset: UTC
+    ],
+)
+async def test_updated_since_honours_the_offset(since: str, found: int) -> None:
+    sb = Sandbox(clock=FakeClock(1796374850.0))  # 2026-12-04 09:00:50 UTC
+    sb.seed_data(projects=4)
+    query = urlencode({"updated_since": since})
+    resp = await call(sb, "GET", f"/projects/business/{sb.default_business.id}/projects?{query}")
+    assert resp.status == 200, resp.body
+    assert len(js(resp)["projects"]) == found
 
 
 async def test_accounting_filters_sort_and_include(sb: Sandbox) -> None:

@@ -190,11 +190,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="filter, e.g. customerid=12 (repeat; documented filters only)",
+        help="filter, e.g. customerid=12 (repeat; documented filters only); a list filter "
+        "takes comma-separated values, e.g. statusids=2,3",
     )
     export.add_argument("--include", action="append", default=[], help="include, e.g. lines")
     export.add_argument(
-        "--since", help="only objects updated since this date or time (YYYY-MM-DD[THH:MM:SS])"
+        "--since",
+        metavar="TIME",
+        help="only objects updated at or after TIME: YYYY-MM-DD[THH:MM[:SS]] with an optional "
+        "offset (+11:00, -05:00, Z), which is honoured; without one it is US/Eastern on "
+        "accounting lists (invoices, clients...) and UTC on the others (projects, "
+        "time entries...)",
     )
     export.add_argument(
         "--checkpoint",

@@ -1710,8 +1710,10 @@ def _coerce(value: str) -> Any:
 
 
 def _parse_iso(name: str, value: str) -> str:
+    """A project-like time filter as UTC ``YYYY-MM-DDTHH:MM:SS`` (its offset honoured;
+    none means UTC), comparable with the stored timestamps as text."""
     try:
-        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise SandboxAPIError(
             422,
@@ -1719,7 +1721,9 @@ def _parse_iso(name: str, value: str) -> str:
             errno=2001,
             details=[(name, "Input should be a valid datetime or date, invalid character in year")],
         ) from None
-    return value.replace("Z", "")[:19]
+    if when.utcoffset() is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when.isoformat()[:19]
 
 
 async def p_list(ctx: Ctx) -> Reply:
