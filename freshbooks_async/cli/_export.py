@@ -26,6 +26,7 @@ shift between pages; a later incremental run picks up anything updated meanwhile
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import csv
 import hashlib
@@ -61,6 +62,7 @@ from ._common import (
     to_json_object,
 )
 from ._progress import Progress
+from ._signals import Interrupted, StopSignals
 
 __all__ = ["ExportTarget", "listable_resources", "run_export"]
 
@@ -395,14 +397,23 @@ def _format_of(args: argparse.Namespace) -> str:
     return "jsonl"
 
 
-async def run_export(args: argparse.Namespace, *, out: IO[str], err: IO[str]) -> int:
+async def run_export(
+    args: argparse.Namespace, *, out: IO[str], err: IO[str], stop: StopSignals | None = None
+) -> int:
     """Run ``export`` with parsed arguments (see the module docs).
+
+    Args:
+        args: The parsed arguments.
+        out: Where data goes without ``--output``.
+        err: Where progress and warnings go.
+        stop: The signal handlers of the run, to say where a signal stopped it.
 
     Returns:
         The exit status.
 
     Raises:
         CLIError: Bad arguments, or the export failed (the message names the page reached).
+        Interrupted: A signal stopped it (the message names the page reached).
     """
     if not 1 <= args.per_page <= 100:
         raise CLIError(f"--per-page: must be in 1..100, got {args.per_page}", EXIT_USAGE)
@@ -448,7 +459,7 @@ async def run_export(args: argparse.Namespace, *, out: IO[str], err: IO[str]) ->
         checkpoint.load()
         since = _since(since_arg, target.family) if since_arg is not None else None
         return await _export(
-            fb, target, scope, filters, since, fmt, output, checkpoint, args, out, err
+            fb, target, scope, filters, since, fmt, output, checkpoint, args, out, err, stop
         )
 
 
@@ -464,6 +475,7 @@ async def _export(
     args: argparse.Namespace,
     out: IO[str],
     err: IO[str],
+    stop: StopSignals | None = None,
 ) -> int:
     run = checkpoint.run
     resuming = run is not None
@@ -558,7 +570,7 @@ async def _export(
                     checkpoint.run = run
                     checkpoint.save()
                     bar.update(bar.done + len(page.items))
-        except (FreshBooksError, OSError) as exc:
+        except (FreshBooksError, OSError, asyncio.CancelledError) as exc:
             bar.close()
             page_no = exc.page if isinstance(exc, PageFetchError) else run["next_page"]
             cause = exc.cause if isinstance(exc, PageFetchError) else exc
@@ -569,6 +581,14 @@ async def _export(
                 if checkpoint.path is not None
                 else "add --checkpoint FILE to be able to resume"
             )
+            if isinstance(exc, asyncio.CancelledError):
+                if stop is None or stop.signum is None:
+                    raise
+                raise Interrupted(
+                    stop.signum,
+                    f"export of {target.name} stopped at page {page_no}{of} after "
+                    f"{run['rows']} rows{where}; {resume}",
+                ) from None
             raise CLIError(
                 f"export of {target.name} stopped at page {page_no}{of} after {run['rows']} rows"
                 f"{where} ({type(cause).__name__}: {cause}); {resume}"
