@@ -17,9 +17,10 @@ Credentials come from ``--token``, ``$FRESHBOOKS_ACCESS_TOKEN`` or the token sto
 ``$FRESHBOOKS_API_URL``. Secrets are never printed. Every failure is one line on stderr
 (``--debug`` adds the traceback). Exit statuses: 0 success, 1 failure, 2 usage error,
 3 partial success (some lines or items failed; see the results), 130 interrupted by
-Ctrl-C (SIGINT), 143 stopped by SIGTERM. Both signals stop a command cleanly
-(``bulk-create`` lets the creates on the wire finish and records them, ``export`` keeps
-its checkpoint at the last complete page); a second signal stops at once.
+Ctrl-C (SIGINT), 143 stopped by SIGTERM. Both signals stop ``demo``, ``login``,
+``export`` and ``bulk-create`` cleanly (``bulk-create`` lets the creates on the wire
+finish and records them, ``export`` keeps its checkpoint at the last complete page); a
+second signal stops at once.
 
 Progress lines go to stderr, only when stderr is a terminal (or with ``--progress``);
 data goes to stdout or ``--output``.
@@ -32,7 +33,7 @@ import asyncio
 import sys
 import traceback
 from collections.abc import Awaitable, Callable, Sequence
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from .._version import __version__
 from ..bulk import REFERENCE_FIELDS
@@ -50,6 +51,8 @@ from ._signals import Interrupted, StopSignals
 __all__ = ["CLIError", "build_parser", "main"]
 
 PROG = "freshbooks-async"
+
+_T = TypeVar("_T")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -345,14 +348,14 @@ def _dispatch(args: argparse.Namespace, argv: list[str], out: IO[str], err: IO[s
     return runners[args.command]()
 
 
-def _run(command: Callable[[StopSignals], Awaitable[int]]) -> int:
+def _run(command: Callable[[StopSignals], Awaitable[_T]]) -> _T:
     """Run a command in an event loop that turns SIGINT and SIGTERM into a clean stop.
 
     Raises:
         Interrupted: A signal stopped the command (exit status 128 + its number).
     """
 
-    async def run() -> int:
+    async def run() -> _T:
         stop = StopSignals()
         stop.install()
         try:
@@ -367,8 +370,7 @@ def _run(command: Callable[[StopSignals], Awaitable[int]]) -> int:
             raise Interrupted(stop.signum)
         return code
 
-    result: int = asyncio.run(run())
-    return result
+    return asyncio.run(run())
 
 
 def _cmd_demo(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -381,8 +383,8 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         f"(faults: {', '.join(faults) or 'none'})\n"
     )
     out.flush()
-    summary = asyncio.run(
-        run_demo(
+    summary = _run(
+        lambda stop: run_demo(
             count=args.count,
             concurrency=args.concurrency,
             numbering=args.numbering,
