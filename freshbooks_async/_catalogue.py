@@ -22,9 +22,11 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping
-from urllib.parse import parse_qsl, quote
+from urllib.parse import parse_qsl
 
 import attrs
+
+from ._validate import check_path_segment
 
 __all__ = [
     "DeleteStyle",
@@ -171,10 +173,12 @@ class Endpoint:
         return tuple(_PLACEHOLDER.findall(self.path_template))
 
     def render(self, **params: object) -> str:
-        """Fill the path template (without host or query), percent-encoding each value.
+        """Fill the path template (without host or query), one path segment per value.
 
         Raises:
-            ValueError: A placeholder has no value, or an unknown one was given.
+            ValueError: A placeholder has no value, an unknown one was given, or a value
+                is not an id that can be sent as given
+                (:func:`~freshbooks_async._validate.check_path_segment`).
         """
         return _render(self.path_template, params)
 
@@ -187,11 +191,13 @@ def _render(template: str, params: Mapping[str, object]) -> str:
     extra = sorted(set(params) - set(names))
     if extra:
         raise ValueError(f"params: unknown {extra!r} for template {template!r}")
+    segments = {}
     for name in names:
         value = params[name]
-        if value is None or (isinstance(value, str) and not value):
+        if value is None:
             raise ValueError(f"{name}: must be non-empty, got {value!r}")
-    return _PLACEHOLDER.sub(lambda m: quote(str(params[m.group(1)]), safe=""), template)
+        segments[name] = check_path_segment(name, value)
+    return _PLACEHOLDER.sub(lambda m: segments[m.group(1)], template)
 
 
 @attrs.frozen(kw_only=True)

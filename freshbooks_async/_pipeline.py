@@ -18,7 +18,6 @@ import math
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final, Literal, Protocol
-from urllib.parse import quote
 
 import attrs
 import yarl
@@ -27,6 +26,7 @@ from ._clock import Clock
 from ._json import JSONNestingError
 from ._json import loads as load_json
 from ._secrets import Scrubber, scoped_secrets
+from ._validate import check_path_segment
 from .errors import (
     APIError,
     ErrorDetail,
@@ -145,26 +145,18 @@ def check_business_uuid(business_uuid: object, name: str = "business_uuid") -> s
     return business_uuid
 
 
-def _segment(name: str, value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError(f"{name}: expected str or int, got {type(value).__name__}: {value!r}")
-    text = str(value)
-    if not text or text != text.strip():
-        raise ValueError(f"{name}: must be a non-empty id without spaces, got {value!r}")
-    if isinstance(value, int) and value < 0:
-        raise ValueError(f"{name}: must be >= 0, got {value!r}")
-    # safe="" so a "/" or "?" in an id can never change which endpoint is called.
-    return quote(text, safe="")
-
-
 def build_path(template: str, **params: object) -> str:
-    """Fill ``{name}`` placeholders of a path template, percent-encoding each value.
+    """Fill ``{name}`` placeholders of a path template with ids, each one path segment.
+
+    Each value is checked by :func:`~freshbooks_async._validate.check_path_segment`:
+    an id that would change the path (``".."``, a ``/``, ``?``, ``%``...) is refused
+    with a ``ValueError`` naming the placeholder, before anything is sent.
 
     >>> build_path("/accounting/account/{account_id}/users/clients/{id}", account_id="A1", id=7)
     '/accounting/account/A1/users/clients/7'
     """
     try:
-        return template.format_map({k: _segment(k, v) for k, v in params.items()})
+        return template.format_map({k: check_path_segment(k, v) for k, v in params.items()})
     except KeyError as exc:
         raise ValueError(f"path template {template!r} needs {exc.args[0]!r}") from None
 

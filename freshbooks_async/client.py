@@ -138,6 +138,22 @@ def _check_positive(name: str, value: object, *, allow_none: bool = False) -> fl
     return float(value)
 
 
+def _check_raw_path(path: str) -> None:
+    """Refuse a raw API path a server would read as another path: dot segments (which
+    resolve to the parent), a query or fragment (those go in ``params``), and spaces
+    or control characters (ids are percent-encoded already, see ``build_path``)."""
+    segments = path.split("/")
+    if "." in segments or ".." in segments:
+        problem = "a '.' or '..' segment"
+    elif "?" in path or "#" in path:
+        problem = "a '?' or '#' (give the query as params=)"
+    elif any(c.isspace() or not c.isprintable() for c in path):
+        problem = "a space or control character (percent-encode it)"
+    else:
+        return
+    raise ValueError(f"path: {path!r} has {problem}")
+
+
 class FreshBooksClient:
     """An async client for the FreshBooks API.
 
@@ -408,6 +424,7 @@ class FreshBooksClient:
             raise RuntimeError("FreshBooksClient: the client is closed")
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
+        _check_raw_path(path)
         if timeout is not None:
             timeout = _check_positive("timeout", timeout)
         return self._pipeline.stream(
@@ -492,7 +509,9 @@ class FreshBooksClient:
 
         The escape hatch for anything the typed resources do not cover. ``path`` is an
         API path whose ids are already percent-encoded (see
-        :func:`~freshbooks_async._pipeline.build_path`).
+        :func:`~freshbooks_async._pipeline.build_path`); a path with a ``.`` or ``..``
+        segment, a ``?`` or ``#``, a space or a control character is refused
+        (``ValueError``) before anything is sent.
 
         Returns:
             The decoded response; ``.data`` is the payload inside the family envelope.
@@ -511,6 +530,7 @@ class FreshBooksClient:
             raise ValueError(f"method: not an HTTP method: {method!r}")
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
+        _check_raw_path(path)
         if timeout is not None:
             timeout = _check_positive("timeout", timeout)
         return await self._pipeline.call(

@@ -19,6 +19,13 @@ Accounting and events lists (``/accounting/...``, ``/events/...``) take
 
 A filter the resource does not document raises ``ValueError`` before any request;
 :meth:`Query.raw` is the explicit escape hatch for parameters this table lacks.
+
+Only a resource's list filters (:data:`LIST_FILTERS`: FreshBooks' "In" filters, named
+after their field with ``ids``, such as ``statusids``, ``customerids`` and
+``invoiceids`` on invoices) take several values with :meth:`Query.in_`; ``in_`` on a
+single-value filter such as ``v3_status`` raises ``ValueError`` naming the filter, the
+resource and its list filters (FreshBooks would not apply it), and ``equals`` on a list
+filter points to ``in_``. ``in_("customerid", ...)`` is sent as ``customerids``.
 """
 
 from __future__ import annotations
@@ -35,7 +42,7 @@ import attrs
 from ._catalogue import Family
 from ._pipeline import render_query
 
-__all__ = ["FILTERS", "INCLUDES", "Query"]
+__all__ = ["FILTERS", "INCLUDES", "LIST_FILTERS", "Query"]
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -111,6 +118,16 @@ FILTERS: Final[Mapping[str, frozenset[str]]] = {
     ),
     "services": _names("billable include_deleted"),
     "retainers": _names("client_id include_deleted"),
+}
+
+#: The filters that take a list, per accounting resource: FreshBooks' "In" filters, each
+#: named after its field with ``ids`` (``customerids``, ``statusids``), rendered as
+#: ``search[name][]=v1&search[name][]=v2``. Every other filter takes one value
+#: (``v3_status`` too). Project-like lists have none.
+LIST_FILTERS: Final[Mapping[str, frozenset[str]]] = {
+    resource: frozenset(name for name in names if name.endswith("ids"))
+    for resource, names in FILTERS.items()
+    if any(name.endswith("ids") for name in names)
 }
 
 #: Documented includes per resource (seeds/invoices page; PROTOCOL.md 2.6).
@@ -214,7 +231,11 @@ class Query:
     def in_(self, name: str, values: Iterable[FilterValue]) -> Query:
         """``name`` is one of ``values`` (``search[name][]=v1&search[name][]=v2``).
 
-        FreshBooks binds list filters to the plural name (``customerids``).
+        Only the resource's list filters (:data:`LIST_FILTERS`, e.g. ``statusids``,
+        ``customerids`` on invoices) take a list; FreshBooks binds them to the plural
+        name, so ``in_("customerid", ...)`` is sent as ``customerids``. Any other filter
+        (``v3_status``) is refused when the query is rendered for its resource, naming
+        the filter, the resource and its list filters.
         """
         _check_name("filter name", name)
         if isinstance(values, str | bytes):
@@ -306,6 +327,8 @@ class Query:
                 pairs.append((term.name, term.value))
                 continue
             key = self._filter_key(term, accounting, allowed, resource)
+            if accounting and term.kind in (_Kind.IN, _Kind.EQUALS):
+                key = self._check_list_filter(term, key, allowed, resource or family.value)
             if allowed is not None and key not in allowed:
                 known = ", ".join(sorted(allowed)) or "none"
                 raise ValueError(
@@ -337,6 +360,30 @@ class Query:
             else:
                 pairs.append(("sort", f"-{field}" if descending else field))
         return render_query(pairs)
+
+    @staticmethod
+    def _check_list_filter(
+        term: _Term, key: str, allowed: frozenset[str] | None, resource: str
+    ) -> str:
+        """The key of an accounting equals or in-list term, checked against the
+        resource's list filters (an unknown name is left to the caller's check)."""
+        if allowed is None or (key not in allowed and f"{key}s" not in allowed):
+            return key
+        lists = LIST_FILTERS.get(resource, frozenset())
+        if term.kind is _Kind.EQUALS:
+            if key in lists:
+                raise ValueError(
+                    f"filter {key!r} of {resource} takes a list: use in_({key!r}, [...])"
+                )
+            return key
+        if key in lists:
+            return key
+        if f"{key}s" in lists:
+            return f"{key}s"  # FreshBooks binds list filters to the plural name
+        raise ValueError(
+            f"filter {key!r} of {resource} takes one value, not a list: use equals() "
+            f"(list filters of {resource}: {', '.join(sorted(lists)) or 'none'})"
+        )
 
     @staticmethod
     def _filter_key(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -77,8 +78,12 @@ def test_invoice_spec() -> None:
     assert inv.delete_styles == (DeleteStyle.DELETE, DeleteStyle.VIS_STATE)
     assert inv.archivable
     assert (
-        inv.render_item(account_id="A B", id=5) == "/accounting/account/A%20B/invoices/invoices/5"
+        inv.render_item(account_id="A-b_1", id=5) == "/accounting/account/A-b_1/invoices/invoices/5"
     )
+    # An id that would change the path is refused, naming the placeholder.
+    for bad in ("A B", "..", "A/B", "A%20B"):
+        with pytest.raises(ValueError, match=f"account_id: .*{re.escape(repr(bad))}"):
+            inv.render_item(account_id=bad, id=5)
     assert inv.render_collection(account_id="X") == "/accounting/account/X/invoices/invoices"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from freshbooks_async import FakeClock, FreshBooksClient
+from freshbooks_async._catalogue import Family
 from freshbooks_async.cli import CLIError, build_parser, main
 from freshbooks_async.cli._bulk import _scan_results, read_input, run_bulk_create
 from freshbooks_async.cli._export import _Checkpoint
@@ -265,6 +267,169 @@ async def test_export_since_with_checkpoint_fetches_only_changes(tmp_path: Path)
         assert state["high_water"]
 
 
+#: 2026-12-04 09:00:50 UTC, i.e. 04:00:50 US/Eastern (EST, -05:00) and 20:00:50 at +11:00.
+STAMP = dt.datetime(2026, 12, 4, 9, 0, 50, tzinfo=dt.UTC).timestamp()
+
+
+@pytest.mark.parametrize(
+    ("since", "rows"),
+    [
+        ("2026-12-04T20:00:50+11:00", 30),  # the same instant in three notations
+        ("2026-12-04T04:00:50-05:00", 30),
+        ("2026-12-04T09:00:50Z", 30),
+        ("2026-12-04T20:00:51+11:00", 0),  # a second later
+        ("2026-12-04T09:00:51+00:00", 0),
+        ("2026-12-04T04:00:50", 30),  # no offset: accounting times are US/Eastern
+        ("2026-12-04 04:00:51", 0),
+        ("2026-12-04T09:00:00", 0),  # 09:00 Eastern is after 04:00:50 Eastern
+        ("2026-12-04", 30),  # midnight, US/Eastern
+        ("2026-12-05", 0),
+    ],
+)
+async def test_export_since_honours_offsets_on_accounting_lists(
+    tmp_path: Path, since: str, rows: int
+) -> None:
+    sandbox = Sandbox(clock=FakeClock(STAMP), seed_invoices=30, seed_clients=2)
+    async with SandboxServer(sandbox) as server:
+        out_file = tmp_path / "out.jsonl"
+        code, _, err = await arun_cli(
+            "export", "invoices", "-o", str(out_file), "--since", since, *creds(server)
+        )
+    assert code == 0, err
+    exported = read_jsonl(out_file)
+    assert {r["updated"] for r in exported} <= {"2026-12-04 04:00:50"}
+    assert len(exported) == rows
+
+
+@pytest.mark.parametrize(
+    ("since", "rows"),
+    [
+        ("2026-12-04T20:00:50+11:00", 12),
+        ("2026-12-04T20:00:51+11:00", 0),
+        ("2026-12-04T09:00:50", 12),  # no offset: project-like times are UTC
+        ("2026-12-04T09:00:51", 0),
+        ("2026-12-04T04:00:51-05:00", 0),
+    ],
+)
+async def test_export_since_honours_offsets_on_project_like_lists(
+    tmp_path: Path, since: str, rows: int
+) -> None:
+    sandbox = Sandbox(clock=FakeClock(STAMP))
+    sandbox.seed_data(projects=12)
+    async with SandboxServer(sandbox) as server:
+        out_file = tmp_path / "out.jsonl"
+        code, _, err = await arun_cli(
+            "export", "projects", "-o", str(out_file), "--since", since, *creds(server)
+        )
+    assert code == 0, err
+    assert len(read_jsonl(out_file)) == rows
+
+
+async def test_export_reads_a_version_1_checkpoint_without_losing_anything(
+    tmp_path: Path,
+) -> None:
+    """Version 1 kept wall times without an offset; they are read as the earliest
+    instant they can mean, so a change is exported again rather than missed."""
+    sandbox = Sandbox(clock=FakeClock(STAMP), seed_invoices=5, seed_clients=2)
+    checkpoint = tmp_path / "sync.json"
+    identity = {
+        "resource": "invoices",
+        "scope": {"account_id": "ACC001"},
+        "filters": [],
+        "includes": [],
+        "format": "jsonl",
+    }
+    checkpoint.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "export": identity,
+                "high_water": "2026-12-04 04:00:50",  # US/Eastern, as version 1 wrote it
+                "boundary": {},
+                "run": None,
+            }
+        )
+    )
+    async with SandboxServer(sandbox) as server:
+
+        async def sync() -> list[dict[str, Any]]:
+            path = tmp_path / "out.jsonl"
+            code, _, err = await arun_cli(
+                "export", "invoices", "-o", str(path), "--checkpoint", str(checkpoint),
+                *creds(server),
+            )  # fmt: skip
+            assert code == 0, err
+            return read_jsonl(path)
+
+        assert len(await sync()) == 5
+        state = json.loads(checkpoint.read_text())
+        assert state["version"] == 2
+        assert state["high_water"] == "2026-12-04T09:00:50+00:00"
+        assert await sync() == []
+
+
+async def test_export_since_is_sent_in_each_familys_terms() -> None:
+    """updated_min is a US/Eastern day (one that cannot miss anything); updated_since a
+    UTC instant with its Z."""
+    from freshbooks_async.cli._export import _query, listable_resources
+
+    since = dt.datetime(2026, 12, 4, 20, 0, 50, tzinfo=dt.timezone(dt.timedelta(hours=11)))
+    async with FreshBooksClient("token-123456789", base_url="https://api.invalid") as fb:
+        targets = listable_resources(fb)
+    invoices = _query(targets["invoices"], [], [], since)
+    assert invoices is not None
+    assert invoices.render(Family.ACCOUNTING, resource="invoices") == [
+        ("search[updated_min]", "2026-12-04")  # 04:00:50 US/Eastern
+    ]
+    late = dt.datetime(2026, 12, 5, 3, 0, tzinfo=dt.UTC)  # still Dec 4 in US/Eastern
+    query = _query(targets["invoices"], [], [], late)
+    assert query is not None
+    assert query.render(Family.ACCOUNTING, resource="invoices") == [
+        ("search[updated_min]", "2026-12-04")
+    ]
+    projects = _query(targets["projects"], [], [], since)
+    assert projects is not None
+    assert projects.render(Family.PROJECTS, resource="projects") == [
+        ("updated_since", "2026-12-04T09:00:50Z")
+    ]
+
+
+@pytest.mark.parametrize(
+    "since", ["2026-12-04T25:00", "04/12/2026", "2026-12-04T20:00:50+25:00", "yesterday", ""]
+)
+async def test_export_since_refuses_what_is_not_a_time(since: str) -> None:
+    code, _, err = await arun_cli("export", "invoices", "--since", since, "--token", "t")
+    assert code == 2
+    assert "--since" in err
+    assert repr(since) in err
+
+
+async def test_export_list_filter_takes_comma_separated_values(tmp_path: Path) -> None:
+    async with SandboxServer(seed_invoices=40, seed_clients=4) as server:
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            expected = sorted(
+                [
+                    i.id
+                    async for i in fb.invoices.list_all("ACC001")
+                    if isinstance(i.id, int) and i.customerid in (2, 3)
+                ]
+            )
+        code, out, err = await arun_cli(
+            "export", "invoices", "--filter", "customerids=2,3", *creds(server)
+        )
+        assert code == 0, err
+        assert sorted(json.loads(line)["id"] for line in out.splitlines()) == expected
+        code, _, err = await arun_cli(
+            "export", "invoices", "--filter", "v3_status=sent,draft", *creds(server)
+        )
+        assert code == 0, err  # one value (with a comma) for a single-value filter
+        code, _, err = await arun_cli(
+            "export", "invoices", "--filter", "statusids=", *creds(server)
+        )
+        assert code == 2
+        assert "statusids" in err
+
+
 async def test_export_without_credentials_says_how_to_get_them() -> None:
     code, _out, err = await arun_cli("export", "invoices")
     assert code == 2
@@ -375,6 +540,141 @@ def test_json_nested_too_deeply_is_reported_never_a_crash(tmp_path: Path) -> Non
     checkpoint.write_text(deep)
     with pytest.raises(CLIError, match="unreadable"):
         _Checkpoint(checkpoint, {}).load()
+
+
+def test_bulk_create_help_describes_the_input_columns_and_the_results_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from freshbooks_async.cli._bulk import _scalar_types
+
+    assert main(["bulk-create", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for column in ("customerid", "create_date", "lines", "line_name", "line_description"):
+        assert column in text
+    assert "line_qty (default 1), line_unit_cost" in text
+    # The converted columns are exactly the int and bool fields of InvoiceCreate.
+    ints = sorted(name for name, kind in _scalar_types().items() if kind is int)
+    bools = sorted(name for name, kind in _scalar_types().items() if kind is bool)
+    listed = re.search(r"integer fields \(([^)]*)\) and true/false fields \(([^)]*)\)", text)
+    assert listed is not None
+    assert sorted(listed.group(1).split(", ")) == ints
+    assert sorted(listed.group(2).split(", ")) == bools
+    assert "invoices.csv -> invoices.results.jsonl" in text
+    assert "--encoding" in text
+    assert "--dry-run" in text
+
+
+async def test_bulk_create_writes_the_results_file_the_help_names(tmp_path: Path) -> None:
+    source = tmp_path / "invoices.csv"
+    source.write_text("customerid,create_date\n1,2026-03-01\n")
+    async with SandboxServer(seed_clients=1) as server:
+        code, out, err = await arun_cli("bulk-create", "invoices", str(source), *creds(server))
+    assert code == 0, err
+    results = tmp_path / "invoices.results.jsonl"
+    assert f"results in {results}" in out
+    assert read_jsonl(results)[-1]["status"] == "created"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("empty.jsonl", b"", "it is empty"),
+        ("empty.csv", b"", "it is empty"),
+        ("blank.jsonl", b"\n  \n\n", "it is empty"),
+        ("header.csv", b"customerid,create_date\n", "it has a header but no rows"),
+        ("header-blank.csv", b"customerid,create_date\n,\n\n", "it has a header but no rows"),
+    ],
+)
+async def test_bulk_create_with_an_empty_input_is_a_clear_error(
+    tmp_path: Path, name: str, content: bytes, why: str
+) -> None:
+    source = tmp_path / name
+    source.write_bytes(content)
+    code, out, err = await arun_cli(
+        "bulk-create", "invoices", str(source), "--token", "t", "--base-url", "http://127.0.0.1:9"
+    )
+    assert code == 1
+    assert out == ""
+    assert (
+        err == f"freshbooks-async: error: bulk-create: {source} has no invoices to create: {why}\n"
+    )
+    assert not (tmp_path / f"{source.stem}.results.jsonl").exists()
+
+
+async def test_bulk_create_names_the_line_that_is_not_utf8_and_takes_encoding(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "drafts.csv"
+    source.write_bytes(
+        "customerid,create_date,notes,line_name,line_unit_cost\n"
+        "1,2026-03-01,plain,Design,10.00\n"
+        "2,2026-03-02,Caf\u00e9 cr\u00e8me,Build,20.00\n".encode("cp1252")
+    )
+    async with SandboxServer(seed_clients=2) as server:
+        code, out, err = await arun_cli("bulk-create", "invoices", str(source), *creds(server))
+        assert code == 1
+        assert out == ""
+        assert err.count("\n") == 1
+        assert f"{source} line 3: byte e9 is not valid utf-8" in err
+        assert "--encoding" in err
+        assert not (tmp_path / "drafts.results.jsonl").exists()
+        assert sum(server.sandbox.stats.requests.values()) == 0
+        code, _out, err = await arun_cli(
+            "bulk-create", "invoices", str(source), "--encoding", "cp1252", *creds(server)
+        )
+        assert code == 0, err
+        async with FreshBooksClient(server.token, base_url=server.url) as fb:
+            notes = {i.notes async for i in fb.invoices.list_all("ACC001")}
+    assert "Caf\u00e9 cr\u00e8me" in notes
+    code, _, err = await arun_cli(
+        "bulk-create", "invoices", str(source), "--encoding", "klingon", "--token", "t"
+    )
+    assert code == 2
+    assert "--encoding: unknown encoding 'klingon'" in err
+
+
+async def test_bulk_create_reads_utf8_with_a_byte_order_mark(tmp_path: Path) -> None:
+    source = tmp_path / "excel.csv"
+    source.write_bytes(b"\xef\xbb\xbfcustomerid,create_date,notes\n1,2026-03-01,na\xc3\xafve\n")
+    async with SandboxServer(seed_clients=1) as server:
+        code, _, err = await arun_cli("bulk-create", "invoices", str(source), *creds(server))
+    assert code == 0, err
+
+
+async def test_bulk_create_dry_run_validates_every_line_and_sends_nothing(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "drafts.jsonl"
+    lines = [json.dumps(_draft(n)) for n in range(4)]
+    lines.insert(1, "{not json")
+    lines.append(json.dumps({**_draft(9), "invoice_number": "A-1"}))
+    lines.append(json.dumps({"create_date": "2026-02-01"}))  # no customer
+    lines.append(json.dumps({**_draft(10), "invoice_number": "A-1"}))  # the number again
+    source.write_text("\n".join(lines) + "\n")
+    async with SandboxServer(seed_clients=3) as server:
+        code, out, err = await arun_cli(
+            "bulk-create", "invoices", str(source), "--dry-run", *creds(server)
+        )
+        assert sum(server.sandbox.stats.requests.values()) == 0
+    assert code == 3, err
+    assert err == ""
+    report = out.splitlines()
+    assert report[0].startswith("invalid: line 2: not JSON")
+    assert report[1].startswith("invalid: line 7: ")
+    assert "customerid" in report[1]
+    assert report[2] == (
+        "invalid: line 8: invoice_number: 'A-1' is also line 6's; it must be unique in the file"
+    )
+    assert report[3] == (
+        "dry run: 8 invoice(s) read, 5 valid, 3 invalid, 0 already created, 0 to look up "
+        "first; nothing was sent"
+    )
+    assert not (tmp_path / "drafts.results.jsonl").exists()
+    # No credentials needed; a clean file exits 0.
+    source.write_text("\n".join(json.dumps(_draft(n)) for n in range(3)) + "\n")
+    code, out, err = await arun_cli("bulk-create", "invoices", str(source), "--dry-run")
+    assert code == 0, err
+    assert "3 valid, 0 invalid" in out
 
 
 async def test_bulk_create_refuses_a_results_file_of_another_input(tmp_path: Path) -> None:
@@ -553,6 +853,116 @@ async def test_bulk_create_killed_mid_run_then_rerun_creates_each_line_exactly_o
     if numbering == "client":  # the creates held by the server at the kill all committed
         assert len(found) >= held
         assert f"({len(found)} found by look-up)" in text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize(("signum", "status"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+async def test_bulk_create_stops_cleanly_on_sigterm_or_sigint_then_rerun_finishes(
+    tmp_path: Path, signum: signal.Signals, status: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A signal while creates are on the wire: no new create starts, those on the wire
+    finish and are recorded, the rest is recorded not_attempted, the exit status is
+    128 + the signal; the results file is whole and a re-run creates the rest once."""
+    caplog.set_level(logging.CRITICAL, logger="aiohttp.server")
+    count = 40
+    source = tmp_path / "drafts.jsonl"
+    source.write_text("".join(json.dumps(_draft(n)) + "\n" for n in range(count)))
+    results = tmp_path / "drafts.results.jsonl"
+    sandbox = Sandbox(seed=7, seed_clients=3, latency_ms=60, jitter_ms=60, processing_latency=0.01)
+    async with SandboxServer(sandbox) as server:
+        argv = [
+            sys.executable, "-m", "freshbooks_async.cli", "bulk-create", "invoices",
+            str(source), "--concurrency", "4", "--no-progress", *creds(server),
+        ]  # fmt: skip
+        first = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        held = 0
+        for _ in range(3000):  # polls; the server runs in this loop between them
+            await asyncio.sleep(0.005)
+            records = latest_records(results) if results.exists() else {}
+            created = [r for r in records.values() if r["status"] == "created"]
+            held = held_by_server(sandbox)
+            if len(created) >= 6 and held >= 2 and len(records) < count - 8:
+                first.send_signal(signum)
+                break
+        else:
+            pytest.fail("the first run never had 6 lines created, 2 in flight and lines left")
+        out, err = await first.communicate()
+        assert first.returncode == status, err.decode()
+        text = results.read_text()
+        assert text.endswith("\n")  # no torn record
+        final = latest_records(results)
+        assert sorted(final) == list(range(1, count + 1))  # every line accounted for
+        statuses = [r["status"] for r in final.values()]
+        assert set(statuses) == {"created", "not_attempted"}  # nothing left pending
+        created_ids = {r["invoice_id"] for r in final.values() if r["status"] == "created"}
+        # The creates on the wire at the signal finished and were recorded.
+        assert created_ids == {e.id for e in sandbox.ledger}
+        assert len(created_ids) >= 6 + held
+        left = statuses.count("not_attempted")
+        name = signal.Signals(signum).name
+        assert err.decode() == (
+            f"freshbooks-async: interrupted by {name}: stopped cleanly: the creates on the "
+            f"wire finished and were recorded, {left} line(s) not attempted; run the same "
+            f"command again to create them (results in {results})\n"
+        )
+        assert f"not attempted {left};" in out.decode()
+
+        rerun = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        out, err = await rerun.communicate()
+        assert rerun.returncode == 0, err.decode()
+        assert f"created {left}, already created {count - left}" in out.decode()
+    summary = sandbox.ledger_summary()
+    assert summary["created"] == count
+    assert summary["duplicated_references"] == []
+    assert summary["duplicate_numbers"] == []
+    assert all(r["status"] == "created" for r in latest_records(results).values())
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+async def test_export_stops_on_sigterm_at_a_page_and_resumes(tmp_path: Path) -> None:
+    sandbox = Sandbox(seed=3, seed_invoices=300, seed_clients=5, latency_ms=30)
+    async with SandboxServer(sandbox) as server:
+        clean = tmp_path / "clean.jsonl"
+        code, _, err = await arun_cli("export", "invoices", "-o", str(clean), *creds(server))
+        assert code == 0, err
+        out_file, checkpoint = tmp_path / "out.jsonl", tmp_path / "state.json"
+        argv = [
+            sys.executable, "-m", "freshbooks_async.cli", "export", "invoices",
+            "-o", str(out_file), "--checkpoint", str(checkpoint), "--per-page", "10",
+            "--concurrency", "1", "--no-progress", *creds(server),
+        ]  # fmt: skip
+        first = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        for _ in range(3000):
+            await asyncio.sleep(0.005)
+            if out_file.exists() and out_file.read_text().count("\n") >= 40:
+                first.send_signal(signal.SIGTERM)
+                break
+        else:
+            pytest.fail("the export never wrote 4 pages")
+        _, stderr = await first.communicate()
+        assert first.returncode == 143, stderr.decode()
+        state = json.loads(checkpoint.read_text())
+        rows, page = state["run"]["rows"], state["run"]["next_page"]
+        assert 40 <= rows < 300
+        assert rows == 10 * (page - 1)
+        assert stderr.decode() == (
+            f"freshbooks-async: interrupted by SIGTERM: export of invoices stopped at page "
+            f"{page} of 30 after {rows} rows to {out_file}; run the same command again to "
+            "resume from there\n"
+        )
+        assert out_file.read_text().count("\n") == rows
+        rerun = await asyncio.create_subprocess_exec(
+            *argv, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+        )
+        _, stderr = await rerun.communicate()
+        assert rerun.returncode == 0, stderr.decode()
+    assert out_file.read_text() == clean.read_text()
 
 
 def pending(line: int, text: str, **fields: Any) -> dict[str, Any]:

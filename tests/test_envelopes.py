@@ -6,6 +6,7 @@ The bodies are the official Python SDK's fixtures (tests/fixtures/README.md).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -269,10 +270,14 @@ def test_envelope_for_unknown_path() -> None:
         envelope_for_path("/nope")
 
 
-def test_build_path_encodes_every_segment() -> None:
-    assert build_path("/a/{account_id}/b/{id}", account_id="AB C", id=7) == "/a/AB%20C/b/7"
-    # A slash or query in an id cannot reach another endpoint.
-    assert build_path("/a/{id}", id="1/../2?x=1") == "/a/1%2F..%2F2%3Fx%3D1"
+def test_build_path_sends_ids_as_given_and_refuses_path_changers() -> None:
+    assert build_path("/a/{account_id}/b/{id}", account_id="AB.c-1_~", id=7) == "/a/AB.c-1_~/b/7"
+    # A slash, query, dot segment or escape in an id cannot reach another endpoint.
+    for bad in ("1/../2?x=1", "..", ".", "AB C", "A%2F", "A#b", "A\x00"):
+        with pytest.raises(ValueError, match=f"^id: .*{re.escape(repr(bad))}"):
+            build_path("/a/{id}", id=bad)
+    with pytest.raises(ValueError, match="id: must be >= 0"):
+        build_path("/a/{id}", id=-1)
     with pytest.raises(ValueError, match="needs 'id'"):
         build_path("/a/{id}")
     with pytest.raises(ValueError, match="account_id"):

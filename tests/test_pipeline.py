@@ -8,6 +8,7 @@ import email.utils
 import gc
 import json
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -603,6 +604,29 @@ async def test_request_argument_validation(fb: FreshBooksClient) -> None:
         await fb.request("GET", "accounting/x")
     with pytest.raises(ValueError, match="timeout"):
         await fb.request("GET", CLIENTS, timeout=0)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounting/account/../invoices/invoices/1",
+        "/accounting/account/./x",
+        "/accounting/account/ACC/..",
+        "/accounting/account/ACC/.",
+        "/accounting/account/A B/users/clients",
+        "/accounting/account/A\nB/users/clients",
+        "/accounting/account/ACC/users/clients?search[x]=1",
+        "/accounting/account/ACC/users/clients#x",
+    ],
+)
+async def test_request_refuses_a_path_with_dot_segments_query_or_spaces(
+    router: Router, path: str
+) -> None:
+    transport = MockTransport(router)
+    async with FreshBooksClient(CANARY, transport=transport) as fb:
+        with pytest.raises(ValueError, match=r"^path: .*" + re.escape(repr(path))):
+            await fb.request("GET", path)
+    assert transport.call_count == 0
 
 
 async def test_closed_client_refuses_requests(router: Router) -> None:

@@ -11,8 +11,11 @@ import yarl
 from hypothesis import given
 from hypothesis import strategies as st
 
+from freshbooks_async import FreshBooksClient
 from freshbooks_async._catalogue import Family
-from freshbooks_async.query import FILTERS, Query
+from freshbooks_async.models import InvoiceStatus
+from freshbooks_async.query import FILTERS, LIST_FILTERS, Query
+from freshbooks_async.sandbox import SandboxServer
 
 
 def test_accounting_rendering() -> None:
@@ -78,6 +81,59 @@ def test_unsupported_filter_is_an_error_before_any_request() -> None:
         Query().between("started", min=1).render(Family.TIMETRACKING, resource="time_entries")
 
 
+def test_list_filters_are_the_documented_in_filters_per_resource() -> None:
+    # The invoices page's "In" filters; v3_status is an equals filter there.
+    assert LIST_FILTERS["invoices"] == {"customerids", "invoiceids", "statusids"}
+    assert LIST_FILTERS["clients"] == {"userids"}
+    assert all(
+        name in FILTERS[resource] for resource, names in LIST_FILTERS.items() for name in names
+    )
+
+
+def test_in_on_a_filter_that_takes_one_value_names_the_filter_and_resource() -> None:
+    with pytest.raises(ValueError, match="takes one value") as info:
+        Query().in_("v3_status", ["sent"]).render(Family.ACCOUNTING, resource="invoices")
+    message = str(info.value)
+    assert "'v3_status'" in message
+    assert "invoices" in message
+    assert "customerids, invoiceids, statusids" in message  # what does take a list
+    assert "equals" in message
+    with pytest.raises(ValueError, match=r"'vis_state' .* gateways .*none"):
+        Query().in_("vis_state", [0, 2]).render(Family.ACCOUNTING, resource="gateways")
+    with pytest.raises(ValueError, match="'colour' is not supported by invoices"):
+        Query().in_("colour", ["red"]).render(Family.ACCOUNTING, resource="invoices")
+
+
+def test_in_binds_to_the_plural_list_filter() -> None:
+    rendered = Query().in_("customerid", [1, 2]).render(Family.ACCOUNTING, resource="invoices")
+    assert rendered == [("search[customerids][]", "1"), ("search[customerids][]", "2")]
+    rendered = Query().in_("customerids", [3]).render(Family.ACCOUNTING, resource="invoices")
+    assert rendered == [("search[customerids][]", "3")]
+
+
+def test_equals_on_a_list_filter_points_to_in() -> None:
+    with pytest.raises(ValueError, match=r"'statusids' of invoices takes a list: use in_"):
+        Query().equals("statusids", 2).render(Family.ACCOUNTING, resource="invoices")
+
+
+async def test_list_filters_find_what_they_name_in_the_sandbox() -> None:
+    server = SandboxServer(seed=5, seed_invoices=80, seed_clients=4)
+    async with server, FreshBooksClient(server.token, base_url=server.url) as fb:
+        every = await fb.invoices.list_all("ACC001").collect()
+        statuses = sorted({i.status.value for i in every if isinstance(i.status, InvoiceStatus)})
+        query = Query().in_("statusids", statuses[:2]).in_("customerid", [1, 2])
+        found = await fb.invoices.list_all("ACC001", query=query).collect()
+    expected = [
+        i.id
+        for i in every
+        if isinstance(i.status, InvoiceStatus)
+        and i.status.value in statuses[:2]
+        and i.customerid in (1, 2)
+    ]
+    assert expected
+    assert sorted(str(i.id) for i in found) == sorted(str(i) for i in expected)
+
+
 def test_undocumented_resources_accept_the_common_accounting_filters() -> None:
     rendered = Query().equals("vis_state", 1).render(Family.ACCOUNTING, resource="gateways")
     assert rendered == [("search[vis_state]", "1")]
@@ -132,7 +188,12 @@ def test_queries_compose() -> None:
 def test_every_documented_filter_name_is_a_plain_identifier() -> None:
     for resource, names in FILTERS.items():
         for name in names:
-            Query().equals(name, 1).render(
+            query = (
+                Query().in_(name, [1, 2])
+                if name in LIST_FILTERS.get(resource, ())
+                else Query().equals(name, 1)
+            )
+            query.render(
                 Family.ACCOUNTING
                 if resource not in {"time_entries", "projects", "services", "retainers"}
                 else Family.PROJECTS,

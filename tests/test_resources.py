@@ -223,11 +223,44 @@ async def test_project_like_and_ledger_shapes(
     assert account.uuid == "u-1"
 
 
-async def test_ids_are_percent_encoded(router_client: tuple[Router, FreshBooksClient]) -> None:
+#: Ids that would change the path (or be changed by percent-encoding) if sent as given.
+BAD_PATH_IDS = [
+    "", ".", "..", "A/../B", "A/B", "A?x=1", "A#frag", "A%2F", "A%41", "A B", " A", "A\t",
+    "A\n", "A\x00", "A\x7f", "Ä1", "A;x", "A+B", "A@B", "A\u2028",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", BAD_PATH_IDS)
+async def test_path_ids_that_would_change_the_path_are_refused(bad: str) -> None:
+    transport = MockTransport(lambda request: Router.json({}))
+    async with FreshBooksClient("token-123456789", transport=transport) as fb:
+        calls: list[tuple[str, Any]] = [
+            ("account_id", lambda: fb.invoices.get(bad, 1)),
+            ("account_id", lambda: fb.invoices.list(bad)),
+            ("account_id", lambda: fb.invoices.delete(bad, 1)),
+            ("account_id", lambda: fb.clients.update(bad, 1, organization="x")),
+            ("account_id", lambda: fb.invoices.list_all(bad).collect()),
+            ("account_id", lambda: fb.callbacks.get(bad, 1)),
+            ("account_id", lambda: fb.reports.profit_loss(bad)),
+            ("business_uuid", lambda: fb.ledger_accounts.list(bad)),
+            ("jwt", lambda: fb.attachments.download(bad)),
+        ]
+        for name, call in calls:
+            with pytest.raises((ValueError, TypeError)) as info:
+                await call()
+            message = str(info.value)
+            assert message.startswith(name), message
+            assert repr(bad) in message, message
+        assert transport.call_count == 0
+
+
+async def test_path_ids_are_sent_exactly_as_given(
+    router_client: tuple[Router, FreshBooksClient],
+) -> None:
     router, fb = router_client
     route = router.get(PATH + "/{id}", ONE)
-    await fb.invoices.get("A/../B", 7)
-    assert route.calls[0].url.raw_path.startswith("/accounting/account/A%2F..%2FB/")
+    await fb.invoices.get("abc12.A-b_c~9", 7)
+    assert route.calls[0].url.raw_path == "/accounting/account/abc12.A-b_c~9/invoices/invoices/7"
 
 
 # --------------------------------------------------------------------------- bad input

@@ -10,7 +10,7 @@ import hmac
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import aiohttp
 import pytest
@@ -189,6 +189,73 @@ async def test_pagination_rules() -> None:
     bad = await call(sb, "GET", "/projects/business/1/projects?page=x")
     assert bad.status == 422
     assert js(bad)["errno"] == 2001
+
+
+async def test_list_filters_use_freshbooks_names() -> None:
+    """``search[<field>ids][]`` are FreshBooks' list filters: statusids matches the
+    status, customerids the customer, invoiceids the invoice's own id; any other
+    ``[]`` filter (``v3_status``) is a FilterErrorList, not a filter on "v3_statu"."""
+    sb = Sandbox(clock=FakeClock(), seed=3, seed_invoices=60, seed_clients=4)
+    for n in range(6):
+        expense = {
+            "amount": {"amount": "10.00", "code": "USD"},
+            "categoryid": 1,
+            "staffid": 1,
+            "date": "2024-01-01",
+            "clientid": 1 + n % 3,
+        }
+        created = await call(sb, "POST", f"{ACC}/expenses/expenses", {"expense": expense})
+        assert created.status == 200, created.body
+    every = js(await call(sb, "GET", f"{INV}?per_page=100"))["response"]["result"]["invoices"]
+
+    async def ids(path: str, query: str, key: str = "invoices") -> list[int]:
+        resp = await call(sb, "GET", f"{path}?per_page=100&{query}")
+        assert resp.status == 200, resp.body
+        return sorted(i["id"] for i in js(resp)["response"]["result"][key])
+
+    statuses = sorted({i["status"] for i in every})
+    assert len(statuses) >= 2
+    want = statuses[:2]
+    assert await ids(INV, "&".join(f"search[statusids][]={s}" for s in want)) == sorted(
+        i["id"] for i in every if i["status"] in want
+    )
+    assert await ids(INV, "search[customerids][]=2&search[customerids][]=3") == sorted(
+        i["id"] for i in every if i["customerid"] in (2, 3)
+    )
+    assert await ids(INV, "search[invoiceids][]=4&search[invoiceids][]=9") == [4, 9]
+    bad = await call(sb, "GET", f"{INV}?search[v3_status][]=sent")
+    assert bad.status == 400
+    (error,) = js(bad)["response"]["errors"]
+    assert error["errno"] == 1034
+    assert error["field"] == "v3_status"
+    # On expenses, clientids is the expense's client (not the expense's own id).
+    path = f"{ACC}/expenses/expenses"
+    expenses = js(await call(sb, "GET", f"{path}?per_page=100"))["response"]["result"]["expenses"]
+    clients = sorted({e["clientid"] for e in expenses if e.get("clientid")})
+    assert clients
+    assert await ids(path, f"search[clientids][]={clients[0]}", "expenses") == sorted(
+        e["id"] for e in expenses if e.get("clientid") == clients[0]
+    )
+    assert await ids(path, "search[expenseids][]=2&search[expenseids][]=5", "expenses") == [2, 5]
+
+
+@pytest.mark.parametrize(
+    ("since", "found"),
+    [
+        ("2026-12-04T20:00:50+11:00", 4),
+        ("2026-12-04T20:00:51+11:00", 0),
+        ("2026-12-04T04:00:50-05:00", 4),
+        ("2026-12-04T09:00:50Z", 4),
+        ("2026-12-04T09:00:51", 0),  # no offset: UTC
+    ],
+)
+async def test_updated_since_honours_the_offset(since: str, found: int) -> None:
+    sb = Sandbox(clock=FakeClock(1796374850.0))  # 2026-12-04 09:00:50 UTC
+    sb.seed_data(projects=4)
+    query = urlencode({"updated_since": since})
+    resp = await call(sb, "GET", f"/projects/business/{sb.default_business.id}/projects?{query}")
+    assert resp.status == 200, resp.body
+    assert len(js(resp)["projects"]) == found
 
 
 async def test_accounting_filters_sort_and_include(sb: Sandbox) -> None:

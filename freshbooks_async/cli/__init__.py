@@ -16,7 +16,11 @@ Credentials come from ``--token``, ``$FRESHBOOKS_ACCESS_TOKEN`` or the token sto
 ``~/.config/freshbooks-async/token.json``); the API root from ``--base-url`` or
 ``$FRESHBOOKS_API_URL``. Secrets are never printed. Every failure is one line on stderr
 (``--debug`` adds the traceback). Exit statuses: 0 success, 1 failure, 2 usage error,
-3 partial success (some lines or items failed; see the results), 130 interrupted.
+3 partial success (some lines or items failed; see the results), 130 interrupted by
+Ctrl-C (SIGINT), 143 stopped by SIGTERM. Both signals stop ``demo``, ``login``,
+``export`` and ``bulk-create`` cleanly (``bulk-create`` lets the creates on the wire
+finish and records them, ``export`` keeps its checkpoint at the last complete page); a
+second signal stops at once.
 
 Progress lines go to stderr, only when stderr is a terminal (or with ``--progress``);
 data goes to stdout or ``--output``.
@@ -28,8 +32,8 @@ import argparse
 import asyncio
 import sys
 import traceback
-from collections.abc import Callable, Sequence
-from typing import IO, Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import IO, Any, TypeVar
 
 from .._version import __version__
 from ..bulk import REFERENCE_FIELDS
@@ -42,10 +46,13 @@ from ._common import (
     CLIError,
     stderr_is_tty,
 )
+from ._signals import Interrupted, StopSignals
 
 __all__ = ["CLIError", "build_parser", "main"]
 
 PROG = "freshbooks-async"
+
+_T = TypeVar("_T")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -98,6 +105,7 @@ def _add_scope(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     """The ``freshbooks-async`` argument parser."""
     from ..sandbox.__main__ import build_parser as sandbox_parser
+    from ._bulk import INPUT_HELP
     from ._demo import DEFAULT_COUNT, DEFAULT_FAULTS
 
     debug = _Parser(add_help=False)
@@ -190,11 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="filter, e.g. customerid=12 (repeat; documented filters only)",
+        help="filter, e.g. customerid=12 (repeat; documented filters only); a list filter "
+        "takes comma-separated values, e.g. statusids=2,3",
     )
     export.add_argument("--include", action="append", default=[], help="include, e.g. lines")
     export.add_argument(
-        "--since", help="only objects updated since this date or time (YYYY-MM-DD[THH:MM:SS])"
+        "--since",
+        metavar="TIME",
+        help="only objects updated at or after TIME: YYYY-MM-DD[THH:MM[:SS]] with an optional "
+        "offset (+11:00, -05:00, Z), which is honoured; without one it is US/Eastern on "
+        "accounting lists (invoices, clients...) and UTC on the others (projects, "
+        "time entries...)",
     )
     export.add_argument(
         "--checkpoint",
@@ -213,13 +227,29 @@ def build_parser() -> argparse.ArgumentParser:
         description="Create invoices from a JSON Lines or CSV file with the bulk engine. "
         "The results file pairs every input line with its invoice id or its error; run "
         "again with the same results file to skip what was already created.",
+        epilog=INPUT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     bulk.add_argument("kind", choices=("invoices",), help="what to create")
     bulk.add_argument("file", help="input file (.jsonl or .csv; '-' for JSON Lines on stdin)")
     bulk.add_argument(
-        "--results", help="results file (JSON Lines; default: FILE with .results.jsonl)"
+        "--results",
+        help="results file (JSON Lines; default: FILE with its suffix replaced by "
+        ".results.jsonl, e.g. invoices.csv -> invoices.results.jsonl)",
     )
     bulk.add_argument("--format", choices=("jsonl", "csv"), help="default: from FILE's suffix")
+    bulk.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="the input's text encoding, e.g. cp1252 or latin-1 (default utf-8; a leading "
+        "byte-order mark is ignored)",
+    )
+    bulk.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="validate every line (and check the results file), report, and send nothing; "
+        "needs no credentials",
+    )
     bulk.add_argument("--concurrency", type=int, default=8, help="creates in flight")
     bulk.add_argument(
         "--numbering",
@@ -282,6 +312,10 @@ def main(
     except KeyboardInterrupt:
         err.write(f"{PROG}: interrupted\n")
         return EXIT_INTERRUPTED
+    except Interrupted as exc:
+        err.write(f"{PROG}: {exc}\n")
+        err.flush()
+        return exc.exit_code
     except BaseException as exc:  # every failure becomes one line
         if isinstance(exc, CLIError):
             message, code = str(exc), exc.exit_code
@@ -307,16 +341,36 @@ def _dispatch(args: argparse.Namespace, argv: list[str], out: IO[str], err: IO[s
     runners: dict[str, Callable[[], int]] = {
         "demo": lambda: _cmd_demo(args, out, err),
         "sandbox": lambda: _cmd_sandbox(argv),
-        "login": lambda: _run(_login_main(args, out, err)),
-        "export": lambda: _run(_export_main(args, out, err)),
-        "bulk-create": lambda: _run(_bulk_main(args, out, err)),
+        "login": lambda: _run(lambda stop: _login_main(args, out, err)),
+        "export": lambda: _run(lambda stop: _export_main(args, out, err, stop)),
+        "bulk-create": lambda: _run(lambda stop: _bulk_main(args, out, err, stop)),
     }
     return runners[args.command]()
 
 
-def _run(coro: Any) -> int:
-    result: int = asyncio.run(coro)
-    return result
+def _run(command: Callable[[StopSignals], Awaitable[_T]]) -> _T:
+    """Run a command in an event loop that turns SIGINT and SIGTERM into a clean stop.
+
+    Raises:
+        Interrupted: A signal stopped the command (exit status 128 + its number).
+    """
+
+    async def run() -> _T:
+        stop = StopSignals()
+        stop.install()
+        try:
+            code = await command(stop)
+        except asyncio.CancelledError:
+            if stop.signum is None:
+                raise
+            raise Interrupted(stop.signum) from None
+        finally:
+            stop.remove()
+        if stop.signum is not None:  # stopped early, but cleanly
+            raise Interrupted(stop.signum)
+        return code
+
+    return asyncio.run(run())
 
 
 def _cmd_demo(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
@@ -329,8 +383,8 @@ def _cmd_demo(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
         f"(faults: {', '.join(faults) or 'none'})\n"
     )
     out.flush()
-    summary = asyncio.run(
-        run_demo(
+    summary = _run(
+        lambda stop: run_demo(
             count=args.count,
             concurrency=args.concurrency,
             numbering=args.numbering,
@@ -359,15 +413,19 @@ async def _login_main(args: argparse.Namespace, out: IO[str], err: IO[str]) -> i
     return code
 
 
-async def _export_main(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+async def _export_main(
+    args: argparse.Namespace, out: IO[str], err: IO[str], stop: StopSignals
+) -> int:
     from ._export import run_export
 
-    code: int = await run_export(args, out=out, err=err)
+    code: int = await run_export(args, out=out, err=err, stop=stop)
     return code
 
 
-async def _bulk_main(args: argparse.Namespace, out: IO[str], err: IO[str]) -> int:
+async def _bulk_main(
+    args: argparse.Namespace, out: IO[str], err: IO[str], stop: StopSignals
+) -> int:
     from ._bulk import run_bulk_create
 
-    code: int = await run_bulk_create(args, out=out, err=err)
+    code: int = await run_bulk_create(args, out=out, err=err, stop=stop)
     return code

@@ -1,13 +1,19 @@
 """``freshbooks-async bulk-create invoices FILE``: create invoices from JSON Lines or CSV.
 
-Input: JSON Lines (one invoice object per line, the fields of
-:class:`~freshbooks_async.models.InvoiceCreate`) or CSV (one invoice per row; columns are
-invoice fields, ``lines`` may hold a JSON list of lines, and ``line_name``,
-``line_description``, ``line_qty``, ``line_unit_cost`` (with ``currency_code``) describe
-a single line). Blank lines are skipped.
+Input (see :data:`INPUT_HELP`, also shown by ``--help``): JSON Lines (one invoice object
+per line, the fields of :class:`~freshbooks_async.models.InvoiceCreate`) or CSV (a header
+row, then one invoice per row; columns are invoice fields, ``lines`` may hold a JSON list
+of lines, and ``line_name``, ``line_description``, ``line_qty``, ``line_unit_cost`` (with
+``currency_code``) describe a single line). Blank lines are skipped. The file is read as
+UTF-8 (a leading byte-order mark is ignored) unless ``--encoding`` names another; a byte
+that does not decode stops the run before anything is sent, naming its line. A file
+without any invoice is an error. ``--dry-run`` validates every line (and checks the
+results file) and sends nothing.
 
-Results: a JSON Lines file, appended to as the run goes; the latest record of an input
-line is what is known about it::
+Results: a JSON Lines file (``--results``, default: next to the input, with its suffix
+replaced by ``.results.jsonl``: ``invoices.csv`` -> ``invoices.results.jsonl``),
+appended to as the run goes; the latest record of an input line is what is known about
+it::
 
     {"line": 3, "digest": "…", "status": "pending", "batch": "5f0c2a9e41d7",
      "reference": "fbk-5f0c2a9e41d7-3-1a2b3c4d", "attempt": 1, "invoice_number": "0000812",
@@ -37,13 +43,21 @@ fsynced. Running again with the same results file:
 
 A run locks the results file (a second run on it stops at once) and cuts off a torn last
 line before appending.
+
+Ctrl-C or SIGTERM stops a run cleanly: no new create starts, the creates on the wire
+finish and are recorded, every other line is recorded ``not_attempted``, and the command
+exits 130 (SIGINT) or 143 (SIGTERM); running it again creates the rest. A second signal
+stops at once (the ``pending`` records then cover what was on the wire).
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
+import contextlib
 import csv
 import hashlib
+import io
 import math
 import os
 import secrets
@@ -57,7 +71,7 @@ import attrs
 
 from .._json import loads as load_json
 from ..bulk import REFERENCE_FIELDS, BulkItem, BulkProgress, BulkSend
-from ..models import Invoice, InvoiceCreate
+from ..models import Invoice, InvoiceCreate, to_payload
 from ..retry import RetryPolicy
 from ._common import (
     EXIT_FAILURE,
@@ -72,10 +86,39 @@ from ._common import (
     resolve_credentials,
 )
 from ._progress import Progress
+from ._signals import Interrupted, StopSignals
 
-__all__ = ["InputLine", "read_input", "read_results", "run_bulk_create"]
+__all__ = ["INPUT_HELP", "InputLine", "read_input", "read_results", "run_bulk_create"]
 
 _LINE_COLUMNS: Final = ("line_name", "line_description", "line_qty", "line_unit_cost")
+
+#: The input formats and the results file, as ``bulk-create --help`` shows them.
+INPUT_HELP: Final = """\
+input (UTF-8 unless --encoding; blank lines are skipped):
+  JSON Lines (.jsonl, or '-' for stdin): one invoice object per line, with the
+    fields of InvoiceCreate, e.g.
+    {"customerid": 12, "create_date": "2026-02-01", "lines": [{"name": "Design",
+     "qty": 2, "unit_cost": {"amount": "150.00", "code": "USD"}}]}
+  CSV (.csv): a header row naming the columns, then one invoice per row:
+    customerid, create_date   required (create_date is YYYY-MM-DD)
+    any other InvoiceCreate field, e.g. invoice_number, po_number, notes, terms,
+      currency_code, due_offset_days, discount_value, language, template:
+      text as is; integer fields (customerid, due_offset_days, ownerid,
+      estimateid, sentid, parent, ext_archive) and true/false fields (auto_bill,
+      gmail, show_attachments) are converted
+    lines             a JSON list of lines, as in JSON Lines
+    line_name, line_description, line_qty (default 1), line_unit_cost
+                      one line instead of 'lines' (the cost is in
+                      currency_code, default USD)
+    An empty cell leaves its field out. Fields holding objects or lists other
+    than lines (contacts, presentation, late_fee...) need JSON Lines.
+results (--results): JSON Lines, one record per line and outcome; default: next
+  to FILE, its suffix replaced by .results.jsonl (invoices.csv ->
+  invoices.results.jsonl). Run again with the same results file to skip what
+  was created and look up what may have been.
+exit status: 0 all created, 3 some not (see the results file), 1 none, 2 usage
+  error, 130 stopped by Ctrl-C, 143 stopped by SIGTERM (creates on the wire
+  finish and are recorded first; run again for the rest)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -157,6 +200,66 @@ def _validate(line: int, text: str, record: object) -> InputLine:
     except (TypeError, ValueError) as exc:
         return InputLine(line=line, digest=digest, error=f"line {line}: {exc}")
     return InputLine(line=line, digest=digest, draft=draft)
+
+
+def _decode(data: bytes, encoding: str, name: str) -> str:
+    """``data`` as text; a byte that does not decode is an error naming its line."""
+    if codecs.lookup(encoding).name == "utf-8" and data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]  # a byte-order mark (spreadsheet exports)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.end].hex(" ")
+        raise CLIError(
+            f"bulk-create: {name} line {line}: byte {bad} is not valid {encoding} "
+            f"({exc.reason}); if the file is in another encoding, pass it with --encoding "
+            "(e.g. --encoding cp1252)"
+        ) from None
+
+
+def _check_encoding(encoding: str) -> str:
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise CLIError(f"--encoding: unknown encoding {encoding!r}", EXIT_USAGE) from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise CLIError(f"--encoding: {encoding!r} is not a text encoding", EXIT_USAGE)
+    return encoding
+
+
+def _read_lines(args: argparse.Namespace, fmt: str, encoding: str) -> list[InputLine]:
+    """Read, decode, parse and validate the whole input.
+
+    Raises:
+        CLIError: It cannot be read or decoded, or it holds no invoice.
+    """
+    name = "stdin" if args.file == "-" else str(args.file)
+    try:
+        if args.file == "-":
+            binary = getattr(sys.stdin, "buffer", None)
+            raw: bytes | str = binary.read() if binary is not None else sys.stdin.read()
+        else:
+            # A CLI reading its input before any request: blocking I/O is fine here.
+            with open(args.file, "rb") as handle:
+                raw = handle.read()
+    except OSError as exc:
+        raise CLIError(f"bulk-create: cannot read {name}: {exc}") from None
+    text = _decode(raw, encoding, name) if isinstance(raw, bytes) else raw
+    try:
+        lines = list(read_input(io.StringIO(text, newline=""), fmt))
+    except csv.Error as exc:
+        raise CLIError(f"bulk-create: cannot read {name}: {exc}") from None
+    if not lines:
+        what = (
+            "it is empty"
+            if not text.strip()
+            else "it has a header but no rows"
+            if fmt == "csv"
+            else "it has only blank lines"
+        )
+        raise CLIError(f"bulk-create: {name} has no invoices to create: {what}")
+    return lines
 
 
 def read_input(stream: IO[str], fmt: str) -> Iterator[InputLine]:
@@ -341,6 +444,80 @@ def _results_path(args: argparse.Namespace) -> Path:
     return source.with_name(source.stem + ".results.jsonl")
 
 
+def _plan(
+    lines: list[InputLine], state: _Results, results_path: Path
+) -> tuple[list[InputLine], set[int], int]:
+    """What a run does with each line, given its results file: the lines to work on,
+    those an earlier run may have created (looked up first), and how many are done.
+
+    Raises:
+        CLIError: A line changed since an earlier run created or sent it.
+    """
+    todo: list[InputLine] = []
+    doubtful: set[int] = set()  # lines an earlier run may have created without a record
+    skipped = 0
+    for line in lines:
+        before = state.latest.get(line.line)
+        status = before.get("status") if before is not None else None
+        if before is not None and (status == _SETTLED_CREATED or status in _IN_DOUBT):
+            if before.get("digest") != line.digest:
+                was = "sent (it may exist)" if status == "pending" else status
+                raise CLIError(
+                    f"--results {results_path}: line {line.line} changed since it was "
+                    f"{was}; use a new results file for a new input"
+                )
+            if status == _SETTLED_CREATED:
+                skipped += 1
+                continue
+            doubtful.add(line.line)
+        todo.append(line)
+    return todo, doubtful, skipped
+
+
+def _batch_errors(lines: list[InputLine], reference_field: str | None) -> dict[int, str]:
+    """What the bulk engine refuses across lines (a line's own fields are already
+    checked): an invoice number, or a reference in ``reference_field``, given twice."""
+    errors: dict[int, str] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for line in lines:
+        if line.draft is None:
+            continue
+        payload = to_payload(line.draft)
+        for field in ("invoice_number", reference_field):
+            value = payload.get(field) if field else None
+            if not value:
+                continue
+            first = seen.setdefault((field or "", str(value)), line.line)
+            if first != line.line:
+                errors[line.line] = (
+                    f"line {line.line}: {field}: {str(value)!r} is also line {first}'s; "
+                    "it must be unique in the file"
+                )
+    return errors
+
+
+def _dry_run(
+    args: argparse.Namespace, lines: list[InputLine], results_path: Path, out: IO[str]
+) -> int:
+    """Validate every line (and the results file) and report; nothing is sent."""
+    state = _scan_results(results_path)
+    todo, doubtful, skipped = _plan(lines, state, results_path)
+    errors = {line.line: line.error for line in todo if line.error is not None}
+    errors.update(_batch_errors(todo, getattr(args, "reference_field", None)))
+    for number in sorted(errors):
+        out.write(f"invalid: {errors[number]}\n")
+    valid = len(todo) - len(errors)
+    found = f" (results file {results_path})" if state.latest else ""
+    out.write(
+        f"dry run: {len(lines)} invoice(s) read, {valid} valid, {len(errors)} invalid, "
+        f"{skipped} already created{found}, {len(doubtful)} to look up first; nothing was "
+        "sent\n"
+    )
+    if not errors:
+        return EXIT_OK
+    return EXIT_PARTIAL if valid or skipped else EXIT_FAILURE
+
+
 def _record(line: InputLine, item: BulkItem[Invoice] | None, status: str) -> dict[str, Any]:
     record: dict[str, Any] = {"line": line.line, "digest": line.digest, "status": status}
     if item is not None:
@@ -421,16 +598,25 @@ _SETTLED_CREATED: Final = "created"
 _IN_DOUBT: Final = ("pending", "unknown")  # it may exist: look it up before posting
 
 
-async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str]) -> int:
+async def run_bulk_create(
+    args: argparse.Namespace, *, out: IO[str], err: IO[str], stop: StopSignals | None = None
+) -> int:
     """Run ``bulk-create`` with parsed arguments (see the module docs).
+
+    Args:
+        args: The parsed arguments.
+        out: Where the summary goes.
+        err: Where progress and warnings go.
+        stop: The signal handlers of the run: the first signal stops it cleanly.
 
     Returns:
         0 when every line is created, 3 when some are not (see the results file), 1 when
         none could be.
 
     Raises:
-        CLIError: Bad arguments, an unreadable input, or a results file that does not
-            match the input.
+        CLIError: Bad arguments, an unreadable or empty input, or a results file that
+            does not match the input.
+        Interrupted: A signal stopped the run (after recording every line it settled).
     """
     if not 1 <= args.concurrency <= 64:
         raise CLIError(f"--concurrency: must be in 1..64, got {args.concurrency}", EXIT_USAGE)
@@ -444,16 +630,11 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
             EXIT_USAGE,
         )
     fmt = _format_of(args)
+    encoding = _check_encoding(getattr(args, "encoding", None) or "utf-8")
     results_path = _results_path(args)
-    if args.file == "-":
-        lines = list(read_input(sys.stdin, fmt))
-    else:
-        try:
-            # A CLI reading its input before any request: blocking I/O is fine here.
-            with open(args.file, encoding="utf-8", newline="") as handle:  # noqa: ASYNC230
-                lines = list(read_input(handle, fmt))
-        except (OSError, UnicodeDecodeError, csv.Error) as exc:
-            raise CLIError(f"bulk-create: cannot read {args.file}: {exc}") from None
+    lines = _read_lines(args, fmt, encoding)
+    if getattr(args, "dry_run", False):
+        return _dry_run(args, lines, results_path, out)
     creds = resolve_credentials(
         token=args.token,
         token_file=args.token_file,
@@ -463,7 +644,7 @@ async def run_bulk_create(args: argparse.Namespace, *, out: IO[str], err: IO[str
     )
     journal = _Journal(results_path)  # locked from here: the scan below stays true
     try:
-        return await _run(args, lines, results_path, journal, creds, out=out, err=err)
+        return await _run(args, lines, results_path, journal, creds, out=out, err=err, stop=stop)
     finally:
         journal.close()
 
@@ -477,29 +658,13 @@ async def _run(
     *,
     out: IO[str],
     err: IO[str],
+    stop: StopSignals | None = None,
 ) -> int:
     """The run itself, with the results file open and locked."""
     reference_field = getattr(args, "reference_field", None)
     state = _scan_results(results_path)
     journal.cut(state)
-    todo: list[InputLine] = []
-    doubtful: set[int] = set()  # lines an earlier run may have created without a record
-    skipped = 0
-    for line in lines:
-        before = state.latest.get(line.line)
-        status = before.get("status") if before is not None else None
-        if before is not None and (status == _SETTLED_CREATED or status in _IN_DOUBT):
-            if before.get("digest") != line.digest:
-                was = "sent (it may exist)" if status == "pending" else status
-                raise CLIError(
-                    f"--results {results_path}: line {line.line} changed since it was "
-                    f"{was}; use a new results file for a new input"
-                )
-            if status == _SETTLED_CREATED:
-                skipped += 1
-                continue
-            doubtful.add(line.line)
-        todo.append(line)
+    todo, doubtful, skipped = _plan(lines, state, results_path)
     claimed = {
         record["invoice_id"]
         for record in state.latest.values()
@@ -570,20 +735,23 @@ async def _run(
                 reconciled += item.reconciled
                 write(_record(valid[item.index], item, item.status.value))
 
-            await fb.invoices.bulk_create(
-                account_id,
-                [line.draft for line in valid if line.draft is not None],
-                concurrency=args.concurrency,
-                numbering=args.numbering,
-                reference_field=reference_field,
-                on_progress=on_progress,
-                on_item=on_item,
-                on_send=on_send,
-                references=references,
-                in_doubt=in_doubt,
-                claimed_ids=claimed,
-                post_unresolved=bool(args.retry_unknown),
-            )
+            graceful = stop.graceful() if stop is not None else contextlib.nullcontext(None)
+            with graceful as stop_event:
+                await fb.invoices.bulk_create(
+                    account_id,
+                    [line.draft for line in valid if line.draft is not None],
+                    concurrency=args.concurrency,
+                    numbering=args.numbering,
+                    reference_field=reference_field,
+                    on_progress=on_progress,
+                    on_item=on_item,
+                    on_send=on_send,
+                    references=references,
+                    in_doubt=in_doubt,
+                    claimed_ids=claimed,
+                    post_unresolved=bool(args.retry_unknown),
+                    stop=stop_event,
+                )
             bar.close()
     failed = sum(n for status, n in counts.items() if status != "created")
     found_note = f" ({reconciled} found by look-up)" if reconciled else ""
@@ -593,6 +761,14 @@ async def _run(
         f"not attempted {counts['not_attempted']}; results in {results_path}"
     )
     out.write(summary + "\n")
+    if stop is not None and stop.signum is not None:
+        out.flush()
+        raise Interrupted(
+            stop.signum,
+            f"stopped cleanly: the creates on the wire finished and were recorded, "
+            f"{counts['not_attempted']} line(s) not attempted; run the same command again "
+            f"to create them (results in {results_path})",
+        )
     if counts["unknown"]:
         err.write(
             f"freshbooks-async: warning: {counts['unknown']} line(s) have an unknown outcome: "

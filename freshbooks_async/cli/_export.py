@@ -1,12 +1,20 @@
 """``freshbooks-async export RESOURCE``: stream a listable resource to JSON Lines or CSV.
 
 Incremental sync: ``--checkpoint FILE`` remembers the newest ``updated`` timestamp a
-completed run saw (the *high-water mark*) and the objects stamped with exactly that
-second. The next run asks FreshBooks only for objects updated since then
-(``search[updated_min]`` on accounting lists, which takes a date, ``updated_since`` on
-project-like lists) and drops locally what it already exported unchanged, so a re-run
-writes only what changed. ``--since`` sets the lower bound of a first run (the
-checkpoint's mark takes over once it is later).
+completed run saw (the *high-water mark*, kept in UTC) and the objects stamped with
+exactly that instant. The next run asks FreshBooks only for objects updated since then
+(``search[updated_min]`` on accounting lists, which takes a US/Eastern date,
+``updated_since`` on project-like lists, a UTC time) and drops locally what is older or
+was already exported unchanged, so a re-run writes only what changed. ``--since`` sets
+the lower bound of a first run (the checkpoint's mark takes over once it is later).
+
+Times: ``--since`` takes a date (``2026-12-04``) or a time (``2026-12-04T20:00:50``),
+with an optional UTC offset (``+11:00``, ``-05:00``, ``Z``) that is honoured. A date or
+time without an offset is read the way the resource writes its own timestamps:
+US/Eastern wall time on accounting lists (``/accounting/account/...``: invoices,
+clients, expenses...), UTC on every other (projects, time entries, ledger). Each
+object's timestamp is compared as an instant: accounting ``updated`` is US/Eastern,
+``updated_at`` is UTC.
 
 Resuming: after each page is written (and flushed to disk), the checkpoint records the
 next page and the output file's size. When a run fails, the message names the page it
@@ -18,6 +26,7 @@ shift between pages; a later incremental run picks up anything updated meanwhile
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import csv
 import hashlib
@@ -25,8 +34,10 @@ import inspect
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Final
 
@@ -34,8 +45,10 @@ from .._catalogue import Family
 from .._json import loads as load_json
 from ..client import FreshBooksClient
 from ..errors import FreshBooksError, PageFetchError
+from ..models import Model
+from ..models.common import EASTERN
 from ..pagination import Page, Paginator
-from ..query import Query
+from ..query import LIST_FILTERS, Query
 from ..resources import Resource
 from ..retry import RetryPolicy
 from ._common import (
@@ -50,10 +63,13 @@ from ._common import (
     to_json_object,
 )
 from ._progress import Progress
+from ._signals import Interrupted, StopSignals
 
 __all__ = ["ExportTarget", "listable_resources", "run_export"]
 
-_CHECKPOINT_VERSION: Final = 1
+#: 2: timestamps are UTC (``2026-12-04T09:00:50+00:00``). 1 (read, then rewritten as 2):
+#: each resource's own wall time without an offset.
+_CHECKPOINT_VERSION: Final = 2
 _SCOPES: Final = ("account_id", "business_id", "business_uuid")
 _UPDATED_FIELDS: Final = ("updated", "updated_at")
 
@@ -111,19 +127,53 @@ def listable_resources(client: FreshBooksClient) -> dict[str, ExportTarget]:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _norm_ts(value: object) -> str | None:
-    """A timestamp as ``YYYY-MM-DD HH:MM:SS`` (comparable as text), or None."""
-    if not isinstance(value, str) or len(value) < 10:
+def _zone_of(family: Family) -> tzinfo:
+    """The zone of a family's timestamps that carry no offset (and of such ``--since``)."""
+    return EASTERN if family is Family.ACCOUNTING else UTC
+
+
+def _instant(value: object, zone: tzinfo) -> datetime | None:
+    """A timestamp (an aware datetime or ISO 8601 text; ``zone`` when it has no offset)
+    as an aware UTC datetime, or None when it is not one."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
         return None
-    return value.replace("T", " ").rstrip("Z")[:19]
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)
 
 
-def _updated(item: Mapping[str, Any]) -> str | None:
+def _updated(item: object, row: Mapping[str, Any], family: Family) -> datetime | None:
+    """When an object was last updated, in UTC: the model's aware timestamp, else the
+    JSON's (accounting ``updated`` is US/Eastern wall time, ``updated_at`` is UTC)."""
     for field in _UPDATED_FIELDS:
-        stamp = _norm_ts(item.get(field))
+        value: object = getattr(item, field, None) if isinstance(item, Model) else None
+        if not isinstance(value, datetime):
+            value = row.get(field)
+        zone = _zone_of(family) if field == "updated" else UTC
+        stamp = _instant(value, zone)
         if stamp is not None:
             return stamp
     return None
+
+
+def _text(stamp: datetime | None) -> str | None:
+    return None if stamp is None else stamp.isoformat()
+
+
+def _stored(value: object, version: int) -> datetime | None:
+    """A timestamp read from a checkpoint (version 1 kept naive wall times: they are read
+    as UTC, the earliest instant they can mean, so nothing is skipped)."""
+    if value is None:
+        return None
+    stamp = _instant(value, UTC)
+    if stamp is None or (version >= 2 and not str(value).endswith("+00:00")):
+        raise ValueError(f"not a timestamp: {value!r}")
+    return stamp
 
 
 def _digest(item: Mapping[str, Any]) -> str:
@@ -144,12 +194,30 @@ def _parse_filter(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
-def _check_since(text: str) -> str:
-    stamp = _norm_ts(text)
-    if stamp is None or not stamp[:4].isdigit() or stamp[4:5] != "-" or stamp[7:8] != "-":
+_SINCE: Final = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})?)?"
+)
+
+
+def _check_since(text: str) -> datetime:
+    """``--since`` as a datetime (naive when it has no offset: see :func:`_since`)."""
+    try:
+        if _SINCE.fullmatch(text) is None:
+            raise ValueError
+        return datetime.fromisoformat(text)
+    except ValueError:
         raise CLIError(
-            f"--since: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS, got {text!r}", EXIT_USAGE
-        )
+            f"--since: expected a date or a time, e.g. 2026-12-04, 2026-12-04T20:00:50 or "
+            f"2026-12-04T20:00:50+11:00, got {text!r}",
+            EXIT_USAGE,
+        ) from None
+
+
+def _since(value: datetime, family: Family) -> datetime:
+    """``--since`` as an instant: a value without an offset is wall time in the zone the
+    family writes its own timestamps in (US/Eastern for accounting, else UTC)."""
+    stamp = _instant(value, _zone_of(family))
+    assert stamp is not None
     return stamp
 
 
@@ -201,7 +269,7 @@ class _Checkpoint:
     def __init__(self, path: Path | None, identity: dict[str, Any]) -> None:
         self.path = path
         self.identity = identity
-        self.high_water: str | None = None
+        self.high_water: datetime | None = None
         self.boundary: dict[str, str] = {}
         self.run: dict[str, Any] | None = None
 
@@ -212,7 +280,8 @@ class _Checkpoint:
             data = load_json(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise CLIError(f"--checkpoint {self.path}: unreadable ({exc})") from None
-        if not isinstance(data, dict) or data.get("version") != _CHECKPOINT_VERSION:
+        version = data.get("version") if isinstance(data, dict) else None
+        if version not in (1, _CHECKPOINT_VERSION):
             raise CLIError(f"--checkpoint {self.path}: not an export checkpoint")
         stored = data.get("export")
         if stored != self.identity:
@@ -220,9 +289,15 @@ class _Checkpoint:
                 f"--checkpoint {self.path} belongs to another export ({stored}); use another "
                 "checkpoint file or delete it"
             )
-        self.high_water = data.get("high_water")
-        self.boundary = dict(data.get("boundary") or {})
         run = data.get("run")
+        try:
+            self.high_water = _stored(data.get("high_water"), version)
+            if isinstance(run, dict):
+                for key in ("since", "high_water"):
+                    run[key] = _text(_stored(run.get(key), version))
+        except ValueError as exc:
+            raise CLIError(f"--checkpoint {self.path}: damaged ({exc})") from None
+        self.boundary = dict(data.get("boundary") or {})
         self.run = run if isinstance(run, dict) else None
 
     def save(self) -> None:
@@ -231,7 +306,7 @@ class _Checkpoint:
         data = {
             "version": _CHECKPOINT_VERSION,
             "export": self.identity,
-            "high_water": self.high_water,
+            "high_water": _text(self.high_water),
             "boundary": self.boundary,
             "run": self.run,
         }
@@ -269,18 +344,33 @@ async def _resolve_scope(
 
 
 def _query(
-    target: ExportTarget, filters: list[tuple[str, str]], includes: list[str], since: str | None
+    target: ExportTarget,
+    filters: list[tuple[str, str]],
+    includes: list[str],
+    since: datetime | None,
 ) -> Query | None:
     query = Query()
+    lists = LIST_FILTERS.get(target.spec_name, frozenset())
     for name, value in filters:
-        query = query.equals(name, value)
+        if name in lists:  # a list filter: comma-separated values
+            values = [v.strip() for v in value.split(",")]
+            if not all(values):
+                raise CLIError(
+                    f"--filter {name}: expected comma-separated values, got {value!r}",
+                    EXIT_USAGE,
+                )
+            query = query.in_(name, values)
+        else:
+            query = query.equals(name, value)
     if includes:
         query = query.include(*includes)
     if since is not None:
         if target.family.is_project_like:
-            query = query.equals("updated_since", since.replace(" ", "T"))
+            query = query.equals("updated_since", since.astimezone(UTC))
         else:
-            query = query.equals("updated_min", since[:10])  # FreshBooks takes a date here
+            # A date, compared with the US/Eastern day of ``updated``; every object
+            # updated since the instant is on or after that day (UTC-stamped ones too).
+            query = query.equals("updated_min", since.astimezone(EASTERN).date())
     if not query.terms and not query.includes:
         return None
     if not target.accepts_query:
@@ -308,14 +398,23 @@ def _format_of(args: argparse.Namespace) -> str:
     return "jsonl"
 
 
-async def run_export(args: argparse.Namespace, *, out: IO[str], err: IO[str]) -> int:
+async def run_export(
+    args: argparse.Namespace, *, out: IO[str], err: IO[str], stop: StopSignals | None = None
+) -> int:
     """Run ``export`` with parsed arguments (see the module docs).
+
+    Args:
+        args: The parsed arguments.
+        out: Where data goes without ``--output``.
+        err: Where progress and warnings go.
+        stop: The signal handlers of the run, to say where a signal stopped it.
 
     Returns:
         The exit status.
 
     Raises:
         CLIError: Bad arguments, or the export failed (the message names the page reached).
+        Interrupted: A signal stopped it (the message names the page reached).
     """
     if not 1 <= args.per_page <= 100:
         raise CLIError(f"--per-page: must be in 1..100, got {args.per_page}", EXIT_USAGE)
@@ -324,7 +423,7 @@ async def run_export(args: argparse.Namespace, *, out: IO[str], err: IO[str]) ->
     if args.max_retries < 0:
         raise CLIError(f"--max-retries: must be >= 0, got {args.max_retries}", EXIT_USAGE)
     filters = [_parse_filter(text) for text in args.filter]
-    since_arg = _check_since(args.since) if args.since else None
+    since_arg = _check_since(args.since) if args.since is not None else None
     fmt = _format_of(args)
     creds = resolve_credentials(
         token=args.token,
@@ -359,8 +458,9 @@ async def run_export(args: argparse.Namespace, *, out: IO[str], err: IO[str]) ->
         }
         checkpoint = _Checkpoint(Path(args.checkpoint) if args.checkpoint else None, identity)
         checkpoint.load()
+        since = _since(since_arg, target.family) if since_arg is not None else None
         return await _export(
-            fb, target, scope, filters, since_arg, fmt, output, checkpoint, args, out, err
+            fb, target, scope, filters, since, fmt, output, checkpoint, args, out, err, stop
         )
 
 
@@ -369,13 +469,14 @@ async def _export(
     target: ExportTarget,
     scope: dict[str, object],
     filters: list[tuple[str, str]],
-    since_arg: str | None,
+    since_arg: datetime | None,
     fmt: str,
     output: Path | None,
     checkpoint: _Checkpoint,
     args: argparse.Namespace,
     out: IO[str],
     err: IO[str],
+    stop: StopSignals | None = None,
 ) -> int:
     run = checkpoint.run
     resuming = run is not None
@@ -389,21 +490,23 @@ async def _export(
     if run is None:
         # The checkpoint's high-water mark wins once it is later than --since.
         bounds = [b for b in (since_arg, checkpoint.high_water) if b is not None]
-        since = max(bounds) if bounds else None
+        first = max(bounds) if bounds else None
         run = {
-            "since": since,
+            "since": _text(first),
             "next_page": 1,
             "rows": 0,
             "offset": 0,
             "columns": None,
-            "high_water": checkpoint.high_water,
+            "high_water": _text(checkpoint.high_water),
             "boundary": dict(checkpoint.boundary),
-            "skip": dict(checkpoint.boundary) if since == checkpoint.high_water else {},
+            "skip": dict(checkpoint.boundary)
+            if first is not None and first == checkpoint.high_water
+            else {},
             "output": where,
         }
-    since = run["since"]
+    since = _stored(run["since"], _CHECKPOINT_VERSION)
+    high_water = _stored(run["high_water"], _CHECKPOINT_VERSION)
     query = _query(target, filters, list(args.include), since)
-    local_since = since if since is not None and len(since) > 10 else None
     skip: dict[str, str] = run["skip"]
 
     with contextlib.ExitStack() as stack:
@@ -443,18 +546,19 @@ async def _export(
                     rows = []
                     for item in page.items:
                         row = to_json_object(item)
-                        stamp = _updated(row)
+                        stamp = _updated(item, row, target.family)
                         if stamp is not None:
                             # The newest stamp seen, and what carried it (skipped or not).
-                            if run["high_water"] is None or stamp > run["high_water"]:
-                                run["high_water"] = stamp
+                            if high_water is None or stamp > high_water:
+                                high_water = stamp
+                                run["high_water"] = _text(stamp)
                                 run["boundary"] = {}
-                            if stamp == run["high_water"]:
+                            if stamp == high_water:
                                 run["boundary"][_item_key(row)] = _digest(row)
-                        if local_since is not None and stamp is not None:
-                            if stamp < local_since:
+                        if since is not None and stamp is not None:
+                            if stamp < since:
                                 continue
-                            if stamp == local_since and skip.get(_item_key(row)) == _digest(row):
+                            if stamp == since and skip.get(_item_key(row)) == _digest(row):
                                 continue  # exported unchanged by the previous run
                         rows.append(row)
                     writer.write(rows)
@@ -467,7 +571,7 @@ async def _export(
                     checkpoint.run = run
                     checkpoint.save()
                     bar.update(bar.done + len(page.items))
-        except (FreshBooksError, OSError) as exc:
+        except (FreshBooksError, OSError, asyncio.CancelledError) as exc:
             bar.close()
             page_no = exc.page if isinstance(exc, PageFetchError) else run["next_page"]
             cause = exc.cause if isinstance(exc, PageFetchError) else exc
@@ -478,12 +582,20 @@ async def _export(
                 if checkpoint.path is not None
                 else "add --checkpoint FILE to be able to resume"
             )
+            if isinstance(exc, asyncio.CancelledError):
+                if stop is None or stop.signum is None:
+                    raise
+                raise Interrupted(
+                    stop.signum,
+                    f"export of {target.name} stopped at page {page_no}{of} after "
+                    f"{run['rows']} rows{where}; {resume}",
+                ) from None
             raise CLIError(
                 f"export of {target.name} stopped at page {page_no}{of} after {run['rows']} rows"
                 f"{where} ({type(cause).__name__}: {cause}); {resume}"
             ) from exc
         bar.close()
-    checkpoint.high_water = run["high_water"]
+    checkpoint.high_water = high_water
     checkpoint.boundary = run["boundary"]
     checkpoint.run = None
     checkpoint.save()

@@ -539,16 +539,43 @@ def _field(full: dict[str, Any], name: str) -> Any:
 
 _SPECIAL_FIELDS = {
     "statusid": "status",
-    "statusids": "status",
     "currency": "currency_code",
     "date": "create_date",
     "total": "amount",
     "updated": "updated",
-    "customerids": "customerid",
-    "clientids": "id",
-    "userids": "id",
     "parentid": "parent",
 }
+
+# Other names of a resource's own id in its list filters (besides "<_EXTRA_ID>s").
+_OWN_ID_FILTERS = {
+    "clients": ("clientid",),
+    "payments": ("paymentid",),
+    "bills": ("billid",),
+}
+
+
+def _list_filter_field(resource: str, name: str, values: list[str]) -> str:
+    """The field a list filter ``search[<name>][]`` matches.
+
+    FreshBooks' list ("In") filters are named after a field with ``ids``
+    (``customerids``, ``statusids``); the resource's own id (``invoiceids`` on invoices,
+    ``userids`` on clients) is ``id``. Any other name is a FilterErrorList (1034).
+    """
+    if not name.endswith("ids") or len(name) < 4:
+        raise SandboxAPIError(
+            400,
+            f"Invalid filter '{name}': a list filter is a field name with 'ids' "
+            "(e.g. customerids).",
+            errno=1034,
+            field=name,
+            value=values,
+        )
+    base = name[:-1]
+    if base == "statusid":
+        return "status"
+    if base == _EXTRA_ID.get(resource) or base in _OWN_ID_FILTERS.get(resource, ()):
+        return "id"
+    return base
 
 
 def _accounting_filter(ctx: Ctx, resource: str) -> Callable[[dict[str, Any]], bool] | None:
@@ -559,9 +586,9 @@ def _accounting_filter(ctx: Ctx, resource: str) -> Callable[[dict[str, Any]], bo
             continue
         name = key[7:].split("]", 1)[0]
         if key.endswith("[]"):
-            values = set(ctx.query.getall(key))
-            base = _SPECIAL_FIELDS.get(name, name[:-1] if name.endswith("s") else name)
-            checks.append(lambda f, b=base, vs=values: str(_field(f, b)) in vs)  # type: ignore[misc]
+            given = ctx.query.getall(key)
+            base = _list_filter_field(resource, name, given)
+            checks.append(lambda f, b=base, vs=set(given): str(_field(f, b)) in vs)  # type: ignore[misc]
             continue
         if name == "vis_state":
             vis_given = True
@@ -1683,8 +1710,10 @@ def _coerce(value: str) -> Any:
 
 
 def _parse_iso(name: str, value: str) -> str:
+    """A project-like time filter as UTC ``YYYY-MM-DDTHH:MM:SS`` (its offset honoured;
+    none means UTC), comparable with the stored timestamps as text."""
     try:
-        dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise SandboxAPIError(
             422,
@@ -1692,7 +1721,9 @@ def _parse_iso(name: str, value: str) -> str:
             errno=2001,
             details=[(name, "Input should be a valid datetime or date, invalid character in year")],
         ) from None
-    return value.replace("Z", "")[:19]
+    if when.utcoffset() is not None:
+        when = when.astimezone(dt.UTC).replace(tzinfo=None)
+    return when.isoformat()[:19]
 
 
 async def p_list(ctx: Ctx) -> Reply:
