@@ -6,7 +6,7 @@ Start with :class:`FreshBooksClient`; its namespaces (``client.invoices``,
 helpers (``MockTransport``, ``Router``, the sandbox) in :mod:`freshbooks_async.testing`.
 """
 
-from . import errors, models, resources
+from . import coordination, errors, models, resources
 from ._clock import Clock, FakeClock, SystemClock
 from ._pipeline import APIResponse, PageInfo, TokenSource
 from ._version import __version__
@@ -20,6 +20,7 @@ from .bulk import (
     bulk_create_invoices,
 )
 from .client import DEFAULT_BASE_URL, FreshBooksClient, StaticToken
+from .coordination import Coordinator, InProcessCoordinator
 from .pagination import Page, Paginator
 from .query import Query
 from .resources import DeleteStyle
@@ -37,10 +38,12 @@ __all__ = [
     "BulkSend",
     "BulkStatus",
     "Clock",
+    "Coordinator",
     "DeleteStyle",
     "FakeClock",
     "FreshBooksClient",
     "Headers",
+    "InProcessCoordinator",
     "JSONFileTokenStore",
     "MemoryTokenStore",
     "OAuth2Session",
@@ -61,6 +64,7 @@ __all__ = [
     "WebhookEvent",
     "__version__",
     "bulk_create_invoices",
+    "coordination",
     "errors",
     "models",
     "resources",
