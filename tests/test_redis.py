@@ -353,12 +353,16 @@ async def test_a_cancelled_waiter_leaves_no_slot_behind(coordinator: RedisCoordi
     await coordinator.release_slot(again)
 
 
-async def test_a_held_slot_is_renewed_past_its_lease(coordinator: RedisCoordinator) -> None:
-    lease = await coordinator.acquire_slot("ACC1", 1)
-    await asyncio.sleep(2.5)  # 2.5 leases of 1 s
-    assert await coordinator.slots_in_use("ACC1") == 1
-    await coordinator.release_slot(lease)
-    assert await coordinator.slots_in_use("ACC1") == 0
+async def test_a_held_slot_is_renewed_past_its_lease(redis_server: RedisServer) -> None:
+    coordinator = RedisCoordinator.from_url(redis_server.url, slot_lease=0.3)
+    try:
+        lease = await coordinator.acquire_slot("ACC1", 1)
+        await asyncio.sleep(1.0)  # more than 3 leases
+        assert await coordinator.slots_in_use("ACC1") == 1
+        await coordinator.release_slot(lease)
+        assert await coordinator.slots_in_use("ACC1") == 0
+    finally:
+        await coordinator.aclose()
 
 
 async def test_a_sigkilled_slot_holder_frees_its_slot_within_the_lease(
@@ -489,6 +493,34 @@ async def _code(sandbox: Sandbox, session: OAuth2Session) -> str:
     return yarl.URL(response.headers["Location"]).query["code"]
 
 
+async def test_a_session_token_seeds_an_empty_shared_store_and_a_stored_pair_wins(
+    redis_server: RedisServer,
+) -> None:
+    sandbox = Sandbox()
+    transport = MockTransport(sandbox.handle)
+    plain = OAuth2Session(sandbox.client_id, sandbox.client_secret, REDIRECT)
+    async with FreshBooksClient(token_provider=plain, transport=transport):
+        first = await plain.exchange_code(await _code(sandbox, plain))
+    stores = [RedisTokenStore.from_url(redis_server.url, key="fb:token:seed") for _ in range(2)]
+    try:
+        seeding = OAuth2Session(
+            sandbox.client_id, sandbox.client_secret, REDIRECT, token=first, store=stores[0]
+        )
+        async with FreshBooksClient(token_provider=seeding, transport=transport) as fb:
+            assert (await fb.request("GET", ME)).status == 200
+        assert await stores[1].load() == first
+        stale = Token(access_token="x" * 24, refresh_token="y" * 24)
+        late = OAuth2Session(
+            sandbox.client_id, sandbox.client_secret, REDIRECT, token=stale, store=stores[1]
+        )
+        async with FreshBooksClient(token_provider=late, transport=transport) as fb:
+            assert (await fb.request("GET", ME)).status == 200
+        assert late.token == first
+    finally:
+        for store in stores:
+            await store.aclose()
+
+
 async def test_sessions_sharing_a_store_refresh_once(redis_server: RedisServer) -> None:
     sandbox = Sandbox()
     transport = MockTransport(sandbox.handle)
@@ -615,7 +647,7 @@ async def test_a_holder_sigkilled_mid_refresh_never_gets_its_refresh_token_reuse
         await store.save(token)
         # The token endpoint processes the refresh at once but holds its answer back
         # (longer than the others need to give up; the server waits for it at its close).
-        server.sandbox.configure_faults(["latency:ms=6000:route=POST /auth/oauth/token"])
+        server.sandbox.configure_faults(["latency:ms=2500:route=POST /auth/oauth/token"])
         before = await token_posts(server)
         first = await start_worker(
             refresh_argv(server, redis_server.url, "fb:token:k2", lease="1.0")
