@@ -45,6 +45,7 @@ import json
 import logging
 import math
 import secrets
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Final, Literal, TypeVar
 
@@ -97,22 +98,34 @@ local function keep(key, ttl)
 end
 """
 
-# KEYS[1] slots zset; ARGV: member, limit, lease_ms. -> {1, 0} granted, {0, ms} the wait
-# until the earliest lease runs out.
+# KEYS[1] slots zset; ARGV: limit, lease_ms, member... Grants slots to the members in
+# order while fewer than limit are held (a member already holding one, after a repeated
+# call, counts as granted). -> {granted, ms until the earliest lease runs out}.
 _ACQUIRE = (
     _NOW
     + _KEEP
     + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-local lease = tonumber(ARGV[3])
-if redis.call('ZSCORE', KEYS[1], ARGV[1])
-   or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], now + lease, ARGV[1])
-  keep(KEYS[1], lease + 1000)
-  return {1, 0}
+local limit = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+local held = redis.call('ZCARD', KEYS[1])
+local granted = 0
+for i = 3, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    granted = granted + 1
+  elseif held < limit then
+    redis.call('ZADD', KEYS[1], now + lease, ARGV[i])
+    held = held + 1
+    granted = granted + 1
+  else
+    break
+  end
 end
+if granted > 0 then keep(KEYS[1], lease + 1000) end
+if granted == #ARGV - 2 then return {granted, 0} end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return {0, tonumber(first[2]) - now}
+if first[2] == nil then return {granted, 0} end
+return {granted, tonumber(first[2]) - now}
 """
 )
 
@@ -370,15 +383,30 @@ class _Link:
             await self.client.aclose()
 
 
-class _Waiters:
-    """One account's waiters in this process: one at a time asks Redis (``turn``);
-    ``freed`` is set when a slot of the account was released anywhere."""
+class _Waiter:
+    __slots__ = ("future", "limit", "member")
 
-    __slots__ = ("freed", "turn")
+    def __init__(self, future: asyncio.Future[None], member: str, limit: int) -> None:
+        self.future = future
+        self.member = member
+        self.limit = limit
+
+
+class _Waiters:
+    """One account's waiters in this process, in arrival order. One task (the pump) asks
+    Redis for slots for as many of them as are waiting, in one script call; ``freed`` is
+    set when a slot of the account was released anywhere."""
+
+    __slots__ = ("freed", "pump", "queue")
 
     def __init__(self) -> None:
-        self.turn = asyncio.Lock()
+        self.queue: deque[_Waiter] = deque()
+        self.pump: asyncio.Task[None] | None = None
         self.freed = asyncio.Event()
+
+
+#: The most waiters one acquire script call serves.
+_BATCH: Final = 64
 
 
 class _SharedRetryBudget(RetryBudget):
@@ -593,17 +621,68 @@ class RedisCoordinator:
         check_limit(limit)
         if self._closed:
             raise RuntimeError("RedisCoordinator: closed")
-        key = self._key("slots", account_id)
         member = f"{self._instance}:{next(self._ids)}"
         waiters = self._waiters.get(account_id)
         if waiters is None:
             waiters = self._waiters[account_id] = _Waiters()
-        async with waiters.turn:
+        waiter = _Waiter(asyncio.get_running_loop().create_future(), member, limit)
+        waiters.queue.append(waiter)
+        if waiters.pump is None or waiters.pump.done():
+            waiters.pump = asyncio.get_running_loop().create_task(self._pump(account_id))
+        try:
+            await waiter.future
+        except asyncio.CancelledError:
+            if waiter.future.done() and not waiter.future.cancelled():
+                # Granted as the cancellation arrived: give the slot back.
+                lease = SlotLease(account_id=account_id, id=member, limit=limit)
+                self._spawn(self.release_slot(lease))
+            raise
+        return SlotLease(account_id=account_id, id=member, limit=limit)
+
+    async def _pump(self, account_id: str) -> None:
+        """Take slots for this process's waiters on ``account_id`` until none is left."""
+        waiters = self._waiters[account_id]
+        key = self._key("slots", account_id)
+        loop = asyncio.get_running_loop()
+        queue = waiters.queue
+        try:
             while True:
+                while queue and queue[0].future.done():  # cancelled while waiting
+                    queue.popleft()
+                if not queue:
+                    return
+                limit = queue[0].limit
+                batch: list[_Waiter] = []
+                for waiter in queue:
+                    if len(batch) == _BATCH or waiter.limit != limit:
+                        break
+                    if not waiter.future.done():
+                        batch.append(waiter)
                 waiters.freed.clear()
-                granted, wait_ms = await self._try_acquire(key, account_id, member, limit)
+                args = [limit, self._lease_ms, *(w.member for w in batch)]
+                reply = await self._link.call(
+                    f"account {account_id}: taking a slot",
+                    lambda args=args: self._acquire(keys=[key], args=args),  # type: ignore[misc]
+                )
+                granted, wait_ms = int(reply[0]), int(reply[1])
+                now = loop.time()
+                winners = batch[:granted]
+                # The winners lead the queue (behind, at most, waiters cancelled before).
+                index = 0
+                while index < granted:
+                    if queue.popleft() is winners[index]:
+                        index += 1
+                for waiter in winners:
+                    self._held[waiter.member] = (key, account_id, now)
+                    if waiter.future.done():  # cancelled meanwhile: give it back
+                        lease = SlotLease(account_id=account_id, id=waiter.member, limit=limit)
+                        self._spawn(self.release_slot(lease))
+                    else:
+                        waiter.future.set_result(None)
                 if granted:
-                    break
+                    self._start_renewer()
+                if granted == len(batch):
+                    continue
                 if self._listener is None:
                     await self._start_listener()
                     continue  # a release may have been announced before the subscription
@@ -613,35 +692,19 @@ class RedisCoordinator:
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(timeout):
                         await waiters.freed.wait()
-        self._held[member] = (key, account_id, asyncio.get_running_loop().time())
-        self._start_renewer()
-        return SlotLease(account_id=account_id, id=member, limit=limit)
-
-    async def _try_acquire(
-        self, key: str, account_id: str, member: str, limit: int
-    ) -> tuple[bool, int]:
-        call = asyncio.ensure_future(
-            self._link.call(
-                f"account {account_id}: taking a slot",
-                lambda: self._acquire(keys=[key], args=[member, limit, self._lease_ms]),
-            )
-        )
-        try:
-            reply = await asyncio.shield(call)
         except asyncio.CancelledError:
-            # A grant that arrives after the cancellation is given back.
-            call.add_done_callback(lambda f: self._release_orphan(f, key, account_id, member))
+            self._fail_waiters(queue, RuntimeError("RedisCoordinator: closed"))
             raise
-        return bool(int(reply[0])), int(reply[1])
+        except Exception as exc:
+            # Redis unreachable (or a bug): every waiter gets the error, none waits forever.
+            self._fail_waiters(queue, exc)
 
-    def _release_orphan(
-        self, future: asyncio.Future[Any], key: str, account_id: str, member: str
-    ) -> None:
-        if future.cancelled() or future.exception() is not None or not int(future.result()[0]):
-            return
-        self._held[member] = (key, account_id, 0.0)
-        lease = SlotLease(account_id=account_id, id=member, limit=1)
-        self._spawn(self.release_slot(lease))
+    @staticmethod
+    def _fail_waiters(queue: deque[_Waiter], error: BaseException) -> None:
+        while queue:
+            waiter = queue.popleft()
+            if not waiter.future.done():
+                waiter.future.set_exception(error)
 
     async def release_slot(self, lease: SlotLease) -> None:
         """See :meth:`~freshbooks_async.coordination.Coordinator.release_slot`.
@@ -843,6 +906,7 @@ class RedisCoordinator:
             with contextlib.suppress(Exception):
                 await self.release_slot(lease)
         tasks = [t for t in (self._renewer, self._listener) if t is not None]
+        tasks += [w.pump for w in self._waiters.values() if w.pump is not None]
         tasks += list(self._background)
         for task in tasks:
             task.cancel()
