@@ -386,6 +386,7 @@ async def test_a_sigkilled_slot_holder_frees_its_slot_within_the_lease(
         if holder.returncode is None:
             holder.kill()
             await holder.wait()
+    print(f"FIGURE slot of a SIGKILLed holder free after {waited:.2f} s (lease 1 s)")
     assert waited <= 1.0 + 0.5, f"the slot came free {waited:.2f} s after the kill"
 
 
@@ -598,6 +599,7 @@ async def test_six_processes_with_one_expired_pair_refresh_once(
         results = await workers
         refreshes = await token_posts(server) - before
     assert [r["ok"] for r in results] == [True] * 6, results
+    print(f"FIGURE 6 processes, one expired pair: {refreshes} token-endpoint call(s)")
     assert refreshes == 1
     assert sum(r["refreshes"] for r in results) == 1
     assert len({r["token"] for r in results}) == 1
@@ -635,6 +637,7 @@ async def test_a_sigkilled_lock_holder_that_sent_nothing_delays_the_others_by_on
         refreshes = await token_posts(server) - before
     assert [r["ok"] for r in results] == [True] * 3, results
     assert refreshes == 1
+    print(f"FIGURE lock holder SIGKILLed: others done {waited:.2f} s later (lease 1 s)")
     assert waited < 1.0 + 1.0, f"the others carried on {waited:.2f} s after the kill"
 
 
@@ -675,6 +678,7 @@ async def test_a_holder_sigkilled_mid_refresh_never_gets_its_refresh_token_reuse
     assert [r.get("error") for r in results] == ["RefreshAmbiguousError"] * 3, results
     assert refreshes == 1, "the spent refresh token was sent again"
     assert state.spent == "ambiguous"
+    print(f"FIGURE holder SIGKILLed mid-refresh: 3 new processes gave up in {waited:.2f} s")
     assert waited < 15, f"the others took {waited:.1f} s to give up"
 
 
