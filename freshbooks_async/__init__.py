@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ._version import __version__
 
 if TYPE_CHECKING:
-    from . import errors, models, resources
+    from . import coordination, errors, models, resources
     from ._clock import Clock, FakeClock, SystemClock
     from ._pipeline import APIResponse, PageInfo, TokenSource
     from .auth import JSONFileTokenStore, MemoryTokenStore, OAuth2Session, Token, TokenStore
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         bulk_create_invoices,
     )
     from .client import DEFAULT_BASE_URL, FreshBooksClient, StaticToken
+    from .coordination import Coordinator, InProcessCoordinator
     from .pagination import Page, Paginator
     from .query import Query
     from .resources import DeleteStyle
@@ -44,10 +45,12 @@ __all__ = [
     "BulkSend",
     "BulkStatus",
     "Clock",
+    "Coordinator",
     "DeleteStyle",
     "FakeClock",
     "FreshBooksClient",
     "Headers",
+    "InProcessCoordinator",
     "JSONFileTokenStore",
     "MemoryTokenStore",
     "OAuth2Session",
@@ -68,6 +71,7 @@ __all__ = [
     "WebhookEvent",
     "__version__",
     "bulk_create_invoices",
+    "coordination",
     "errors",
     "models",
     "resources",
@@ -77,7 +81,7 @@ __all__ = [
 
 # Where each public name lives. ``import freshbooks_async`` imports none of them: each is
 # imported on first use (PEP 562), so the pytest plugin and ``--version`` stay cheap.
-_SUBMODULES = frozenset({"errors", "models", "resources"})
+_SUBMODULES = frozenset({"coordination", "errors", "models", "resources"})
 _HOMES: dict[str, str] = {
     "Clock": "._clock",
     "FakeClock": "._clock",
@@ -99,6 +103,8 @@ _HOMES: dict[str, str] = {
     "DEFAULT_BASE_URL": ".client",
     "FreshBooksClient": ".client",
     "StaticToken": ".client",
+    "Coordinator": ".coordination",
+    "InProcessCoordinator": ".coordination",
     "Page": ".pagination",
     "Paginator": ".pagination",
     "Query": ".query",

@@ -37,8 +37,9 @@ import os
 import secrets
 import tempfile
 from collections.abc import Awaitable, Callable, Iterable, Mapping
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, Protocol, runtime_checkable
 from urllib.parse import urlencode
 
 import attrs
@@ -50,9 +51,11 @@ from .errors import (
     APIError,
     FreshBooksError,
     InvalidGrantError,
+    LeaseLostError,
     NotAuthorizedError,
     RefreshAmbiguousError,
     RequestMaybeSentError,
+    RequestNotSentError,
     ResponseDecodeError,
 )
 from .transports import Response
@@ -67,6 +70,10 @@ __all__ = [
     "JSONFileTokenStore",
     "MemoryTokenStore",
     "OAuth2Session",
+    "RefreshLease",
+    "RefreshOutcome",
+    "SharedTokenState",
+    "SharedTokenStore",
     "Token",
     "TokenRefreshedHook",
     "TokenStore",
@@ -128,6 +135,21 @@ def _ambiguous(what: str) -> RefreshAmbiguousError:
         "so it is not sent again. Give the session a newer token (set_token(), or save "
         "one to its store) or send the user through authorization again"
     )
+
+
+def _spent_elsewhere(reason: str) -> FreshBooksError:
+    if reason == "invalid_grant":
+        return InvalidGrantError(
+            "another process's refresh of this token was rejected (invalid_grant): the "
+            "user must authorize the app again",
+            status=400,
+            error="invalid_grant",
+        )
+    return _ambiguous("by another process failed after it may have been processed")
+
+
+#: Times the shared refresh lock may be lost before a refresh is sent, before giving up.
+_SHARED_REFRESH_ROUNDS: Final = 5
 
 
 # --------------------------------------------------------------------------- token
@@ -297,6 +319,101 @@ class TokenStore(Protocol):
 
     async def save(self, token: Token) -> None:
         """Persist ``token``, replacing the previous one."""
+        ...
+
+
+#: How a refresh that was begun ended, for :meth:`RefreshLease.abort`: ``"unspent"`` (the
+#: refresh token certainly was not used: the request was not sent, or was refused before
+#: the grant was looked at), ``"ambiguous"`` (it may have been spent) or
+#: ``"invalid_grant"`` (FreshBooks rejected it: it is dead).
+RefreshOutcome = Literal["unspent", "ambiguous", "invalid_grant"]
+
+
+@attrs.frozen(kw_only=True)
+class SharedTokenState:
+    """What a :class:`SharedTokenStore` holds, as read under the refresh lock.
+
+    Attributes:
+        token: The stored token pair (``None``: the store is empty).
+        spent: Set when the stored token's refresh token must not be sent: an earlier
+            refresh of it ended ``"ambiguous"`` (or its holder's lease ran out while it was
+            sending it) or ``"invalid_grant"``.
+    """
+
+    token: Token | None
+    spent: Literal["ambiguous", "invalid_grant"] | None = None
+
+
+@runtime_checkable
+class RefreshLease(Protocol):
+    """The cross-process refresh lock, held (see :meth:`SharedTokenStore.refresh_lock`).
+
+    The holder reads the stored pair (:meth:`load`); if it still needs refreshing, it
+    marks the refresh as begun (:meth:`begin`, a fencing check: only while the lease is
+    still this holder's), sends it, then records the new pair (:meth:`commit`) or how it
+    failed (:meth:`abort`). A lease that runs out while a refresh is marked begun (its
+    holder died or stalled) leaves the stored refresh token ``spent="ambiguous"``: no
+    other process sends it again.
+    """
+
+    @property
+    def fence(self) -> int:
+        """The fencing token: larger for every later holder of the lock."""
+        ...
+
+    async def load(self) -> SharedTokenState:
+        """The stored pair and whether its refresh token may be sent."""
+        ...
+
+    async def begin(self, token: Token) -> bool:
+        """Mark a refresh of ``token`` (the stored pair) as begun.
+
+        Returns:
+            True when marked: send the refresh now. False when the lease is no longer
+            this holder's or the stored pair changed meanwhile: do not send; look again.
+        """
+        ...
+
+    async def commit(self, spent: Token, new: Token) -> Token:
+        """Store ``new``, the pair a refresh of ``spent`` returned, unless another pair
+        replaced ``spent`` meanwhile; valid even after the lease ran out (``spent`` is
+        used up either way).
+
+        Returns:
+            The pair the store holds now (``new``, or the one that replaced ``spent``).
+        """
+        ...
+
+    async def abort(self, spent: Token, outcome: RefreshOutcome) -> None:
+        """Record that the refresh of ``spent`` failed, and how."""
+        ...
+
+
+@runtime_checkable
+class SharedTokenStore(TokenStore, Protocol):
+    """A :class:`TokenStore` that several processes share, with a refresh lock.
+
+    :class:`OAuth2Session` refreshes through it so that one process at a time refreshes
+    and the others use the pair it saved (refresh tokens are single use). The stored pair
+    is the truth: a session given ``token=`` only seeds an empty store with it.
+    :class:`freshbooks_async.redis.RedisTokenStore` implements it; see the "Running on
+    many workers" guide to write your own.
+    """
+
+    async def save_if_absent(self, token: Token) -> Token:
+        """Store ``token`` if the store holds none.
+
+        Returns:
+            The stored pair (``token``, or the one already there).
+        """
+        ...
+
+    def refresh_lock(self) -> AbstractAsyncContextManager[RefreshLease]:
+        """Wait for the refresh lock and hold it for the ``async with`` block.
+
+        The lock is a lease that the implementation renews while the block runs and that
+        runs out if its holder dies.
+        """
         ...
 
 
@@ -495,6 +612,12 @@ class OAuth2Session:
         # Set when the current refresh token must not be used again, and why.
         self._blocked: FreshBooksError | None = None
         self._refresh_count = 0
+        # A store shared by processes: refreshes go through its lock, and the stored pair
+        # is the truth (read once before first use; a token= only seeds an empty store).
+        self._shared = isinstance(self._store, SharedTokenStore)
+        self._synced = False
+        # A refreshed pair the shared store could not record yet: (lease, spent, new).
+        self._unsaved: tuple[RefreshLease, Token, Token] | None = None
 
     # ------------------------------------------------------------ wiring
 
@@ -711,6 +834,8 @@ class OAuth2Session:
     # ------------------------------------------------------------ internals
 
     async def _current(self) -> Token:
+        if self._shared and (not self._synced or self._unsaved is not None):
+            await self._sync_shared()
         if self._token is None:
             async with self._lock:
                 if self._token is None:
@@ -746,7 +871,32 @@ class OAuth2Session:
         # shield: a cancelled caller must not cancel the refresh others are waiting on.
         return await asyncio.shield(future)
 
+    async def _sync_shared(self) -> None:
+        store = self._store
+        assert isinstance(store, SharedTokenStore)
+        async with self._lock:
+            if not self._synced:
+                if self._token is not None:
+                    stored: Token | None = await store.save_if_absent(self._token)
+                else:
+                    stored = await store.load()
+                if stored is not None:
+                    self._token = stored
+                self._synced = True
+            if self._unsaved is not None:
+                lease, spent, new = self._unsaved
+                try:
+                    stored = await lease.commit(spent, new)
+                except FreshBooksError as exc:
+                    logger.warning("refreshed token still not saved to the shared store: %s", exc)
+                    return
+                self._unsaved = None
+                if stored is not new:
+                    self._token = stored
+
     async def _do_refresh(self, refresh_token: str) -> Token:
+        if isinstance(self._store, SharedTokenStore):
+            return await self._do_shared_refresh(self._store, refresh_token)
         self._refresh_count += 1
         try:
             token = await self._token_request(
@@ -780,6 +930,116 @@ class OAuth2Session:
         await self._adopt(token, notify=True)
         logger.debug("token refreshed (expires in %s s)", self._ttl(token))
         return token
+
+    async def _do_shared_refresh(self, store: SharedTokenStore, refresh_token: str) -> Token:
+        """Refresh under the shared store's lock: one process sends the refresh, the
+        others find its pair in the store."""
+        for _ in range(_SHARED_REFRESH_ROUNDS):
+            async with store.refresh_lock() as lease:
+                state = await lease.load()
+                stored = state.token
+                if stored is None:
+                    # The store lost the pair (cleared, or Redis restarted without
+                    # persistence): the pair in memory may be spent by another process.
+                    error = _ambiguous(
+                        "cannot be coordinated: the shared token store holds no token "
+                        "(cleared, or its data was lost)"
+                    )
+                    self._blocked = error
+                    raise error
+                if stored.refresh_token != refresh_token:
+                    # Another process refreshed, or a new pair was saved: use it.
+                    self._token = stored
+                    self._blocked = None
+                    return stored
+                if state.spent is not None:
+                    shared_error = _spent_elsewhere(state.spent)
+                    self._blocked = shared_error
+                    raise shared_error
+                if not await lease.begin(stored):
+                    continue  # the lease ran out, or the pair changed: look again
+                return await self._send_shared_refresh(lease, stored, refresh_token)
+        raise LeaseLostError(
+            f"the token refresh lock was lost {_SHARED_REFRESH_ROUNDS} times in a row "
+            "before the refresh could be sent; nothing was sent"
+        )
+
+    async def _send_shared_refresh(
+        self, lease: RefreshLease, stored: Token, refresh_token: str
+    ) -> Token:
+        self._refresh_count += 1
+        outcome: RefreshOutcome = "ambiguous"
+        try:
+            token = await self._token_request(
+                {
+                    "grant_type": "refresh_token",
+                    "refresh_token": refresh_token,
+                    "client_id": self._client_id,
+                    "client_secret": self._client_secret,
+                    "redirect_uri": self._redirect_uri,
+                }
+            )
+        except InvalidGrantError as exc:
+            outcome = "invalid_grant"
+            self._blocked = exc
+            logger.warning("token refresh rejected (invalid_grant): authorization needed")
+            await self._abort_shared(lease, stored, outcome)
+            raise
+        except asyncio.CancelledError:
+            self._blocked = _ambiguous("was cancelled while in flight")
+            await self._abort_shared(lease, stored, outcome)
+            raise
+        except (RequestNotSentError, APIError) as exc:
+            # Not sent, or refused before the grant was used (a 4xx other than
+            # invalid_grant): the refresh token is intact. A 5xx may follow a used grant.
+            if isinstance(exc, RequestNotSentError) or exc.status < 500:
+                await self._abort_shared(lease, stored, "unspent")
+                raise
+            error = _ambiguous(f"failed after it may have been processed ({type(exc).__name__})")
+            self._blocked = error
+            logger.warning("token refresh ambiguous: %s", type(exc).__name__)
+            await self._abort_shared(lease, stored, outcome)
+            raise error from exc
+        except Exception as exc:
+            # Maybe sent (RequestMaybeSentError), or a success whose body was unreadable:
+            # the refresh token may be spent.
+            error = _ambiguous(f"failed after it may have been processed ({type(exc).__name__})")
+            self._blocked = error
+            logger.warning("token refresh ambiguous: %s", type(exc).__name__)
+            await self._abort_shared(lease, stored, outcome)
+            raise error from exc
+        # The new pair is this process's at once; recording it may fail (the store is
+        # down): then it is recorded on the next use of the session.
+        self._token = token
+        self._blocked = None
+        try:
+            saved = await lease.commit(stored, token)
+        except FreshBooksError as exc:
+            logger.error(
+                "token refreshed, but the shared store could not record it (%s); "
+                "retrying on the next use",
+                type(exc).__name__,
+            )
+            self._unsaved = (lease, stored, token)
+            saved = token
+        if saved is not token:
+            self._token = saved  # someone saved a newer pair meanwhile: theirs wins
+        elif self._hook is not None:
+            result = self._hook(token)
+            if inspect.isawaitable(result):
+                await result
+        logger.debug("token refreshed (expires in %s s)", self._ttl(saved))
+        return saved
+
+    async def _abort_shared(
+        self, lease: RefreshLease, stored: Token, outcome: RefreshOutcome
+    ) -> None:
+        try:
+            await lease.abort(stored, outcome)
+        except FreshBooksError as exc:
+            # The mark stays: once the lease runs out, the next holder treats the refresh
+            # token as maybe spent (safe).
+            logger.warning("could not record the refresh outcome (%s): %s", outcome, exc)
 
     async def _adopt(self, token: Token, *, notify: bool) -> None:
         self._token = token

@@ -16,6 +16,7 @@ import yarl
 from ._clock import Clock, SystemClock
 from ._pipeline import APIResponse, Expect, Pipeline, QueryParams, TokenSource
 from ._version import __version__
+from .coordination import Coordinator, InProcessCoordinator
 from .errors import TransportError
 from .models.identity import Identity
 from .resources import (
@@ -183,6 +184,12 @@ class FreshBooksClient:
         connect_timeout: Seconds allowed to open a connection (owned transport only).
         user_agent: Appended to the SDK's own ``User-Agent``.
         api_version: Sent as ``Api-Version`` when given (e.g. ``"alpha"``).
+        coordinator: Where per-account state shared with other clients lives (account
+            slots, invoice counters, retry budgets): a
+            :class:`~freshbooks_async.redis.RedisCoordinator` shares it with every
+            process using the same Redis. Default: a new
+            :class:`~freshbooks_async.coordination.InProcessCoordinator` (this client
+            alone). The client does not close it.
     """
 
     def __init__(
@@ -200,6 +207,7 @@ class FreshBooksClient:
         connect_timeout: float | None = 10.0,
         user_agent: str | None = None,
         api_version: str | None = None,
+        coordinator: Coordinator | None = None,
     ) -> None:
         if access_token is not None and token_provider is not None:
             raise ValueError("give access_token or token_provider, not both")
@@ -227,6 +235,12 @@ class FreshBooksClient:
             raise TypeError(f"retry: expected RetryPolicy, got {type(retry).__name__}")
         if transport is not None and not isinstance(transport, Transport):
             raise TypeError(f"transport: {type(transport).__name__} does not implement Transport")
+        if coordinator is not None and not isinstance(coordinator, Coordinator):
+            raise TypeError(
+                f"coordinator: {type(coordinator).__name__} does not implement Coordinator "
+                "(acquire_slot, release_slot, next_invoice_number, advance_invoice_numbers, "
+                "retry_budget, aclose)"
+            )
         agent = f"freshbooks_async/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}"
         if user_agent is not None:
             if not isinstance(user_agent, str) or any(c in user_agent for c in "\r\n"):
@@ -247,6 +261,9 @@ class FreshBooksClient:
             transport = AiohttpTransport(connect_timeout=connect_s, read_timeout=timeout_s)
         self._closed = False
         self._per_account_concurrency = per_account_concurrency
+        self._coordinator: Coordinator = (
+            coordinator if coordinator is not None else InProcessCoordinator()
+        )
         self._account_semaphores: dict[str, asyncio.Semaphore] = {}
         self._pipeline = Pipeline(
             transport=transport,
@@ -337,6 +354,16 @@ class FreshBooksClient:
     def retry_policy(self) -> RetryPolicy:
         """The client's retry policy."""
         return self._pipeline.retry
+
+    @property
+    def coordinator(self) -> Coordinator:
+        """Where this client's per-account shared state lives (see ``coordinator=``)."""
+        return self._coordinator
+
+    @property
+    def per_account_concurrency(self) -> int:
+        """The most invoice creates in flight per account (``per_account_concurrency=``)."""
+        return self._per_account_concurrency
 
     def account_semaphore(self, account_id: str) -> asyncio.Semaphore:
         """The semaphore shared by every bulk create for ``account_id`` on this client.

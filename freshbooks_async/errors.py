@@ -29,7 +29,11 @@
     ├── NotAuthorizedError                 an OAuth2 session holds no token yet
     ├── RefreshAmbiguousError              a token refresh may have been spent: not repeated
     ├── PageFetchError                     a page of a listing failed (``page``; cause chained)
-    └── BulkError                          bulk work left failures (``result`` has every item)
+    ├── BulkError                          bulk work left failures (``result`` has every item)
+    └── CoordinatorError                   state shared between processes (coordination)
+        ├── CoordinatorUnavailableError    the shared store (Redis) cannot be reached
+        ├── NumberingNotSeededError        the shared invoice counter has no value yet
+        └── LeaseLostError                 a lease ran out before its holder finished
 
 Bad arguments to public functions raise the built-in ``ValueError`` / ``TypeError``
 before any request is sent. ``str()`` of every error here is one short line: status,
@@ -57,13 +61,17 @@ __all__ = [
     "ConflictError",
     "ConnectError",
     "ConnectTimeoutError",
+    "CoordinatorError",
+    "CoordinatorUnavailableError",
     "ErrorDetail",
     "FreshBooksError",
     "InvalidGrantError",
     "InvoiceNumberConflictError",
+    "LeaseLostError",
     "ModelDecodeError",
     "NotAuthorizedError",
     "NotFoundError",
+    "NumberingNotSeededError",
     "OAuthError",
     "PageFetchError",
     "PermissionDeniedError",
@@ -412,6 +420,40 @@ class RedactedError(Exception):
 
     def __repr__(self) -> str:
         return f"RedactedError({self.type_name!r}, {self.message!r})"
+
+
+class CoordinatorError(FreshBooksError):
+    """Coordination shared between processes failed (see
+    :mod:`freshbooks_async.coordination`)."""
+
+
+class CoordinatorUnavailableError(CoordinatorError):
+    """The store that processes coordinate through (Redis) could not be reached in time.
+
+    Nothing guarded by the coordinator was done: no slot was taken, no number handed
+    out, no refresh sent. The connection error is ``__cause__``.
+    """
+
+
+class NumberingNotSeededError(CoordinatorError):
+    """The account's shared invoice counter has no value.
+
+    It was never seeded, or its value was lost (a Redis restart without persistence, an
+    expired key). Read the highest invoice number in use and seed the counter with
+    ``advance_invoice_numbers(account_id, highest)``, then allocate again.
+
+    Attributes:
+        account_id: The account whose counter is missing.
+    """
+
+    def __init__(self, message: str, *, account_id: str) -> None:
+        super().__init__(message)
+        self.account_id = account_id
+
+
+class LeaseLostError(CoordinatorError):
+    """A lease (an account slot, the token-refresh lock) expired or was taken over before
+    its holder used it, so the holder must not act on it (the fencing check failed)."""
 
 
 _BY_STATUS: dict[int, type[APIError]] = {

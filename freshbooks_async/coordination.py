@@ -1,0 +1,313 @@
+"""Per-account state shared by every process that works on the same FreshBooks accounts.
+
+A FreshBooks account has limits that hold across all of its callers: invoice creates
+race for numbers (the more in flight, the more 409s), client-assigned numbers must not
+be handed out twice, and a retry budget only protects a failing service if every caller
+spends from the same one. Inside one process the SDK keeps this state in memory
+(:class:`InProcessCoordinator`, the default). Several processes (gunicorn/uvicorn
+workers, job-queue workers, several hosts) share it through a :class:`Coordinator`
+such as :class:`freshbooks_async.redis.RedisCoordinator`::
+
+    from freshbooks_async.redis import RedisCoordinator
+
+    coordinator = RedisCoordinator.from_url("redis://cache:6379/0")
+    async with FreshBooksClient(token_provider=session, coordinator=coordinator) as fb:
+        ...
+
+The protocol is small so that you can write your own (on Postgres advisory locks, on
+etcd...): see :class:`Coordinator` and the "Running on many workers" guide. Its
+operations:
+
+* **Account slots** (:meth:`Coordinator.acquire_slot` / :meth:`Coordinator.release_slot`,
+  or :func:`account_slot`): at most ``limit`` holders per account at once, all processes
+  together. A slot is a *lease*: an implementation that spans processes gives it an
+  expiry that its holder keeps renewing, so a holder killed with ``SIGKILL`` frees its
+  slot within the lease, and never blocks the account forever.
+* **Invoice numbers** (:meth:`Coordinator.next_invoice_number`,
+  :meth:`Coordinator.advance_invoice_numbers`): one counter per account, seeded with the
+  highest number in use and advanced with FreshBooks' increment rule
+  (:func:`~freshbooks_async._numbering.next_invoice_number`: ``"0005"`` -> ``"0006"``,
+  ``"000D"`` -> ``"000E"``), so no two processes send the same number; a number found
+  taken moves the counter past it.
+* **Retry budget** (:meth:`Coordinator.retry_budget`): a
+  :class:`~freshbooks_async.retry.RetryBudget` per scope (an account id), so an outage one
+  process sees slows the retries of all.
+
+The token refresh, the other thing processes must agree on (FreshBooks refresh tokens
+are single use), is a token-store protocol:
+:class:`~freshbooks_async.auth.SharedTokenStore`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections import deque
+from collections.abc import AsyncIterator
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from ._numbering import NumberAllocator
+from .errors import NumberingNotSeededError
+from .retry import RetryBudget
+
+__all__ = [
+    "Coordinator",
+    "InProcessCoordinator",
+    "SlotLease",
+    "account_slot",
+    "check_account_key",
+    "check_limit",
+]
+
+
+def check_account_key(name: str, value: object) -> str:
+    """Check a key naming an account (or another scope): a non-empty single word.
+
+    Raises:
+        TypeError: ``value`` is not a str.
+        ValueError: It is empty or holds whitespace or control characters.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: expected str, got {type(value).__name__}: {value!r}")
+    if not value or any(c.isspace() or not c.isprintable() for c in value):
+        raise ValueError(f"{name}: must be a non-empty word without whitespace, got {value!r}")
+    return value
+
+
+def check_limit(value: object) -> int:
+    """Check a slot limit: an int >= 1.
+
+    Raises:
+        TypeError, ValueError: It is not.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"limit: expected int, got {type(value).__name__}: {value!r}")
+    if value < 1:
+        raise ValueError(f"limit: must be >= 1, got {value!r}")
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class SlotLease:
+    """A slot held on an account, as :meth:`Coordinator.acquire_slot` returned it.
+
+    Attributes:
+        account_id: The account the slot belongs to.
+        id: Unique among every lease of the coordinator's store (all processes).
+        limit: The limit the slot was taken under.
+    """
+
+    account_id: str
+    id: str
+    limit: int
+
+
+@runtime_checkable
+class Coordinator(Protocol):
+    """Per-account state shared by every client that uses the same coordinator.
+
+    Implementations: :class:`InProcessCoordinator` (one process; the default) and
+    :class:`freshbooks_async.redis.RedisCoordinator` (every process sharing a Redis).
+    Every method may be called concurrently from many tasks. Methods that reach a shared
+    store raise :class:`~freshbooks_async.errors.CoordinatorUnavailableError` when it
+    cannot be reached; the operation is then known not to have taken effect, or to have
+    taken an effect that is safe to lose (a slot that expires, a number never used).
+    """
+
+    async def acquire_slot(self, account_id: str, limit: int) -> SlotLease:
+        """Wait for one of ``account_id``'s ``limit`` slots and take it.
+
+        Waiters are served in about the order they came. A slot must be given back with
+        :meth:`release_slot` (or use :func:`account_slot`); a cross-process
+        implementation also frees it when its holder stops renewing it (it died).
+
+        Raises:
+            CoordinatorUnavailableError: The shared store cannot be reached.
+        """
+        ...
+
+    async def release_slot(self, lease: SlotLease) -> None:
+        """Give a slot back (idempotent: a second release, or one for an expired lease,
+        does nothing)."""
+        ...
+
+    async def next_invoice_number(self, account_id: str) -> str:
+        """The account's next invoice number, never handed out before by this counter.
+
+        Raises:
+            NumberingNotSeededError: The counter has no value: seed it with
+                :meth:`advance_invoice_numbers` (with the highest number in use) first.
+            CoordinatorUnavailableError: The shared store cannot be reached.
+        """
+        ...
+
+    async def advance_invoice_numbers(self, account_id: str, past: str | None) -> bool:
+        """Seed the account's counter, or move it past a number known to be in use.
+
+        A missing counter is created so that the next number follows ``past`` (``None``:
+        the account has no invoice; the next number is ``"0000001"``). An existing one
+        moves to ``past`` when ``past`` lies ahead of it in FreshBooks' numbering
+        (compared as :meth:`NumberAllocator.jump_past
+        <freshbooks_async._numbering.NumberAllocator.jump_past>` does); otherwise it is
+        left alone.
+
+        Returns:
+            True when the counter was created or moved.
+
+        Raises:
+            CoordinatorUnavailableError: The shared store cannot be reached.
+        """
+        ...
+
+    def retry_budget(self, scope: str) -> RetryBudget:
+        """The retry budget shared by every client of this coordinator for ``scope``
+        (an account id, or any name for a group of requests).
+
+        The returned object is used synchronously (``allows_retry``,
+        ``record_success()``, ``record_failure()``); a cross-process implementation
+        exchanges its counts with the shared store in the background.
+        """
+        ...
+
+    async def aclose(self) -> None:
+        """Stop background work and close connections this coordinator opened."""
+        ...
+
+
+@contextlib.asynccontextmanager
+async def account_slot(
+    coordinator: Coordinator, account_id: str, limit: int
+) -> AsyncIterator[SlotLease]:
+    """Hold one of ``account_id``'s slots for the ``async with`` block::
+
+        async with account_slot(coordinator, "ABC123", 4):
+            await fb.invoices.create("ABC123", draft)
+
+    The slot is given back however the block ends, cancellation included.
+    """
+    lease = await coordinator.acquire_slot(account_id, limit)
+    try:
+        yield lease
+    finally:
+        # A cancelled holder still gives its slot back (shielded: the release must run).
+        await asyncio.shield(coordinator.release_slot(lease))
+
+
+class _Slots:
+    """One account's slots in one process: a FIFO semaphore whose limit comes with each
+    acquire (as a shared store's would)."""
+
+    __slots__ = ("held", "in_use", "waiters")
+
+    def __init__(self) -> None:
+        self.in_use = 0
+        self.held: set[str] = set()
+        self.waiters: deque[tuple[int, asyncio.Future[None]]] = deque()
+
+    def wake(self) -> None:
+        while self.waiters:
+            limit, future = self.waiters[0]
+            if future.done():  # a cancelled waiter
+                self.waiters.popleft()
+                continue
+            if self.in_use >= limit:
+                return
+            self.waiters.popleft()
+            self.in_use += 1
+            future.set_result(None)
+
+
+class InProcessCoordinator:
+    """A :class:`Coordinator` that holds its state in this process's memory.
+
+    The default: every :class:`~freshbooks_async.FreshBooksClient` without a
+    ``coordinator`` gets its own. Share one between clients of a process to share their
+    account slots, invoice counters and retry budgets. Leases never expire (a process
+    cannot lose one of its tasks without losing the whole state).
+    """
+
+    def __init__(self) -> None:
+        self._slots: dict[str, _Slots] = {}
+        self._numbers: dict[str, NumberAllocator] = {}
+        self._budgets: dict[str, RetryBudget] = {}
+        self._ids = itertools.count(1)
+
+    async def acquire_slot(self, account_id: str, limit: int) -> SlotLease:
+        """See :meth:`Coordinator.acquire_slot`."""
+        check_account_key("account_id", account_id)
+        check_limit(limit)
+        slots = self._slots.get(account_id)
+        if slots is None:
+            slots = self._slots[account_id] = _Slots()
+        if slots.in_use < limit and not slots.waiters:
+            slots.in_use += 1
+        else:
+            future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            slots.waiters.append((limit, future))
+            try:
+                await future
+            except asyncio.CancelledError:
+                if future.done() and not future.cancelled():
+                    # Granted as the cancellation arrived: pass the slot on.
+                    slots.in_use -= 1
+                    slots.wake()
+                raise
+        lease = SlotLease(account_id=account_id, id=f"local-{next(self._ids)}", limit=limit)
+        slots.held.add(lease.id)
+        return lease
+
+    async def release_slot(self, lease: SlotLease) -> None:
+        """See :meth:`Coordinator.release_slot`."""
+        if not isinstance(lease, SlotLease):
+            raise TypeError(f"lease: expected SlotLease, got {type(lease).__name__}")
+        slots = self._slots.get(lease.account_id)
+        if slots is None or lease.id not in slots.held:
+            return
+        slots.held.discard(lease.id)
+        slots.in_use -= 1
+        slots.wake()
+
+    def slots_in_use(self, account_id: str) -> int:
+        """How many of ``account_id``'s slots are held now."""
+        slots = self._slots.get(account_id)
+        return 0 if slots is None else slots.in_use
+
+    async def next_invoice_number(self, account_id: str) -> str:
+        """See :meth:`Coordinator.next_invoice_number`."""
+        check_account_key("account_id", account_id)
+        allocator = self._numbers.get(account_id)
+        if allocator is None:
+            raise NumberingNotSeededError(
+                f"account {account_id!r}: the invoice counter is not seeded; call "
+                "advance_invoice_numbers(account_id, highest_number_in_use) first",
+                account_id=account_id,
+            )
+        return allocator.allocate()
+
+    async def advance_invoice_numbers(self, account_id: str, past: str | None) -> bool:
+        """See :meth:`Coordinator.advance_invoice_numbers`."""
+        check_account_key("account_id", account_id)
+        if past is not None and not isinstance(past, str):
+            raise TypeError(f"past: expected str or None, got {type(past).__name__}: {past!r}")
+        allocator = self._numbers.get(account_id)
+        if allocator is None:
+            self._numbers[account_id] = NumberAllocator(past or None)
+            return True
+        return allocator.jump_past(past)
+
+    def retry_budget(self, scope: str) -> RetryBudget:
+        """See :meth:`Coordinator.retry_budget`."""
+        check_account_key("scope", scope)
+        budget = self._budgets.get(scope)
+        if budget is None:
+            budget = self._budgets[scope] = RetryBudget()
+        return budget
+
+    async def aclose(self) -> None:
+        """Nothing to close (see :meth:`Coordinator.aclose`)."""
+
+    def __repr__(self) -> str:
+        return f"InProcessCoordinator(accounts={sorted(set(self._slots) | set(self._numbers))})"

@@ -1,0 +1,1193 @@
+"""Account coordination and OAuth token storage shared through Redis (``[redis]`` extra).
+
+::
+
+    pip install "freshbooks-async[redis]"
+
+    coordinator = RedisCoordinator.from_url("redis://cache:6379/0")
+    session = OAuth2Session(client_id, client_secret, redirect_uri,
+                            store=RedisTokenStore.from_url("redis://cache:6379/0",
+                                                           key="freshbooks:token:42"))
+    async with FreshBooksClient(token_provider=session, coordinator=coordinator) as fb:
+        ...
+
+Every process and host that uses the same Redis (and ``namespace``) shares:
+
+* **account slots** (:meth:`RedisCoordinator.acquire_slot`): a sorted set of leases per
+  account, taken and pruned by one Lua script against the Redis server's clock. Holders
+  renew their leases while they hold them; a killed holder's slot frees itself within
+  ``slot_lease`` seconds. A release is published, so waiters in other processes try again
+  at once (and every ``poll_interval`` seconds anyway);
+* **invoice counters** (:meth:`RedisCoordinator.next_invoice_number`): the last number
+  handed out, advanced by a Lua script with FreshBooks' increment rule (one round trip, no
+  read-modify-write by the client);
+* **retry budgets** (:meth:`RedisCoordinator.retry_budget`): a token bucket per scope;
+* **the token pair** (:class:`RedisTokenStore`): a hash holding the pair and the refresh
+  lock (a lease with a fencing check), so one process at a time refreshes.
+
+When Redis cannot be reached, each operation is retried for ``unavailable_timeout``
+seconds, then raises :class:`~freshbooks_async.errors.CoordinatorUnavailableError`
+without having had an effect that could duplicate work. See the "Running on many workers"
+guide for the failure semantics (a restart, a killed holder).
+
+The client must be used from one event loop (redis-py's asyncio connections belong to
+the loop that opened them): create coordinators and stores in each worker process, after
+it forks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import itertools
+import json
+import logging
+import math
+import secrets
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, Final, Literal, TypeVar
+
+import yarl
+
+try:
+    import redis.asyncio as aioredis
+    from redis import exceptions as redis_errors
+except ImportError as exc:  # pragma: no cover - exercised without the extra only
+    raise ImportError(
+        "freshbooks_async.redis needs redis-py: pip install 'freshbooks-async[redis]'"
+    ) from exc
+
+from ._numbering import NumberAllocator, next_invoice_number
+from .auth import RefreshOutcome, SharedTokenState, Token
+from .coordination import SlotLease, check_account_key, check_limit
+from .errors import CoordinatorUnavailableError, LeaseLostError, NumberingNotSeededError
+from .retry import RetryBudget
+
+__all__ = ["RedisCoordinator", "RedisTokenStore"]
+
+logger = logging.getLogger("freshbooks_async.redis")
+
+T = TypeVar("T")
+
+#: Seconds a slot lease lasts without renewal (a killed holder's slot frees within this).
+DEFAULT_SLOT_LEASE: Final = 5.0
+#: Seconds the token-refresh lock lasts without renewal.
+DEFAULT_LOCK_LEASE: Final = 10.0
+#: Seconds an operation keeps retrying an unreachable Redis before giving up.
+DEFAULT_UNAVAILABLE_TIMEOUT: Final = 5.0
+#: Seconds an unused invoice counter is kept (every use renews it).
+DEFAULT_COUNTER_TTL: Final = 7 * 24 * 3600.0
+#: Seconds an unused retry budget is kept (then it starts full again).
+DEFAULT_BUDGET_TTL: Final = 600.0
+
+_UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
+
+# Redis < 7 replicates scripts verbatim unless told otherwise, which forbids writes after
+# TIME; Redis 7 always replicates effects (the call is then a no-op).
+_NOW = """
+if redis.replicate_commands then redis.replicate_commands() end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+"""
+
+_KEEP = """
+local function keep(key, ttl)
+  if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+end
+"""
+
+# KEYS[1] slots zset; ARGV: limit, lease_ms, member... Grants slots to the members in
+# order while fewer than limit are held (a member already holding one, after a repeated
+# call, counts as granted). -> {granted, ms until the earliest lease runs out}.
+_ACQUIRE = (
+    _NOW
+    + _KEEP
+    + """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local limit = tonumber(ARGV[1])
+local lease = tonumber(ARGV[2])
+local held = redis.call('ZCARD', KEYS[1])
+local granted = 0
+for i = 3, #ARGV do
+  if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+    granted = granted + 1
+  elseif held < limit then
+    redis.call('ZADD', KEYS[1], now + lease, ARGV[i])
+    held = held + 1
+    granted = granted + 1
+  else
+    break
+  end
+end
+if granted > 0 then keep(KEYS[1], lease + 1000) end
+if granted == #ARGV - 2 then return {granted, 0} end
+local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if first[2] == nil then return {granted, 0} end
+return {granted, tonumber(first[2]) - now}
+"""
+)
+
+# KEYS[1] slots zset; ARGV: member, channel, account. Announces the free slot.
+_RELEASE = """
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return removed
+"""
+
+# KEYS[1] slots zset; ARGV: lease_ms, member... A held slot is re-added if missing (its
+# holder is still working: after a Redis restart the set shows it again).
+_RENEW = (
+    _NOW
+    + _KEEP
+    + """
+local lease = tonumber(ARGV[1])
+for i = 2, #ARGV do redis.call('ZADD', KEYS[1], now + lease, ARGV[i]) end
+keep(KEYS[1], lease + 1000)
+return #ARGV - 1
+"""
+)
+
+# FreshBooks' increment rule, as freshbooks_async._numbering.next_invoice_number has it,
+# for ASCII numbers (a test checks the two agree). A number with other bytes is answered
+# {2, last}: the client advances it with the Python function under a compare-and-set.
+# KEYS[1] counter; ARGV: ttl_ms, first number. -> {0} not seeded, {1, next} or {2, last}.
+_NEXT_NUMBER = r"""
+local last = redis.call('GET', KEYS[1])
+if not last then return {0, ''} end
+if string.find(last, '[\128-\255]') then return {2, last} end
+local nxt
+if last == '' then
+  nxt = ARGV[2]
+else
+  local chars = {}
+  for i = 1, #last do chars[i] = string.sub(last, i, i) end
+  local i = #chars
+  while i >= 1 and string.find(chars[i], '^%w$') do
+    local c = chars[i]
+    if c == '9' then chars[i] = '0'
+    elseif c == 'Z' then chars[i] = 'A'
+    elseif c == 'z' then chars[i] = 'a'
+    else
+      chars[i] = string.char(string.byte(c) + 1)
+      nxt = table.concat(chars)
+      break
+    end
+    i = i - 1
+  end
+  if not nxt then
+    local lead = 'A'
+    if i + 1 > #chars or string.find(chars[i + 1], '^%d$') then lead = '1' end
+    table.insert(chars, i + 1, lead)
+    nxt = table.concat(chars)
+  end
+end
+redis.call('SET', KEYS[1], nxt, 'PX', ARGV[1])
+return {1, nxt}
+"""
+
+# KEYS[1] counter; ARGV: expected, new, ttl_ms, expect_absent ('1'/'0'). -> 1 set, 0 not.
+_NUMBER_CAS = """
+local cur = redis.call('GET', KEYS[1])
+if (ARGV[4] == '1' and not cur) or (ARGV[4] == '0' and cur == ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+  return 1
+end
+return 0
+"""
+
+# KEYS[1] budget; ARGV: failures, successes, max_tokens, token_ratio, ttl_ms -> tokens.
+_BUDGET = """
+local max = tonumber(ARGV[3])
+local tokens = tonumber(redis.call('GET', KEYS[1]) or max)
+tokens = math.max(0, tokens - tonumber(ARGV[1]))
+tokens = math.min(max, tokens + tonumber(ARGV[2]) * tonumber(ARGV[4]))
+redis.call('SET', KEYS[1], tostring(tokens), 'PX', ARGV[5])
+return tostring(tokens)
+"""
+
+# The token hash: token (JSON), rt (sha256 of its refresh token), spent_rt/spent_reason
+# (a refresh token not to send), pending_rt/pending_owner (a refresh begun), lock_owner,
+# lock_until (server ms), lock_fence, fence (counter).
+
+# ARGV: owner, lease_ms. -> {1, fence} held, {0, ms} the wait for the current holder.
+_LOCK_ACQUIRE = (
+    _NOW
+    + """
+local owner = redis.call('HGET', KEYS[1], 'lock_owner')
+local held_until = tonumber(redis.call('HGET', KEYS[1], 'lock_until') or '0')
+if owner == ARGV[1] and held_until > now then
+  return {1, tonumber(redis.call('HGET', KEYS[1], 'lock_fence'))}
+end
+if owner and held_until > now then return {0, held_until - now} end
+local pending = redis.call('HGET', KEYS[1], 'pending_rt')
+if pending then
+  -- The last holder began a refresh and its lease ran out: that token may be spent.
+  redis.call('HSET', KEYS[1], 'spent_rt', pending, 'spent_reason', 'ambiguous')
+  redis.call('HDEL', KEYS[1], 'pending_rt', 'pending_owner')
+end
+local fence = redis.call('HINCRBY', KEYS[1], 'fence', 1)
+redis.call('HSET', KEYS[1], 'lock_owner', ARGV[1], 'lock_until', now + tonumber(ARGV[2]),
+           'lock_fence', fence)
+return {1, fence}
+"""
+)
+
+# ARGV: owner, lease_ms -> 1 renewed, 0 lost.
+_LOCK_RENEW = (
+    _NOW
+    + """
+if redis.call('HGET', KEYS[1], 'lock_owner') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'lock_until', now + tonumber(ARGV[2]))
+return 1
+"""
+)
+
+# ARGV: owner -> 1 released, 0 not held.
+_LOCK_RELEASE = """
+if redis.call('HGET', KEYS[1], 'lock_owner') ~= ARGV[1] then return 0 end
+redis.call('HDEL', KEYS[1], 'lock_owner', 'lock_until', 'lock_fence')
+return 1
+"""
+
+# The fencing check. ARGV: owner, rt -> 1 begun, 0 lease lost or pair changed.
+_BEGIN = (
+    _NOW
+    + """
+if redis.call('HGET', KEYS[1], 'lock_owner') ~= ARGV[1]
+   or tonumber(redis.call('HGET', KEYS[1], 'lock_until') or '0') <= now then
+  return 0
+end
+if redis.call('HGET', KEYS[1], 'rt') ~= ARGV[2] then return 0 end
+if redis.call('HGET', KEYS[1], 'spent_rt') == ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], 'pending_rt', ARGV[2], 'pending_owner', ARGV[1])
+return 1
+"""
+)
+
+# ARGV: owner, old rt, new token JSON, new rt -> the stored token JSON.
+_COMMIT = """
+local rt = redis.call('HGET', KEYS[1], 'rt')
+if rt == ARGV[2] or not rt then
+  redis.call('HSET', KEYS[1], 'token', ARGV[3], 'rt', ARGV[4])
+end
+if redis.call('HGET', KEYS[1], 'pending_owner') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'pending_rt', 'pending_owner')
+end
+return redis.call('HGET', KEYS[1], 'token')
+"""
+
+# ARGV: owner, rt, outcome.
+_ABORT = """
+if ARGV[3] ~= 'unspent' then
+  redis.call('HSET', KEYS[1], 'spent_rt', ARGV[2], 'spent_reason', ARGV[3])
+end
+if redis.call('HGET', KEYS[1], 'pending_owner') == ARGV[1] then
+  redis.call('HDEL', KEYS[1], 'pending_rt', 'pending_owner')
+end
+return 1
+"""
+
+# ARGV: token JSON, rt -> the stored token JSON.
+_SAVE_IF_ABSENT = """
+if not redis.call('HGET', KEYS[1], 'token') then
+  redis.call('HSET', KEYS[1], 'token', ARGV[1], 'rt', ARGV[2])
+end
+return redis.call('HGET', KEYS[1], 'token')
+"""
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return str(value)
+
+
+def _seconds(name: str, value: object, *, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name}: expected a number of seconds, got {value!r}")
+    if not math.isfinite(value) or value <= minimum:
+        raise ValueError(f"{name}: must be a finite number > {minimum:g}, got {value!r}")
+    return float(value)
+
+
+def _where(client: aioredis.Redis) -> str:
+    """The server's address, for messages (never the password)."""
+    kwargs = client.connection_pool.connection_kwargs
+    if "path" in kwargs:
+        return f"unix:{kwargs['path']}"
+    return f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}"
+
+
+def _safe_url(url: str) -> str:
+    try:
+        parsed = yarl.URL(url)
+    except (TypeError, ValueError):
+        return "<unparsable url>"
+    if parsed.password is not None or parsed.user is not None:
+        parsed = parsed.with_user(None)
+    return str(parsed)
+
+
+def _check_url(url: object) -> str:
+    if not isinstance(url, str):
+        raise TypeError(f"url: expected str, got {type(url).__name__}")
+    scheme = url.partition("://")[0]
+    if scheme not in ("redis", "rediss", "unix"):
+        raise ValueError(
+            f"url: expected a redis://, rediss:// or unix:// URL, got {_safe_url(url)!r}"
+        )
+    return url
+
+
+def _rt_hash(token: Token) -> str:
+    """A digest naming a refresh token in Redis (the hash compares it without the value)."""
+    value = token.refresh_token or ""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+class _Link:
+    """A Redis client, the retry-until-unavailable rule, and who closes the client."""
+
+    def __init__(self, client: aioredis.Redis, *, owned: bool, unavailable_timeout: float) -> None:
+        self.client = client
+        self.owned = owned
+        self.unavailable_timeout = unavailable_timeout
+        self.where = _where(client)
+
+    async def call(self, what: str, call: Callable[[], Awaitable[T]]) -> T:
+        """``call()``, retried while Redis is unreachable, up to the timeout.
+
+        Every call made through here is safe to repeat: the scripts recognise a repeat
+        of their own effect (same lease member, same lock owner).
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.unavailable_timeout
+        delay = 0.02
+        while True:
+            try:
+                return await call()
+            except _UNAVAILABLE as exc:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    raise CoordinatorUnavailableError(
+                        f"{what}: Redis at {self.where} did not answer for "
+                        f"{self.unavailable_timeout:g} s ({type(exc).__name__})"
+                    ) from exc
+                await asyncio.sleep(min(delay, remaining))
+                delay = min(delay * 2, 0.5)
+
+    async def aclose(self) -> None:
+        if self.owned:
+            await self.client.aclose()
+
+
+class _Waiter:
+    __slots__ = ("future", "limit", "member")
+
+    def __init__(self, future: asyncio.Future[None], member: str, limit: int) -> None:
+        self.future = future
+        self.member = member
+        self.limit = limit
+
+
+class _Waiters:
+    """One account's waiters in this process, in arrival order. One task (the pump) asks
+    Redis for slots for as many of them as are waiting, in one script call; ``freed`` is
+    set when a slot of the account was released anywhere."""
+
+    __slots__ = ("freed", "pump", "queue")
+
+    def __init__(self) -> None:
+        self.queue: deque[_Waiter] = deque()
+        self.pump: asyncio.Task[None] | None = None
+        self.freed = asyncio.Event()
+
+
+#: The most waiters one acquire script call serves.
+_BATCH: Final = 64
+
+
+class _SharedRetryBudget(RetryBudget):
+    """A :class:`RetryBudget` whose bucket lives in Redis.
+
+    Used synchronously like the in-process one; its counts are sent to Redis in the
+    background (one script call at a time, the counts since the last one together), and
+    each answer brings the bucket as every process left it. While Redis cannot be reached,
+    the budget goes on in this process alone.
+    """
+
+    def __init__(self, link: _Link, key: str, ttl_ms: int) -> None:
+        super().__init__()
+        self._link = link
+        self._key = key
+        self._ttl_ms = ttl_ms
+        self._script = link.client.register_script(_BUDGET)
+        self._failures = 0
+        self._successes = 0
+        self._task: asyncio.Task[None] | None = None
+        self._synced_at = -math.inf
+        self._warned = False
+
+    def record_success(self) -> None:
+        """Refund part of a token (here and, soon after, in Redis)."""
+        super().record_success()
+        self._successes += 1
+        self._kick()
+
+    def record_failure(self) -> None:
+        """Spend a token (here and, soon after, in Redis)."""
+        super().record_failure()
+        self._failures += 1
+        self._kick()
+
+    @property
+    def allows_retry(self) -> bool:
+        """True while more than half of the shared bucket remains (as last seen; a view
+        older than a second is refreshed in the background)."""
+        self._kick(stale_after=1.0)
+        return self.tokens > self.max_tokens / 2
+
+    def _kick(self, stale_after: float | None = None) -> None:
+        if self._task is not None and not self._task.done():
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        if stale_after is not None and loop.time() - self._synced_at < stale_after:
+            return
+        self._task = loop.create_task(self._flush())
+
+    async def _flush(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            failures, successes = self._failures, self._successes
+            self._failures = self._successes = 0
+            try:
+                value = await self._script(
+                    keys=[self._key],
+                    args=[failures, successes, self.max_tokens, self.token_ratio, self._ttl_ms],
+                )
+            except _UNAVAILABLE as exc:
+                if not self._warned:
+                    logger.warning(
+                        "retry budget %s: Redis unreachable (%s); counting in this process",
+                        self._key,
+                        type(exc).__name__,
+                    )
+                    self._warned = True
+                return
+            self._warned = False
+            self._synced_at = loop.time()
+            tokens = float(_text(value))
+            # Counts recorded while the call was out are not in Redis's answer yet.
+            tokens = max(0.0, tokens - self._failures)
+            self.tokens = min(self.max_tokens, tokens + self._successes * self.token_ratio)
+            if not (self._failures or self._successes):
+                return
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def __repr__(self) -> str:
+        return f"SharedRetryBudget({self._key!r}, tokens={self.tokens:.1f}/{self.max_tokens:.0f})"
+
+
+class RedisCoordinator:
+    """A :class:`~freshbooks_async.coordination.Coordinator` shared through Redis.
+
+    Create it with :meth:`from_url` (or around your own ``redis.asyncio.Redis``) in each
+    process, and pass it as ``FreshBooksClient(..., coordinator=...)``.
+
+    Args:
+        client: A redis-py asyncio client.
+        namespace: Prefix of every key and channel (processes coordinate only within a
+            namespace).
+        slot_lease: Seconds a slot lasts unless renewed; a killed holder's slot frees
+            within this. Holders renew every third of it.
+        poll_interval: Seconds a slot waiter waits between attempts when no release is
+            announced (announcements make it try at once).
+        unavailable_timeout: Seconds an operation retries an unreachable Redis before
+            raising :class:`~freshbooks_async.errors.CoordinatorUnavailableError`.
+        counter_ttl: Seconds an unused invoice counter is kept.
+        budget_ttl: Seconds an unused retry budget is kept.
+        close_client: Close ``client`` in :meth:`aclose` (``from_url`` sets it).
+
+    Raises:
+        TypeError, ValueError: An argument is invalid.
+    """
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        namespace: str = "freshbooks",
+        slot_lease: float = DEFAULT_SLOT_LEASE,
+        poll_interval: float = 0.1,
+        unavailable_timeout: float = DEFAULT_UNAVAILABLE_TIMEOUT,
+        counter_ttl: float = DEFAULT_COUNTER_TTL,
+        budget_ttl: float = DEFAULT_BUDGET_TTL,
+        close_client: bool = False,
+    ) -> None:
+        if not isinstance(client, aioredis.Redis):
+            raise TypeError(f"client: expected redis.asyncio.Redis, got {type(client).__name__}")
+        check_account_key("namespace", namespace)
+        self._namespace = namespace
+        self._lease_ms = int(_seconds("slot_lease", slot_lease, minimum=0.05) * 1000)
+        self._poll = _seconds("poll_interval", poll_interval)
+        self._counter_ttl_ms = int(_seconds("counter_ttl", counter_ttl, minimum=1) * 1000)
+        self._budget_ttl_ms = int(_seconds("budget_ttl", budget_ttl, minimum=1) * 1000)
+        self._link = _Link(
+            client,
+            owned=bool(close_client),
+            unavailable_timeout=_seconds("unavailable_timeout", unavailable_timeout),
+        )
+        self._acquire = client.register_script(_ACQUIRE)
+        self._release = client.register_script(_RELEASE)
+        self._renew = client.register_script(_RENEW)
+        self._next = client.register_script(_NEXT_NUMBER)
+        self._cas = client.register_script(_NUMBER_CAS)
+        self._channel = f"{namespace}:slots:freed"
+        self._instance = secrets.token_hex(8)
+        self._ids = itertools.count(1)
+        self._waiters: dict[str, _Waiters] = {}
+        # lease id -> (slots key, account, loop time of the last grant or renewal)
+        self._held: dict[str, tuple[str, str, float]] = {}
+        self._budgets: dict[str, _SharedRetryBudget] = {}
+        self._background: set[asyncio.Task[Any]] = set()
+        self._renewer: asyncio.Task[None] | None = None
+        self._listener: asyncio.Task[None] | None = None
+        self._listening = asyncio.Event()
+        self._closed = False
+
+    @classmethod
+    def from_url(
+        cls, url: str, *, namespace: str = "freshbooks", **options: Any
+    ) -> RedisCoordinator:
+        """A coordinator on a new client for ``url`` (closed by :meth:`aclose`).
+
+        Args:
+            url: ``redis://[:password@]host:port/db``, ``rediss://...`` (TLS, certificates
+                verified) or ``unix:///path``.
+            namespace: Prefix of every key and channel.
+            **options: The other arguments of :class:`RedisCoordinator`.
+        """
+        client = aioredis.from_url(_check_url(url))
+        return cls(client, namespace=namespace, close_client=True, **options)
+
+    @property
+    def namespace(self) -> str:
+        """The prefix of every key and channel."""
+        return self._namespace
+
+    @property
+    def client(self) -> aioredis.Redis:
+        """The redis-py client."""
+        return self._link.client
+
+    @property
+    def slot_lease(self) -> float:
+        """Seconds a slot lasts unless renewed."""
+        return self._lease_ms / 1000
+
+    def token_store(self, key: str, **options: Any) -> RedisTokenStore:
+        """A :class:`RedisTokenStore` for ``key`` on this coordinator's connection.
+
+        Args:
+            key: The Redis key of the token pair (one per FreshBooks user).
+            **options: The other arguments of :class:`RedisTokenStore`.
+        """
+        options.setdefault("unavailable_timeout", self._link.unavailable_timeout)
+        return RedisTokenStore(self._link.client, key=key, **options)
+
+    def _key(self, kind: str, name: str) -> str:
+        return f"{self._namespace}:{kind}:{name}"
+
+    # ------------------------------------------------------------ slots
+
+    async def acquire_slot(self, account_id: str, limit: int) -> SlotLease:
+        """See :meth:`~freshbooks_async.coordination.Coordinator.acquire_slot`.
+
+        Raises:
+            CoordinatorUnavailableError: Redis did not answer within
+                ``unavailable_timeout``.
+        """
+        check_account_key("account_id", account_id)
+        check_limit(limit)
+        if self._closed:
+            raise RuntimeError("RedisCoordinator: closed")
+        member = f"{self._instance}:{next(self._ids)}"
+        waiters = self._waiters.get(account_id)
+        if waiters is None:
+            waiters = self._waiters[account_id] = _Waiters()
+        waiter = _Waiter(asyncio.get_running_loop().create_future(), member, limit)
+        waiters.queue.append(waiter)
+        if waiters.pump is None or waiters.pump.done():
+            waiters.pump = asyncio.get_running_loop().create_task(self._pump(account_id))
+        try:
+            await waiter.future
+        except asyncio.CancelledError:
+            if waiter.future.done() and not waiter.future.cancelled():
+                # Granted as the cancellation arrived: give the slot back.
+                lease = SlotLease(account_id=account_id, id=member, limit=limit)
+                self._spawn(self.release_slot(lease))
+            raise
+        return SlotLease(account_id=account_id, id=member, limit=limit)
+
+    async def _pump(self, account_id: str) -> None:
+        """Take slots for this process's waiters on ``account_id`` until none is left."""
+        waiters = self._waiters[account_id]
+        key = self._key("slots", account_id)
+        loop = asyncio.get_running_loop()
+        queue = waiters.queue
+        try:
+            while True:
+                while queue and queue[0].future.done():  # cancelled while waiting
+                    queue.popleft()
+                if not queue:
+                    return
+                limit = queue[0].limit
+                batch: list[_Waiter] = []
+                for waiter in queue:
+                    if len(batch) == _BATCH or waiter.limit != limit:
+                        break
+                    if not waiter.future.done():
+                        batch.append(waiter)
+                waiters.freed.clear()
+                args = [limit, self._lease_ms, *(w.member for w in batch)]
+                reply = await self._link.call(
+                    f"account {account_id}: taking a slot",
+                    lambda args=args: self._acquire(keys=[key], args=args),  # type: ignore[misc]
+                )
+                granted, wait_ms = int(reply[0]), int(reply[1])
+                now = loop.time()
+                winners = batch[:granted]
+                # The winners lead the queue (behind, at most, waiters cancelled before).
+                index = 0
+                while index < granted:
+                    if queue.popleft() is winners[index]:
+                        index += 1
+                for waiter in winners:
+                    self._held[waiter.member] = (key, account_id, now)
+                    if waiter.future.done():  # cancelled meanwhile: give it back
+                        lease = SlotLease(account_id=account_id, id=waiter.member, limit=limit)
+                        self._spawn(self.release_slot(lease))
+                    else:
+                        waiter.future.set_result(None)
+                if granted:
+                    self._start_renewer()
+                if granted == len(batch):
+                    continue
+                if self._listener is None:
+                    await self._start_listener()
+                    continue  # a release may have been announced before the subscription
+                timeout = self._poll
+                if wait_ms > 0:
+                    timeout = min(timeout, wait_ms / 1000)
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(timeout):
+                        await waiters.freed.wait()
+        except asyncio.CancelledError:
+            self._fail_waiters(queue, RuntimeError("RedisCoordinator: closed"))
+            raise
+        except Exception as exc:
+            # Redis unreachable (or a bug): every waiter gets the error, none waits forever.
+            self._fail_waiters(queue, exc)
+
+    @staticmethod
+    def _fail_waiters(queue: deque[_Waiter], error: BaseException) -> None:
+        while queue:
+            waiter = queue.popleft()
+            if not waiter.future.done():
+                waiter.future.set_exception(error)
+
+    async def release_slot(self, lease: SlotLease) -> None:
+        """See :meth:`~freshbooks_async.coordination.Coordinator.release_slot`.
+
+        Never raises for an unreachable Redis: the lease then runs out by itself within
+        ``slot_lease`` seconds (a warning is logged).
+        """
+        if not isinstance(lease, SlotLease):
+            raise TypeError(f"lease: expected SlotLease, got {type(lease).__name__}")
+        held = self._held.pop(lease.id, None)
+        if held is None:
+            return
+        key, account_id, _ = held
+        try:
+            await self._link.call(
+                f"account {account_id}: releasing a slot",
+                lambda: self._release(keys=[key], args=[lease.id, self._channel, account_id]),
+            )
+        except CoordinatorUnavailableError as exc:
+            logger.warning("%s; the slot frees itself when its lease runs out", exc)
+        waiters = self._waiters.get(account_id)
+        if waiters is not None:
+            waiters.freed.set()
+
+    def _start_renewer(self) -> None:
+        if self._renewer is None or self._renewer.done():
+            self._renewer = asyncio.get_running_loop().create_task(self._renew_leases())
+
+    async def _renew_leases(self) -> None:
+        loop = asyncio.get_running_loop()
+        every = self._lease_ms / 3000
+        while self._held:
+            await asyncio.sleep(every)
+            now = loop.time()
+            due: dict[str, list[str]] = {}
+            for member, (key, _, since) in self._held.items():
+                if now - since >= every:
+                    due.setdefault(key, []).append(member)
+            for key, members in due.items():
+                try:
+                    await self._renew(keys=[key], args=[self._lease_ms, *members])
+                except _UNAVAILABLE as exc:
+                    logger.warning("renewing slot leases: Redis unreachable (%s)", exc)
+                    continue
+                for member in members:
+                    held = self._held.get(member)
+                    if held is not None:
+                        self._held[member] = (held[0], held[1], now)
+
+    async def _start_listener(self) -> None:
+        """Subscribe to release announcements (waits up to a second for the subscription;
+        without it, waiters poll)."""
+        if self._listener is None:
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(1.0):
+                await self._listening.wait()
+
+    async def _listen(self) -> None:
+        while True:
+            pubsub = self._link.client.pubsub()
+            try:
+                await pubsub.subscribe(self._channel)
+                self._listening.set()
+                async for message in pubsub.listen():
+                    if message.get("type") != "message":
+                        continue
+                    waiters = self._waiters.get(_text(message["data"]))
+                    if waiters is not None:
+                        waiters.freed.set()
+            except _UNAVAILABLE as exc:
+                logger.debug("slot announcements: Redis unreachable (%s); resubscribing", exc)
+            finally:
+                self._listening.clear()
+                with contextlib.suppress(Exception):
+                    await pubsub.aclose()
+            await asyncio.sleep(0.2)
+
+    async def slots_in_use(self, account_id: str) -> int:
+        """How many of ``account_id``'s slots are held now, by every process (for tests and
+        monitoring)."""
+        check_account_key("account_id", account_id)
+        key = self._key("slots", account_id)
+        now_s, now_us = await self._link.call("counting slots", self._link.client.time)
+        now_ms = int(now_s) * 1000 + int(now_us) // 1000
+        count = await self._link.call(
+            "counting slots", lambda: self._link.client.zcount(key, f"({now_ms}", "+inf")
+        )
+        return int(count)
+
+    # ------------------------------------------------------------ invoice numbers
+
+    async def next_invoice_number(self, account_id: str) -> str:
+        """See :meth:`~freshbooks_async.coordination.Coordinator.next_invoice_number`.
+
+        Raises:
+            NumberingNotSeededError: The counter has no value (never seeded, expired
+                after ``counter_ttl`` unused, or lost with a Redis restart).
+            CoordinatorUnavailableError: Redis did not answer within
+                ``unavailable_timeout``.
+        """
+        check_account_key("account_id", account_id)
+        key = self._key("invoice-number", account_id)
+        what = f"account {account_id}: allocating an invoice number"
+        while True:
+            reply = await self._link.call(
+                what,
+                lambda: self._next(
+                    keys=[key], args=[self._counter_ttl_ms, next_invoice_number(None)]
+                ),
+            )
+            status = int(reply[0])
+            if status == 1:
+                return _text(reply[1])
+            if status == 0:
+                raise NumberingNotSeededError(
+                    f"account {account_id!r}: the shared invoice counter has no value "
+                    "(never seeded, expired, or lost with a Redis restart); seed it with "
+                    "advance_invoice_numbers(account_id, highest_number_in_use)",
+                    account_id=account_id,
+                )
+            # Not ASCII: FreshBooks' rule in Python, under a compare-and-set.
+            last = _text(reply[1])
+            if await self._compare_and_set(what, key, last, next_invoice_number(last)):
+                return next_invoice_number(last)
+
+    async def _compare_and_set(self, what: str, key: str, expected: str | None, new: str) -> bool:
+        absent = "1" if expected is None else "0"
+        done = await self._link.call(
+            what,
+            lambda: self._cas(keys=[key], args=[expected or "", new, self._counter_ttl_ms, absent]),
+        )
+        return bool(int(done))
+
+    async def advance_invoice_numbers(self, account_id: str, past: str | None) -> bool:
+        """See :meth:`~freshbooks_async.coordination.Coordinator.advance_invoice_numbers`.
+
+        A compare-and-set: the decision is :meth:`NumberAllocator.jump_past
+        <freshbooks_async._numbering.NumberAllocator.jump_past>`'s, and the counter moves
+        only if nobody changed it meanwhile (else the decision is made again).
+
+        Raises:
+            CoordinatorUnavailableError: Redis did not answer within
+                ``unavailable_timeout``.
+        """
+        check_account_key("account_id", account_id)
+        if past is not None and not isinstance(past, str):
+            raise TypeError(f"past: expected str or None, got {type(past).__name__}: {past!r}")
+        key = self._key("invoice-number", account_id)
+        what = f"account {account_id}: advancing the invoice counter"
+        while True:
+            raw = await self._link.call(what, lambda: self._link.client.get(key))
+            if raw is None:
+                if await self._compare_and_set(what, key, None, past or ""):
+                    return True
+                continue
+            last = _text(raw)
+            allocator = NumberAllocator(last or None)
+            if not allocator.jump_past(past):
+                # Still in use: keep the counter alive.
+                await self._link.call(
+                    what, lambda: self._link.client.pexpire(key, self._counter_ttl_ms)
+                )
+                return False
+            if await self._compare_and_set(what, key, last, allocator.last or ""):
+                return True
+
+    # ------------------------------------------------------------ retry budget
+
+    def retry_budget(self, scope: str) -> RetryBudget:
+        """See :meth:`~freshbooks_async.coordination.Coordinator.retry_budget`.
+
+        The bucket lives in Redis (``budget_ttl`` seconds after its last use); while Redis
+        cannot be reached, this process counts alone.
+        """
+        check_account_key("scope", scope)
+        budget = self._budgets.get(scope)
+        if budget is None:
+            budget = self._budgets[scope] = _SharedRetryBudget(
+                self._link, self._key("retry-budget", scope), self._budget_ttl_ms
+            )
+        return budget
+
+    # ------------------------------------------------------------ lifecycle
+
+    def _spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def aclose(self) -> None:
+        """Give back the slots still held, stop background tasks, close an owned client.
+        Idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        for member, (_, account_id, _) in list(self._held.items()):
+            lease = SlotLease(account_id=account_id, id=member, limit=1)
+            with contextlib.suppress(Exception):
+                await self.release_slot(lease)
+        tasks = [t for t in (self._renewer, self._listener) if t is not None]
+        tasks += [w.pump for w in self._waiters.values() if w.pump is not None]
+        tasks += list(self._background)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        for budget in self._budgets.values():
+            await budget.aclose()
+        await self._link.aclose()
+
+    def __repr__(self) -> str:
+        return f"RedisCoordinator(redis={self._link.where!r}, namespace={self._namespace!r})"
+
+
+class _RedisRefreshLease:
+    """:class:`~freshbooks_async.auth.RefreshLease` of a :class:`RedisTokenStore`."""
+
+    def __init__(self, store: RedisTokenStore, owner: str, fence: int) -> None:
+        self._store = store
+        self._owner = owner
+        self._fence = fence
+
+    @property
+    def fence(self) -> int:
+        """The fencing token (larger for every later holder)."""
+        return self._fence
+
+    async def load(self) -> SharedTokenState:
+        """See :meth:`~freshbooks_async.auth.RefreshLease.load`."""
+        return await self._store._state()
+
+    async def begin(self, token: Token) -> bool:
+        """See :meth:`~freshbooks_async.auth.RefreshLease.begin`."""
+        store = self._store
+        done = await store._link.call(
+            "token refresh: fencing check",
+            lambda: store._begin(keys=[store.key], args=[self._owner, _rt_hash(token)]),
+        )
+        return bool(int(done))
+
+    async def commit(self, spent: Token, new: Token) -> Token:
+        """See :meth:`~freshbooks_async.auth.RefreshLease.commit`."""
+        store = self._store
+        data = json.dumps(new.to_json(), sort_keys=True)
+        stored = await store._link.call(
+            "token refresh: saving the new token",
+            lambda: store._commit(
+                keys=[store.key], args=[self._owner, _rt_hash(spent), data, _rt_hash(new)]
+            ),
+        )
+        if stored is None:
+            return new
+        text = _text(stored)
+        return new if text == data else store._decode(text)
+
+    async def abort(self, spent: Token, outcome: RefreshOutcome) -> None:
+        """See :meth:`~freshbooks_async.auth.RefreshLease.abort`."""
+        store = self._store
+        await store._link.call(
+            "token refresh: recording its failure",
+            lambda: store._abort(keys=[store.key], args=[self._owner, _rt_hash(spent), outcome]),
+        )
+
+    def __repr__(self) -> str:
+        return f"RefreshLease(key={self._store.key!r}, fence={self._fence})"
+
+
+class RedisTokenStore:
+    """A :class:`~freshbooks_async.auth.SharedTokenStore` in a Redis hash.
+
+    Every process that gives its :class:`~freshbooks_async.auth.OAuth2Session` a store
+    on the same ``key`` shares one token pair, and their refreshes are single-flight
+    across processes: one holds the refresh lock (a lease, renewed while it works) and
+    sends the refresh; the others wait and use the pair it saved. Before sending, the
+    holder marks the refresh as begun under a fencing check (only while the lease is still
+    its own), so a holder that dies mid-refresh leaves the refresh token marked *maybe
+    spent*: the others then raise :class:`~freshbooks_async.errors.RefreshAmbiguousError`
+    instead of sending it again.
+
+    The hash holds the token pair in clear (as a token file does): protect the Redis
+    (``requirepass``/ACLs, ``rediss://``), and run it with persistence (``appendonly
+    yes``) so a restart does not lose the pair. A Redis that lost it makes a refresh
+    raise :class:`~freshbooks_async.errors.RefreshAmbiguousError` (the pair held in
+    memory may have been spent by another process) until a pair is saved again.
+
+    Args:
+        client: A redis-py asyncio client.
+        key: The Redis key (one per FreshBooks user, e.g. ``"freshbooks:token:<user>"``).
+        lock_lease: Seconds the refresh lock lasts unless renewed (a dead holder blocks
+            the others at most this long).
+        poll_interval: Seconds between tries for a held lock.
+        unavailable_timeout: Seconds an operation retries an unreachable Redis before
+            raising :class:`~freshbooks_async.errors.CoordinatorUnavailableError`.
+        close_client: Close ``client`` in :meth:`aclose` (``from_url`` sets it).
+    """
+
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        key: str,
+        lock_lease: float = DEFAULT_LOCK_LEASE,
+        poll_interval: float = 0.05,
+        unavailable_timeout: float = DEFAULT_UNAVAILABLE_TIMEOUT,
+        close_client: bool = False,
+    ) -> None:
+        if not isinstance(client, aioredis.Redis):
+            raise TypeError(f"client: expected redis.asyncio.Redis, got {type(client).__name__}")
+        self.key = check_account_key("key", key)
+        self._lease_ms = int(_seconds("lock_lease", lock_lease, minimum=0.05) * 1000)
+        self._poll = _seconds("poll_interval", poll_interval)
+        self._link = _Link(
+            client,
+            owned=bool(close_client),
+            unavailable_timeout=_seconds("unavailable_timeout", unavailable_timeout),
+        )
+        self._lock_acquire = client.register_script(_LOCK_ACQUIRE)
+        self._lock_renew = client.register_script(_LOCK_RENEW)
+        self._lock_release = client.register_script(_LOCK_RELEASE)
+        self._begin = client.register_script(_BEGIN)
+        self._commit = client.register_script(_COMMIT)
+        self._abort = client.register_script(_ABORT)
+        self._save_if_absent = client.register_script(_SAVE_IF_ABSENT)
+
+    @classmethod
+    def from_url(cls, url: str, *, key: str, **options: Any) -> RedisTokenStore:
+        """A store on a new client for ``url`` (closed by :meth:`aclose`).
+
+        Args:
+            url: ``redis://[:password@]host:port/db``, ``rediss://...`` or ``unix:///path``.
+            key: The Redis key of the token pair.
+            **options: The other arguments of :class:`RedisTokenStore`.
+        """
+        client = aioredis.from_url(_check_url(url))
+        return cls(client, key=key, close_client=True, **options)
+
+    @property
+    def lock_lease(self) -> float:
+        """Seconds the refresh lock lasts unless renewed."""
+        return self._lease_ms / 1000
+
+    def _decode(self, text: str) -> Token:
+        try:
+            return Token.from_json(json.loads(text))
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"{self.key}: not a stored token ({type(exc).__name__})") from None
+
+    async def _state(self) -> SharedTokenState:
+        token_raw, rt, spent_rt, reason = await self._link.call(
+            "reading the token",
+            lambda: self._link.client.hmget(self.key, ["token", "rt", "spent_rt", "spent_reason"]),
+        )
+        if token_raw is None:
+            return SharedTokenState(token=None)
+        token = self._decode(_text(token_raw))
+        spent: Literal["ambiguous", "invalid_grant"] | None = None
+        if spent_rt is not None and rt is not None and _text(spent_rt) == _text(rt):
+            spent = "invalid_grant" if _text(reason or b"") == "invalid_grant" else "ambiguous"
+        return SharedTokenState(token=token, spent=spent)
+
+    async def load(self) -> Token | None:
+        """See :meth:`~freshbooks_async.auth.TokenStore.load`.
+
+        Raises:
+            ValueError: The key holds something that is not a token.
+            CoordinatorUnavailableError: Redis did not answer in time.
+        """
+        return (await self._state()).token
+
+    async def save(self, token: Token) -> None:
+        """See :meth:`~freshbooks_async.auth.TokenStore.save`.
+
+        Raises:
+            CoordinatorUnavailableError: Redis did not answer in time.
+        """
+        if not isinstance(token, Token):
+            raise TypeError(f"token: expected Token, got {type(token).__name__}")
+        data = json.dumps(token.to_json(), sort_keys=True)
+        await self._link.call(
+            "saving the token",
+            lambda: self._link.client.hset(
+                self.key, mapping={"token": data, "rt": _rt_hash(token)}
+            ),
+        )
+
+    async def save_if_absent(self, token: Token) -> Token:
+        """See :meth:`~freshbooks_async.auth.SharedTokenStore.save_if_absent`."""
+        if not isinstance(token, Token):
+            raise TypeError(f"token: expected Token, got {type(token).__name__}")
+        data = json.dumps(token.to_json(), sort_keys=True)
+        stored = await self._link.call(
+            "saving the token",
+            lambda: self._save_if_absent(keys=[self.key], args=[data, _rt_hash(token)]),
+        )
+        text = _text(stored)
+        return token if text == data else self._decode(text)
+
+    async def clear(self) -> None:
+        """Delete the pair (after :meth:`OAuth2Session.revoke
+        <freshbooks_async.auth.OAuth2Session.revoke>`), and with it any lock state."""
+        await self._link.call("clearing the token", lambda: self._link.client.delete(self.key))
+
+    @contextlib.asynccontextmanager
+    async def refresh_lock(self) -> AsyncIterator[_RedisRefreshLease]:
+        """See :meth:`~freshbooks_async.auth.SharedTokenStore.refresh_lock`.
+
+        Waits (polling every ``poll_interval``) while another process holds the lock, at
+        most until its lease runs out if it stopped renewing it.
+
+        Raises:
+            CoordinatorUnavailableError: Redis did not answer in time.
+        """
+        owner = secrets.token_hex(16)
+        fence = await self._acquire_lock(owner)
+        renewer = asyncio.get_running_loop().create_task(self._renew_lock(owner))
+        try:
+            yield _RedisRefreshLease(self, owner, fence)
+        finally:
+            renewer.cancel()
+            with contextlib.suppress(BaseException):
+                await renewer
+            try:
+                await asyncio.shield(
+                    self._link.call(
+                        "token refresh: releasing the lock",
+                        lambda: self._lock_release(keys=[self.key], args=[owner]),
+                    )
+                )
+            except CoordinatorUnavailableError as exc:
+                logger.warning("%s; the lock frees itself when its lease runs out", exc)
+
+    async def _acquire_lock(self, owner: str) -> int:
+        while True:
+            call = asyncio.ensure_future(
+                self._link.call(
+                    "token refresh: taking the lock",
+                    lambda: self._lock_acquire(keys=[self.key], args=[owner, self._lease_ms]),
+                )
+            )
+            try:
+                reply = await asyncio.shield(call)
+            except asyncio.CancelledError:
+                call.add_done_callback(lambda f: self._release_orphan(f, owner))
+                raise
+            if int(reply[0]):
+                return int(reply[1])
+            wait = min(self._poll, max(int(reply[1]), 1) / 1000)
+            await asyncio.sleep(wait * (0.5 + secrets.randbelow(1000) / 1000))
+
+    def _release_orphan(self, future: asyncio.Future[Any], owner: str) -> None:
+        if future.cancelled() or future.exception() is not None or not int(future.result()[0]):
+            return
+
+        async def release() -> None:
+            with contextlib.suppress(Exception):
+                await self._lock_release(keys=[self.key], args=[owner])
+
+        task = asyncio.ensure_future(release())
+        _ORPHANS.add(task)
+        task.add_done_callback(_ORPHANS.discard)
+
+    async def _renew_lock(self, owner: str) -> None:
+        every = self._lease_ms / 3000
+        while True:
+            await asyncio.sleep(every)
+            try:
+                held = await self._lock_renew(keys=[self.key], args=[owner, self._lease_ms])
+            except _UNAVAILABLE as exc:
+                logger.warning("token refresh lock: renewal failed (%s)", type(exc).__name__)
+                continue
+            if not int(held):
+                logger.warning("token refresh lock %s: lease lost to another process", self.key)
+                raise LeaseLostError(f"{self.key}: the refresh lock's lease was lost")
+
+    async def aclose(self) -> None:
+        """Close the client if this store opened it (``from_url``)."""
+        await self._link.aclose()
+
+    def __repr__(self) -> str:
+        return f"RedisTokenStore(redis={self._link.where!r}, key={self.key!r})"
+
+
+# Releases of locks granted to cancelled waiters (kept referenced until they finish).
+_ORPHANS: set[asyncio.Task[None]] = set()

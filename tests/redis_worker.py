@@ -1,0 +1,133 @@
+"""One worker process of the multi-process Redis tests (test_redis.py starts several).
+
+Usage: ``python tests/redis_worker.py MODE --redis URL [options]``; it prints one JSON line
+with its result. Workers that must start together wait on a Redis list (``--go``) that
+the test fills once every worker has said it is ready (``--ready``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import sys
+from typing import Any
+
+import redis.asyncio as aioredis
+
+from freshbooks_async import FreshBooksClient, OAuth2Session, RetryPolicy
+from freshbooks_async.coordination import account_slot
+from freshbooks_async.errors import FreshBooksError
+from freshbooks_async.redis import RedisCoordinator, RedisTokenStore
+
+
+async def _barrier(url: str, ready: str | None, go: str | None) -> None:
+    if ready is None and go is None:
+        return
+    client = aioredis.from_url(url)
+    try:
+        if ready is not None:
+            await client.rpush(ready, "1")
+        if go is not None:
+            for _ in range(60):  # short BLPOPs: under redis-py's socket timeout
+                if await client.blpop([go], timeout=1) is not None:
+                    break
+    finally:
+        await client.aclose()
+
+
+async def refresh(args: argparse.Namespace) -> dict[str, Any]:
+    """One API call through a session whose token (expired) lives in Redis."""
+    store = RedisTokenStore.from_url(args.redis, key=args.key, lock_lease=args.lease)
+    session = OAuth2Session(
+        args.client_id,
+        args.client_secret,
+        "https://localhost/callback",
+        store=store,
+        authorize_url=f"{args.base_url}/oauth/authorize",
+    )
+    try:
+        async with FreshBooksClient(
+            token_provider=session, base_url=args.base_url, retry=RetryPolicy(max_retries=0)
+        ) as fb:
+            await _barrier(args.redis, args.ready, args.go)
+            try:
+                response = await fb.request("GET", "/auth/api/v1/users/me")
+            except FreshBooksError as exc:
+                return {
+                    "ok": False,
+                    "error": type(exc).__name__,
+                    "refreshes": session.refresh_count,
+                }
+            return {
+                "ok": response.status == 200,
+                "refreshes": session.refresh_count,
+                # A digest: enough to tell the tokens apart, without printing one.
+                "token": hashlib.sha256(session.token.access_token.encode()).hexdigest()[:16]
+                if session.token
+                else None,
+            }
+    finally:
+        await store.aclose()
+
+
+async def hold_lock(args: argparse.Namespace) -> dict[str, Any]:
+    """Take the refresh lock and keep it (renewing) until killed."""
+    store = RedisTokenStore.from_url(args.redis, key=args.key, lock_lease=args.lease)
+    async with store.refresh_lock() as lease:
+        await _barrier(args.redis, args.ready, None)
+        await asyncio.sleep(3600)
+        return {"fence": lease.fence}
+
+
+async def hold_slot(args: argparse.Namespace) -> dict[str, Any]:
+    """Take an account slot and keep it (renewing) until killed."""
+    coordinator = RedisCoordinator.from_url(args.redis, slot_lease=args.lease)
+    try:
+        async with account_slot(coordinator, args.account, args.limit) as lease:
+            await _barrier(args.redis, args.ready, None)
+            await asyncio.sleep(3600)
+            return {"lease": lease.id}
+    finally:
+        await coordinator.aclose()
+
+
+async def numbers(args: argparse.Namespace) -> dict[str, Any]:
+    """Seed the counter with ``--seed`` and allocate ``--count`` numbers."""
+    coordinator = RedisCoordinator.from_url(args.redis)
+    try:
+        await _barrier(args.redis, args.ready, args.go)
+        await coordinator.advance_invoice_numbers(args.account, args.seed)
+        got = [await coordinator.next_invoice_number(args.account) for _ in range(args.count)]
+        return {"numbers": got}
+    finally:
+        await coordinator.aclose()
+
+
+MODES = {"refresh": refresh, "hold-lock": hold_lock, "hold-slot": hold_slot, "numbers": numbers}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=sorted(MODES))
+    parser.add_argument("--redis", required=True)
+    parser.add_argument("--key", default="freshbooks:token:test")
+    parser.add_argument("--lease", type=float, default=1.0)
+    parser.add_argument("--base-url")
+    parser.add_argument("--client-id")
+    parser.add_argument("--client-secret")
+    parser.add_argument("--account", default="ACC001")
+    parser.add_argument("--limit", type=int, default=1)
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--seed", default=None)
+    parser.add_argument("--ready")
+    parser.add_argument("--go")
+    args = parser.parse_args()
+    result = asyncio.run(MODES[args.mode](args))
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,198 @@
+"""The coordinator protocol: the same checks on the in-process coordinator and the Redis
+one (the latter against a real redis-server; skipped without it, failed in CI), plus what
+is particular to the in-process one and the client's ``coordinator=``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from redis_proc import running_redis
+
+from freshbooks_async import FreshBooksClient
+from freshbooks_async.coordination import (
+    Coordinator,
+    InProcessCoordinator,
+    SlotLease,
+    account_slot,
+)
+from freshbooks_async.errors import NumberingNotSeededError
+
+
+@pytest.fixture(params=["in-process", "redis"])
+async def coordinator(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Coordinator]:
+    if request.param == "in-process":
+        yield InProcessCoordinator()
+        return
+    from freshbooks_async.redis import RedisCoordinator
+
+    with running_redis(tmp_path) as server:
+        c = RedisCoordinator.from_url(server.url)
+        try:
+            yield c
+        finally:
+            await c.aclose()
+
+
+# --------------------------------------------------------------------------- both
+
+
+async def test_it_is_a_coordinator(coordinator: Coordinator) -> None:
+    assert isinstance(coordinator, Coordinator)
+
+
+async def test_slots_cap_concurrent_holders_and_serve_waiters_in_order(
+    coordinator: Coordinator,
+) -> None:
+    in_flight = peak = 0
+    order: list[int] = []
+
+    async def work(i: int) -> None:
+        nonlocal in_flight, peak
+        async with account_slot(coordinator, "ACC1", 3) as lease:
+            assert lease.account_id == "ACC1"
+            assert lease.limit == 3
+            order.append(i)
+            in_flight += 1
+            peak = max(peak, in_flight)
+            await asyncio.sleep(0.002)
+            in_flight -= 1
+
+    tasks = []
+    for i in range(30):
+        tasks.append(asyncio.ensure_future(work(i)))
+        await asyncio.sleep(0)  # each starts waiting before the next
+    await asyncio.gather(*tasks)
+    assert peak == 3
+    assert order == sorted(order)  # first come, first served
+    # Other accounts are not held back by ACC1's slots.
+    held = [await coordinator.acquire_slot("ACC1", 1)]
+    other = await asyncio.wait_for(coordinator.acquire_slot("ACC2", 1), 2)
+    await coordinator.release_slot(other)
+    await coordinator.release_slot(held[0])
+
+
+async def test_a_slot_is_given_back_when_the_holder_is_cancelled(
+    coordinator: Coordinator,
+) -> None:
+    entered = asyncio.Event()
+
+    async def holder() -> None:
+        async with account_slot(coordinator, "ACC1", 1):
+            entered.set()
+            await asyncio.sleep(3600)
+
+    task = asyncio.ensure_future(holder())
+    await entered.wait()
+    waiter = asyncio.ensure_future(coordinator.acquire_slot("ACC1", 1))
+    cancelled = asyncio.ensure_future(coordinator.acquire_slot("ACC1", 1))
+    await asyncio.sleep(0.05)
+    cancelled.cancel()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    lease = await asyncio.wait_for(waiter, 5)
+    await coordinator.release_slot(lease)
+    await coordinator.release_slot(lease)  # idempotent
+    with pytest.raises(asyncio.CancelledError):
+        await cancelled
+    again = await asyncio.wait_for(coordinator.acquire_slot("ACC1", 1), 5)
+    await coordinator.release_slot(again)
+
+
+async def test_invoice_numbers(coordinator: Coordinator) -> None:
+    with pytest.raises(NumberingNotSeededError, match="ACC1"):
+        await coordinator.next_invoice_number("ACC1")
+    assert await coordinator.advance_invoice_numbers("ACC1", "0005")
+    assert await coordinator.next_invoice_number("ACC1") == "0006"
+    assert await coordinator.advance_invoice_numbers("ACC1", "0009")
+    assert await coordinator.next_invoice_number("ACC1") == "0010"
+    assert not await coordinator.advance_invoice_numbers("ACC1", "0002")  # behind: kept
+    assert await coordinator.next_invoice_number("ACC1") == "0011"
+    assert await coordinator.advance_invoice_numbers("ACC2", "000D")
+    assert await coordinator.next_invoice_number("ACC2") == "000E"
+    assert await coordinator.advance_invoice_numbers("ACC3", None)
+    assert await coordinator.next_invoice_number("ACC3") == "0000001"
+    numbers = await asyncio.gather(*(coordinator.next_invoice_number("ACC1") for _ in range(50)))
+    assert len(set(numbers)) == 50
+
+
+async def test_retry_budget_is_one_per_scope(coordinator: Coordinator) -> None:
+    budget = coordinator.retry_budget("ACC1")
+    assert coordinator.retry_budget("ACC1") is budget
+    assert coordinator.retry_budget("ACC2") is not budget
+    assert budget.allows_retry
+    for _ in range(11):
+        budget.record_failure()
+    assert not budget.allows_retry
+
+
+@pytest.mark.parametrize(
+    ("account", "limit", "error", "match"),
+    [
+        (7, 1, TypeError, "account_id"),
+        ("", 1, ValueError, "account_id"),
+        ("A B", 1, ValueError, "account_id"),
+        ("ACC1", 0, ValueError, "limit"),
+        ("ACC1", True, TypeError, "limit"),
+        ("ACC1", 1.5, TypeError, "limit"),
+    ],
+)
+async def test_bad_arguments_name_the_field(
+    coordinator: Coordinator, account: object, limit: object, error: type[Exception], match: str
+) -> None:
+    with pytest.raises(error, match=match):
+        await coordinator.acquire_slot(account, limit)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- in-process
+
+
+async def test_in_process_release_of_a_foreign_lease_does_nothing() -> None:
+    c = InProcessCoordinator()
+    lease = await c.acquire_slot("ACC1", 1)
+    await c.release_slot(SlotLease(account_id="ACC1", id="someone-else", limit=1))
+    assert c.slots_in_use("ACC1") == 1
+    await c.release_slot(lease)
+    assert c.slots_in_use("ACC1") == 0
+    with pytest.raises(TypeError, match="lease"):
+        await c.release_slot("lease")  # type: ignore[arg-type]
+
+
+async def test_in_process_grant_racing_a_cancellation_passes_the_slot_on() -> None:
+    c = InProcessCoordinator()
+    first = await c.acquire_slot("ACC1", 1)
+    second = asyncio.ensure_future(c.acquire_slot("ACC1", 1))
+    third = asyncio.ensure_future(c.acquire_slot("ACC1", 1))
+    await asyncio.sleep(0)
+    await c.release_slot(first)  # grants `second`...
+    second.cancel()  # ... which is cancelled before it runs
+    with pytest.raises(asyncio.CancelledError):
+        await second
+    lease = await asyncio.wait_for(third, 1)
+    assert c.slots_in_use("ACC1") == 1
+    await c.release_slot(lease)
+
+
+# --------------------------------------------------------------------------- the client
+
+
+async def test_client_takes_a_coordinator() -> None:
+    shared = InProcessCoordinator()
+    async with (
+        FreshBooksClient("t" * 20, coordinator=shared) as a,
+        FreshBooksClient("t" * 20, coordinator=shared) as b,
+        FreshBooksClient("t" * 20) as c,
+    ):
+        assert a.coordinator is shared
+        assert b.coordinator is shared
+        assert isinstance(c.coordinator, InProcessCoordinator)
+        assert c.coordinator is not shared
+        assert c.per_account_concurrency == 8
+
+
+def test_client_rejects_what_is_not_a_coordinator() -> None:
+    with pytest.raises(TypeError, match="coordinator: object does not implement Coordinator"):
+        FreshBooksClient("t" * 20, coordinator=object())  # type: ignore[arg-type]

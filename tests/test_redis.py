@@ -1,0 +1,801 @@
+"""freshbooks_async.redis against a real redis-server (see redis_proc.py), the sandbox over
+loopback, and real OS processes (redis_worker.py) where the behaviour spans processes.
+
+Without ``redis-server`` on PATH these tests are skipped with an install hint (a failure
+when ``CI=true``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import signal
+import string
+import sys
+import time
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import attrs
+import pytest
+import redis.asyncio as aioredis
+import yarl
+from redis_proc import RedisServer
+
+from freshbooks_async import FreshBooksClient, RetryBudget, RetryPolicy
+from freshbooks_async._numbering import next_invoice_number
+from freshbooks_async.auth import OAuth2Session, Token
+from freshbooks_async.coordination import Coordinator, account_slot
+from freshbooks_async.errors import (
+    CoordinatorUnavailableError,
+    NumberingNotSeededError,
+    RefreshAmbiguousError,
+)
+from freshbooks_async.redis import RedisCoordinator, RedisTokenStore
+from freshbooks_async.sandbox import SandboxServer
+from freshbooks_async.testing import MockTransport, Sandbox
+from freshbooks_async.transports import Request
+
+WORKER = str(Path(__file__).with_name("redis_worker.py"))
+REDIRECT = "https://localhost/callback"
+ME = "/auth/api/v1/users/me"
+TOKEN_ROUTE = "POST /auth/oauth/token"
+
+
+@pytest.fixture
+async def coordinator(redis_server: RedisServer) -> AsyncIterator[RedisCoordinator]:
+    c = RedisCoordinator.from_url(redis_server.url, slot_lease=1.0, unavailable_timeout=1.0)
+    yield c
+    await c.aclose()
+
+
+@pytest.fixture
+async def redis_client(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
+    client = aioredis.from_url(redis_server.url)
+    yield client
+    await client.aclose()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+async def run_workers(
+    argvs: Sequence[Sequence[str]], *, timeout: float = 90.0
+) -> list[dict[str, Any]]:
+    """Start one worker process per argv, wait for all, return their JSON lines."""
+    processes = [
+        await asyncio.create_subprocess_exec(
+            sys.executable,
+            WORKER,
+            *argv,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        for argv in argvs
+    ]
+    outputs = await asyncio.wait_for(asyncio.gather(*(p.communicate() for p in processes)), timeout)
+    results = []
+    for process, (out, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err.decode(errors="replace")[-3000:]
+        results.append(json.loads(out.decode().strip().splitlines()[-1]))
+    return results
+
+
+async def start_worker(argv: Sequence[str]) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        WORKER,
+        *argv,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def wait_ready(client: aioredis.Redis, key: str, count: int, timeout: float = 60) -> None:
+    """Wait for ``count`` workers to push to ``key`` (short BLPOPs: redis-py's default
+    socket timeout is shorter than a slow machine's process start)."""
+    deadline = time.monotonic() + timeout
+    for _ in range(count):
+        while await client.blpop([key], timeout=1) is None:
+            assert time.monotonic() < deadline, f"a worker did not get ready within {timeout} s"
+
+
+async def go(client: aioredis.Redis, key: str, count: int) -> None:
+    await client.rpush(key, *["go"] * count)
+
+
+async def token_posts(server: SandboxServer) -> int:
+    """Requests to the token endpoint so far (the sandbox's control API)."""
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{server.url}/_sandbox/stats") as response,
+    ):
+        stats = await response.json()
+    return int(stats["requests"].get(TOKEN_ROUTE, 0))
+
+
+async def authorized_pair(server: SandboxServer) -> Token:
+    """A token pair from the code flow against the sandbox over loopback."""
+    sandbox = server.sandbox
+    session = OAuth2Session(
+        sandbox.client_id,
+        sandbox.client_secret,
+        REDIRECT,
+        authorize_url=f"{server.url}/oauth/authorize",
+    )
+    async with FreshBooksClient(token_provider=session, base_url=server.url) as fb:
+        assert fb is not None
+        request = session.authorization_url([])
+        response = await sandbox.handle(Request(method="GET", url=request.url))
+        code = yarl.URL(response.headers["Location"]).query["code"]
+        return await session.exchange_code(code)
+
+
+def expire(server: SandboxServer, token: Token) -> Token:
+    """Make ``token``'s access token expired for the sandbox and for the SDK."""
+    server.sandbox.tokens[token.access_token].expires_at = 0.0
+    return attrs.evolve(token, expires_at=time.time() - 10)
+
+
+def refresh_argv(server: SandboxServer, redis_url: str, key: str, **extra: str) -> list[str]:
+    argv = [
+        "refresh",
+        "--redis",
+        redis_url,
+        "--key",
+        key,
+        "--base-url",
+        str(server.url),
+        "--client-id",
+        server.sandbox.client_id,
+        "--client-secret",
+        server.sandbox.client_secret,
+    ]
+    for name, value in extra.items():
+        argv += [f"--{name.replace('_', '-')}", value]
+    return argv
+
+
+# --------------------------------------------------------------------------- invoice numbers
+
+
+def _number_corpus() -> list[str]:
+    rng = random.Random(18)
+    alphabet = string.ascii_letters + string.digits + "-_/ #."
+    cases = [
+        "",
+        "0",
+        "9",
+        "99",
+        "Z",
+        "z",
+        "zz",
+        "ZZ",
+        "0005",
+        "000D",
+        "0009",
+        "INV-",
+        "INV-99",
+        "INV99",
+        "A-9Z9",
+        "-",
+        "a9",
+        "9z",
+        "Zz9",
+        "2024-0999",
+        "X" * 40,
+    ]
+    for _ in range(3000):
+        cases.append("".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))))
+    # Carries: runs of 9, Z and z after a random head.
+    for _ in range(500):
+        head = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 5)))
+        cases.append(head + "".join(rng.choice("9Zz") for _ in range(rng.randint(1, 4))))
+    return cases
+
+
+async def test_the_redis_counter_follows_next_invoice_number(
+    coordinator: RedisCoordinator, redis_client: aioredis.Redis
+) -> None:
+    """The Lua increment agrees with FreshBooks' rule as _numbering has it, on 3,500+
+    numbers (letters, digits, separators, carries)."""
+    mismatches = []
+    for index, number in enumerate(_number_corpus()):
+        account = f"N{index}"
+        await redis_client.set(f"freshbooks:invoice-number:{account}", number)
+        got = await coordinator.next_invoice_number(account)
+        if got != next_invoice_number(number or None):
+            mismatches.append((number, got, next_invoice_number(number or None)))
+    assert mismatches == []
+
+
+@pytest.mark.parametrize("number", ["Ñ9", "é", "INV-ß99", "№9", "x²"])
+async def test_numbers_beyond_ascii_use_the_python_rule(
+    coordinator: RedisCoordinator, number: str
+) -> None:
+    await coordinator.advance_invoice_numbers("ACC1", number)
+    first = await coordinator.next_invoice_number("ACC1")
+    assert first == next_invoice_number(number)
+    assert await coordinator.next_invoice_number("ACC1") == next_invoice_number(first)
+
+
+async def test_counter_seeding_and_skipping(coordinator: RedisCoordinator) -> None:
+    with pytest.raises(NumberingNotSeededError, match="advance_invoice_numbers") as caught:
+        await coordinator.next_invoice_number("ACC1")
+    assert caught.value.account_id == "ACC1"
+    assert await coordinator.advance_invoice_numbers("ACC1", "0000041")
+    assert await coordinator.next_invoice_number("ACC1") == "0000042"
+    # Seeding again with an older highest number (another process read it earlier) does
+    # not move the counter back.
+    assert not await coordinator.advance_invoice_numbers("ACC1", "0000040")
+    assert await coordinator.next_invoice_number("ACC1") == "0000043"
+    # A number found taken further on: the counter jumps past it.
+    assert await coordinator.advance_invoice_numbers("ACC1", "0000100")
+    assert await coordinator.next_invoice_number("ACC1") == "0000101"
+    # An account without invoices starts at FreshBooks' first number.
+    assert await coordinator.advance_invoice_numbers("ACC2", None)
+    assert await coordinator.next_invoice_number("ACC2") == "0000001"
+    with pytest.raises(TypeError, match="past"):
+        await coordinator.advance_invoice_numbers("ACC2", 7)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="account_id"):
+        await coordinator.next_invoice_number("ACC 2")
+
+
+async def test_concurrent_allocations_from_several_coordinators_never_repeat(
+    redis_server: RedisServer,
+) -> None:
+    coordinators = [RedisCoordinator.from_url(redis_server.url) for _ in range(4)]
+    try:
+        await coordinators[0].advance_invoice_numbers("ACC1", "INV-0990")
+
+        async def allocate(c: RedisCoordinator) -> list[str]:
+            return [await c.next_invoice_number("ACC1") for _ in range(50)]
+
+        lists = await asyncio.gather(*(allocate(c) for c in coordinators for _ in range(3)))
+    finally:
+        for c in coordinators:
+            await c.aclose()
+    numbers = [n for chunk in lists for n in chunk]
+    assert len(numbers) == len(set(numbers)) == 600
+    expected, value = set(), "INV-0990"
+    for _ in range(600):
+        value = next_invoice_number(value)
+        expected.add(value)
+    assert set(numbers) == expected  # no gaps either
+
+
+async def test_six_processes_share_one_counter(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    argv = [
+        "numbers",
+        "--redis",
+        redis_server.url,
+        "--count",
+        "150",
+        "--seed",
+        "0000999",
+        "--ready",
+        "n:ready",
+        "--go",
+        "n:go",
+    ]
+    workers = asyncio.ensure_future(run_workers([argv] * 6))
+    await wait_ready(redis_client, "n:ready", 6)
+    await go(redis_client, "n:go", 6)
+    results = await workers
+    numbers = [n for r in results for n in r["numbers"]]
+    assert len(numbers) == 900
+    assert len(set(numbers)) == 900, "a number was handed out twice"
+    assert min(numbers) == "0001000"
+    assert max(numbers) == "0001899"
+
+
+# --------------------------------------------------------------------------- slots
+
+
+async def test_slots_cap_holders_across_coordinators(redis_server: RedisServer) -> None:
+    coordinators = [RedisCoordinator.from_url(redis_server.url) for _ in range(3)]
+    in_flight = peak = 0
+
+    async def work(c: Coordinator) -> None:
+        nonlocal in_flight, peak
+        async with account_slot(c, "ACC1", 4):
+            in_flight += 1
+            peak = max(peak, in_flight)
+            await asyncio.sleep(0.005)
+            in_flight -= 1
+
+    try:
+        await asyncio.gather(*(work(c) for c in coordinators for _ in range(40)))
+        assert peak == 4
+        assert await coordinators[0].slots_in_use("ACC1") == 0
+    finally:
+        for c in coordinators:
+            await c.aclose()
+
+
+async def test_a_waiter_in_another_coordinator_is_woken_by_a_release(
+    redis_server: RedisServer,
+) -> None:
+    """The release is announced: the waiter does not sit out its poll interval."""
+    a = RedisCoordinator.from_url(redis_server.url, poll_interval=30.0)
+    b = RedisCoordinator.from_url(redis_server.url, poll_interval=30.0)
+    try:
+        lease = await a.acquire_slot("ACC1", 1)
+        waiter = asyncio.ensure_future(b.acquire_slot("ACC1", 1))
+        await asyncio.sleep(0.2)
+        assert not waiter.done()
+        await a.release_slot(lease)
+        got = await asyncio.wait_for(waiter, 5.0)
+        assert got.account_id == "ACC1"
+        await b.release_slot(got)
+        await b.release_slot(got)  # a second release does nothing
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
+async def test_a_cancelled_waiter_leaves_no_slot_behind(coordinator: RedisCoordinator) -> None:
+    lease = await coordinator.acquire_slot("ACC1", 1)
+    waiters = [asyncio.ensure_future(coordinator.acquire_slot("ACC1", 1)) for _ in range(5)]
+    await asyncio.sleep(0.05)
+    for w in waiters:
+        w.cancel()
+    await asyncio.gather(*waiters, return_exceptions=True)
+    await coordinator.release_slot(lease)
+    await asyncio.sleep(0.05)
+    assert await coordinator.slots_in_use("ACC1") == 0
+    again = await asyncio.wait_for(coordinator.acquire_slot("ACC1", 1), 2.0)
+    await coordinator.release_slot(again)
+
+
+async def test_a_held_slot_is_renewed_past_its_lease(redis_server: RedisServer) -> None:
+    coordinator = RedisCoordinator.from_url(redis_server.url, slot_lease=0.3)
+    try:
+        lease = await coordinator.acquire_slot("ACC1", 1)
+        await asyncio.sleep(1.0)  # more than 3 leases
+        assert await coordinator.slots_in_use("ACC1") == 1
+        await coordinator.release_slot(lease)
+        assert await coordinator.slots_in_use("ACC1") == 0
+    finally:
+        await coordinator.aclose()
+
+
+async def test_a_sigkilled_slot_holder_frees_its_slot_within_the_lease(
+    redis_server: RedisServer, redis_client: aioredis.Redis, coordinator: RedisCoordinator
+) -> None:
+    holder = await start_worker(
+        ["hold-slot", "--redis", redis_server.url, "--lease", "1.0", "--ready", "s:ready"]
+    )
+    try:
+        await wait_ready(redis_client, "s:ready", 1)
+        assert await coordinator.slots_in_use("ACC001") == 1
+        await asyncio.sleep(1.5)  # the holder renews: still held after its lease
+        assert await coordinator.slots_in_use("ACC001") == 1
+        holder.send_signal(signal.SIGKILL)
+        await holder.wait()
+        killed_at = time.monotonic()
+        lease = await asyncio.wait_for(coordinator.acquire_slot("ACC001", 1), 5.0)
+        waited = time.monotonic() - killed_at
+        await coordinator.release_slot(lease)
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+            await holder.wait()
+    print(f"FIGURE slot of a SIGKILLed holder free after {waited:.2f} s (lease 1 s)")
+    assert waited <= 1.0 + 0.5, f"the slot came free {waited:.2f} s after the kill"
+
+
+# --------------------------------------------------------------------------- retry budget
+
+
+def allows(budget: RetryBudget) -> bool:
+    return budget.allows_retry
+
+
+async def test_the_retry_budget_is_shared(redis_server: RedisServer) -> None:
+    a = RedisCoordinator.from_url(redis_server.url)
+    b = RedisCoordinator.from_url(redis_server.url)
+    try:
+        seen_by_a, seen_by_b = a.retry_budget("ACC1"), b.retry_budget("ACC1")
+        assert [allows(seen_by_a), allows(seen_by_b)] == [True, True]
+        for _ in range(11):  # an outage seen by a alone
+            seen_by_a.record_failure()
+        await asyncio.sleep(0.1)
+        assert not allows(seen_by_a)
+        seen_by_b.record_failure()  # b's first failure brings the shared bucket
+        await asyncio.sleep(0.1)
+        assert not allows(seen_by_b)
+        assert seen_by_b.tokens == pytest.approx(20 - 12)
+        assert allows(b.retry_budget("ACC2"))  # other scopes are not affected
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
+# --------------------------------------------------------------------------- token store
+
+
+async def test_token_store_round_trip_and_secrecy(redis_server: RedisServer) -> None:
+    store = RedisTokenStore.from_url(redis_server.url, key="fb:token:1")
+    try:
+        assert await store.load() is None
+        token = Token(access_token="A" * 30, refresh_token="R" * 30, expires_at=123.0)
+        assert await store.save_if_absent(token) == token
+        other = Token(access_token="B" * 30, refresh_token="Q" * 30)
+        assert await store.save_if_absent(other) == token
+        assert await store.load() == token
+        await store.save(other)
+        assert await store.load() == other
+        await store.clear()
+        assert await store.load() is None
+        assert "A" * 30 not in repr(store)
+        assert "fb:token:1" in repr(store)
+    finally:
+        await store.aclose()
+
+
+async def test_a_lock_holder_that_stops_renewing_loses_the_lease_and_its_begun_refresh_is_spent(
+    redis_server: RedisServer,
+) -> None:
+    store = RedisTokenStore.from_url(redis_server.url, key="fb:token:1", lock_lease=0.3)
+    token = Token(access_token="A" * 30, refresh_token="R" * 30)
+    await store.save(token)
+    try:
+        # A holder frozen mid-refresh: lock taken and refresh begun, never finished.
+        owner = "frozen"
+        reply = await store._lock_acquire(keys=[store.key], args=[owner, 300])
+        assert int(reply[0]) == 1
+        from freshbooks_async.redis import _RedisRefreshLease
+
+        frozen = _RedisRefreshLease(store, owner, int(reply[1]))
+        assert await frozen.begin(token)
+        started = time.monotonic()
+        async with store.refresh_lock() as lease:
+            waited = time.monotonic() - started
+            assert lease.fence > frozen.fence
+            state = await lease.load()
+            assert state.token == token
+            assert state.spent == "ambiguous"
+            assert not await lease.begin(token)  # a spent refresh token is never begun again
+        assert 0.1 < waited < 1.5
+        # The frozen holder's fencing check fails from now on.
+        assert not await frozen.begin(token)
+        # ... but the pair its refresh brought back is still recorded (the old one is spent).
+        new = Token(access_token="C" * 30, refresh_token="S" * 30)
+        assert await frozen.commit(token, new) == new
+        state = await store._state()
+        assert state.token == new
+        assert state.spent is None
+    finally:
+        await store.aclose()
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def _session(sandbox: Sandbox, store: RedisTokenStore) -> OAuth2Session:
+    return OAuth2Session(
+        sandbox.client_id,
+        sandbox.client_secret,
+        REDIRECT,
+        store=store,
+        authorize_url="https://api.freshbooks.com/oauth/authorize",
+    )
+
+
+async def _code(sandbox: Sandbox, session: OAuth2Session) -> str:
+    request = session.authorization_url([])
+    response = await sandbox.handle(Request(method="GET", url=request.url))
+    return yarl.URL(response.headers["Location"]).query["code"]
+
+
+async def test_a_session_token_seeds_an_empty_shared_store_and_a_stored_pair_wins(
+    redis_server: RedisServer,
+) -> None:
+    sandbox = Sandbox()
+    transport = MockTransport(sandbox.handle)
+    plain = OAuth2Session(sandbox.client_id, sandbox.client_secret, REDIRECT)
+    async with FreshBooksClient(token_provider=plain, transport=transport):
+        first = await plain.exchange_code(await _code(sandbox, plain))
+    stores = [RedisTokenStore.from_url(redis_server.url, key="fb:token:seed") for _ in range(2)]
+    try:
+        seeding = OAuth2Session(
+            sandbox.client_id, sandbox.client_secret, REDIRECT, token=first, store=stores[0]
+        )
+        async with FreshBooksClient(token_provider=seeding, transport=transport) as fb:
+            assert (await fb.request("GET", ME)).status == 200
+        assert await stores[1].load() == first
+        stale = Token(access_token="x" * 24, refresh_token="y" * 24)
+        late = OAuth2Session(
+            sandbox.client_id, sandbox.client_secret, REDIRECT, token=stale, store=stores[1]
+        )
+        async with FreshBooksClient(token_provider=late, transport=transport) as fb:
+            assert (await fb.request("GET", ME)).status == 200
+        assert late.token == first
+    finally:
+        for store in stores:
+            await store.aclose()
+
+
+async def test_sessions_sharing_a_store_refresh_once(redis_server: RedisServer) -> None:
+    sandbox = Sandbox()
+    transport = MockTransport(sandbox.handle)
+    stores = [RedisTokenStore.from_url(redis_server.url, key="fb:token:u1") for _ in range(3)]
+    sessions = [_session(sandbox, s) for s in stores]
+    clients = [
+        FreshBooksClient(token_provider=s, transport=transport, retry=RetryPolicy.disabled())
+        for s in sessions
+    ]
+    try:
+        first = await sessions[0].exchange_code(await _code(sandbox, sessions[0]))
+        sandbox.tokens[first.access_token].expires_at = 0.0
+        await stores[0].save(attrs.evolve(first, expires_at=time.time() - 1))
+        responses = await asyncio.gather(*(c.request("GET", ME) for c in clients for _ in range(5)))
+        assert {r.status for r in responses} == {200}
+        assert sum(s.refresh_count for s in sessions) == 1
+        assert len({s.token for s in sessions}) == 1
+        assert len(sandbox.used_refresh_tokens) == 1
+    finally:
+        for c in clients:
+            await c.aclose()
+        for s in stores:
+            await s.aclose()
+
+
+async def test_an_ambiguous_refresh_blocks_every_sharer_until_a_new_pair_is_saved(
+    redis_server: RedisServer,
+) -> None:
+    sandbox = Sandbox()
+    transport = MockTransport(sandbox.handle)
+    stores = [RedisTokenStore.from_url(redis_server.url, key="fb:token:u1") for _ in range(2)]
+    a, b = (_session(sandbox, s) for s in stores)
+    clients = [
+        FreshBooksClient(token_provider=s, transport=transport, retry=RetryPolicy.disabled())
+        for s in (a, b)
+    ]
+    try:
+        await a.exchange_code(await _code(sandbox, a))
+        sandbox.configure_faults(["reset_after_commit:count=1:route=POST /auth/oauth/token"])
+        with pytest.raises(RefreshAmbiguousError, match="not sent again"):
+            await a.refresh()
+        posts = len(sandbox.used_refresh_tokens)
+        with pytest.raises(RefreshAmbiguousError, match="another process"):
+            await b.refresh()  # b never sends the maybe-spent refresh token
+        assert len(sandbox.used_refresh_tokens) == posts == 1
+        # A new authorization saved by either process unblocks both.
+        fresh = await a.exchange_code(await _code(sandbox, a))
+        assert await b.refresh() == fresh  # b adopts the saved pair; nothing sent
+        assert len(sandbox.used_refresh_tokens) == 1
+        newer = await b.refresh()  # a real refresh of the new pair
+        assert len(sandbox.used_refresh_tokens) == 2
+        assert await a.refresh() == newer  # a finds b's pair in the store; nothing sent
+        assert len(sandbox.used_refresh_tokens) == 2
+        assert (await clients[0].request("GET", ME)).status == 200
+    finally:
+        for c in clients:
+            await c.aclose()
+        for s in stores:
+            await s.aclose()
+
+
+async def test_six_processes_with_one_expired_pair_refresh_once(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    async with SandboxServer() as server:
+        token = expire(server, await authorized_pair(server))
+        store = RedisTokenStore.from_url(redis_server.url, key="fb:token:six")
+        await store.save(token)
+        await store.aclose()
+        before = await token_posts(server)
+        argv = refresh_argv(server, redis_server.url, "fb:token:six", ready="r:ready", go="r:go")
+        workers = asyncio.ensure_future(run_workers([argv] * 6))
+        await wait_ready(redis_client, "r:ready", 6)
+        await go(redis_client, "r:go", 6)
+        results = await workers
+        refreshes = await token_posts(server) - before
+    assert [r["ok"] for r in results] == [True] * 6, results
+    print(f"FIGURE 6 processes, one expired pair: {refreshes} token-endpoint call(s)")
+    assert refreshes == 1
+    assert sum(r["refreshes"] for r in results) == 1
+    assert len({r["token"] for r in results}) == 1
+
+
+async def test_a_sigkilled_lock_holder_that_sent_nothing_delays_the_others_by_one_lease(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    async with SandboxServer() as server:
+        token = expire(server, await authorized_pair(server))
+        store = RedisTokenStore.from_url(redis_server.url, key="fb:token:k1")
+        await store.save(token)
+        await store.aclose()
+        before = await token_posts(server)
+        holder = await start_worker(
+            [
+                *("hold-lock", "--redis", redis_server.url, "--key", "fb:token:k1"),
+                *("--lease", "1.0", "--ready", "h:ready"),
+            ]
+        )
+        await wait_ready(redis_client, "h:ready", 1)
+        argv = refresh_argv(
+            server, redis_server.url, "fb:token:k1", lease="1.0", ready="k:ready", go="k:go"
+        )
+        workers = asyncio.ensure_future(run_workers([argv] * 3))
+        await wait_ready(redis_client, "k:ready", 3)
+        await go(redis_client, "k:go", 3)
+        await asyncio.sleep(1.5)  # the holder renews its lease: the others still wait
+        assert not workers.done()
+        holder.send_signal(signal.SIGKILL)
+        await holder.wait()
+        killed_at = time.monotonic()
+        results = await workers
+        waited = time.monotonic() - killed_at
+        refreshes = await token_posts(server) - before
+    assert [r["ok"] for r in results] == [True] * 3, results
+    assert refreshes == 1
+    print(f"FIGURE lock holder SIGKILLed: others done {waited:.2f} s later (lease 1 s)")
+    assert waited < 1.0 + 1.0, f"the others carried on {waited:.2f} s after the kill"
+
+
+async def test_a_holder_sigkilled_mid_refresh_never_gets_its_refresh_token_reused(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    async with SandboxServer() as server:
+        token = expire(server, await authorized_pair(server))
+        store = RedisTokenStore.from_url(redis_server.url, key="fb:token:k2")
+        await store.save(token)
+        # The token endpoint processes the refresh at once but holds its answer back
+        # (longer than the others need to give up; the server waits for it at its close).
+        server.sandbox.configure_faults(["latency:ms=2500:route=POST /auth/oauth/token"])
+        before = await token_posts(server)
+        first = await start_worker(
+            refresh_argv(server, redis_server.url, "fb:token:k2", lease="1.0")
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while await token_posts(server) == before:  # the refresh is on the wire
+                assert time.monotonic() < deadline, "the first worker never refreshed"
+                await asyncio.sleep(0.05)
+            first.send_signal(signal.SIGKILL)
+            await first.wait()
+        finally:
+            if first.returncode is None:
+                first.kill()
+                await first.wait()
+        killed_at = time.monotonic()
+        server.sandbox.configure_faults([])
+        argv = refresh_argv(server, redis_server.url, "fb:token:k2", lease="1.0")
+        results = await run_workers([argv] * 3)
+        waited = time.monotonic() - killed_at
+        refreshes = await token_posts(server) - before
+        assert token.refresh_token in server.sandbox.used_refresh_tokens
+        state = await store._state()
+        await store.aclose()
+    assert [r.get("error") for r in results] == ["RefreshAmbiguousError"] * 3, results
+    assert refreshes == 1, "the spent refresh token was sent again"
+    assert state.spent == "ambiguous"
+    print(f"FIGURE holder SIGKILLed mid-refresh: 3 new processes gave up in {waited:.2f} s")
+    assert waited < 15, f"the others took {waited:.1f} s to give up"
+
+
+# --------------------------------------------------------------------------- Redis restarts
+
+
+async def test_redis_restart_loses_the_counter_and_reseeding_leaves_no_duplicate(
+    redis_server: RedisServer,
+) -> None:
+    """The documented behaviour: after a restart (no persistence) the counter raises
+    NumberingNotSeededError; the caller reseeds from the highest number in use."""
+    coordinators = [
+        RedisCoordinator.from_url(redis_server.url, unavailable_timeout=10.0) for _ in range(3)
+    ]
+    in_use: list[str] = []  # what "FreshBooks" has: every number allocated
+    reseeds = 0
+
+    async def create(c: RedisCoordinator, count: int) -> None:
+        nonlocal reseeds
+        for _ in range(count):
+            while True:
+                try:
+                    number = await c.next_invoice_number("ACC1")
+                    break
+                except NumberingNotSeededError:
+                    reseeds += 1
+                    highest = max(in_use, default=None)
+                    await c.advance_invoice_numbers("ACC1", highest)
+            in_use.append(number)
+            await asyncio.sleep(0.002)
+
+    try:
+        await coordinators[0].advance_invoice_numbers("ACC1", "0000500")
+        work = asyncio.gather(*(create(c, 150) for c in coordinators))
+        while len(in_use) < 150:  # noqa: ASYNC110 - polling a plain list is the point
+            await asyncio.sleep(0.01)
+        await asyncio.to_thread(redis_server.restart)
+        await work
+    finally:
+        for c in coordinators:
+            await c.aclose()
+    assert len(in_use) == 450
+    assert len(set(in_use)) == 450, "a number was handed out twice across the restart"
+    assert reseeds >= 1
+
+
+async def test_redis_down_is_a_typed_error_after_the_timeout(redis_server: RedisServer) -> None:
+    c = RedisCoordinator.from_url(redis_server.url, unavailable_timeout=0.5)
+    store = RedisTokenStore.from_url(redis_server.url, key="fb:token:1", unavailable_timeout=0.5)
+    try:
+        await c.advance_invoice_numbers("ACC1", None)
+        lease = await c.acquire_slot("ACC1", 1)
+        redis_server.stop()
+        started = time.monotonic()
+        with pytest.raises(CoordinatorUnavailableError, match=r"127\.0\.0\.1") as caught:
+            await c.acquire_slot("ACC2", 1)
+        assert 0.4 < time.monotonic() - started < 5
+        assert caught.value.__cause__ is not None
+        with pytest.raises(CoordinatorUnavailableError):
+            await c.next_invoice_number("ACC1")
+        with pytest.raises(CoordinatorUnavailableError):
+            await store.load()
+        await c.release_slot(lease)  # never raises: the lease runs out by itself
+        redis_server.start()
+        assert await c.slots_in_use("ACC1") == 0
+    finally:
+        await c.aclose()
+        await store.aclose()
+
+
+async def test_a_short_redis_restart_is_ridden_out(redis_server: RedisServer) -> None:
+    c = RedisCoordinator.from_url(redis_server.url, unavailable_timeout=10.0)
+    try:
+        lease = await c.acquire_slot("ACC1", 2)
+        await c.release_slot(lease)
+        restart = asyncio.ensure_future(asyncio.to_thread(redis_server.restart))
+        got = await c.acquire_slot("ACC1", 2)  # waits through the restart
+        await restart
+        await c.release_slot(got)
+    finally:
+        await c.aclose()
+
+
+async def test_after_a_redis_restart_a_session_never_sends_its_in_memory_refresh_token(
+    redis_server: RedisServer,
+) -> None:
+    sandbox = Sandbox()
+    store = RedisTokenStore.from_url(redis_server.url, key="fb:token:u1", unavailable_timeout=10)
+    session = _session(sandbox, store)
+    async with FreshBooksClient(
+        token_provider=session, transport=MockTransport(sandbox.handle)
+    ) as fb:
+        try:
+            await session.exchange_code(await _code(sandbox, session))
+            assert (await fb.request("GET", ME)).status == 200
+            await asyncio.to_thread(redis_server.restart)  # the pair is gone from Redis
+            with pytest.raises(RefreshAmbiguousError, match="holds no token"):
+                await session.refresh()
+            assert sandbox.used_refresh_tokens == set()
+            # Recovery: a pair saved again (a new authorization) is used by everyone.
+            await session.exchange_code(await _code(sandbox, session))
+            await session.refresh()
+            assert len(sandbox.used_refresh_tokens) == 1
+        finally:
+            await store.aclose()
+
+
+def test_from_url_validates_and_never_shows_the_password() -> None:
+    with pytest.raises(ValueError, match="redis://") as caught:
+        RedisCoordinator.from_url("http://user:hunter2@example/0")
+    assert "hunter2" not in str(caught.value)
+    with pytest.raises(TypeError, match="url"):
+        RedisTokenStore.from_url(None, key="k")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="namespace"):
+        RedisCoordinator.from_url("redis://127.0.0.1:1/0", namespace="a b")
+    with pytest.raises(ValueError, match="slot_lease"):
+        RedisCoordinator.from_url("redis://127.0.0.1:1/0", slot_lease=0)
+    c = RedisCoordinator.from_url("redis://:hunter2@127.0.0.1:1/0")
+    assert "hunter2" not in repr(c)
+    assert isinstance(c, Coordinator)
