@@ -35,7 +35,7 @@ from ._objects import (
     render_lines,
     template,
 )
-from ._store import Record, Table, dumps
+from ._store import Record, Table, dumps, on_undo
 
 __all__ = ["emit", "render", "resolve"]
 
@@ -89,6 +89,12 @@ _NUMERIC_ERRNO = {"int": 1015, "number": 1015, "money": 1015, "date": 1033, "boo
 # ----------------------------------------------------------------------------- helpers
 
 
+def _digits(text: str) -> bool:
+    """``text`` is a plain decimal integer (ASCII digits only: ``"²".isdigit()`` is true
+    too) short enough to be an id; anything else names no object."""
+    return text.isascii() and text.isdigit() and len(text) <= 19
+
+
 def _spec(route: Route) -> ResourceSpec:
     return spec(route.resource, route.family)
 
@@ -114,7 +120,7 @@ def _account(ctx: Ctx) -> Business:
 
 def _business(ctx: Ctx) -> Business:
     raw = ctx.params.get("business_id", "")
-    biz = ctx.sb.businesses.get(int(raw)) if raw.isdigit() else None
+    biz = ctx.sb.businesses.get(int(raw)) if _digits(raw) else None
     if biz is None:
         raise SandboxAPIError(404, "Requested resource could not be found.", errno=404)
     return biz
@@ -148,7 +154,7 @@ def _not_found(ctx: Ctx, singular: str, value: str) -> SandboxAPIError:
 
 def _lookup(ctx: Ctx, table: Table, singular: str) -> Record:
     key = _item_key(ctx)
-    rec = table.get(int(key)) if key.isdigit() else table.get(key)
+    rec = table.get(int(key)) if _digits(key) else table.get(key)
     if rec is None or rec.deleted:
         raise _not_found(ctx, singular, key)
     return rec
@@ -178,6 +184,18 @@ def _unwrap(ctx: Ctx, singular: str) -> dict[str, Any]:
     return obj
 
 
+# Integer fields are 32-bit signed; amounts, quantities and rates stay below 10**15.
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_NUMBER_LIMIT = Decimal(10) ** 15
+
+
+def _bounded(value: Any) -> Decimal:
+    number = dec(value)
+    if abs(number) >= _NUMBER_LIMIT:
+        raise ValueError("must be less than 10**15 in magnitude")
+    return number
+
+
 def _check_type(tag: str, value: Any) -> Any:
     """Validate one value against a type tag; returns the normalised value."""
     nullable = tag.endswith("?")
@@ -191,11 +209,13 @@ def _check_type(tag: str, value: Any) -> Any:
     if tag == "int":
         if isinstance(value, bool):
             raise ValueError("must be an integer")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        raise ValueError("must be an integer")
+        if isinstance(value, str) and _digits(value.strip().removeprefix("-")):
+            value = int(value)
+        if not isinstance(value, int):
+            raise ValueError("must be an integer")
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise ValueError(f"must be between {_INT_MIN} and {_INT_MAX}")
+        return value
     if tag == "str":
         if not isinstance(value, str):
             raise ValueError("must be a string")
@@ -207,11 +227,11 @@ def _check_type(tag: str, value: Any) -> Any:
             raise ValueError("must be a boolean")
         return value
     if tag == "number":
-        dec(value)
+        _bounded(value)
         return value
     if tag == "money":
         amount = value.get("amount") if isinstance(value, dict) else value
-        dec(amount)
+        _bounded(amount)
         return value
     if tag == "date":
         if not isinstance(value, str):
@@ -364,7 +384,7 @@ def _check_refs(ctx: Ctx, biz: Business, resource: str, clean: dict[str, Any]) -
         if value is None or (optional and value == 0):
             continue
         table = ctx.sb.table(biz.account_id if scope == "account" else biz.id, target)
-        found = table.get(value) if isinstance(value, int) else None
+        found = table.peek(value) if isinstance(value, int) else None
         if found is None or found.deleted:
             raise SandboxAPIError(
                 404,
@@ -756,7 +776,7 @@ def _uuid(sb: Sandbox) -> str:
 
 def _copy_client(sb: Sandbox, biz: Business, data: dict[str, Any]) -> None:
     cid = data.get("customerid")
-    client = sb.table(biz.account_id, "clients").get(cid) if isinstance(cid, int) else None
+    client = sb.table(biz.account_id, "clients").peek(cid) if isinstance(cid, int) else None
     if client is None:
         return
     for key in ("fname", "lname", "organization"):
@@ -790,7 +810,7 @@ async def acc_create(ctx: Ctx) -> Reply:
 
 def _next_number(sb: Sandbox, biz: Business, resource: str, field: str) -> str:
     last = None
-    for rec in sb.table(biz.account_id, resource):
+    for rec in sb.table(biz.account_id, resource).records.values():  # reads only
         last = rec.data.get(field) or last
     return next_invoice_number(last)
 
@@ -1026,8 +1046,10 @@ async def invoice_create(ctx: Ctx) -> Reply:
                 object="invoice",
             )
         clean["invoice_number"] = number
+        previous_number = biz.last_invoice_number
         biz.invoice_numbers.add(number)
         biz.last_invoice_number = number
+        on_undo(lambda: _release_number(biz, number, previous_number))
         rec = _new_accounting(ctx, s, biz, clean)
     finally:
         stats.inflight_invoice_creates[aid] -= 1
@@ -1040,6 +1062,13 @@ async def invoice_create(ctx: Ctx) -> Reply:
     )
     emit(sb, biz, "invoices", "create", rec.id)
     return _acc_one(ctx, s.singular, s.name, aid, rec)
+
+
+def _release_number(biz: Business, number: str, previous: str | None) -> None:
+    """Undo an invoice number's claim (the create that claimed it failed)."""
+    biz.invoice_numbers.discard(number)
+    if biz.last_invoice_number == number:
+        biz.last_invoice_number = previous
 
 
 async def invoice_pdf(ctx: Ctx) -> Reply:
@@ -1677,7 +1706,7 @@ def _coerce(value: str) -> Any:
     low = value.lower()
     if low in ("true", "false"):
         return low == "true"
-    if value.lstrip("-").isdigit():
+    if _digits(value.removeprefix("-")):
         return int(value)
     return value
 
@@ -1850,7 +1879,7 @@ async def service_rates(ctx: Ctx) -> Reply:
     obj = _unwrap(ctx, "service_rate")
     clean = _validate(ctx, "service_rates", "service_rate", obj, create=creating)
     sid = ctx.params["service_id"]
-    service = ctx.sb.table(biz.id, "services").get(int(sid)) if sid.isdigit() else None
+    service = ctx.sb.table(biz.id, "services").get(int(sid)) if _digits(sid) else None
     if service is None or service.deleted:
         raise SandboxAPIError(404, "Requested resource could not be found.")
     if rec is None:
@@ -1865,7 +1894,7 @@ async def service_rates(ctx: Ctx) -> Reply:
         }
         if "project_id" in ctx.params:
             pid = ctx.params["project_id"]
-            project = ctx.sb.table(biz.id, "projects").get(int(pid)) if pid.isdigit() else None
+            project = ctx.sb.table(biz.id, "projects").get(int(pid)) if _digits(pid) else None
             if project is None or project.deleted:
                 raise SandboxAPIError(404, "Requested resource could not be found.")
             data["project_id"] = project.id
@@ -1880,7 +1909,7 @@ async def service_rates(ctx: Ctx) -> Reply:
 
 
 def _project(sb: Sandbox, biz: Business, raw: str) -> Record:
-    found = sb.table(biz.id, "projects").get(int(raw)) if raw.isdigit() else None
+    found = sb.table(biz.id, "projects").get(int(raw)) if _digits(raw) else None
     if found is None or found.deleted:
         raise SandboxAPIError(404, "Requested resource could not be found.")
     return found
@@ -1939,7 +1968,7 @@ async def p_misc(ctx: Ctx) -> Reply:
     else:
         tid = ctx.params["thread_id"]
         threads = sb.table(biz.id, "project_threads")
-        parent = threads.get(int(tid)) if tid.isdigit() else None
+        parent = threads.get(int(tid)) if _digits(tid) else None
         if parent is None:
             raise SandboxAPIError(404, "Requested resource could not be found.")
     rid = table.new_id()
@@ -2045,7 +2074,7 @@ async def auth_family(ctx: Ctx) -> Reply:
                 },
             )
         raw = ctx.params["business_id"]
-        biz_found = sb.businesses.get(int(raw)) if raw.isdigit() else None
+        biz_found = sb.businesses.get(int(raw)) if _digits(raw) else None
         if biz_found is None:
             raise SandboxAPIError(404, "Business not found.")
         if op == "delete":
@@ -2053,8 +2082,7 @@ async def auth_family(ctx: Ctx) -> Reply:
                 raise SandboxAPIError(
                     422, "The business has an active subscription.", error="unprocessable"
                 )
-            del sb.businesses[biz_found.id]
-            del sb.accounts[biz_found.account_id]
+            sb.remove_business(biz_found)
             return Reply(200)
         return Reply(
             200,
@@ -2133,13 +2161,23 @@ async def oauth(ctx: Ctx) -> Reply:
         if not redirect:
             raise _oauth_error(400, "invalid_request", "redirect_uri is required.")
         code = secrets.token_hex(16)
+        try:
+            target = yarl.URL(redirect)
+            if target.scheme not in ("http", "https") or not target.host:
+                raise ValueError(redirect)
+            target = target.update_query({"code": code})
+            if "state" in q:
+                target = target.update_query({"state": q["state"]})
+            location = str(target)
+        except (ValueError, TypeError, UnicodeError):
+            raise _oauth_error(
+                400, "invalid_request", f"redirect_uri is not an absolute http(s) URL: {redirect!r}"
+            ) from None
         scope = q.get("scope")
         scopes = frozenset(scope.split()) | {"user:profile:read"} if scope else None
         sb.auth_codes[code] = (sb.client_id, redirect, scopes, sb.clock.time() + 300)
-        target = yarl.URL(redirect).update_query({"code": code})
-        if "state" in q:
-            target = target.update_query({"state": q["state"]})
-        return Reply(302, None, headers={"Location": str(target)})
+        on_undo(lambda: sb.auth_codes.pop(code, None))
+        return Reply(302, None, headers={"Location": location})
     form = ctx.json_body()
     if not isinstance(form, dict):
         raise _oauth_error(400, "invalid_request", "The request body must be an object.")
@@ -2152,18 +2190,23 @@ async def oauth(ctx: Ctx) -> Reply:
         token = form.get("token", "")
         sb.revoke_token(token)
         info = sb.refresh_tokens.get(token)
-        if info is not None:
+        if info is not None and token not in sb.used_refresh_tokens:
             sb.used_refresh_tokens.add(token)
+            on_undo(lambda: sb.used_refresh_tokens.discard(token))
         return Reply(200, {})
     grant = form.get("grant_type")
     if grant == "authorization_code":
-        entry = sb.auth_codes.pop(form.get("code", ""), None)
+        code = form.get("code", "")
+        entry = sb.auth_codes.get(code)
         if entry is None or entry[3] < sb.clock.time():
             raise _oauth_error(
                 400, "invalid_grant", "The authorization code is invalid or expired."
             )
         if form.get("redirect_uri") and form["redirect_uri"] != entry[1]:
             raise _oauth_error(400, "invalid_grant", "redirect_uri does not match.")
+        # Single use: consumed by the exchange that succeeds (a refused one changes nothing).
+        del sb.auth_codes[code]
+        on_undo(lambda: sb.auth_codes.__setitem__(code, entry))
         info = sb._mint(entry[2], 43200, refresh=True)
     elif grant == "refresh_token":
         old = form.get("refresh_token", "")
@@ -2174,6 +2217,7 @@ async def oauth(ctx: Ctx) -> Reply:
                 400, "invalid_grant", "The refresh token is invalid, revoked or already used."
             )
         sb.used_refresh_tokens.add(old)
+        on_undo(lambda: sb.used_refresh_tokens.discard(old))
         info = sb._mint(previous.scopes, 43200, refresh=True)
     else:
         raise _oauth_error(400, "unsupported_grant_type", f"Unsupported grant_type {grant!r}.")
@@ -2250,7 +2294,7 @@ async def payments_family(ctx: Ctx) -> Reply:
         if op == "other:defaults":
             return Reply(200, {"payment_options": default})
         owner = "invoices" if entity == "invoice" else "invoice_profiles"
-        found = sb.table(biz.account_id, owner).get(int(eid)) if eid and eid.isdigit() else None
+        found = sb.table(biz.account_id, owner).get(int(eid)) if eid and _digits(eid) else None
         if found is None or found.data.get("vis_state") == 1:
             raise SandboxAPIError(
                 404,
@@ -2289,7 +2333,7 @@ async def payments_family(ctx: Ctx) -> Reply:
             table.add(Record(rid, data))
             sb.record_create("checkout_links", biz.account_id, rid)
             return Reply(200, {"checkout_link": data})
-        rec = table.get(int(ctx.params["id"])) if ctx.params["id"].isdigit() else None
+        rec = table.get(int(ctx.params["id"])) if _digits(ctx.params["id"]) else None
         if rec is None:
             raise SandboxAPIError(404, "Checkout link not found.", error="not_found")
         if op == "delete":
@@ -2406,6 +2450,7 @@ async def uploads(ctx: Ctx) -> Reply:
         )
     )
     sb.uploads[jwt] = (data, media, kind)
+    on_undo(lambda: sb.uploads.pop(jwt, None))
     obj = {
         "filename": filename,
         "public_id": jwt,
