@@ -1276,6 +1276,225 @@ def _totals(sb: Sandbox, biz: Business) -> dict[str, Decimal]:
     return {"invoiced": invoiced, "outstanding": outstanding, "paid": paid, "expenses": expenses}
 
 
+#: invoice_details lists its invoices only up to this many; beyond, the body carries the
+#: summary alone and says so with ``summary_only: true`` (as when it is asked for).
+REPORT_ROW_LIMIT = 1000
+
+
+def _report_error(field: str, value: Any) -> SandboxAPIError:
+    # The shape of FreshBooks' answer to a bad report parameter (an invalid sales_type).
+    return SandboxAPIError(
+        400,
+        f"Invalid value '{value}' for field '{field}'.",
+        errno=1004,
+        field=field,
+        value=value,
+        object="report",
+    )
+
+
+def _report_date(ctx: Ctx, name: str, default: str) -> str:
+    value = ctx.query.get(name)
+    if value is None:
+        return default
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise _report_error(name, value) from None
+
+
+def _report_ids(ctx: Ctx, name: str) -> list[int]:
+    """The ints of a ``name[]=`` report filter (``clientids[]=1&clientids[]=2``)."""
+    out = []
+    for value in ctx.query.getall(f"{name}[]", []):
+        if not _digits(value):
+            raise _report_error(name, value)
+        out.append(int(value))
+    return out
+
+
+def _money_amount(value: Any) -> tuple[Decimal, str | None]:
+    """A stored money value's amount and currency code (``None`` when it has none)."""
+    if isinstance(value, dict):
+        code = value.get("code")
+        return dec(value.get("amount", 0)), code if isinstance(code, str) else None
+    return dec(value if value is not None else 0), None
+
+
+def _client_name(client: Record | None) -> str:
+    if client is None:
+        return ""
+    data = client.data
+    name = f"{data.get('fname') or ''} {data.get('lname') or ''}".strip()
+    return str(data.get("organization") or name)
+
+
+def _invoice_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> dict[str, Any]:
+    """Sent (not draft, not deleted) invoices in ``code`` issued (``date_type=issue``, the
+    default) or due (``due``) from ``start`` to ``end``, grouped by client, with their
+    summed total, paid and outstanding amounts."""
+    sb, aid = ctx.sb, biz.account_id
+    date_type = ctx.query.get("date_type", "issue")
+    if date_type not in ("issue", "due"):
+        raise _report_error("date_type", date_type)
+    clientids = _report_ids(ctx, "clientids")
+    statusids = _report_ids(ctx, "statusids")
+    date_key = "create_date" if date_type == "issue" else "due_date"
+    clients = sb.table(aid, "clients")
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    total = paid = outstanding = Decimal(0)
+    rows = 0
+    for rec in sb.table(aid, "invoices").records.values():
+        if rec.data.get("vis_state", 0) == 1 or int(rec.data.get("status", 1)) < 2:
+            continue  # drafts are not recognised by reports (invoices page)
+        full = render(sb, "invoices", aid, rec)
+        if full["currency_code"] != code or not start <= str(full[date_key])[:10] <= end:
+            continue
+        if (clientids and full.get("customerid") not in clientids) or (
+            statusids and full["status"] not in statusids
+        ):
+            continue
+        total += Decimal(full["amount"]["amount"])
+        paid += Decimal(full["paid"]["amount"])
+        outstanding += Decimal(full["outstanding"]["amount"])
+        rows += 1
+        groups.setdefault(full.get("customerid"), []).append(
+            {
+                "invoiceid": full["id"],
+                "invoice_number": full["invoice_number"],
+                "create_date": full["create_date"],
+                "due_date": full["due_date"],
+                "status": full["status"],
+                "v3_status": full["v3_status"],
+                "amount": full["amount"],
+                "paid": full["paid"],
+                "outstanding": full["outstanding"],
+            }
+        )
+    summary_only = ctx.query.get("summary_only", "").lower() in ("true", "1")
+    summary_only = summary_only or rows > REPORT_ROW_LIMIT
+    detail = []
+    if not summary_only:
+        for cid, invoices in groups.items():
+            client = clients.peek(cid) if isinstance(cid, int) else None
+            sums = [
+                sum((Decimal(i[k]["amount"]) for i in invoices), Decimal(0))
+                for k in ("amount", "paid", "outstanding")
+            ]
+            detail.append(
+                {
+                    "clientid": cid,
+                    "client": _client_name(client),
+                    "invoices": invoices,
+                    "summary": {
+                        "total": money(sums[0], code),
+                        "paid": money(sums[1], code),
+                        "outstanding": money(sums[2], code),
+                    },
+                }
+            )
+    return {
+        "clientids": clientids,
+        "statusids": statusids,
+        "date_type": date_type,
+        "summary_only": summary_only,
+        "clients": detail,
+        "summary": {
+            "total": money(total, code),
+            "paid": money(paid, code),
+            "outstanding": money(outstanding, code),
+        },
+    }
+
+
+def _payments_collected(ctx: Ctx, biz: Business, start: str, end: str) -> dict[str, Any]:
+    """Payments (not deleted) dated from ``start`` to ``end``, in every currency, with
+    their sums per currency (``totals``)."""
+    sb, aid = ctx.sb, biz.account_id
+    clientids = _report_ids(ctx, "clientids")
+    invoices = sb.table(aid, "invoices")
+    clients = sb.table(aid, "clients")
+    rows = []
+    totals: dict[str, Decimal] = {}
+    methods: set[str] = set()
+    for rec in sb.table(aid, "payments").records.values():
+        data = rec.data
+        if data.get("vis_state", 0) == 1 or not start <= str(data.get("date"))[:10] <= end:
+            continue
+        invoice = (
+            invoices.peek(data["invoiceid"]) if isinstance(data.get("invoiceid"), int) else None
+        )
+        cid = data.get("clientid") or (invoice.data.get("customerid") if invoice else None)
+        if clientids and cid not in clientids:
+            continue
+        amount, currency = _money_amount(data.get("amount"))
+        if currency is None:
+            currency = render(sb, "invoices", aid, invoice)["currency_code"] if invoice else "USD"
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+        method = str(data.get("type") or "")
+        methods.add(method)
+        rows.append(
+            {
+                "amount": money(amount, currency),
+                "client": _client_name(clients.peek(cid) if isinstance(cid, int) else None),
+                "clientid": cid,
+                "credit_number": None,
+                "creditid": data.get("creditid"),
+                "date": str(data.get("date"))[:10],
+                "description": data.get("note") or "",
+                "from_credit": bool(data.get("from_credit", False)),
+                "invoice_number": invoice.data.get("invoice_number") if invoice else None,
+                "invoiceid": data.get("invoiceid"),
+                "method": method,
+            }
+        )
+    return {
+        "clientids": clientids,
+        "currency_codes": sorted(totals),
+        "payment_methods": sorted(methods),
+        "summary_only": False,
+        "payments": rows,
+        "totals": [money(totals[c], c) for c in sorted(totals)],
+    }
+
+
+def _expense_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> dict[str, Any]:
+    """Expenses (not deleted) dated from ``start`` to ``end``: one row each (``rows``),
+    their sums per currency (``totals``) and the sum in ``code`` (``total``)."""
+    sb, aid = ctx.sb, biz.account_id
+    categories = sb.table(aid, "expense_categories")
+    rows = []
+    totals: dict[str, Decimal] = {}
+    for rec in sb.table(aid, "expenses").records.values():
+        data = rec.data
+        if data.get("vis_state", 0) == 1 or not start <= str(data.get("date"))[:10] <= end:
+            continue
+        amount, currency = _money_amount(data.get("amount"))
+        currency = currency or "USD"
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+        category = (
+            categories.peek(data["categoryid"]) if isinstance(data.get("categoryid"), int) else None
+        )
+        rows.append(
+            {
+                "expenseid": rec.id,
+                "date": str(data.get("date"))[:10],
+                "vendor": data.get("vendor"),
+                "categoryid": data.get("categoryid"),
+                "category": category.data.get("category") if category else None,
+                "clientid": data.get("clientid"),
+                "staffid": data.get("staffid"),
+                "notes": data.get("notes"),
+                "amount": money(amount, currency),
+            }
+        )
+    return {
+        "rows": rows,
+        "totals": [money(totals[c], c) for c in sorted(totals)],
+        "total": money(totals.get(code, Decimal(0)), code),
+    }
+
+
 async def report(ctx: Ctx) -> Reply:
     if "account_id" in ctx.params:
         biz = _account(ctx)
@@ -1288,8 +1507,10 @@ async def report(ctx: Ctx) -> Reply:
     key = _REPORT_KEYS.get(name, name)
     t = _totals(ctx.sb, biz)
     code = ctx.query.get("currency_code", "USD")
-    start = ctx.query.get("start_date", "2000-01-01")
-    end = ctx.query.get("end_date", accounting_time(ctx.sb.clock.time())[:10])
+    if not (len(code) == 3 and code.isascii() and code.isupper()):
+        raise _report_error("currency_code", code)
+    start = _report_date(ctx, "start_date", "2000-01-01")
+    end = _report_date(ctx, "end_date", accounting_time(ctx.sb.clock.time())[:10])
     body: dict[str, Any] = {
         "company_name": biz.name,
         "currency_code": code,
@@ -1316,30 +1537,13 @@ async def report(ctx: Ctx) -> Reply:
             }
         )
     elif key == "payments_collected":
-        body.update({"payments": [], "total": money(t["paid"], code)})
+        body.update(_payments_collected(ctx, biz, start, end))
+    elif key == "expense_details":
+        body.update(_expense_details(ctx, biz, code, start, end))
     elif key == "taxsummary":
         body.update({"taxes": [], "total_tax": money(Decimal(0), code)})
     elif key == "invoice_details":
-        invoices = [
-            render(ctx.sb, "invoices", biz.account_id, r)
-            for r in ctx.sb.table(biz.account_id, "invoices")
-            if r.data.get("vis_state", 0) != 1
-        ]
-        body.update(
-            {
-                "invoices": [
-                    {
-                        "invoiceid": i["id"],
-                        "invoice_number": i["invoice_number"],
-                        "amount": i["amount"],
-                        "outstanding": i["outstanding"],
-                        "v3_status": i["v3_status"],
-                    }
-                    for i in invoices[:1000]
-                ],
-                "total_invoiced": money(t["invoiced"], code),
-            }
-        )
+        body.update(_invoice_details(ctx, biz, code, start, end))
     elif key in ("balance_sheet", "trial_balance", "general_ledger", "cash_flow"):
         body.update(
             {
