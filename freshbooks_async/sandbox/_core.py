@@ -374,9 +374,13 @@ class Sandbox:
             default posts with aiohttp. Deliveries are recorded in :attr:`deliveries`.
         seed_clients: Clients to seed in the default account.
         seed_invoices: Invoices to seed in the default account.
+        client_id: The OAuth app's client id (default ``"sandbox-client-id"``).
+        client_secret: The OAuth app's client secret (default
+            ``"sandbox-client-secret"``): a test credential of this sandbox, not a secret.
 
     Raises:
-        ValueError: A negative latency or size, or a bad fault spec.
+        ValueError: A negative latency or size, a bad fault spec, or a client id or
+            secret that is empty or holds whitespace or control characters.
     """
 
     def __init__(
@@ -393,6 +397,8 @@ class Sandbox:
         deliver: Callable[[str, dict[str, str], bytes], Awaitable[int]] | None = None,
         seed_clients: int = 0,
         seed_invoices: int = 0,
+        client_id: str = "sandbox-client-id",
+        client_secret: str = "sandbox-client-secret",  # noqa: S107 - a public test value
     ) -> None:
         if not isinstance(seed, int) or isinstance(seed, bool):
             raise TypeError(f"seed: expected int, got {seed!r}")
@@ -411,8 +417,8 @@ class Sandbox:
         self.jitter_ms = float(jitter_ms)
         self.base_url = base_url.rstrip("/")
         self.max_body_bytes = int(max_body_bytes)
-        self.client_id = "sandbox-client-id"
-        self.client_secret = "sandbox-client-secret"  # noqa: S105 - a public test value
+        self.client_id = _credential("client_id", client_id)
+        self.client_secret = _credential("client_secret", client_secret)
         self.redirect_uris = ["https://localhost/callback"]
         self._deliver = deliver
         self.rng = random.Random(seed)
@@ -1056,6 +1062,17 @@ class Sandbox:
         from ._control import control
 
         return await control(self, method, path[len(CONTROL_PREFIX) :], request)
+
+
+def _credential(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: expected str, got {type(value).__name__}")
+    if not value or not value.isprintable() or any(c.isspace() for c in value):
+        raise ValueError(
+            f"{name}: must be a non-empty string without spaces or control characters, "
+            f"got {value!r}"
+        )
+    return value
 
 
 def _has_loop() -> bool:
