@@ -162,9 +162,22 @@ def test_sandbox_subcommand_serves_until_stopped(tmp_path: Path) -> None:
 def test_sandbox_subcommand_prints_its_oauth_app_and_ignores_client_disconnects() -> None:
     proc = subprocess.Popen(
         [
-            *(sys.executable, "-m", "freshbooks_async.cli", "sandbox", "--port", "0"),
-            *("--latency-ms", "150", "--seed-invoices", "120", "--token", "fixed-test-token"),
-            *("--client-id", "my-app", "--client-secret", "my-test-secret"),
+            sys.executable,
+            "-m",
+            "freshbooks_async.cli",
+            "sandbox",
+            "--port",
+            "0",
+            "--latency-ms",
+            "150",
+            "--seed-invoices",
+            "120",
+            "--token",
+            "fixed-test-token",
+            "--client-id",
+            "my-app",
+            "--client-secret",
+            "my-test-secret",
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -184,7 +197,7 @@ def test_sandbox_subcommand_prints_its_oauth_app_and_ignores_client_disconnects(
 
         def token_status(secret: str) -> int:
             form = f"client_id=my-app&client_secret={secret}&grant_type=refresh_token"
-            request = urllib.request.Request(
+            request = urllib.request.Request(  # noqa: S310 - a loopback http URL
                 url + "/auth/oauth/token",
                 data=form.encode(),
                 headers={"Content-Type": "application/x-www-form-urlencoded"},
@@ -200,9 +213,9 @@ def test_sandbox_subcommand_prints_its_oauth_app_and_ignores_client_disconnects(
         assert token_status("my-test-secret") == 400  # the app is known: invalid_grant
 
         listing = (
-            "GET /accounting/account/ACC001/invoices/invoices?per_page=100&include[]=lines "
-            "HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer fixed-test-token\r\n\r\n"
-        ).encode()
+            b"GET /accounting/account/ACC001/invoices/invoices?per_page=100&include[]=lines "
+            b"HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer fixed-test-token\r\n\r\n"
+        )
         for _ in range(3):  # gone before the answer is due (it is held back 150 ms)
             with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
                 sock.sendall(listing)
