@@ -357,7 +357,9 @@ class Sandbox:
     OAuth app (:attr:`client_id`, :attr:`client_secret`) and one pre-issued, all-scopes
     access token (:attr:`token`). Bodies are checked against per-resource field tables
     (unknown fields get the family's error) and references to other objects (a missing
-    client, invoice, category, ... is errno 1012).
+    client, invoice, category, ... is errno 1012). A request changes everything or
+    nothing: unless it succeeds, whatever it changed is undone (``_store.Journal``), and
+    no input answers 500 (a sandbox bug is a FreshBooks-shaped 500 that commits nothing).
 
     Args:
         seed: Seed of every random choice (faults, ids, seeded data).
@@ -785,7 +787,12 @@ class Sandbox:
                 errno=1012,
             )
         if len(request.body) > self.max_body_bytes:
-            raise SandboxAPIError(413, "The request body is too large.", errno=1017, field="body")
+            raise SandboxAPIError(
+                413,
+                f"The request body is too large (more than {self.max_body_bytes} bytes).",
+                errno=1017,
+                field="body",
+            )
         token = self._authenticate(route, request)
         self.today()  # a new day re-renders invoices (overdue)
         ctx = Ctx(self, route, params, request, token)
@@ -821,7 +828,7 @@ class Sandbox:
                 request=request,
             )
 
-    def refuse(self, request: Request, err: SandboxAPIError) -> Response:
+    def _refuse(self, request: Request, err: SandboxAPIError) -> Response:
         """The answer to a request refused before it could be processed (the web
         adapter's checks: an oversized body, a malformed ``Host``), in the shape of
         the family its path belongs to."""

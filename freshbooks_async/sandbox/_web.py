@@ -113,7 +113,7 @@ def web_app(sandbox: Sandbox) -> web.Application:
             err = SandboxAPIError(
                 400, f"Invalid Host header: {host!r}.", errno=400, field="Host", value=host
             )
-            return Outcome(response=sandbox.refuse(refused, err))
+            return Outcome(response=sandbox._refuse(refused, err))
         body = await _read_body(request, sandbox.max_body_bytes)
         ours = Request(method=request.method, url=url, headers=headers, body=body or b"")
         if body is None:
@@ -123,7 +123,7 @@ def web_app(sandbox: Sandbox) -> web.Application:
                 errno=1017,
                 field="body",
             )
-            return Outcome(response=sandbox.refuse(ours, err))
+            return Outcome(response=sandbox._refuse(ours, err))
         return await sandbox.process(ours)
 
     async def handler(request: web.Request) -> web.StreamResponse:
