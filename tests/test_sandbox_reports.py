@@ -278,3 +278,79 @@ async def test_report_parameters_are_checked(server: SandboxServer) -> None:
                 assert r.status == 400, query
                 error = (await r.json())["response"]["errors"][0]
                 assert (error["errno"], error["field"], error["object"]) == (1004, field, "report")
+
+
+def sent_invoices(sb: Sandbox, code: str = "USD") -> list[Any]:
+    return [
+        r
+        for r in live(sb.table("ACC001", "invoices"))
+        if r.data.get("status", 1) >= 2 and r.data.get("currency_code", "USD") == code
+    ]
+
+
+def total_of(record: Any) -> Decimal:
+    lines = record.extras["lines"]
+    return sum((Decimal(str(x["qty"])) * amount_of(x["unit_cost"]) for x in lines), Decimal(0))
+
+
+async def test_accounts_aging_ages_what_was_owed_on_the_end_date(server: SandboxServer) -> None:
+    sb = server.sandbox
+    as_of = dt.date(2024, 3, 20)
+    payments = live(sb.table("ACC001", "payments"))
+    expected: dict[int, dict[str, Decimal]] = {}
+    for r in sent_invoices(sb):
+        issued = dt.date.fromisoformat(r.data["create_date"])
+        if issued > as_of:
+            continue
+        paid = sum(
+            (
+                amount_of(p.data["amount"])
+                for p in payments
+                if p.data["invoiceid"] == r.id and p.data["date"] <= as_of.isoformat()
+            ),
+            Decimal(0),
+        )
+        due = issued + dt.timedelta(days=r.data.get("due_offset_days") or 0)
+        late = (as_of - due).days
+        bucket = (
+            "0-30" if late <= 30 else "31-60" if late <= 60 else "61-90" if late <= 90 else "91+"
+        )
+        mine = expected.setdefault(r.data["customerid"], {})
+        mine[bucket] = mine.get(bucket, Decimal(0)) + total_of(r) - paid
+    async with FreshBooksClient(server.token, base_url=server.url) as fb:
+        body = encode(await fb.reports.accounts_aging("ACC001", end_date=as_of))
+    got = {
+        row["userid"]: {
+            b: amount_of(row[b]) for b in ("0-30", "31-60", "61-90", "91+") if amount_of(row[b])
+        }
+        for row in body["accounts"]
+    }
+    assert got == expected
+    assert expected == {
+        2: {"31-60": Decimal("188.75"), "91+": Decimal("1000.00")},
+        3: {"0-30": Decimal("80.00")},
+    }
+    assert body["totals"]["total"] == money(Decimal("1268.75"), "USD")
+    assert body["totals"]["0-30"] == money(Decimal("80.00"), "USD")  # it used to hold it all
+    row = next(r for r in body["accounts"] if r["userid"] == 2)
+    client = sb.table("ACC001", "clients").records[2].data
+    assert (row["organization"], row["email"]) == (client["organization"], client["email"])
+
+
+async def test_profit_loss_counts_the_period_only(server: SandboxServer) -> None:
+    sb = server.sandbox
+    income = sum(
+        (total_of(r) for r in sent_invoices(sb) if in_range(r.data["create_date"])), Decimal(0)
+    )
+    spent = sum(
+        (
+            amount_of(r.data["amount"])
+            for r in live(sb.table("ACC001", "expenses"))
+            if in_range(r.data["date"]) and r.data["amount"]["code"] == "USD"
+        ),
+        Decimal(0),
+    )
+    body = await report(server, "profit_loss")
+    assert body["income"][0]["total"] == money(income, "USD") == money(Decimal("331.00"), "USD")
+    assert body["expenses"][0]["total"] == money(spent, "USD")
+    assert body["net_profit"][0]["total"] == money(income - spent, "USD")

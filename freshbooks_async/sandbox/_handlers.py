@@ -1329,6 +1329,73 @@ def _client_name(client: Record | None) -> str:
     return str(data.get("organization") or name)
 
 
+def _reported_invoices(sb: Sandbox, biz: Business, code: str) -> list[dict[str, Any]]:
+    """The rendered invoices reports count: sent (drafts are not recognised by reports,
+    invoices page), not deleted, in currency ``code``."""
+    out = []
+    for rec in sb.table(biz.account_id, "invoices").records.values():
+        if rec.data.get("vis_state", 0) == 1 or int(rec.data.get("status", 1)) < 2:
+            continue
+        full = render(sb, "invoices", biz.account_id, rec)
+        if full["currency_code"] == code:
+            out.append(full)
+    return out
+
+
+_AGING = (("0-30", 30), ("31-60", 60), ("61-90", 90), ("91+", None))
+
+
+def _accounts_aging(ctx: Ctx, biz: Business, code: str, end: str) -> dict[str, Any]:
+    """What each client owed on ``end`` (invoices issued by then, in ``code``, less the
+    payments dated by then), by days past the invoice's due date: 0-30 (not yet due
+    included), 31-60, 61-90, 91+."""
+    as_of = dt.date.fromisoformat(end)
+    clients = ctx.sb.table(biz.account_id, "clients")
+    paid_later: dict[Any, Decimal] = {}
+    for pay in ctx.sb.table(biz.account_id, "payments").records.values():
+        if pay.data.get("vis_state", 0) != 1 and str(pay.data.get("date"))[:10] > end:
+            invoice_id = pay.data.get("invoiceid")
+            amount = _money_amount(pay.data.get("amount"))[0]
+            paid_later[invoice_id] = paid_later.get(invoice_id, Decimal(0)) + amount
+    owed: dict[Any, dict[str, Decimal]] = {}
+    for full in _reported_invoices(ctx.sb, biz, code):
+        if str(full["create_date"])[:10] > end:
+            continue
+        paid = Decimal(full["paid"]["amount"]) - paid_later.get(full["id"], Decimal(0))
+        outstanding = max(Decimal(full["amount"]["amount"]) - paid, Decimal(0))
+        if not outstanding:
+            continue
+        try:
+            late = (as_of - dt.date.fromisoformat(str(full["due_date"])[:10])).days
+        except ValueError:
+            late = 0
+        bucket = next(name for name, days in _AGING if days is None or late <= days)
+        mine = owed.setdefault(full.get("customerid"), {name: Decimal(0) for name, _ in _AGING})
+        mine[bucket] += outstanding
+    accounts = []
+    totals = {name: Decimal(0) for name, _ in _AGING}
+    for cid, buckets in owed.items():
+        client = clients.peek(cid) if isinstance(cid, int) else None
+        data = client.data if client is not None else {}
+        row: dict[str, Any] = {name: money(value, code) for name, value in buckets.items()}
+        row["total"] = money(sum(buckets.values(), Decimal(0)), code)
+        row.update(
+            {
+                "userid": cid,
+                "email": data.get("email", ""),
+                "fname": data.get("fname", ""),
+                "lname": data.get("lname", ""),
+                "organization": data.get("organization", ""),
+            }
+        )
+        accounts.append(row)
+        for name, value in buckets.items():
+            totals[name] += value
+    summary: dict[str, Any] = {name: money(value, code) for name, value in totals.items()}
+    summary["total"] = money(sum(totals.values(), Decimal(0)), code)
+    return {"accounts": accounts, "totals": summary}
+
+
 def _invoice_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> dict[str, Any]:
     """Sent (not draft, not deleted) invoices in ``code`` issued (``date_type=issue``, the
     default) or due (``due``) from ``start`` to ``end``, grouped by client, with their
@@ -1344,11 +1411,8 @@ def _invoice_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -
     groups: dict[Any, list[dict[str, Any]]] = {}
     total = paid = outstanding = Decimal(0)
     rows = 0
-    for rec in sb.table(aid, "invoices").records.values():
-        if rec.data.get("vis_state", 0) == 1 or int(rec.data.get("status", 1)) < 2:
-            continue  # drafts are not recognised by reports (invoices page)
-        full = render(sb, "invoices", aid, rec)
-        if full["currency_code"] != code or not start <= str(full[date_key])[:10] <= end:
+    for full in _reported_invoices(sb, biz, code):
+        if not start <= str(full[date_key])[:10] <= end:
             continue
         if (clientids and full.get("customerid") not in clientids) or (
             statusids and full["status"] not in statusids
@@ -1519,23 +1583,25 @@ async def report(ctx: Ctx) -> Reply:
         "download_token": f"{biz.account_id}-{key}",
     }
     if key == "profitloss":
+        income = sum(
+            (
+                Decimal(i["amount"]["amount"])
+                for i in _reported_invoices(ctx.sb, biz, code)
+                if start <= str(i["create_date"])[:10] <= end
+            ),
+            Decimal(0),
+        )
+        spent = _expense_details(ctx, biz, code, start, end)["total"]
+        expenses = Decimal(spent["amount"])
         body.update(
             {
-                "income": [{"total": money(t["invoiced"], code)}],
-                "expenses": [{"total": money(t["expenses"], code)}],
-                "net_profit": [{"total": money(t["invoiced"] - t["expenses"], code)}],
+                "income": [{"total": money(income, code)}],
+                "expenses": [{"total": money(expenses, code)}],
+                "net_profit": [{"total": money(income - expenses, code)}],
             }
         )
     elif key == "accounts_aging":
-        body.update(
-            {
-                "totals": {
-                    "0-30": money(t["outstanding"], code),
-                    "total": money(t["outstanding"], code),
-                },
-                "accounts": [],
-            }
-        )
+        body.update(_accounts_aging(ctx, biz, code, end))
     elif key == "payments_collected":
         body.update(_payments_collected(ctx, biz, start, end))
     elif key == "expense_details":
