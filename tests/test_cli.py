@@ -14,8 +14,10 @@ import re
 import signal
 import socket
 import stat
+import struct
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -158,6 +160,97 @@ def test_sandbox_subcommand_serves_until_stopped(tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.communicate(timeout=10)
+
+
+def test_sandbox_subcommand_prints_its_oauth_app_and_ignores_client_disconnects() -> None:
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "freshbooks_async.cli",
+            "sandbox",
+            "--port",
+            "0",
+            "--latency-ms",
+            "150",
+            "--seed-invoices",
+            "120",
+            "--token",
+            "fixed-test-token",
+            "--client-id",
+            "my-app",
+            "--client-secret",
+            "my-test-secret",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        banner = [proc.stdout.readline()]
+        while banner[-1] and not banner[-1].startswith("  control:"):
+            banner.append(proc.stdout.readline())
+        text = "".join(banner)
+        match = re.search(r"listening on (http://127\.0\.0\.1:(\d+))", text)
+        assert match, text
+        url, port = match.group(1), int(match.group(2))
+        assert "  oauth app: client_id=my-app client_secret=my-test-secret\n" in text
+        assert "/auth/oauth/authorize?client_id=my-app&response_type=code" in text
+
+        def token_status(secret: str) -> int:
+            form = f"client_id=my-app&client_secret={secret}&grant_type=refresh_token"
+            request = urllib.request.Request(  # noqa: S310 - a loopback http URL
+                url + "/auth/oauth/token",
+                data=form.encode(),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=10):  # noqa: S310
+                    return 200
+            except urllib.error.HTTPError as exc:
+                exc.close()
+                return exc.code
+
+        assert token_status("wrong") == 401  # invalid_client
+        assert token_status("my-test-secret") == 400  # the app is known: invalid_grant
+
+        listing = (
+            b"GET /accounting/account/ACC001/invoices/invoices?per_page=100&include[]=lines "
+            b"HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer fixed-test-token\r\n\r\n"
+        )
+        for _ in range(3):  # gone before the answer is due (it is held back 150 ms)
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.sendall(listing)
+        for _ in range(2):  # gone in the middle of a large answer, with a reset
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+                sock.sendall(listing)
+                assert sock.recv(64).startswith(b"HTTP/1.1 200")
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET /not valid HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert sock.recv(64).startswith(b"HTTP/1.0 400")  # aiohttp's parser: quiet too
+        for _ in range(2):  # later requests are served (after the abandoned ones)
+            with urllib.request.urlopen(url + "/_sandbox/stats", timeout=10) as resp:  # noqa: S310
+                stats = json.loads(resp.read())
+            assert stats["statuses"]["200"] >= 5
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err, err
+    assert "Error handling request" not in err, err
+
+
+@pytest.mark.parametrize("flag", ["--client-id", "--client-secret"])
+def test_sandbox_subcommand_refuses_a_blank_or_spaced_credential(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for value in ("", "two words"):
+        assert main(["sandbox", "--port", "0", flag, value]) == 2
+        err = capsys.readouterr().err
+        assert f"{flag[2:].replace('-', '_')}: must be a non-empty string" in err
 
 
 # ----------------------------------------------------------------------------- export

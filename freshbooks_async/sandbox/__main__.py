@@ -5,9 +5,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import signal
 import sys
 from collections.abc import Sequence
+from urllib.parse import urlencode
+
+from aiohttp.http_exceptions import HttpProcessingError
 
 from ._core import Sandbox
 from ._loop import loop_factory
@@ -48,7 +52,27 @@ def build_parser() -> argparse.ArgumentParser:
         help="fault spec, e.g. 429:rate=0.1:retry_after=1 (repeatable)",
     )
     p.add_argument("--token", help="also accept this fixed bearer token")
+    p.add_argument(
+        "--client-id",
+        default="sandbox-client-id",
+        help="the OAuth app's client id (default: %(default)s)",
+    )
+    p.add_argument(
+        "--client-secret",
+        default="sandbox-client-secret",
+        help="the OAuth app's client secret (default: %(default)s); a test credential "
+        "of this sandbox, printed at startup",
+    )
     return p
+
+
+class _QuietClientErrors(logging.Filter):
+    """Drops aiohttp's traceback for a request that is not valid HTTP (a bad request line
+    or header): the client's mistake, answered with a 400, not a server error. Only this
+    process's server is the sandbox, so only here is it safe to filter."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], HttpProcessingError))
 
 
 async def _serve(args: argparse.Namespace) -> None:
@@ -60,14 +84,27 @@ async def _serve(args: argparse.Namespace) -> None:
         faults=args.fault,
         seed_clients=args.seed_clients,
         seed_invoices=args.seed_invoices,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
     )
     token = args.token or sandbox.token
+    logging.getLogger("aiohttp.server").addFilter(_QuietClientErrors())
     if args.token:
         sandbox.register_token(args.token)
     async with SandboxServer(sandbox, host=args.host, port=args.port) as server:
         biz = sandbox.default_business
         print(f"FreshBooks sandbox listening on {server.url}", flush=True)
         print(f"  account_id={biz.account_id} business_id={biz.id} business_uuid={biz.uuid}")
+        # The OAuth app is the sandbox's own test credential: printing it is the point.
+        print(f"  oauth app: client_id={sandbox.client_id} client_secret={sandbox.client_secret}")
+        query = urlencode(
+            {
+                "client_id": sandbox.client_id,
+                "response_type": "code",
+                "redirect_uri": sandbox.redirect_uris[0],
+            }
+        )
+        print(f"  authorize: {server.url}/auth/oauth/authorize?{query}")
         print(f"  export FRESHBOOKS_API_URL={server.url}")
         print(f"  curl -H 'Authorization: Bearer {token}' {server.url}/auth/api/v1/users/me")
         print(f"  control: {server.url}/_sandbox/stats  (ledger, faults, seed, reset)", flush=True)
@@ -89,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             runner.run(_serve(args))
     except KeyboardInterrupt:
         return 0
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

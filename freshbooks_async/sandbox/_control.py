@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 from .._json import loads as load_json
@@ -29,6 +30,17 @@ def _err(status: int, message: str) -> Reply:
     from ._core import Reply
 
     return Reply(status, {"error": message})
+
+
+def _non_negative(value: Any) -> bool:
+    """A JSON number that is finite and >= 0 (true/false are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        number = float(value)
+    except OverflowError:
+        return False
+    return math.isfinite(number) and number >= 0
 
 
 async def control(sb: Sandbox, method: str, sub: str, request: Request) -> Reply:
@@ -73,12 +85,13 @@ async def control(sb: Sandbox, method: str, sub: str, request: Request) -> Reply
             token = sb.issue_token(body.get("scopes"), body.get("expires_in", 43200))
             return Reply(200, {"access_token": token})
         if sub == "/config" and method == "POST":
-            for name in ("processing_latency", "latency_ms", "jitter_ms"):
+            names = ("processing_latency", "latency_ms", "jitter_ms")
+            for name in names:  # all checked before any is set
+                if name in body and not _non_negative(body[name]):
+                    return _err(400, f"{name} must be a finite number >= 0")
+            for name in names:
                 if name in body:
-                    value = body[name]
-                    if not isinstance(value, int | float) or value < 0:
-                        return _err(400, f"{name} must be a number >= 0")
-                    setattr(sb, name, float(value))
+                    setattr(sb, name, float(body[name]))
             return Reply(
                 200,
                 {
@@ -91,7 +104,10 @@ async def control(sb: Sandbox, method: str, sub: str, request: Request) -> Reply
             advance = getattr(sb.clock, "advance", None)
             if advance is None:
                 return _err(400, "the sandbox clock cannot be advanced")
-            advance(float(body.get("seconds", 0)))
+            seconds = body.get("seconds", 0)
+            if not _non_negative(seconds):
+                return _err(400, "seconds must be a finite number >= 0")
+            advance(float(seconds))
             return Reply(200, {"time": sb.clock.time()})
         if sub == "/deliveries" and method == "GET":
             return Reply(200, {"deliveries": sb.deliveries})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
+import logging
 import random
 import re
 import secrets
@@ -22,16 +24,28 @@ from multidict import MultiDict, MultiDictProxy
 
 from .._catalogue import Endpoint, Family, endpoints
 from .._clock import Clock, SystemClock
-from .._json import loads as load_json
 from ..errors import ReadError, ServerDisconnectedError
 from ..transports._types import Headers, Request, Response
 from ._errors import SandboxAPIError, error_body, family_of_path
 from ._faults import FaultRule, parse_fault
-from ._store import Record, Table, dumps
+from ._store import (
+    Journal,
+    Record,
+    Table,
+    current_journal,
+    dumps,
+    on_undo,
+    restore_journal,
+    use_journal,
+)
 
 __all__ = ["Business", "LedgerEntry", "Outcome", "Sandbox", "SandboxStats", "TokenInfo"]
 
 CONTROL_PREFIX = "/_sandbox"
+# Methods whose requests change nothing (OAuth's GET authorize, which stores a code, is
+# journaled all the same).
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+_log = logging.getLogger("freshbooks_async.sandbox")
 ACCESS_TOKEN_LIFETIME = 43200  # 12 hours (DOCS:authentication)
 AUTH_CODE_LIFETIME = 300  # 5 minutes (get-authenticated page mirror)
 
@@ -207,23 +221,95 @@ class Ctx:
         self.token = token
 
     def json_body(self) -> Any:
-        """The body parsed as JSON, or form fields as a dict (400/1005 when unparsable)."""
+        """The body parsed as JSON, or form fields as a dict.
+
+        Raises:
+            SandboxAPIError: 400/1005 when the body is not JSON, nests deeper than
+                :data:`MAX_JSON_DEPTH` or holds a string that is not valid Unicode (a
+                lone UTF-16 surrogate such as ``"\\ud800"``), naming the field.
+        """
         ctype = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if ctype == "application/x-www-form-urlencoded":
             return dict(yarl.URL("?" + self.body.decode("latin-1")).query)
         if not self.body.strip():
             return {}
-        try:
-            return load_json(self.body)
-        except (ValueError, UnicodeDecodeError):
-            raise SandboxAPIError(
-                400,
-                "The server was unable to parse your request: malformed JSON.",
-                errno=1005,
-            ) from None
+        return parse_json(self.body)
 
 
 Handler = Callable[[Ctx], Awaitable[Reply]]
+
+#: Request bodies nesting objects and arrays deeper than this are refused (400/1005):
+#: FreshBooks bodies nest five levels at most (invoice, lines, line, unit_cost).
+MAX_JSON_DEPTH = 64
+# A lone surrogate can only come from a \\uD800-\\uDFFF escape (UTF-8 cannot encode one).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
+def _malformed(message: str, *, field: str | None = None, value: Any = None) -> SandboxAPIError:
+    return SandboxAPIError(
+        400,
+        f"The server was unable to parse your request: {message}",
+        errno=1005,
+        field=field,
+        value=value,
+    )
+
+
+def parse_json(body: bytes) -> Any:
+    """``body`` parsed as JSON, checked to nest at most :data:`MAX_JSON_DEPTH` levels and
+    to hold only valid Unicode strings (keys included).
+
+    Raises:
+        SandboxAPIError: 400/1005 naming what is wrong (the field, for a bad string).
+    """
+    try:
+        value = json.loads(body, parse_constant=_no_constant)
+    except RecursionError:
+        raise _malformed(f"JSON nested more than {MAX_JSON_DEPTH} levels deep.") from None
+    except (ValueError, UnicodeDecodeError):
+        raise _malformed("malformed JSON.") from None
+    if not isinstance(value, dict | list):
+        return value
+    surrogates = _SURROGATE_ESCAPE.search(body) is not None
+    if not surrogates and body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+        return value  # cannot nest too deep, cannot hold a bad string: nothing to walk
+    stack: list[tuple[Any, str, int]] = [(value, "", 1)]
+    while stack:
+        node, path, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise _malformed(f"JSON nested more than {MAX_JSON_DEPTH} levels deep.")
+        items = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, item in items:
+            where = f"{path}.{key}" if path else str(key)
+            if surrogates:
+                for text in (key, item):
+                    if isinstance(text, str) and not _is_unicode(text):
+                        raise _malformed(
+                            f"field '{_printable(where)}' holds a lone UTF-16 surrogate, "
+                            "which is not a Unicode character.",
+                            field=_printable(where),
+                            value=_printable(text),
+                        )
+            if isinstance(item, dict | list):
+                stack.append((item, where, depth + 1))
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")  # NaN, Infinity, -Infinity: Python-only
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _printable(text: str) -> str:
+    """``text`` with any lone surrogate written as its escape (``\\ud800``)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _compile(template: str) -> re.Pattern[str]:
@@ -271,7 +357,9 @@ class Sandbox:
     OAuth app (:attr:`client_id`, :attr:`client_secret`) and one pre-issued, all-scopes
     access token (:attr:`token`). Bodies are checked against per-resource field tables
     (unknown fields get the family's error) and references to other objects (a missing
-    client, invoice, category, ... is errno 1012).
+    client, invoice, category, ... is errno 1012). A request changes everything or
+    nothing: unless it succeeds, whatever it changed is undone (``_store.Journal``), and
+    no input answers 500 (a sandbox bug is a FreshBooks-shaped 500 that commits nothing).
 
     Args:
         seed: Seed of every random choice (faults, ids, seeded data).
@@ -288,9 +376,13 @@ class Sandbox:
             default posts with aiohttp. Deliveries are recorded in :attr:`deliveries`.
         seed_clients: Clients to seed in the default account.
         seed_invoices: Invoices to seed in the default account.
+        client_id: The OAuth app's client id (default ``"sandbox-client-id"``).
+        client_secret: The OAuth app's client secret (default
+            ``"sandbox-client-secret"``): a test credential of this sandbox, not a secret.
 
     Raises:
-        ValueError: A negative latency or size, or a bad fault spec.
+        ValueError: A negative latency or size, a bad fault spec, or a client id or
+            secret that is empty or holds whitespace or control characters.
     """
 
     def __init__(
@@ -307,6 +399,8 @@ class Sandbox:
         deliver: Callable[[str, dict[str, str], bytes], Awaitable[int]] | None = None,
         seed_clients: int = 0,
         seed_invoices: int = 0,
+        client_id: str = "sandbox-client-id",
+        client_secret: str = "sandbox-client-secret",  # noqa: S107 - a public test value
     ) -> None:
         if not isinstance(seed, int) or isinstance(seed, bool):
             raise TypeError(f"seed: expected int, got {seed!r}")
@@ -325,8 +419,8 @@ class Sandbox:
         self.jitter_ms = float(jitter_ms)
         self.base_url = base_url.rstrip("/")
         self.max_body_bytes = int(max_body_bytes)
-        self.client_id = "sandbox-client-id"
-        self.client_secret = "sandbox-client-secret"  # noqa: S105 - a public test value
+        self.client_id = _credential("client_id", client_id)
+        self.client_secret = _credential("client_secret", client_secret)
         self.redirect_uris = ["https://localhost/callback"]
         self._deliver = deliver
         self.rng = random.Random(seed)
@@ -389,10 +483,31 @@ class Sandbox:
         biz = Business(id=bid, account_id=aid, uuid=buuid, name=name)
         self.businesses[bid] = biz
         self.accounts[aid] = biz
+        on_undo(lambda: self._drop_business(biz))
         from ._seed import seed_defaults
 
         seed_defaults(self, biz, default_client=default_client)
         return biz
+
+    def remove_business(self, biz: Business) -> None:
+        """Forget a business and its account (its objects stay until a reset)."""
+        del self.businesses[biz.id]
+        del self.accounts[biz.account_id]
+
+        def restore() -> None:
+            self.businesses[biz.id] = biz
+            self.accounts[biz.account_id] = biz
+
+        on_undo(restore)
+
+    def _drop_business(self, biz: Business) -> None:
+        """Undo :meth:`add_business` (the request that added it failed)."""
+        if self.businesses.get(biz.id) is biz:
+            del self.businesses[biz.id]
+        if self.accounts.get(biz.account_id) is biz:
+            del self.accounts[biz.account_id]
+        for key in [k for k in self.tables if k[0] in (biz.account_id, str(biz.id), biz.uuid)]:
+            del self.tables[key]
 
     def today(self) -> str:
         """The sandbox clock's date in US/Eastern (``YYYY-MM-DD``).
@@ -408,7 +523,7 @@ class Sandbox:
             if self._today is not None and day != self._today:
                 for (_, resource), table in self.tables.items():
                     if resource == "invoices":
-                        for rec in table:
+                        for rec in table.records.values():  # caches only: not journaled
                             rec.touch()
                         table.changed()
             self._today = day
@@ -436,16 +551,22 @@ class Sandbox:
         client_reference: str | None = None,
     ) -> None:
         """Append a ledger entry for a committed create."""
-        self.ledger.append(
-            LedgerEntry(
-                resource=resource,
-                scope=str(scope),
-                id=id,
-                invoice_number=invoice_number,
-                client_reference=client_reference,
-                timestamp=self.clock.time(),
-            )
+        entry = LedgerEntry(
+            resource=resource,
+            scope=str(scope),
+            id=id,
+            invoice_number=invoice_number,
+            client_reference=client_reference,
+            timestamp=self.clock.time(),
         )
+        self.ledger.append(entry)
+        on_undo(lambda: self._forget_entry(entry))
+
+    def _forget_entry(self, entry: LedgerEntry) -> None:
+        for i in range(len(self.ledger) - 1, -1, -1):
+            if self.ledger[i] is entry:
+                del self.ledger[i]
+                return
 
     def ledger_summary(self, resource: str = "invoices") -> dict[str, Any]:
         """Counts for benchmarks: creates, distinct client references, duplicates.
@@ -510,13 +631,26 @@ class Sandbox:
         self.tokens[info.token] = info
         if info.refresh_token:
             self.refresh_tokens[info.refresh_token] = info
+
+        def forget() -> None:
+            self.tokens.pop(info.token, None)
+            if info.refresh_token:
+                self.refresh_tokens.pop(info.refresh_token, None)
+
+        on_undo(forget)
         return info
 
     def revoke_token(self, token: str) -> None:
         """Revoke an access or refresh token (its pair becomes unusable too)."""
         info = self.tokens.get(token) or self.refresh_tokens.get(token)
-        if info is not None:
+        if info is not None and not info.revoked:
             info.revoked = True
+            revoked = info
+
+            def restore() -> None:
+                revoked.revoked = False
+
+            on_undo(restore)
 
     # ---------------------------------------------------------------- faults
 
@@ -595,8 +729,11 @@ class Sandbox:
         path = request.url.path
         method = request.method
         if path.startswith(CONTROL_PREFIX):
-            reply = await self._control(method, path, request)
-            return Outcome(response=self._response(reply, request)), 0.0
+            try:
+                response = self._response(await self._control(method, path, request), request)
+            except Exception as exc:
+                response = self._bug_response(Family.UPLOADS, exc, request)  # {"error": ...}
+            return Outcome(response=response), 0.0
         route, params = self._match(method, path)
         family = route.family if route else family_of_path(path)
         self.stats.requests[f"{method} {route.template if route else '<unrouted>'}"] += 1
@@ -607,33 +744,99 @@ class Sandbox:
             if early is not None:
                 return early, delay
         action: str | None = None
+        # All or nothing: whatever a request changes is undone unless it succeeds (2xx/3xx
+        # answered, serialised and all); see _store.Journal.
+        journal = (
+            Journal() if method not in _SAFE or (route and route.family is Family.OAUTH) else None
+        )
+        entered = use_journal(journal)
         try:
-            if route is None:
-                raise SandboxAPIError(
-                    404 if params.get("_any_method") is None else 405,
-                    "The requested resource could not be found."
-                    if params.get("_any_method") is None
-                    else f"Method {method} is not allowed here.",
-                    errno=1012,
-                )
-            if len(request.body) > self.max_body_bytes:
-                raise SandboxAPIError(
-                    413, "The request body is too large.", errno=1017, field="body"
-                )
-            token = self._authenticate(route, request)
-            self.today()  # a new day re-renders invoices (overdue)
-            ctx = Ctx(self, route, params, request, token)
-            handler = _resolve(route)
-            reply = await handler(ctx)
-        except SandboxAPIError as err:
-            reply = Reply(err.status, error_body(family, err), headers=err.headers)
-        except Exception as exc:  # pragma: no cover - a sandbox bug must not leak a trace
-            bug = SandboxAPIError(500, f"FreshAlchemyUnexpected: {type(exc).__name__}", errno=500)
-            reply = Reply(500, error_body(family, bug))
-        response = self._response(reply, request)
+            try:
+                response = self._response(await self._dispatch(route, params, request), request)
+            except SandboxAPIError as err:
+                response = self._error_response(family, err, request)
+            except Exception as exc:
+                response = self._bug_response(family, exc, request)
+        except BaseException:  # cancelled (the caller gave up): as if it never came
+            if journal is not None:
+                journal.rollback()
+            raise
+        else:
+            if journal is not None:
+                if response.status < 400:
+                    journal.commit()
+                else:
+                    journal.rollback()
+        finally:
+            restore_journal(entered)
         if self.faults:
             response, action = self._post_faults(method, path, response)
         return Outcome(response=response, action=action), delay
+
+    async def _dispatch(
+        self, route: Route | None, params: dict[str, str], request: Request
+    ) -> Reply:
+        """Route, check and hand one API request to its handler."""
+        method = request.method
+        if route is None:
+            raise SandboxAPIError(
+                404 if params.get("_any_method") is None else 405,
+                "The requested resource could not be found."
+                if params.get("_any_method") is None
+                else f"Method {method} is not allowed here.",
+                errno=1012,
+            )
+        if len(request.body) > self.max_body_bytes:
+            raise SandboxAPIError(
+                413,
+                f"The request body is too large (more than {self.max_body_bytes} bytes).",
+                errno=1017,
+                field="body",
+            )
+        token = self._authenticate(route, request)
+        self.today()  # a new day re-renders invoices (overdue)
+        ctx = Ctx(self, route, params, request, token)
+        handler = _resolve(route)
+        return await handler(ctx)
+
+    def _error_response(self, family: Family, err: SandboxAPIError, request: Request) -> Response:
+        try:
+            return self._response(
+                Reply(err.status, error_body(family, err), headers=err.headers), request
+            )
+        except Exception as exc:  # an error the sandbox cannot even render is a bug
+            return self._bug_response(family, exc, request)
+
+    def _bug_response(self, family: Family, exc: BaseException, request: Request) -> Response:
+        """A FreshBooks-shaped 500 for a sandbox bug (logged with its traceback)."""
+        _log.error(
+            "sandbox bug answering %s %s: %s: %s",
+            request.method,
+            request.url.path,
+            type(exc).__name__,
+            exc,
+            exc_info=exc,
+        )
+        bug = SandboxAPIError(500, f"FreshAlchemyUnexpected: {type(exc).__name__}", errno=500)
+        try:
+            return self._response(Reply(500, error_body(family, bug)), request)
+        except Exception:  # pragma: no cover - the error body of a bug is plain ASCII
+            return Response(
+                status=500,
+                headers=Headers({"Content-Type": "application/json"}),
+                body=b'{"error":"FreshAlchemyUnexpected"}',
+                request=request,
+            )
+
+    def _refuse(self, request: Request, err: SandboxAPIError) -> Response:
+        """The answer to a request refused before it could be processed (the web
+        adapter's checks: an oversized body, a malformed ``Host``), in the shape of
+        the family its path belongs to."""
+        family = family_of_path(request.url.path)
+        self.stats.requests[f"{request.method} <refused>"] += 1
+        response = self._error_response(family, err, request)
+        self.stats.statuses[response.status] += 1
+        return response
 
     # ---------------------------------------------------------------- internals
 
@@ -780,10 +983,27 @@ class Sandbox:
             body = dumps(reply.body)
         headers = {"Content-Type": reply.content_type} if body else {}
         headers.update(reply.headers)
+        for name, value in headers.items():
+            # A value HTTP cannot carry would fail only when the adapter writes it, after
+            # the request committed: refuse it here, inside the request's journal.
+            if not value.isprintable() or not value.isascii():
+                raise ValueError(f"header {name}: cannot send {value!r}")
         return Response(status=reply.status, headers=Headers(headers), body=body, request=request)
 
     def spawn(self, coro: Awaitable[None]) -> None:
-        """Run a background coroutine (webhook deliveries), kept until done."""
+        """Run a background coroutine (webhook deliveries), kept until done.
+
+        Spawned while a request is handled, it starts once the request commits, and is
+        dropped if the request fails: a failed request has no side effects.
+        """
+        journal = current_journal()
+        if journal is not None:
+            close = getattr(coro, "close", None)
+            journal.defer(lambda: self._start(coro), close)
+            return
+        self._start(coro)
+
+    def _start(self, coro: Awaitable[None]) -> None:
         task: asyncio.Task[None] = asyncio.ensure_future(coro)
         self._background.add(task)
         task.add_done_callback(self._background.discard)
@@ -849,6 +1069,17 @@ class Sandbox:
         from ._control import control
 
         return await control(self, method, path[len(CONTROL_PREFIX) :], request)
+
+
+def _credential(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name}: expected str, got {type(value).__name__}")
+    if not value or not value.isprintable() or any(c.isspace() for c in value):
+        raise ValueError(
+            f"{name}: must be a non-empty string without spaces or control characters, "
+            f"got {value!r}"
+        )
+    return value
 
 
 def _has_loop() -> bool:

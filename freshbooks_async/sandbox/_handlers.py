@@ -35,7 +35,7 @@ from ._objects import (
     render_lines,
     template,
 )
-from ._store import Record, Table, dumps
+from ._store import Record, Table, dumps, on_undo
 
 __all__ = ["emit", "render", "resolve"]
 
@@ -89,6 +89,12 @@ _NUMERIC_ERRNO = {"int": 1015, "number": 1015, "money": 1015, "date": 1033, "boo
 # ----------------------------------------------------------------------------- helpers
 
 
+def _digits(text: str) -> bool:
+    """``text`` is a plain decimal integer (ASCII digits only: ``"²".isdigit()`` is true
+    too) short enough to be an id; anything else names no object."""
+    return text.isascii() and text.isdigit() and len(text) <= 19
+
+
 def _spec(route: Route) -> ResourceSpec:
     return spec(route.resource, route.family)
 
@@ -114,7 +120,7 @@ def _account(ctx: Ctx) -> Business:
 
 def _business(ctx: Ctx) -> Business:
     raw = ctx.params.get("business_id", "")
-    biz = ctx.sb.businesses.get(int(raw)) if raw.isdigit() else None
+    biz = ctx.sb.businesses.get(int(raw)) if _digits(raw) else None
     if biz is None:
         raise SandboxAPIError(404, "Requested resource could not be found.", errno=404)
     return biz
@@ -148,7 +154,7 @@ def _not_found(ctx: Ctx, singular: str, value: str) -> SandboxAPIError:
 
 def _lookup(ctx: Ctx, table: Table, singular: str) -> Record:
     key = _item_key(ctx)
-    rec = table.get(int(key)) if key.isdigit() else table.get(key)
+    rec = table.get(int(key)) if _digits(key) else table.get(key)
     if rec is None or rec.deleted:
         raise _not_found(ctx, singular, key)
     return rec
@@ -178,6 +184,18 @@ def _unwrap(ctx: Ctx, singular: str) -> dict[str, Any]:
     return obj
 
 
+# Integer fields are 32-bit signed; amounts, quantities and rates stay below 10**15.
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_NUMBER_LIMIT = Decimal(10) ** 15
+
+
+def _bounded(value: Any) -> Decimal:
+    number = dec(value)
+    if abs(number) >= _NUMBER_LIMIT:
+        raise ValueError("must be less than 10**15 in magnitude")
+    return number
+
+
 def _check_type(tag: str, value: Any) -> Any:
     """Validate one value against a type tag; returns the normalised value."""
     nullable = tag.endswith("?")
@@ -191,11 +209,13 @@ def _check_type(tag: str, value: Any) -> Any:
     if tag == "int":
         if isinstance(value, bool):
             raise ValueError("must be an integer")
-        if isinstance(value, int):
-            return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            return int(value)
-        raise ValueError("must be an integer")
+        if isinstance(value, str) and _digits(value.strip().removeprefix("-")):
+            value = int(value)
+        if not isinstance(value, int):
+            raise ValueError("must be an integer")
+        if not _INT_MIN <= value <= _INT_MAX:
+            raise ValueError(f"must be between {_INT_MIN} and {_INT_MAX}")
+        return value
     if tag == "str":
         if not isinstance(value, str):
             raise ValueError("must be a string")
@@ -207,11 +227,11 @@ def _check_type(tag: str, value: Any) -> Any:
             raise ValueError("must be a boolean")
         return value
     if tag == "number":
-        dec(value)
+        _bounded(value)
         return value
     if tag == "money":
         amount = value.get("amount") if isinstance(value, dict) else value
-        dec(amount)
+        _bounded(amount)
         return value
     if tag == "date":
         if not isinstance(value, str):
@@ -364,7 +384,7 @@ def _check_refs(ctx: Ctx, biz: Business, resource: str, clean: dict[str, Any]) -
         if value is None or (optional and value == 0):
             continue
         table = ctx.sb.table(biz.account_id if scope == "account" else biz.id, target)
-        found = table.get(value) if isinstance(value, int) else None
+        found = table.peek(value) if isinstance(value, int) else None
         if found is None or found.deleted:
             raise SandboxAPIError(
                 404,
@@ -783,7 +803,7 @@ def _uuid(sb: Sandbox) -> str:
 
 def _copy_client(sb: Sandbox, biz: Business, data: dict[str, Any]) -> None:
     cid = data.get("customerid")
-    client = sb.table(biz.account_id, "clients").get(cid) if isinstance(cid, int) else None
+    client = sb.table(biz.account_id, "clients").peek(cid) if isinstance(cid, int) else None
     if client is None:
         return
     for key in ("fname", "lname", "organization"):
@@ -817,7 +837,7 @@ async def acc_create(ctx: Ctx) -> Reply:
 
 def _next_number(sb: Sandbox, biz: Business, resource: str, field: str) -> str:
     last = None
-    for rec in sb.table(biz.account_id, resource):
+    for rec in sb.table(biz.account_id, resource).records.values():  # reads only
         last = rec.data.get(field) or last
     return next_invoice_number(last)
 
@@ -1053,8 +1073,10 @@ async def invoice_create(ctx: Ctx) -> Reply:
                 object="invoice",
             )
         clean["invoice_number"] = number
+        previous_number = biz.last_invoice_number
         biz.invoice_numbers.add(number)
         biz.last_invoice_number = number
+        on_undo(lambda: _release_number(biz, number, previous_number))
         rec = _new_accounting(ctx, s, biz, clean)
     finally:
         stats.inflight_invoice_creates[aid] -= 1
@@ -1067,6 +1089,13 @@ async def invoice_create(ctx: Ctx) -> Reply:
     )
     emit(sb, biz, "invoices", "create", rec.id)
     return _acc_one(ctx, s.singular, s.name, aid, rec)
+
+
+def _release_number(biz: Business, number: str, previous: str | None) -> None:
+    """Undo an invoice number's claim (the create that claimed it failed)."""
+    biz.invoice_numbers.discard(number)
+    if biz.last_invoice_number == number:
+        biz.last_invoice_number = previous
 
 
 async def invoice_pdf(ctx: Ctx) -> Reply:
@@ -1274,6 +1303,289 @@ def _totals(sb: Sandbox, biz: Business) -> dict[str, Decimal]:
     return {"invoiced": invoiced, "outstanding": outstanding, "paid": paid, "expenses": expenses}
 
 
+#: invoice_details lists its invoices only up to this many; beyond, the body carries the
+#: summary alone and says so with ``summary_only: true`` (as when it is asked for).
+REPORT_ROW_LIMIT = 1000
+
+
+def _report_error(field: str, value: Any) -> SandboxAPIError:
+    # The shape of FreshBooks' answer to a bad report parameter (an invalid sales_type).
+    return SandboxAPIError(
+        400,
+        f"Invalid value '{value}' for field '{field}'.",
+        errno=1004,
+        field=field,
+        value=value,
+        object="report",
+    )
+
+
+def _report_date(ctx: Ctx, name: str, default: str) -> str:
+    value = ctx.query.get(name)
+    if value is None:
+        return default
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise _report_error(name, value) from None
+
+
+def _report_ids(ctx: Ctx, name: str) -> list[int]:
+    """The ints of a ``name[]=`` report filter (``clientids[]=1&clientids[]=2``)."""
+    out = []
+    for value in ctx.query.getall(f"{name}[]", []):
+        if not _digits(value):
+            raise _report_error(name, value)
+        out.append(int(value))
+    return out
+
+
+def _money_amount(value: Any) -> tuple[Decimal, str | None]:
+    """A stored money value's amount and currency code (``None`` when it has none)."""
+    if isinstance(value, dict):
+        code = value.get("code")
+        return dec(value.get("amount", 0)), code if isinstance(code, str) else None
+    return dec(value if value is not None else 0), None
+
+
+def _client_name(client: Record | None) -> str:
+    if client is None:
+        return ""
+    data = client.data
+    name = f"{data.get('fname') or ''} {data.get('lname') or ''}".strip()
+    return str(data.get("organization") or name)
+
+
+def _reported_invoices(sb: Sandbox, biz: Business, code: str) -> list[dict[str, Any]]:
+    """The rendered invoices reports count: sent (drafts are not recognised by reports,
+    invoices page), not deleted, in currency ``code``."""
+    out = []
+    for rec in sb.table(biz.account_id, "invoices").records.values():
+        if rec.data.get("vis_state", 0) == 1 or int(rec.data.get("status", 1)) < 2:
+            continue
+        full = render(sb, "invoices", biz.account_id, rec)
+        if full["currency_code"] == code:
+            out.append(full)
+    return out
+
+
+_AGING = (("0-30", 30), ("31-60", 60), ("61-90", 90), ("91+", None))
+
+
+def _accounts_aging(ctx: Ctx, biz: Business, code: str, end: str) -> dict[str, Any]:
+    """What each client owed on ``end`` (invoices issued by then, in ``code``, less the
+    payments dated by then), by days past the invoice's due date: 0-30 (not yet due
+    included), 31-60, 61-90, 91+."""
+    as_of = dt.date.fromisoformat(end)
+    clients = ctx.sb.table(biz.account_id, "clients")
+    paid_later: dict[Any, Decimal] = {}
+    for pay in ctx.sb.table(biz.account_id, "payments").records.values():
+        if pay.data.get("vis_state", 0) != 1 and str(pay.data.get("date"))[:10] > end:
+            invoice_id = pay.data.get("invoiceid")
+            amount = _money_amount(pay.data.get("amount"))[0]
+            paid_later[invoice_id] = paid_later.get(invoice_id, Decimal(0)) + amount
+    owed: dict[Any, dict[str, Decimal]] = {}
+    for full in _reported_invoices(ctx.sb, biz, code):
+        if str(full["create_date"])[:10] > end:
+            continue
+        paid = Decimal(full["paid"]["amount"]) - paid_later.get(full["id"], Decimal(0))
+        outstanding = max(Decimal(full["amount"]["amount"]) - paid, Decimal(0))
+        if not outstanding:
+            continue
+        try:
+            late = (as_of - dt.date.fromisoformat(str(full["due_date"])[:10])).days
+        except ValueError:
+            late = 0
+        bucket = next(name for name, days in _AGING if days is None or late <= days)
+        mine = owed.setdefault(full.get("customerid"), {name: Decimal(0) for name, _ in _AGING})
+        mine[bucket] += outstanding
+    accounts = []
+    totals = {name: Decimal(0) for name, _ in _AGING}
+    for cid, buckets in owed.items():
+        client = clients.peek(cid) if isinstance(cid, int) else None
+        data = client.data if client is not None else {}
+        row: dict[str, Any] = {name: money(value, code) for name, value in buckets.items()}
+        row["total"] = money(sum(buckets.values(), Decimal(0)), code)
+        row.update(
+            {
+                "userid": cid,
+                "email": data.get("email", ""),
+                "fname": data.get("fname", ""),
+                "lname": data.get("lname", ""),
+                "organization": data.get("organization", ""),
+            }
+        )
+        accounts.append(row)
+        for name, value in buckets.items():
+            totals[name] += value
+    summary: dict[str, Any] = {name: money(value, code) for name, value in totals.items()}
+    summary["total"] = money(sum(totals.values(), Decimal(0)), code)
+    return {"accounts": accounts, "totals": summary}
+
+
+def _invoice_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> dict[str, Any]:
+    """Sent (not draft, not deleted) invoices in ``code`` issued (``date_type=issue``, the
+    default) or due (``due``) from ``start`` to ``end``, grouped by client, with their
+    summed total, paid and outstanding amounts."""
+    sb, aid = ctx.sb, biz.account_id
+    date_type = ctx.query.get("date_type", "issue")
+    if date_type not in ("issue", "due"):
+        raise _report_error("date_type", date_type)
+    clientids = _report_ids(ctx, "clientids")
+    statusids = _report_ids(ctx, "statusids")
+    date_key = "create_date" if date_type == "issue" else "due_date"
+    clients = sb.table(aid, "clients")
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    total = paid = outstanding = Decimal(0)
+    rows = 0
+    for full in _reported_invoices(sb, biz, code):
+        if not start <= str(full[date_key])[:10] <= end:
+            continue
+        if (clientids and full.get("customerid") not in clientids) or (
+            statusids and full["status"] not in statusids
+        ):
+            continue
+        total += Decimal(full["amount"]["amount"])
+        paid += Decimal(full["paid"]["amount"])
+        outstanding += Decimal(full["outstanding"]["amount"])
+        rows += 1
+        groups.setdefault(full.get("customerid"), []).append(
+            {
+                "invoiceid": full["id"],
+                "invoice_number": full["invoice_number"],
+                "create_date": full["create_date"],
+                "due_date": full["due_date"],
+                "status": full["status"],
+                "v3_status": full["v3_status"],
+                "amount": full["amount"],
+                "paid": full["paid"],
+                "outstanding": full["outstanding"],
+            }
+        )
+    summary_only = ctx.query.get("summary_only", "").lower() in ("true", "1")
+    summary_only = summary_only or rows > REPORT_ROW_LIMIT
+    detail = []
+    if not summary_only:
+        for cid, invoices in groups.items():
+            client = clients.peek(cid) if isinstance(cid, int) else None
+            sums = [
+                sum((Decimal(i[k]["amount"]) for i in invoices), Decimal(0))
+                for k in ("amount", "paid", "outstanding")
+            ]
+            detail.append(
+                {
+                    "clientid": cid,
+                    "client": _client_name(client),
+                    "invoices": invoices,
+                    "summary": {
+                        "total": money(sums[0], code),
+                        "paid": money(sums[1], code),
+                        "outstanding": money(sums[2], code),
+                    },
+                }
+            )
+    return {
+        "clientids": clientids,
+        "statusids": statusids,
+        "date_type": date_type,
+        "summary_only": summary_only,
+        "clients": detail,
+        "summary": {
+            "total": money(total, code),
+            "paid": money(paid, code),
+            "outstanding": money(outstanding, code),
+        },
+    }
+
+
+def _payments_collected(ctx: Ctx, biz: Business, start: str, end: str) -> dict[str, Any]:
+    """Payments (not deleted) dated from ``start`` to ``end``, in every currency, with
+    their sums per currency (``totals``)."""
+    sb, aid = ctx.sb, biz.account_id
+    clientids = _report_ids(ctx, "clientids")
+    invoices = sb.table(aid, "invoices")
+    clients = sb.table(aid, "clients")
+    rows = []
+    totals: dict[str, Decimal] = {}
+    methods: set[str] = set()
+    for rec in sb.table(aid, "payments").records.values():
+        data = rec.data
+        if data.get("vis_state", 0) == 1 or not start <= str(data.get("date"))[:10] <= end:
+            continue
+        invoice = (
+            invoices.peek(data["invoiceid"]) if isinstance(data.get("invoiceid"), int) else None
+        )
+        cid = data.get("clientid") or (invoice.data.get("customerid") if invoice else None)
+        if clientids and cid not in clientids:
+            continue
+        amount, currency = _money_amount(data.get("amount"))
+        if currency is None:
+            currency = render(sb, "invoices", aid, invoice)["currency_code"] if invoice else "USD"
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+        method = str(data.get("type") or "")
+        methods.add(method)
+        rows.append(
+            {
+                "amount": money(amount, currency),
+                "client": _client_name(clients.peek(cid) if isinstance(cid, int) else None),
+                "clientid": cid,
+                "credit_number": None,
+                "creditid": data.get("creditid"),
+                "date": str(data.get("date"))[:10],
+                "description": data.get("note") or "",
+                "from_credit": bool(data.get("from_credit", False)),
+                "invoice_number": invoice.data.get("invoice_number") if invoice else None,
+                "invoiceid": data.get("invoiceid"),
+                "method": method,
+            }
+        )
+    return {
+        "clientids": clientids,
+        "currency_codes": sorted(totals),
+        "payment_methods": sorted(methods),
+        "summary_only": False,
+        "payments": rows,
+        "totals": [money(totals[c], c) for c in sorted(totals)],
+    }
+
+
+def _expense_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> dict[str, Any]:
+    """Expenses (not deleted) dated from ``start`` to ``end``: one row each (``rows``),
+    their sums per currency (``totals``) and the sum in ``code`` (``total``)."""
+    sb, aid = ctx.sb, biz.account_id
+    categories = sb.table(aid, "expense_categories")
+    rows = []
+    totals: dict[str, Decimal] = {}
+    for rec in sb.table(aid, "expenses").records.values():
+        data = rec.data
+        if data.get("vis_state", 0) == 1 or not start <= str(data.get("date"))[:10] <= end:
+            continue
+        amount, currency = _money_amount(data.get("amount"))
+        currency = currency or "USD"
+        totals[currency] = totals.get(currency, Decimal(0)) + amount
+        category = (
+            categories.peek(data["categoryid"]) if isinstance(data.get("categoryid"), int) else None
+        )
+        rows.append(
+            {
+                "expenseid": rec.id,
+                "date": str(data.get("date"))[:10],
+                "vendor": data.get("vendor"),
+                "categoryid": data.get("categoryid"),
+                "category": category.data.get("category") if category else None,
+                "clientid": data.get("clientid"),
+                "staffid": data.get("staffid"),
+                "notes": data.get("notes"),
+                "amount": money(amount, currency),
+            }
+        )
+    return {
+        "rows": rows,
+        "totals": [money(totals[c], c) for c in sorted(totals)],
+        "total": money(totals.get(code, Decimal(0)), code),
+    }
+
+
 async def report(ctx: Ctx) -> Reply:
     if "account_id" in ctx.params:
         biz = _account(ctx)
@@ -1286,8 +1598,10 @@ async def report(ctx: Ctx) -> Reply:
     key = _REPORT_KEYS.get(name, name)
     t = _totals(ctx.sb, biz)
     code = ctx.query.get("currency_code", "USD")
-    start = ctx.query.get("start_date", "2000-01-01")
-    end = ctx.query.get("end_date", accounting_time(ctx.sb.clock.time())[:10])
+    if not (len(code) == 3 and code.isascii() and code.isupper()):
+        raise _report_error("currency_code", code)
+    start = _report_date(ctx, "start_date", "2000-01-01")
+    end = _report_date(ctx, "end_date", accounting_time(ctx.sb.clock.time())[:10])
     body: dict[str, Any] = {
         "company_name": biz.name,
         "currency_code": code,
@@ -1296,48 +1610,33 @@ async def report(ctx: Ctx) -> Reply:
         "download_token": f"{biz.account_id}-{key}",
     }
     if key == "profitloss":
+        income = sum(
+            (
+                Decimal(i["amount"]["amount"])
+                for i in _reported_invoices(ctx.sb, biz, code)
+                if start <= str(i["create_date"])[:10] <= end
+            ),
+            Decimal(0),
+        )
+        spent = _expense_details(ctx, biz, code, start, end)["total"]
+        expenses = Decimal(spent["amount"])
         body.update(
             {
-                "income": [{"total": money(t["invoiced"], code)}],
-                "expenses": [{"total": money(t["expenses"], code)}],
-                "net_profit": [{"total": money(t["invoiced"] - t["expenses"], code)}],
+                "income": [{"total": money(income, code)}],
+                "expenses": [{"total": money(expenses, code)}],
+                "net_profit": [{"total": money(income - expenses, code)}],
             }
         )
     elif key == "accounts_aging":
-        body.update(
-            {
-                "totals": {
-                    "0-30": money(t["outstanding"], code),
-                    "total": money(t["outstanding"], code),
-                },
-                "accounts": [],
-            }
-        )
+        body.update(_accounts_aging(ctx, biz, code, end))
     elif key == "payments_collected":
-        body.update({"payments": [], "total": money(t["paid"], code)})
+        body.update(_payments_collected(ctx, biz, start, end))
+    elif key == "expense_details":
+        body.update(_expense_details(ctx, biz, code, start, end))
     elif key == "taxsummary":
         body.update({"taxes": [], "total_tax": money(Decimal(0), code)})
     elif key == "invoice_details":
-        invoices = [
-            render(ctx.sb, "invoices", biz.account_id, r)
-            for r in ctx.sb.table(biz.account_id, "invoices")
-            if r.data.get("vis_state", 0) != 1
-        ]
-        body.update(
-            {
-                "invoices": [
-                    {
-                        "invoiceid": i["id"],
-                        "invoice_number": i["invoice_number"],
-                        "amount": i["amount"],
-                        "outstanding": i["outstanding"],
-                        "v3_status": i["v3_status"],
-                    }
-                    for i in invoices[:1000]
-                ],
-                "total_invoiced": money(t["invoiced"], code),
-            }
-        )
+        body.update(_invoice_details(ctx, biz, code, start, end))
     elif key in ("balance_sheet", "trial_balance", "general_ledger", "cash_flow"):
         body.update(
             {
@@ -1704,7 +2003,7 @@ def _coerce(value: str) -> Any:
     low = value.lower()
     if low in ("true", "false"):
         return low == "true"
-    if value.lstrip("-").isdigit():
+    if _digits(value.removeprefix("-")):
         return int(value)
     return value
 
@@ -1881,7 +2180,7 @@ async def service_rates(ctx: Ctx) -> Reply:
     obj = _unwrap(ctx, "service_rate")
     clean = _validate(ctx, "service_rates", "service_rate", obj, create=creating)
     sid = ctx.params["service_id"]
-    service = ctx.sb.table(biz.id, "services").get(int(sid)) if sid.isdigit() else None
+    service = ctx.sb.table(biz.id, "services").get(int(sid)) if _digits(sid) else None
     if service is None or service.deleted:
         raise SandboxAPIError(404, "Requested resource could not be found.")
     if rec is None:
@@ -1896,7 +2195,7 @@ async def service_rates(ctx: Ctx) -> Reply:
         }
         if "project_id" in ctx.params:
             pid = ctx.params["project_id"]
-            project = ctx.sb.table(biz.id, "projects").get(int(pid)) if pid.isdigit() else None
+            project = ctx.sb.table(biz.id, "projects").get(int(pid)) if _digits(pid) else None
             if project is None or project.deleted:
                 raise SandboxAPIError(404, "Requested resource could not be found.")
             data["project_id"] = project.id
@@ -1911,7 +2210,7 @@ async def service_rates(ctx: Ctx) -> Reply:
 
 
 def _project(sb: Sandbox, biz: Business, raw: str) -> Record:
-    found = sb.table(biz.id, "projects").get(int(raw)) if raw.isdigit() else None
+    found = sb.table(biz.id, "projects").get(int(raw)) if _digits(raw) else None
     if found is None or found.deleted:
         raise SandboxAPIError(404, "Requested resource could not be found.")
     return found
@@ -1970,7 +2269,7 @@ async def p_misc(ctx: Ctx) -> Reply:
     else:
         tid = ctx.params["thread_id"]
         threads = sb.table(biz.id, "project_threads")
-        parent = threads.get(int(tid)) if tid.isdigit() else None
+        parent = threads.get(int(tid)) if _digits(tid) else None
         if parent is None:
             raise SandboxAPIError(404, "Requested resource could not be found.")
     rid = table.new_id()
@@ -2076,7 +2375,7 @@ async def auth_family(ctx: Ctx) -> Reply:
                 },
             )
         raw = ctx.params["business_id"]
-        biz_found = sb.businesses.get(int(raw)) if raw.isdigit() else None
+        biz_found = sb.businesses.get(int(raw)) if _digits(raw) else None
         if biz_found is None:
             raise SandboxAPIError(404, "Business not found.")
         if op == "delete":
@@ -2084,8 +2383,7 @@ async def auth_family(ctx: Ctx) -> Reply:
                 raise SandboxAPIError(
                     422, "The business has an active subscription.", error="unprocessable"
                 )
-            del sb.businesses[biz_found.id]
-            del sb.accounts[biz_found.account_id]
+            sb.remove_business(biz_found)
             return Reply(200)
         return Reply(
             200,
@@ -2164,13 +2462,23 @@ async def oauth(ctx: Ctx) -> Reply:
         if not redirect:
             raise _oauth_error(400, "invalid_request", "redirect_uri is required.")
         code = secrets.token_hex(16)
+        try:
+            target = yarl.URL(redirect)
+            if target.scheme not in ("http", "https") or not target.host:
+                raise ValueError(redirect)
+            target = target.update_query({"code": code})
+            if "state" in q:
+                target = target.update_query({"state": q["state"]})
+            location = str(target)
+        except (ValueError, TypeError, UnicodeError):
+            raise _oauth_error(
+                400, "invalid_request", f"redirect_uri is not an absolute http(s) URL: {redirect!r}"
+            ) from None
         scope = q.get("scope")
         scopes = frozenset(scope.split()) | {"user:profile:read"} if scope else None
         sb.auth_codes[code] = (sb.client_id, redirect, scopes, sb.clock.time() + 300)
-        target = yarl.URL(redirect).update_query({"code": code})
-        if "state" in q:
-            target = target.update_query({"state": q["state"]})
-        return Reply(302, None, headers={"Location": str(target)})
+        on_undo(lambda: sb.auth_codes.pop(code, None))
+        return Reply(302, None, headers={"Location": location})
     form = ctx.json_body()
     if not isinstance(form, dict):
         raise _oauth_error(400, "invalid_request", "The request body must be an object.")
@@ -2183,18 +2491,23 @@ async def oauth(ctx: Ctx) -> Reply:
         token = form.get("token", "")
         sb.revoke_token(token)
         info = sb.refresh_tokens.get(token)
-        if info is not None:
+        if info is not None and token not in sb.used_refresh_tokens:
             sb.used_refresh_tokens.add(token)
+            on_undo(lambda: sb.used_refresh_tokens.discard(token))
         return Reply(200, {})
     grant = form.get("grant_type")
     if grant == "authorization_code":
-        entry = sb.auth_codes.pop(form.get("code", ""), None)
+        code = form.get("code", "")
+        entry = sb.auth_codes.get(code)
         if entry is None or entry[3] < sb.clock.time():
             raise _oauth_error(
                 400, "invalid_grant", "The authorization code is invalid or expired."
             )
         if form.get("redirect_uri") and form["redirect_uri"] != entry[1]:
             raise _oauth_error(400, "invalid_grant", "redirect_uri does not match.")
+        # Single use: consumed by the exchange that succeeds (a refused one changes nothing).
+        del sb.auth_codes[code]
+        on_undo(lambda: sb.auth_codes.__setitem__(code, entry))
         info = sb._mint(entry[2], 43200, refresh=True)
     elif grant == "refresh_token":
         old = form.get("refresh_token", "")
@@ -2205,6 +2518,7 @@ async def oauth(ctx: Ctx) -> Reply:
                 400, "invalid_grant", "The refresh token is invalid, revoked or already used."
             )
         sb.used_refresh_tokens.add(old)
+        on_undo(lambda: sb.used_refresh_tokens.discard(old))
         info = sb._mint(previous.scopes, 43200, refresh=True)
     else:
         raise _oauth_error(400, "unsupported_grant_type", f"Unsupported grant_type {grant!r}.")
@@ -2281,7 +2595,7 @@ async def payments_family(ctx: Ctx) -> Reply:
         if op == "other:defaults":
             return Reply(200, {"payment_options": default})
         owner = "invoices" if entity == "invoice" else "invoice_profiles"
-        found = sb.table(biz.account_id, owner).get(int(eid)) if eid and eid.isdigit() else None
+        found = sb.table(biz.account_id, owner).get(int(eid)) if eid and _digits(eid) else None
         if found is None or found.data.get("vis_state") == 1:
             raise SandboxAPIError(
                 404,
@@ -2320,7 +2634,7 @@ async def payments_family(ctx: Ctx) -> Reply:
             table.add(Record(rid, data))
             sb.record_create("checkout_links", biz.account_id, rid)
             return Reply(200, {"checkout_link": data})
-        rec = table.get(int(ctx.params["id"])) if ctx.params["id"].isdigit() else None
+        rec = table.get(int(ctx.params["id"])) if _digits(ctx.params["id"]) else None
         if rec is None:
             raise SandboxAPIError(404, "Checkout link not found.", error="not_found")
         if op == "delete":
@@ -2437,6 +2751,7 @@ async def uploads(ctx: Ctx) -> Reply:
         )
     )
     sb.uploads[jwt] = (data, media, kind)
+    on_undo(lambda: sb.uploads.pop(jwt, None))
     obj = {
         "filename": filename,
         "public_id": jwt,

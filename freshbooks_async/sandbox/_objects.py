@@ -7,7 +7,7 @@ Python SDK's fixtures (clients, callbacks, projects, time entries, ledger accoun
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
 
 from .._numbering import next_invoice_number
@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 _CENT = Decimal("0.01")
+_WIDE = Context(prec=100)
 _EASTERN: dt.tzinfo = eastern()
 
 
@@ -70,7 +71,10 @@ def dec(value: Any) -> Decimal:
 
 def money(amount: Decimal, code: str) -> dict[str, str]:
     """FreshBooks money: ``{"amount": "104.50", "code": "CAD"}``."""
-    return {"amount": str(amount.quantize(_CENT, rounding=ROUND_HALF_UP)), "code": code}
+    # Quantized with room for any total of in-range amounts (the default 28 digits of
+    # precision would make quantize() raise for a total of 10**26 or more).
+    cents = amount.quantize(_CENT, rounding=ROUND_HALF_UP, context=_WIDE)
+    return {"amount": str(cents), "code": code}
 
 
 # Invoice statuses and their v3/display names (invoices docs page).
@@ -855,7 +859,7 @@ def expand_invoice(
             days=int(full.get("due_offset_days") or 0)
         )
         full["due_date"] = due.isoformat()
-    except ValueError:
+    except (ValueError, OverflowError):  # not a date, or the due date is past year 9999
         full["due_date"] = create_date
     if today is not None and status in (2, 3, 8) and str(full["due_date"]) < today:
         full["v3_status"] = "overdue"

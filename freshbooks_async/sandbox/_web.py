@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from types import TracebackType
 from typing import Any
 
@@ -11,7 +12,8 @@ import yarl
 from aiohttp import web
 
 from ..transports._types import Request
-from ._core import Sandbox
+from ._core import Outcome, Sandbox
+from ._errors import SandboxAPIError, family_of_path
 
 __all__ = ["SandboxServer", "web_app"]
 
@@ -33,28 +35,104 @@ class _QuietInjectedResets(logging.Filter):
 _QUIET = _QuietInjectedResets()
 
 
+# RFC 3986 host (a registered name or a bracketed IP literal) and an optional port.
+_HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::(\d{1,5}))?$")
+_CHUNK = 256 * 1024
+
+
+def _header_text(value: str) -> str:
+    """A request header value as text: aiohttp hands bytes that are not UTF-8 over as
+    lone surrogates (``surrogateescape``); HTTP header bytes are ISO 8859-1."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogateescape").decode("latin-1")
+    return value
+
+
+def _request_url(host: str, request: web.BaseRequest) -> yarl.URL | None:
+    """The absolute URL of ``request`` on ``host`` (the ``Host`` header), or ``None`` when
+    that is not a valid host."""
+    match = _HOST.match(host)
+    if match is None or (match.group(1) is not None and int(match.group(1)) > 65535):
+        return None
+    rel = request.rel_url
+    return yarl.URL.build(
+        scheme="http",
+        authority=host,
+        path=rel.raw_path,
+        query_string=rel.raw_query_string,
+        encoded=True,
+    )
+
+
+def _local(raw_path: str) -> yarl.URL:
+    """``raw_path`` on the loopback host (for answers that do not use the Host header)."""
+    return yarl.URL.build(scheme="http", host="127.0.0.1", path=raw_path, encoded=True)
+
+
+async def _read_body(request: web.BaseRequest, limit: int) -> bytes | None:
+    """The request body, or ``None`` as soon as it is known to exceed ``limit`` bytes
+    (from ``Content-Length`` before reading anything, else while reading chunks)."""
+    length = request.content_length
+    if length is not None and length > limit:
+        return None
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        chunk = await request.content.read(_CHUNK)
+        if not chunk:
+            return b"".join(parts)
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+
+
 def web_app(sandbox: Sandbox) -> web.Application:
     """An aiohttp application answering every request from ``sandbox``.
 
     Transport faults become real socket behaviour: ``reset`` aborts the connection
     without a response, ``truncate`` sends the headers and half the body, then aborts.
+    What the sandbox cannot process is answered in the FreshBooks shape of the path's
+    family, never with aiohttp's plain-text errors: a body over ``max_body_bytes`` (413,
+    refused from ``Content-Length`` before it is read), a malformed ``Host`` header (400),
+    and a sandbox bug (500, logged, nothing committed). A client that disconnects before
+    its answer is sent is no error: the answer is dropped without a traceback.
     """
     if not isinstance(sandbox, Sandbox):
         raise TypeError(f"sandbox: expected Sandbox, got {type(sandbox).__name__}")
 
+    async def answer(request: web.Request) -> Outcome:
+        headers = [(name, _header_text(value)) for name, value in request.headers.items()]
+        host = _header_text(request.headers.get("Host", "") or "127.0.0.1")
+        url = _request_url(host, request)
+        if url is None:
+            path = request.rel_url.raw_path
+            refused = Request(method=request.method, url=_local(path), headers=headers)
+            err = SandboxAPIError(
+                400, f"Invalid Host header: {host!r}.", errno=400, field="Host", value=host
+            )
+            return Outcome(response=sandbox._refuse(refused, err))
+        body = await _read_body(request, sandbox.max_body_bytes)
+        ours = Request(method=request.method, url=url, headers=headers, body=body or b"")
+        if body is None:
+            err = SandboxAPIError(
+                413,
+                f"The request body is too large (more than {sandbox.max_body_bytes} bytes).",
+                errno=1017,
+                field="body",
+            )
+            return Outcome(response=sandbox._refuse(ours, err))
+        return await sandbox.process(ours)
+
     async def handler(request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        host = request.headers.get("Host", "127.0.0.1")
-        url = yarl.URL.build(scheme="http", host=host.split(":")[0], path="/").join(
-            yarl.URL(request.raw_path)
-        )
-        ours = Request(
-            method=request.method,
-            url=url,
-            headers=list(request.headers.items()),
-            body=body,
-        )
-        outcome = await sandbox.process(ours)
+        try:
+            outcome = await answer(request)
+        except Exception as exc:  # a bug of the adapter: still a FreshBooks-shaped 500
+            path = request.rel_url.raw_path
+            probe = Request(method=request.method, url=_local(path))
+            outcome = Outcome(response=sandbox._bug_response(family_of_path(path), exc, probe))
         transport = request.transport
         if outcome.action == "reset":
             if transport is not None:
@@ -66,20 +144,31 @@ def web_app(sandbox: Sandbox) -> web.Application:
             if name.lower() not in _HOP:
                 out.headers[name] = value
         out.content_length = len(resp.body)
-        await out.prepare(request)
-        if outcome.action == "truncate":
-            await out.write(resp.body[: len(resp.body) // 2])
-            if transport is not None:
-                transport.abort()
-            raise _InjectedReset("sandbox fault: truncate")
-        await out.write(resp.body)
-        await out.write_eof()
+        try:
+            await out.prepare(request)
+            if outcome.action == "truncate":
+                await out.write(resp.body[: len(resp.body) // 2])
+                if transport is not None:
+                    transport.abort()
+                raise _InjectedReset("sandbox fault: truncate")
+            await out.write(resp.body)
+            await out.write_eof()
+        except _InjectedReset:
+            raise
+        except ConnectionError:
+            # The client went away before its answer was written (it timed out, was
+            # cancelled, or was killed): the answer is dropped, nothing to report.
+            # aiohttp sees the same closed connection when it finishes the response and
+            # ignores it quietly.
+            pass
         return out
 
     server_log = logging.getLogger("aiohttp.server")
     if _QUIET not in server_log.filters:
         server_log.addFilter(_QUIET)
-    app = web.Application(client_max_size=sandbox.max_body_bytes + 1024 * 1024)
+    # The handler reads bodies itself (refusing an oversized one in the FreshBooks shape),
+    # so aiohttp's own limit, which answers in plain text, is never reached.
+    app = web.Application(client_max_size=2**62)
     app.router.add_route("*", "/{tail:.*}", handler)
     return app
 
