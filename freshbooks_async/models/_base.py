@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Self
 import attrs
 
 from ._fields import FieldPlan, plans_for
-from .common import EMPTY_MAPPING, UNSET, Money, VisState, check_amount
+from .common import EMPTY_MAPPING, UNSET, DateTimeFormat, Money, VisState, check_amount
 
 __all__ = ["Model", "RawObject", "WriteModel", "vis_state_payload"]
 
@@ -98,7 +98,9 @@ def _check_value(cls: type, plan: FieldPlan, value: Any) -> Any:
     if kind == "datetime":
         if not isinstance(value, datetime):
             raise _type_error(cls, plan, value, "a timezone-aware datetime")
-        if value.tzinfo is None or value.utcoffset() is None:
+        if plan.arg is not DateTimeFormat.LOCAL and (
+            value.tzinfo is None or value.utcoffset() is None
+        ):
             raise ValueError(
                 f"{cls.__name__}.{plan.name} must be timezone-aware, got the naive {value!r}"
             )

@@ -143,10 +143,21 @@ def _fast_date(s: str) -> date:
     raise _NotCanonical
 
 
+def _fast_local(s: str) -> datetime:
+    """``YYYY-MM-DDTHH:MM:SS[.ffffff]`` -> naive wall time (other shapes: slow path)."""
+    n = len(s)
+    if (n == 19 or (n == 26 and s[19] == ".")) and s[10] == "T" and s[4] == "-":
+        d = _fromiso(s)
+        if d.tzinfo is None:
+            return d
+    raise _NotCanonical
+
+
 _FAST_DT: Final[dict[DateTimeFormat, Callable[[str], datetime]]] = {
     DateTimeFormat.ACCOUNTING: _fast_accounting,
     DateTimeFormat.ACCOUNTING_UTC: _fast_accounting_utc,
     DateTimeFormat.ISO: _fast_iso,
+    DateTimeFormat.LOCAL: _fast_local,
 }
 
 
@@ -154,7 +165,8 @@ def parse_datetime(value: str, fmt: DateTimeFormat = DateTimeFormat.ISO) -> date
     """Parse a FreshBooks timestamp into an aware datetime.
 
     Any ISO 8601 shape Python accepts is read; a value without an offset is taken as
-    US/Eastern wall time for ``ACCOUNTING`` and as UTC otherwise (PROTOCOL.md 2.8).
+    US/Eastern wall time for ``ACCOUNTING``, stays naive for ``LOCAL`` (its zone is in
+    another field) and is taken as UTC otherwise (PROTOCOL.md 2.8).
 
     Raises:
         TypeError: ``value`` is not a str or ``fmt`` not a DateTimeFormat.
@@ -165,7 +177,7 @@ def parse_datetime(value: str, fmt: DateTimeFormat = DateTimeFormat.ISO) -> date
     if not isinstance(fmt, DateTimeFormat):
         raise TypeError(f"fmt must be a DateTimeFormat, got {fmt!r}")
     d = _fromiso(value)
-    if d.tzinfo is None:
+    if d.tzinfo is None and fmt is not DateTimeFormat.LOCAL:
         d = d.replace(tzinfo=EASTERN if fmt is DateTimeFormat.ACCOUNTING else UTC)
     return d
 
@@ -174,14 +186,17 @@ def format_datetime(value: datetime, fmt: DateTimeFormat = DateTimeFormat.ISO) -
     """Write an aware datetime the way FreshBooks does for ``fmt``.
 
     ``ACCOUNTING``: ``YYYY-MM-DD HH:MM:SS`` in US/Eastern; ``ACCOUNTING_UTC``: the same in
-    UTC; ``ISO``: ``YYYY-MM-DDTHH:MM:SSZ``. Microseconds are written only when non-zero.
+    UTC; ``ISO``: ``YYYY-MM-DDTHH:MM:SSZ``; ``LOCAL``: ``YYYY-MM-DDTHH:MM:SS`` as given (a
+    naive wall time). Microseconds are written only when non-zero.
 
     Raises:
         TypeError: ``value`` is not a datetime or ``fmt`` not a DateTimeFormat.
-        ValueError: ``value`` is naive (no time zone).
+        ValueError: ``value`` is naive (no time zone) and ``fmt`` is not ``LOCAL``.
     """
     if not isinstance(value, datetime):
         raise TypeError(f"value must be a datetime, got {value!r} ({type(value).__name__})")
+    if fmt is DateTimeFormat.LOCAL:
+        return value.isoformat()
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"value must be timezone-aware, got the naive {value!r}")
     if fmt is DateTimeFormat.ACCOUNTING:
@@ -241,9 +256,11 @@ def _warn_bad(cls: type, bad: Mapping[str, Any]) -> None:
 
 def _slow_dec(
     value: Any, key: str, wire: dict[str, Any] | None
-) -> tuple[Decimal, dict[str, Any] | None]:
+) -> tuple[Decimal | None, dict[str, Any] | None]:
     cls = value.__class__
     if cls is str:
+        if not value:  # "" (an item's untracked inventory): no number, written back as ""
+            return None, _add(wire, key, value)
         try:
             number = Decimal(value)
         except ArithmeticError:
@@ -653,7 +670,11 @@ def _apply_wire(out: dict[str, Any], wire: Mapping[str, Any], obj: Any, plans: A
         if plan is None or key not in out:
             continue
         current = getattr(obj, plan.name)
-        if current is None or current is UNSET:
+        if current is None:
+            if raw == "" and plan.kind == "decimal":
+                out[key] = raw
+            continue
+        if current is UNSET:
             continue
         try:
             again = _decode_leaf(plan, raw)

@@ -34,6 +34,7 @@ __all__ = [
     "ISODateTime",
     "LenientIntEnum",
     "LenientStrEnum",
+    "LocalDateTime",
     "Maybe",
     "Money",
     "Settable",
@@ -87,11 +88,15 @@ class DateTimeFormat(enum.Enum):
     """``YYYY-MM-DD HH:MM:SS[.ffffff]``, wall time in UTC."""
     ISO = "iso"
     """ISO 8601 in UTC, written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``."""
+    LOCAL = "local"
+    """``YYYY-MM-DDTHH:MM:SS``, a wall time whose zone is named by another field (time
+    entries' ``local_started_at`` and ``local_timezone``): decoded to a *naive* datetime."""
 
 
 AccountingDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ACCOUNTING]
 AccountingUTCDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ACCOUNTING_UTC]
 ISODateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ISO]
+LocalDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.LOCAL]
 
 
 #: Amounts and decimals must be smaller than this in magnitude (and finite). Nothing real
