@@ -941,7 +941,7 @@ _SPEC_ROWS: tuple[tuple[str, str, dict[str, object]], ...] = (
         f"{_PAY}/gateway",
         None,
         "gateway",
-        "gateways",
+        "gateway_connections",
         deletes=_NO_DELETE,
         scope=ScopeKind.ACCOUNT_ID,
     ),

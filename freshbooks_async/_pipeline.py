@@ -410,8 +410,15 @@ def parse_error(document: Any) -> ParsedError | None:
         if errno is None:
             errno = _int(document.get("code"))
         message = _text(document.get("message")) or ""
-        if "error_type" in document:  # payments (NODE)
-            message = f"{document['error_type']}: {message}"
+        # The google.rpc body's own message is generic ("Request failed with status_code:
+        # 404"); its first detail says what failed ("Client not found."), as the official
+        # SDKs report it.
+        specific = next((d.message for d in details if d.message), None)
+        if specific and "code" in document and "errno" not in document:
+            message = specific
+        if "error_type" in document:  # payments (NODE): {"error_type", "message"}
+            code = _text(document["error_type"]) or ""
+            details = [ErrorDetail(message=message, reason=code or None), *details]
         return ParsedError(message or "unknown error", errno, tuple(details))
     return None
 

@@ -351,6 +351,13 @@ class ModelDecodeError(ResponseDecodeError):
     """A JSON body did not fit its typed model; ``message`` lists each field at fault."""
 
 
+class ModelDataWarning(UserWarning):
+    """An optional timestamp or date field held text that is not a valid timestamp or
+    date (such as ``"2019-09-13 08:16:74"``): the field reads ``None``, the text is kept
+    in the model's ``extras`` under its key (so encoding gives it back), and this warning
+    names the model, the field and the value."""
+
+
 class NotAuthorizedError(FreshBooksError):
     """The OAuth2 session holds no token: authorize the app
     (``OAuth2Session.exchange_code``) or give it a token first."""

@@ -190,6 +190,17 @@ def test_google_rpc_style_error() -> None:
     assert parsed.errno == 1004
     assert parsed.details[0].field == "email"
     assert parsed.details[0].message == "Bad email"
+    # The body's own message is generic: the first detail's is the one users see, as the
+    # official SDKs report it.
+    assert parsed.message == "Bad email"
+
+
+def test_google_rpc_style_error_without_a_detail_message_keeps_its_own() -> None:
+    parsed = parse_error(
+        {"code": 5, "message": "Request failed with status_code: 404", "details": []}
+    )
+    assert parsed is not None
+    assert (parsed.message, parsed.errno) == ("Request failed with status_code: 404", 5)
 
 
 def test_events_field_violations() -> None:
@@ -210,7 +221,7 @@ def test_events_field_violations() -> None:
     [
         ({"errors": [{"field": "amount", "message": "too big"}]}, "too big", {"amount": "too big"}),
         ({"message": "Gateway not set up"}, "Gateway not set up", {}),
-        ({"error_type": "gateway_error", "message": "declined"}, "gateway_error: declined", {}),
+        ({"error_type": "gateway_error", "message": "declined"}, "declined", {}),
         ({"error": "File too large"}, "File too large", {}),
         (
             {"errno": 2001, "error": {"updated_since": "bad datetime"}},
@@ -226,6 +237,8 @@ def test_payments_uploads_and_project_field_errors(
     assert parsed is not None
     assert parsed.message == message
     assert {d.field: d.message for d in parsed.details if d.field} == fields
+    if "error_type" in document:  # the machine-readable code is kept as the reason
+        assert parsed.details[0].reason == document["error_type"]
 
 
 @pytest.mark.parametrize("document", [None, [], "text", {"unrelated": 1}])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,7 @@ from zoneinfo import ZoneInfo
 import attrs
 import pytest
 
-from freshbooks_async.errors import ModelDecodeError
+from freshbooks_async.errors import ModelDataWarning, ModelDecodeError
 from freshbooks_async.models import (
     RESOURCES,
     RESOURCES_BY_FAMILY,
@@ -90,7 +91,18 @@ def _accounting(name: str, key: str) -> Any:
     ],
 )
 def test_single_fixture_roundtrips(name: str, cls: type[Model], unwrap: Any) -> None:
-    roundtrip_one(cls, unwrap(load(PY_SDK / name)))
+    if name in BAD_TIMESTAMPS:
+        with pytest.warns(ModelDataWarning, match=BAD_TIMESTAMPS[name]):
+            roundtrip_one(cls, unwrap(load(PY_SDK / name)))
+    else:
+        roundtrip_one(cls, unwrap(load(PY_SDK / name)))
+
+
+#: Official SDK fixtures with impossible timestamps (day 219, second 74).
+BAD_TIMESTAMPS = {
+    "create_project_response.json": r"Project\.(created|updated)_at: '2020-11-219T",
+    "list_clients_response.json": r"Client\.signup_date: '2019-09-13 08:16:74'",
+}
 
 
 @pytest.mark.parametrize(
@@ -107,7 +119,11 @@ def test_single_fixture_roundtrips(name: str, cls: type[Model], unwrap: Any) -> 
 def test_list_fixture_roundtrips(name: str, cls: type[Model], unwrap: Any) -> None:
     items = unwrap(load(PY_SDK / name))
     assert items
-    roundtrip_many(cls, items)
+    if name in BAD_TIMESTAMPS:
+        with pytest.warns(ModelDataWarning, match=BAD_TIMESTAMPS[name]):
+            roundtrip_many(cls, items)
+    else:
+        roundtrip_many(cls, items)
 
 
 def test_every_success_fixture_is_covered() -> None:
@@ -151,8 +167,9 @@ def test_client_typed_values() -> None:
     assert client.outstanding_balance is not None
     assert client.outstanding_balance[1].amount == Money(amount=Decimal(11), code="CAD")
     assert encode(client)["outstanding_balance"][1]["amount"]["amount"] == 11
-    # Unknown keys are kept.
-    assert client.extras == {"test_amount": {"amount": 10, "code": "CAD"}}
+    # Unknown keys are kept; a money object among them is typed too.
+    assert client.extras == {"test_amount": Money(amount=Decimal(10), code="CAD")}
+    assert encode(client)["test_amount"] == {"amount": 10, "code": "CAD"}
     assert client.home_phone is None
     assert client.fname == "Gordon"
 
@@ -176,10 +193,15 @@ def test_project_timestamps_without_offset_are_utc_and_written_back_verbatim() -
     assert project.services[0].vis_state is VisState.ACTIVE
 
 
-def test_unparseable_timestamp_is_kept_in_extras() -> None:
+def test_unparseable_timestamp_is_kept_in_extras_with_a_warning() -> None:
     # The official SDK's own fixture carries "2020-11-219T13:22:04".
     data = load(PY_SDK / "create_project_response.json")["project"]
-    project = decode(Project, data)
+    with pytest.warns(ModelDataWarning) as caught:
+        project = decode(Project, data)
+    assert [str(w.message).split(":")[0] for w in caught] == [
+        "Project.created_at",
+        "Project.updated_at",
+    ]
     assert project.created_at is UNSET
     assert project.extras["created_at"] == "2020-11-219T13:22:04"
     assert encode(project) == data
@@ -314,6 +336,73 @@ def test_decode_error_lists_every_field_path_and_value() -> None:
     assert "$[1].lines[1].unit_cost" in message
     assert "'free'" in message
     assert "$[0]" not in message
+
+
+# ------------------------------------------------- wrong plain types and money (strict)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("id", "abc", "$.id: expected an int, got 'abc' (str)"),
+        ("id", 1.5, "$.id: expected an int, got 1.5 (float)"),
+        ("id", True, "$.id: expected an int, got True (bool)"),
+        ("id", "12.0", "$.id: expected an int, got '12.0' (str)"),
+        ("invoice_number", 17, "$.invoice_number: expected a string, got 17 (int)"),
+        ("auto_bill", "yes", "$.auto_bill: expected a bool, got 'yes' (str)"),
+        ("owner", [], "$.owner: expected an object, got [] (list)"),
+        ("attachments", {}, "$.attachments: expected a list, got {} (dict)"),
+    ],
+)
+def test_a_wrong_plain_type_is_an_error_naming_field_and_value(
+    field: str, value: object, expected: str
+) -> None:
+    with pytest.raises(ModelDecodeError) as info:
+        decode(Invoice, {"id": 7, "invoice_number": "0007", field: value})
+    message = str(info.value)
+    path, _, rest = expected.partition(": ")
+    assert f"{rest} @ {path}" in message, message
+
+
+def test_a_wrong_item_type_in_a_typed_list_is_an_error() -> None:
+    with pytest.raises(ModelDecodeError, match=r"item 1: expected int, got 'x' \(str\)"):
+        decode(InvoiceLine, {"modern_time_entries": [1, "x"]})
+
+
+def test_an_int_sent_as_digit_text_is_an_int_written_back_as_text() -> None:
+    # The official Node SDK's fixtures send ids as strings ("218192").
+    data = {"id": "218192", "customerid": "-3", "invoice_number": "218192"}
+    invoice = decode(Invoice, data)
+    assert (invoice.id, invoice.customerid, invoice.invoice_number) == (218192, -3, "218192")
+    assert encode(invoice) == data
+    assert encode(attrs.evolve(invoice, id=5))["id"] == 5
+
+
+@pytest.mark.parametrize(
+    "amount", ["NaN", "-NaN", "sNaN", "Infinity", "-Infinity", "1E+999999", "1000000000000000000"]
+)
+def test_money_that_is_not_finite_or_too_large_is_always_an_error(amount: str) -> None:
+    body = {"id": 7, "amount": {"amount": amount, "code": "USD"}}
+    pattern = rf"invalid money amount '{re.escape(amount)}' .* @ \$\.amount"
+    with pytest.raises(ModelDecodeError, match=pattern):
+        decode(Invoice, body)
+    with pytest.raises(ModelDecodeError, match=r"@ \$\[0\]\.lines\[0\]\.unit_cost"):
+        decode_many(Invoice, [{"lines": [{"unit_cost": {"amount": amount, "code": "USD"}}]}])
+    with pytest.raises(ValueError, match=r"Money\.amount must be"):
+        Money(amount=amount, code="USD")
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "1E+999999", float("nan"), float("inf")])
+def test_a_decimal_that_is_not_finite_or_too_large_is_an_error(value: object) -> None:
+    with pytest.raises(ModelDecodeError, match=r"expected a decimal that must be .* @ \$\.qty"):
+        decode(InvoiceLine, {"qty": value})
+
+
+def test_the_largest_amounts_still_decode() -> None:
+    money = decode(Money, {"amount": "999999999999999999.99", "code": "USD"})
+    assert money.amount == Decimal("999999999999999999.99")
+    line = decode(InvoiceLine, {"qty": "-999999999999999999"})
+    assert line.qty == Decimal("-999999999999999999")
 
 
 def test_decode_error_for_non_object() -> None:

@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from freshbooks_async.errors import ModelDecodeError
 from freshbooks_async.models import (
     UNSET,
     Client,
@@ -29,7 +31,13 @@ from freshbooks_async.models._fields import plans_for
 EASTERN = ZoneInfo("America/New_York")
 _INVOICE_KEYS = frozenset(plan.key for plan in plans_for(Invoice))
 
-finite_decimals = st.decimals(allow_nan=False, allow_infinity=False)
+# Amounts are finite and below 10**18 in magnitude (larger ones are refused: see below).
+finite_decimals = st.decimals(
+    min_value=Decimal("-999999999999999999.99"),
+    max_value=Decimal("999999999999999999.99"),
+    allow_nan=False,
+    allow_infinity=False,
+)
 codes = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=3, max_size=3)
 zones = st.sampled_from([UTC, EASTERN, ZoneInfo("Asia/Kolkata"), ZoneInfo("Pacific/Chatham")])
 # Real instants only: a UTC time viewed in some zone (a wall time inside a DST gap is
@@ -54,6 +62,23 @@ def test_money_decimal_strings_roundtrip(amount: Decimal, code: str) -> None:
     assert encode(money) == wire
     built = Money(amount=str(amount), code=code)
     assert encode(built) == wire
+
+
+@given(
+    st.one_of(
+        st.builds(
+            lambda digit, exponent, sign: Decimal(f"{sign}{digit}E+{exponent}"),
+            st.integers(1, 9),
+            st.integers(18, 999_999),
+            st.sampled_from(["", "-"]),
+        ),
+        st.sampled_from([Decimal("NaN"), Decimal("Infinity"), Decimal("-Infinity")]),
+    ),
+    codes,
+)
+def test_money_outside_the_finite_range_never_decodes(amount: Decimal, code: str) -> None:
+    with pytest.raises(ModelDecodeError, match="invalid money amount"):
+        decode(Money, {"amount": str(amount), "code": code})
 
 
 @given(st.from_regex(r"\A-?[0-9]{1,12}(\.[0-9]{1,6})?\Z"), codes)

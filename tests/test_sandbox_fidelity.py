@@ -440,8 +440,13 @@ async def test_staff_categories_and_gateways_exist_per_business(sb: Sandbox) -> 
     assert sorted(g["gateway_name"] for g in gateways) == ["fbpay", "stripe"]
     stripe = next(g["id"] for g in gateways if g["gateway_name"] == "stripe")
     assert (await call(sb, "DELETE", f"{ACC}/systems/gateways/{stripe}")).status == 200
-    online = js(await call(sb, "GET", "/payments/account/ACC001/gateway"))["gateways"]
-    assert [g["gateway_name"] for g in online] == ["fbpay"]
+    # The payments family lists one connection object, as the live API does.
+    (online,) = js(await call(sb, "GET", "/payments/account/ACC001/gateway"))["gateway_connections"]
+    assert online["stripe_unified"]["stripe_charges_enabled"] is True  # fbpay is Stripe's
+    fbpay = next(g["id"] for g in gateways if g["gateway_name"] == "fbpay")
+    assert (await call(sb, "DELETE", f"{ACC}/systems/gateways/{fbpay}")).status == 200
+    (online,) = js(await call(sb, "GET", "/payments/account/ACC001/gateway"))["gateway_connections"]
+    assert online == {"stripe": None, "stripe_unified": None, "paypal": None}
     other = sb.add_business(name="Other")
     theirs = await call(sb, "GET", f"/accounting/account/{other.account_id}/users/staffs")
     assert js(theirs)["response"]["result"]["total"] == 3

@@ -353,4 +353,4 @@ async def test_profit_loss_counts_the_period_only(server: SandboxServer) -> None
     body = await report(server, "profit_loss")
     assert body["income"][0]["total"] == money(income, "USD") == money(Decimal("331.00"), "USD")
     assert body["expenses"][0]["total"] == money(spent, "USD")
-    assert body["net_profit"][0]["total"] == money(income - spent, "USD")
+    assert body["net_profit"]["total"] == money(income - spent, "USD")

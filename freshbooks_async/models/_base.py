@@ -12,7 +12,7 @@ from typing import Any, ClassVar, Self
 import attrs
 
 from ._fields import FieldPlan, plans_for
-from .common import EMPTY_MAPPING, UNSET, Money, VisState
+from .common import EMPTY_MAPPING, UNSET, DateTimeFormat, Money, VisState, check_amount
 
 __all__ = ["Model", "RawObject", "WriteModel", "vis_state_payload"]
 
@@ -34,9 +34,10 @@ class Model:
     ``encode(decode(cls, data)) == data`` holds exactly.
 
     Attributes:
-        extras: JSON keys this model has no attribute for, with their raw values. A
-            timestamp, date or decimal string that does not parse is also kept here (the
-            attribute is then ``UNSET``), so one odd value never fails a whole listing.
+        extras: JSON keys this model has no attribute for, with their raw values (a money
+            object among them is decoded to :class:`Money`). A timestamp or date string
+            that does not parse is also kept here, the attribute then being ``UNSET``,
+            with a :class:`~freshbooks_async.errors.ModelDataWarning`.
     """
 
     extras: Mapping[str, Any] = attrs.field(default=EMPTY_MAPPING, converter=_freeze_extras)
@@ -97,7 +98,9 @@ def _check_value(cls: type, plan: FieldPlan, value: Any) -> Any:
     if kind == "datetime":
         if not isinstance(value, datetime):
             raise _type_error(cls, plan, value, "a timezone-aware datetime")
-        if value.tzinfo is None or value.utcoffset() is None:
+        if plan.arg is not DateTimeFormat.LOCAL and (
+            value.tzinfo is None or value.utcoffset() is None
+        ):
             raise ValueError(
                 f"{cls.__name__}.{plan.name} must be timezone-aware, got the naive {value!r}"
             )
@@ -137,8 +140,10 @@ def _check_decimal(cls: type, plan: FieldPlan, value: Any) -> Decimal:
             ) from None
     else:
         raise _type_error(cls, plan, value, "a Decimal, int or decimal str")
-    if not number.is_finite():
-        raise ValueError(f"{cls.__name__}.{plan.name} must be finite, got {value!r}")
+    try:
+        check_amount(number)
+    except ValueError as exc:
+        raise ValueError(f"{cls.__name__}.{plan.name} {exc}, got {value!r}") from None
     minimum = plan.metadata.get("min")
     if minimum is not None and number < minimum:
         raise ValueError(

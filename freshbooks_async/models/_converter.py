@@ -10,14 +10,25 @@ function raises, the data is walked again slowly to build a cattrs exception gro
 
 Round trips are exact: absent keys stay absent (``UNSET``), ``null`` stays ``null``,
 unknown keys go to ``extras``, and a converted value whose canonical encoding would differ
-from the wire text (a timestamp without ``Z``, an amount sent as a JSON number) keeps the
-original in the model, which encoding gives back while the attribute still denotes it.
+from the wire text (a timestamp without ``Z``, an amount sent as a JSON number, an id sent
+as ``"218192"``) keeps the original in the model, which encoding gives back while the
+attribute still denotes it.
+
+Values are checked strictly (docs/models.rst, "How strict decoding is"): a value of the
+wrong JSON type (``"abc"`` or ``1.5`` for an int, ``17`` for a string), money or a decimal
+that is not finite or not below 10**18 in magnitude, and a malformed money object raise
+:class:`~freshbooks_async.errors.ModelDecodeError` naming the field path and value. The one
+lenient case is a timestamp or date string that does not parse: the field reads as absent,
+the text is kept in ``extras`` and a :class:`~freshbooks_async.errors.ModelDataWarning`
+names it (the official Python SDK's own fixtures carry such values).
 """
 
 from __future__ import annotations
 
 import enum
 import itertools
+import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
@@ -34,17 +45,19 @@ from cattrs.errors import (
 from cattrs.v import format_exception as _cattrs_format_exception
 from cattrs.v import transform_error
 
-from ..errors import ModelDecodeError
+from ..errors import ModelDataWarning, ModelDecodeError
 from ._base import Model, WriteModel, _freeze_extras
 from ._fields import FieldPlan, plans_for
 from .common import (
     EASTERN,
     EMPTY_MAPPING,
+    MAX_DECIMAL,
     UNSET,
     DateTimeFormat,
     LenientIntEnum,
     LenientStrEnum,
     Money,
+    check_amount,
     money_from_wire,
     money_to_wire,
 )
@@ -130,10 +143,21 @@ def _fast_date(s: str) -> date:
     raise _NotCanonical
 
 
+def _fast_local(s: str) -> datetime:
+    """``YYYY-MM-DDTHH:MM:SS[.ffffff]`` -> naive wall time (other shapes: slow path)."""
+    n = len(s)
+    if (n == 19 or (n == 26 and s[19] == ".")) and s[10] == "T" and s[4] == "-":
+        d = _fromiso(s)
+        if d.tzinfo is None:
+            return d
+    raise _NotCanonical
+
+
 _FAST_DT: Final[dict[DateTimeFormat, Callable[[str], datetime]]] = {
     DateTimeFormat.ACCOUNTING: _fast_accounting,
     DateTimeFormat.ACCOUNTING_UTC: _fast_accounting_utc,
     DateTimeFormat.ISO: _fast_iso,
+    DateTimeFormat.LOCAL: _fast_local,
 }
 
 
@@ -141,7 +165,8 @@ def parse_datetime(value: str, fmt: DateTimeFormat = DateTimeFormat.ISO) -> date
     """Parse a FreshBooks timestamp into an aware datetime.
 
     Any ISO 8601 shape Python accepts is read; a value without an offset is taken as
-    US/Eastern wall time for ``ACCOUNTING`` and as UTC otherwise (PROTOCOL.md 2.8).
+    US/Eastern wall time for ``ACCOUNTING``, stays naive for ``LOCAL`` (its zone is in
+    another field) and is taken as UTC otherwise (PROTOCOL.md 2.8).
 
     Raises:
         TypeError: ``value`` is not a str or ``fmt`` not a DateTimeFormat.
@@ -152,7 +177,7 @@ def parse_datetime(value: str, fmt: DateTimeFormat = DateTimeFormat.ISO) -> date
     if not isinstance(fmt, DateTimeFormat):
         raise TypeError(f"fmt must be a DateTimeFormat, got {fmt!r}")
     d = _fromiso(value)
-    if d.tzinfo is None:
+    if d.tzinfo is None and fmt is not DateTimeFormat.LOCAL:
         d = d.replace(tzinfo=EASTERN if fmt is DateTimeFormat.ACCOUNTING else UTC)
     return d
 
@@ -161,14 +186,17 @@ def format_datetime(value: datetime, fmt: DateTimeFormat = DateTimeFormat.ISO) -
     """Write an aware datetime the way FreshBooks does for ``fmt``.
 
     ``ACCOUNTING``: ``YYYY-MM-DD HH:MM:SS`` in US/Eastern; ``ACCOUNTING_UTC``: the same in
-    UTC; ``ISO``: ``YYYY-MM-DDTHH:MM:SSZ``. Microseconds are written only when non-zero.
+    UTC; ``ISO``: ``YYYY-MM-DDTHH:MM:SSZ``; ``LOCAL``: ``YYYY-MM-DDTHH:MM:SS`` as given (a
+    naive wall time). Microseconds are written only when non-zero.
 
     Raises:
         TypeError: ``value`` is not a datetime or ``fmt`` not a DateTimeFormat.
-        ValueError: ``value`` is naive (no time zone).
+        ValueError: ``value`` is naive (no time zone) and ``fmt`` is not ``LOCAL``.
     """
     if not isinstance(value, datetime):
         raise TypeError(f"value must be a datetime, got {value!r} ({type(value).__name__})")
+    if fmt is DateTimeFormat.LOCAL:
+        return value.isoformat()
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"value must be timezone-aware, got the naive {value!r}")
     if fmt is DateTimeFormat.ACCOUNTING:
@@ -216,20 +244,38 @@ def _slow_date(
     return parsed, wire, bad
 
 
+def _warn_bad(cls: type, bad: Mapping[str, Any]) -> None:
+    for key, value in bad.items():
+        warnings.warn(
+            f"{cls.__name__}.{key}: {_short(value)} is not a valid date or timestamp; "
+            f"the field reads as absent and the text is kept in extras[{key!r}]",
+            ModelDataWarning,
+            stacklevel=4,
+        )
+
+
 def _slow_dec(
-    value: Any, key: str, wire: dict[str, Any] | None, bad: dict[str, Any] | None
-) -> tuple[Any, dict[str, Any] | None, dict[str, Any] | None]:
+    value: Any, key: str, wire: dict[str, Any] | None
+) -> tuple[Decimal | None, dict[str, Any] | None]:
     cls = value.__class__
     if cls is str:
+        if not value:  # "" (an item's untracked inventory): no number, written back as ""
+            return None, _add(wire, key, value)
         try:
-            return Decimal(value), _add(wire, key, value), bad
+            number = Decimal(value)
         except ArithmeticError:
-            return UNSET, wire, _add(bad, key, value)
-    if cls is int:
-        return Decimal(value), _add(wire, key, value), bad
-    if cls is float:
-        return Decimal(repr(value)), _add(wire, key, value), bad
-    raise _LeafError(f"expected a decimal string or number, got {_short(value)}")
+            raise _LeafError(f"expected a decimal number, got {_short(value)}") from None
+    elif cls is int:
+        number = Decimal(value)
+    elif cls is float:
+        number = Decimal(repr(value))
+    else:
+        raise _LeafError(f"expected a decimal string or number, got {_short(value)}")
+    try:
+        check_amount(number)
+    except ValueError as exc:
+        raise _LeafError(f"expected a decimal that {exc}, got {_short(value)}") from None
+    return number, _add(wire, key, value)
 
 
 def _bad_type(key: str, value: Any, expected: str) -> Any:
@@ -243,11 +289,80 @@ def _short(value: Any) -> str:
     return f"{text} ({type(value).__name__})"
 
 
+#: Classes the generated code tests with ``is`` (what JSON decoding produces).
+_FAST_CLASSES: Final = frozenset({str, int, float, bool, dict, list})
+
+#: Digit strings an int field accepts: the official SDKs' own fixtures send some ids as
+#: ``"218192"``. At most 30 digits (no id is longer; bounds the int() conversion).
+_INT_TEXT = re.compile(r"-?[0-9]{1,30}")
+
+
+def _expected_plain(plan: FieldPlan) -> str:
+    runtime = plan.runtime or ()
+    names = sorted({_JSON_NAMES.get(t, t.__name__) for t in runtime})
+    return " or ".join(names)
+
+
+_JSON_NAMES: Final[dict[type, str]] = {
+    dict: "an object",
+    Mapping: "an object",
+    list: "a list",
+    tuple: "a list",
+    str: "a string",
+    int: "an int",
+    float: "a number",
+    bool: "a bool",
+}
+
+
+def _plain(plan: FieldPlan, value: Any, wire: dict[str, Any] | None) -> tuple[Any, Any]:
+    """Check a plain value whose class is not one the fast path accepts outright.
+
+    Returns the value to store and the updated wire dict. An int field accepts a string
+    of digits (its text is kept, so the value is written back as sent); any other value
+    of another type raises :class:`_LeafError` naming it.
+    """
+    runtime = plan.runtime
+    if runtime is None:
+        return value, wire
+    cls = value.__class__
+    if cls is bool:
+        if bool in runtime:
+            return value, wire
+    elif isinstance(value, runtime):
+        if plan.item_runtime is not None:
+            _check_items(plan, value)
+        return value, wire
+    elif cls is str and int in runtime and _INT_TEXT.fullmatch(value):
+        return int(value), _add(wire, plan.key, value)
+    raise _LeafError(f"expected {_expected_plain(plan)}, got {_short(value)}")
+
+
+def _check_items(plan: FieldPlan, items: Any) -> None:
+    allowed = plan.item_runtime or ()
+    for index, item in enumerate(items):
+        if (item.__class__ is bool and bool not in allowed) or not isinstance(item, allowed):
+            raise _LeafError(
+                f"item {index}: expected {' or '.join(sorted(t.__name__ for t in allowed))}, "
+                f"got {_short(item)}"
+            )
+
+
 def _extras(data: Mapping[str, Any], known: frozenset[str], bad: dict[str, Any] | None) -> Any:
-    out = {k: v for k, v in data.items() if k not in known}
+    out = {k: _extra_value(v) for k, v in data.items() if k not in known}
     if bad:
         out.update(bad)
     return out or EMPTY_MAPPING
+
+
+def _extra_value(value: Any) -> Any:
+    """An unknown key's value: kept as sent, except a money object, which becomes Money."""
+    if value.__class__ is dict and len(value) == 2 and "amount" in value and "code" in value:
+        try:
+            return money_from_wire(value)
+        except (ArithmeticError, TypeError, ValueError, KeyError):
+            return value
+    return value
 
 
 def _enum_value(value: Any) -> Any:
@@ -313,6 +428,11 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
         "_slow_dt": _slow_dt,
         "_slow_date": _slow_date,
         "_slow_dec": _slow_dec,
+        "_plain": _plain,
+        "_warn_bad": _warn_bad,
+        "_LO": -MAX_DECIMAL,
+        "_HI": MAX_DECIMAL,
+        "_NotCanonical": _NotCanonical,
         "_fast_date": _fast_date,
         "_bad_type": _bad_type,
         "_extras": _extras,
@@ -324,12 +444,27 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
     for i, p in enumerate(plans):
         key = repr(p.key)
         x = f"x{i}"
-        if p.kind == "plain":
+        if p.kind == "plain" and p.runtime is None:
             kwargs.append(f"{p.name}=g({key}, _U)")
             continue
         kwargs.append(f"{p.name}={x}")
         code = [f"v = g({key}, _U)"]
-        if p.kind in ("money", "model"):
+        if p.kind == "plain":
+            # One class test per value on the common path; the rest (None, absent, an
+            # int sent as a digit string, a wrong type) is decided by _plain.
+            ns[f"P{i}"] = p
+            fast = [t for t in p.runtime or () if t in _FAST_CLASSES]
+            if p.item_runtime is not None or not fast:
+                test = "True"
+            else:
+                for t in fast:
+                    ns[f"T{i}_{t.__name__}"] = t
+                test = " and ".join(f"v.__class__ is not T{i}_{t.__name__}" for t in fast)
+            code += [
+                f"if {test} and v is not None and v is not _U: {x}, w = _plain(P{i}, v, w)",
+                f"else: {x} = v",
+            ]
+        elif p.kind in ("money", "model"):
             ns[f"s{i}"] = _structure_fn(p.arg)
             code.append(f"{x} = v if v is None or v is _U else s{i}(v)")
         elif p.kind == "model_list":
@@ -381,19 +516,22 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                 "if v.__class__ is str:",
                 "    try:",
                 f"        {x} = _D(v)",
+                f"        if not _LO < {x} < _HI: raise _NotCanonical",
                 "    except Exception:",
-                f"        {x}, w, bad = _slow_dec(v, {key}, w, bad)",
+                f"        {x}, w = _slow_dec(v, {key}, w)",
                 "    else:",
                 f"        if str({x}) != v: w = _add(w, {key}, v)",
                 f"elif v is None or v is _U: {x} = v",
-                f"else: {x}, w, bad = _slow_dec(v, {key}, w, bad)",
+                f"else: {x}, w = _slow_dec(v, {key}, w)",
             ]
         else:  # pragma: no cover - _classify only yields the kinds above
             raise AssertionError(p.kind)
         body += ["    " + line for line in code]
     body += [
         "    if bad is None and o.keys() <= _KNOWN: ex = _EMPTY",
-        "    else: ex = _extras(o, _KNOWN, bad)",
+        "    else:",
+        "        ex = _extras(o, _KNOWN, bad)",
+        "        if bad is not None: _warn_bad(_cls, bad)",
     ]
     setters = _slot_setters(cls) if is_model else None
     if setters is None:
@@ -452,6 +590,8 @@ def _make_unstructure(cls: type) -> Callable[[Any], dict[str, Any]]:
         "_U": UNSET,
         "_apply_wire": _apply_wire,
         "_plans": {p.key: p for p in plans},
+        "_Money": Money,
+        "_mw": money_to_wire,
     }
     body = ["def unstructure(obj):", "    out = {}"]
     for i, p in enumerate(plans):
@@ -468,7 +608,7 @@ def _make_unstructure(cls: type) -> Callable[[Any], dict[str, Any]]:
         "    ex = obj.extras",
         "    if ex:",
         "        for k, v in ex.items():",
-        "            if k not in out: out[k] = v",
+        "            if k not in out: out[k] = _mw(v) if v.__class__ is _Money else v",
         "    return out",
     ]
     fn: Callable[[Any], dict[str, Any]] = _compile("unstructure", body, ns, cls)
@@ -519,6 +659,8 @@ def _decode_leaf(plan: FieldPlan, raw: Any) -> Any:
         return _date_fromiso(raw)
     if plan.kind == "decimal":
         return Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+    if plan.kind == "plain":
+        return int(raw)
     return _MISS  # pragma: no cover - only these kinds keep wire text
 
 
@@ -528,7 +670,11 @@ def _apply_wire(out: dict[str, Any], wire: Mapping[str, Any], obj: Any, plans: A
         if plan is None or key not in out:
             continue
         current = getattr(obj, plan.name)
-        if current is None or current is UNSET:
+        if current is None:
+            if raw == "" and plan.kind == "decimal":
+                out[key] = raw
+            continue
+        if current is UNSET:
             continue
         try:
             again = _decode_leaf(plan, raw)
@@ -536,6 +682,8 @@ def _apply_wire(out: dict[str, Any], wire: Mapping[str, Any], obj: Any, plans: A
             continue
         if plan.kind == "decimal":
             same = again.as_tuple() == current.as_tuple()
+        elif plan.kind == "plain":
+            same = again == current and current.__class__ is int
         elif plan.kind == "datetime":
             same = again == current and again.utcoffset() == current.utcoffset()
         else:
@@ -585,8 +733,9 @@ def _diagnose_money(data: Any) -> BaseException | None:
         money_from_wire(data)
     except KeyError as exc:
         return _LeafError(f"money object lacks {exc.args[0]!r}: {_short(data)}")
-    except (ArithmeticError, TypeError, ValueError):
-        return _LeafError(f"invalid money amount {_short(data.get('amount'))}")
+    except (ArithmeticError, TypeError, ValueError) as exc:
+        why = f" (an amount {exc})" if isinstance(exc, ValueError) and str(exc) else ""
+        return _LeafError(f"invalid money amount {_short(data.get('amount'))}{why}")
     return None
 
 
@@ -608,30 +757,29 @@ def _diagnose_value(plan: FieldPlan, value: Any) -> BaseException | None:
     if value is None:
         return None
     kind = plan.kind
-    if kind == "plain":
-        return None
-    if kind in ("money", "model"):
-        return _diagnose_model(plan.arg, value)
-    if kind == "model_list":
-        if not isinstance(value, list):
-            return _LeafError(f"expected a list, got {_short(value)}")
-        return _diagnose_list(plan.arg, value, plan.annotation)
-    if kind == "enum":
-        base = int if issubclass(plan.arg, int) else str
-        if type(value) is not base:
-            return _LeafError(
-                f"expected a {plan.arg.__name__} ({base.__name__}), got {_short(value)}"
-            )
-        return None
-    if kind in ("datetime", "date"):
-        if not isinstance(value, str):
-            return _LeafError(f"expected a date/time string, got {_short(value)}")
-        return None
-    if kind == "decimal":
-        if type(value) not in (str, int, float):
-            return _LeafError(f"expected a decimal string or number, got {_short(value)}")
-        return None
-    return None  # pragma: no cover
+    try:
+        if kind == "plain":
+            _plain(plan, value, None)
+        elif kind in ("money", "model"):
+            return _diagnose_model(plan.arg, value)
+        elif kind == "model_list":
+            if not isinstance(value, list):
+                return _LeafError(f"expected a list, got {_short(value)}")
+            return _diagnose_list(plan.arg, value, plan.annotation)
+        elif kind == "enum":
+            base = int if issubclass(plan.arg, int) else str
+            if type(value) is not base:
+                return _LeafError(
+                    f"expected a {plan.arg.__name__} ({base.__name__}), got {_short(value)}"
+                )
+        elif kind in ("datetime", "date"):
+            if not isinstance(value, str):
+                return _LeafError(f"expected a date/time string, got {_short(value)}")
+        elif kind == "decimal":
+            _slow_dec(value, plan.key, None)
+    except _LeafError as exc:
+        return exc
+    return None
 
 
 def _format_exception(exc: BaseException, type_: type | None) -> str:
@@ -683,6 +831,8 @@ def decode(model_cls: type[M], data: Any) -> M:
     fn = _structure_fns.get(cls) or _structure_fn(cls)
     try:
         return fn(data)  # type: ignore[no-any-return]
+    except ModelDataWarning:  # warnings turned into errors by the caller's filters
+        raise
     except Exception as exc:
         raise _decode_error(cls.__name__, _diagnose_model(cls, data), exc) from exc.__cause__
 
@@ -701,6 +851,8 @@ def decode_many(model_cls: type[M], items: Any) -> list[M]:
         raise ModelDecodeError(f"cannot decode a list of {cls.__name__}: got {_short(items)}")
     try:
         return [fn(item) for item in items]
+    except ModelDataWarning:
+        raise
     except Exception as exc:
         problem = _diagnose_list(cls, items, list[cls])  # type: ignore[valid-type]
         raise _decode_error(f"list of {cls.__name__}", problem, exc) from exc.__cause__

@@ -40,7 +40,7 @@ from .oauth import TokenResponse
 from .online_payments import (
     CheckoutLink,
     CreditCard,
-    PaymentGateway,
+    GatewayConnection,
     PaymentOptions,
     TokenizedPaymentMethod,
 )
@@ -54,10 +54,13 @@ from .reports import (
     ChartOfAccountsReport,
     GeneralLedgerReport,
     InvoiceDetailsReport,
+    ItemSalesReport,
     PaymentsCollectedReport,
     ProfitLossReport,
     Report,
+    RevenueByClientReport,
     TaxSummaryReport,
+    TrialBalanceReport,
 )
 from .staff import Staff
 from .systems import Gateway, System
@@ -181,7 +184,7 @@ _SPECS: Final = (
     _spec("oauth", "oauth", TokenResponse, None, None),
     _spec("payments", "payment_options", PaymentOptions, "payment_options", None),
     _spec("payments", "checkout_links", CheckoutLink, "checkout_link", "checkout_links"),
-    _spec("payments", "gateways", PaymentGateway, "gateway", "gateways"),
+    _spec("payments", "gateways", GatewayConnection, "gateway", "gateway_connections"),
     _spec("payments", "credit_cards", CreditCard, "credit_card", "credit_cards"),
     _spec("payments", "tokenization", TokenizedPaymentMethod, None, None),
     _spec("uploads", "images", ImageUpload, None, None),
@@ -214,12 +217,12 @@ REPORTS: Final[Mapping[str, ReportSpec]] = MappingProxyType(
             _report("accounting", "account_statement", Report),
             _report("accounting", "expense_details", Report),
             _report("accounting", "invoice_details", InvoiceDetailsReport),
-            _report("accounting", "item_sales", Report),
+            _report("accounting", "item_sales", ItemSalesReport),
             _report("accounting", "payments_collected", PaymentsCollectedReport),
             _report("accounting", "profit_loss", ProfitLossReport, "profitloss"),
-            _report("accounting", "revenue_by_client", Report),
+            _report("accounting", "revenue_by_client", RevenueByClientReport),
             _report("accounting", "tax_summary", TaxSummaryReport, "taxsummary"),
-            _report("accounting", "trial_balance", Report),
+            _report("accounting", "trial_balance", TrialBalanceReport),
             _report("accounting-business", "general_ledger", GeneralLedgerReport),
             _report("accounting-business", "cash_flow", CashFlowReport),
             _report("accounting-business", "chart_of_accounts", ChartOfAccountsReport),

@@ -97,7 +97,8 @@ class BillLine(Model):
     unit_cost: Maybe[Money] = UNSET
     amount: Maybe[Money] = UNSET
     total_amount: Maybe[Money] = UNSET
-    category: Maybe[dict[str, Any]] = UNSET
+    # The category's name ("Equipment") in every example; an object in older docs.
+    category: Maybe[str | dict[str, Any]] = UNSET
     categoryid: Maybe[int] = UNSET
     tax_name1: Maybe[str] = UNSET
     tax_name2: Maybe[str] = UNSET

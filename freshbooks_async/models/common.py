@@ -35,6 +35,7 @@ __all__ = [
     "ISODateTime",
     "LenientIntEnum",
     "LenientStrEnum",
+    "LocalDateTime",
     "Maybe",
     "Money",
     "Settable",
@@ -88,11 +89,34 @@ class DateTimeFormat(enum.Enum):
     """``YYYY-MM-DD HH:MM:SS[.ffffff]``, wall time in UTC."""
     ISO = "iso"
     """ISO 8601 in UTC, written ``YYYY-MM-DDTHH:MM:SS[.ffffff]Z``."""
+    LOCAL = "local"
+    """``YYYY-MM-DDTHH:MM:SS``, a wall time whose zone is named by another field (time
+    entries' ``local_started_at`` and ``local_timezone``): decoded to a *naive* datetime."""
 
 
 AccountingDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ACCOUNTING]
 AccountingUTCDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ACCOUNTING_UTC]
 ISODateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ISO]
+LocalDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.LOCAL]
+
+
+#: Amounts and decimals must be smaller than this in magnitude (and finite). Nothing real
+#: comes near it; it keeps values such as ``1E+999999`` (which Decimal accepts, and whose
+#: ``int()`` would build a million digits) out of the models.
+MAX_DECIMAL: Final = Decimal(10) ** 18
+
+
+def check_amount(number: Decimal) -> Decimal:
+    """Return ``number`` if it is finite and below 10**18 in magnitude.
+
+    Raises:
+        ValueError: ``number`` is NaN, infinite or too large.
+    """
+    if not number.is_finite():
+        raise ValueError("must be finite")
+    if not -MAX_DECIMAL < number < MAX_DECIMAL:
+        raise ValueError("must be below 10**18 in magnitude")
+    return number
 
 
 def _to_amount(value: object) -> Decimal:
@@ -115,9 +139,10 @@ def _to_amount(value: object) -> Decimal:
         raise TypeError(
             f"Money.amount must be a Decimal, str or int, got {value!r} ({type(value).__name__})"
         )
-    if not amount.is_finite():
-        raise ValueError(f"Money.amount must be finite, got {value!r}")
-    return amount
+    try:
+        return check_amount(amount)
+    except ValueError as exc:
+        raise ValueError(f"Money.amount {exc}, got {value!r}") from None
 
 
 def _check_code(instance: Money, attribute: attrs.Attribute[str], value: object) -> None:
@@ -168,9 +193,12 @@ def money_from_wire(data: Mapping[str, Any]) -> Money:
     """Build a :class:`Money` from its JSON object without validation (hot decode path).
 
     Raises:
-        TypeError: ``data`` is not a JSON object or the amount is not a number or string.
+        TypeError: ``data`` is not a JSON object, the amount is not a number or string,
+            or the code is not a string.
         KeyError: ``amount`` or ``code`` is missing.
         ArithmeticError: the amount string is not a decimal number.
+        ValueError: the amount is NaN, infinite or not below 10**18 in magnitude (money
+            is never lenient about that).
     """
     raw = data["amount"]
     cls = raw.__class__
@@ -201,9 +229,13 @@ def _money_from_wire(data: Mapping[str, Any], raw: Any, cls: type) -> Money:
         amount = Decimal(repr(raw))
     else:
         raise TypeError(f"money amount must be a string or number, got {raw!r}")
+    code = data["code"]
+    if code.__class__ is not str:
+        raise TypeError(f"money code must be a string, got {code!r}")
+    check_amount(amount)
     m = _new(Money)
     _set(m, "amount", amount)
-    _set(m, "code", data["code"])
+    _set(m, "code", code)
     _set(m, "_wire_amount", raw)
     if len(data) != 2:
         extras = {k: v for k, v in data.items() if k != "amount" and k != "code"}

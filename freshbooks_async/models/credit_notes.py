@@ -31,7 +31,8 @@ class CreditNote(Model):
     id: Maybe[int] = UNSET
     creditid: Maybe[int] = UNSET
     accounting_systemid: Maybe[str] = UNSET
-    clientid: Maybe[int] = UNSET
+    # A string in the official Node SDK (its fixtures send "test-client-id").
+    clientid: Maybe[int | str] = UNSET
     sentid: Maybe[int] = UNSET
     credit_number: Maybe[str] = UNSET
     credit_type: Maybe[CreditType] = UNSET

@@ -24,6 +24,8 @@ __all__ = [
     "ExpenseProfileCreate",
     "ExpenseStatus",
     "ExpenseSummary",
+    "ExpenseSummaryAmount",
+    "ExpenseSummaryGroup",
     "ExpenseUpdate",
     "ExpenseVendor",
 ]
@@ -111,12 +113,37 @@ class ExpenseVendor(Model):
 
 
 @attrs.frozen(kw_only=True)
+class ExpenseSummaryAmount(Model):
+    """The total of a group's expenses in one currency, and how many there are."""
+
+    amount: Maybe[Decimal] = UNSET
+    code: Maybe[str] = UNSET
+    count: Maybe[int] = UNSET
+
+    @property
+    def money(self) -> Money | None:
+        """``amount`` and ``code`` as :class:`Money` (``None`` if either is missing)."""
+        if not isinstance(self.amount, Decimal) or not isinstance(self.code, str):
+            return None
+        return Money(amount=self.amount, code=self.code)
+
+
+@attrs.frozen(kw_only=True)
+class ExpenseSummaryGroup(Model):
+    """One group of ``summaries`` (``id``: ``"grand_total"``, ``"active"``, ``"archived"``)."""
+
+    id: Maybe[str] = UNSET
+    counts: Maybe[int] = UNSET
+    amounts: Maybe[list[ExpenseSummaryAmount]] = UNSET
+
+
+@attrs.frozen(kw_only=True)
 class ExpenseSummary(Model):
-    """``GET .../expenses/summaries`` (shape partly unknown; totals kept in extras)."""
+    """``GET .../expenses/summaries``: expense counts and totals per group and currency."""
 
     total: Maybe[Money] = UNSET
     count: Maybe[int] = UNSET
-    summaries: Maybe[list[Any]] = UNSET
+    summaries: Maybe[list[ExpenseSummaryGroup]] = UNSET
 
 
 @attrs.frozen(kw_only=True)

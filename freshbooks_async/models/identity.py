@@ -19,6 +19,8 @@ __all__ = [
     "Business",
     "BusinessAddress",
     "BusinessCreate",
+    "BusinessGroup",
+    "BusinessGroupMember",
     "BusinessMembership",
     "BusinessPhoneNumber",
     "Identity",
@@ -53,6 +55,34 @@ class BusinessPhoneNumber(Model):
 
 
 @attrs.frozen(kw_only=True)
+class BusinessGroupMember(Model):
+    """A member of a business's group: an identity and its role in the business."""
+
+    id: Maybe[int] = UNSET
+    group_id: Maybe[int] = UNSET
+    role: Maybe[str] = UNSET
+    identity_id: Maybe[int] = UNSET
+    identity_uuid: Maybe[str] = UNSET
+    first_name: Maybe[str] = UNSET
+    last_name: Maybe[str] = UNSET
+    language: Maybe[str] = UNSET
+    email: Maybe[str] = UNSET
+    company: Maybe[str] = UNSET
+    business_id: Maybe[int] = UNSET
+    unacknowledged_change: Maybe[bool] = UNSET
+    active: Maybe[bool] = UNSET
+
+
+@attrs.frozen(kw_only=True)
+class BusinessGroup(Model):
+    """The people of a business (``GET /auth/api/v1/users/business/{business_id}``)."""
+
+    id: Maybe[int] = UNSET
+    category: Maybe[str] = UNSET
+    members: Maybe[list[BusinessGroupMember]] = UNSET
+
+
+@attrs.frozen(kw_only=True)
 class Business(Model):
     """A business. ``id`` is the ``business_id`` (int) of the projects-like families,
     ``account_id`` (str) scopes the accounting family, ``business_uuid`` the ledger."""
@@ -65,6 +95,16 @@ class Business(Model):
     address: Maybe[BusinessAddress] = UNSET
     phone_number: Maybe[BusinessPhoneNumber] = UNSET
     business_clients: Maybe[list[dict[str, Any]]] = UNSET
+    business_group: Maybe[BusinessGroup] = UNSET
+    number_format: Maybe[str] = UNSET
+    first_day_of_week: Maybe[int] = UNSET
+    active: Maybe[bool] = UNSET
+    timezone: Maybe[str] = UNSET
+    status: Maybe[str] = UNSET
+    advanced_accounting_enabled: Maybe[bool] = UNSET
+    industry: Maybe[str] = UNSET
+    billing_country_code: Maybe[str] = UNSET
+    business_type: Maybe[str] = UNSET
 
 
 @attrs.frozen(kw_only=True)

@@ -8,7 +8,6 @@ project_total_amounts, late_reminders, system.
 
 from __future__ import annotations
 
-import datetime as _dt
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -102,7 +101,8 @@ class InvoiceLine(Model):
     retainer_id: Maybe[int] = UNSET
     retainer_period_id: Maybe[int] = UNSET
     basecampid: Maybe[int] = UNSET
-    date: Maybe[_dt.date] = UNSET
+    # A timestamp ("2019-11-25 15:43:26"), despite its name.
+    date: Maybe[AccountingDateTime] = UNSET
     updated: Maybe[AccountingDateTime] = UNSET
 
 
@@ -192,8 +192,7 @@ class Invoice(Model):
     net_paid_amount: Maybe[Money] = UNSET
     discount_value: Maybe[Decimal] = UNSET
     discount_description: Maybe[str] = UNSET
-    # Shape undocumented (null in every example).
-    deposit_amount: Maybe[Any] = UNSET
+    deposit_amount: Maybe[Money] = UNSET
     deposit_percentage: Maybe[Decimal] = UNSET
     currency_code: Maybe[str] = UNSET
     language: Maybe[str] = UNSET

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import ClassVar
 
 import attrs
@@ -21,28 +22,37 @@ __all__ = [
     "JournalEntryDetail",
     "JournalEntryDetailCreate",
     "JournalEntryEntry",
+    "JournalEntryLine",
     "JournalEntrySubAccount",
 ]
 
 
 @attrs.frozen(kw_only=True)
 class JournalEntrySubAccount(Model):
-    """A sub-account of a journal-entry account."""
+    """A sub-account of a journal-entry account.
+
+    ``balance`` is a decimal string in ``currency_code`` (``"340.54"``), not a money object.
+    """
 
     id: Maybe[int] = UNSET
     sub_accountid: Maybe[int] = UNSET
     parentid: Maybe[int] = UNSET
     account_sub_name: Maybe[str] = UNSET
     account_sub_number: Maybe[str] = UNSET
+    account_type: Maybe[str] = UNSET
     accounting_systemid: Maybe[str] = UNSET
     description: Maybe[str] = UNSET
     custom: Maybe[bool] = UNSET
-    balance: Maybe[Money] = UNSET
+    balance: Maybe[Decimal] = UNSET
+    currency_code: Maybe[str] = UNSET
 
 
 @attrs.frozen(kw_only=True)
 class JournalEntryAccount(Model):
-    """An account of the chart of accounts as the journal-entry API shows it."""
+    """An account of the chart of accounts as the journal-entry API shows it.
+
+    ``balance`` is a decimal string in ``currency_code`` (``"-500"``), not a money object.
+    """
 
     id: Maybe[int] = UNSET
     accountid: Maybe[int] = UNSET
@@ -50,7 +60,8 @@ class JournalEntryAccount(Model):
     account_number: Maybe[str] = UNSET
     account_type: Maybe[str] = UNSET
     accounting_systemid: Maybe[str] = UNSET
-    balance: Maybe[Money] = UNSET
+    balance: Maybe[Decimal] = UNSET
+    currency_code: Maybe[str] = UNSET
     composite: Maybe[bool] = UNSET
     parentid: Maybe[int] = UNSET
     sub_accounts: Maybe[list[JournalEntrySubAccount]] = UNSET
@@ -94,6 +105,26 @@ class JournalEntryDetail(Model):
 
 
 @attrs.frozen(kw_only=True)
+class JournalEntryLine(Model):
+    """A debit or credit line of a created journal entry (``journal_entry.details``).
+
+    Unlike the general journal's :class:`JournalEntryDetail`, ``debit`` and ``credit`` are
+    decimal strings in ``currency_code`` (``"200"``), one of them ``null``.
+    """
+
+    id: Maybe[int] = UNSET
+    detailid: Maybe[int] = UNSET
+    name: Maybe[str] = UNSET
+    description: Maybe[str] = UNSET
+    sub_accountid: Maybe[int] = UNSET
+    categoryid: Maybe[int] = UNSET
+    debit: Maybe[Decimal] = UNSET
+    credit: Maybe[Decimal] = UNSET
+    currency_code: Maybe[str] = UNSET
+    user_entered_date: Maybe[_dt.date] = UNSET
+
+
+@attrs.frozen(kw_only=True)
 class JournalEntry(Model):
     """A manual journal entry (response shape from the create example)."""
 
@@ -104,7 +135,7 @@ class JournalEntry(Model):
     currency_code: Maybe[str] = UNSET
     user_entered_date: Maybe[_dt.date] = UNSET
     created_at: Maybe[AccountingDateTime] = UNSET
-    details: Maybe[list[JournalEntryDetail]] = UNSET
+    details: Maybe[list[JournalEntryLine]] = UNSET
 
 
 @attrs.frozen(kw_only=True)

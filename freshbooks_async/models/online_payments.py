@@ -9,16 +9,19 @@ from typing import Any, ClassVar
 import attrs
 
 from ._base import Model, WriteModel
-from .common import UNSET, Maybe, Money, Settable
+from .common import UNSET, ISODateTime, Maybe, Money, Settable
 
 __all__ = [
     "CheckoutLink",
     "CheckoutLinkCreate",
     "CheckoutLinkUpdate",
     "CreditCard",
+    "GatewayConnection",
     "PaymentGateway",
     "PaymentOptions",
     "PaymentOptionsCreate",
+    "StripeCapability",
+    "StripeConnection",
     "TokenizedPaymentMethod",
 ]
 
@@ -99,6 +102,52 @@ class PaymentGateway(Model):
     enabled: Maybe[bool] = UNSET
     currency_code: Maybe[str] = UNSET
     capabilities: Maybe[dict[str, Any]] = UNSET
+
+
+@attrs.frozen(kw_only=True)
+class StripeCapability(Model):
+    """One Stripe capability of the account (``card_payments``, ``transfers``...)."""
+
+    capability: Maybe[str] = UNSET
+    is_active: Maybe[bool] = UNSET
+
+
+@attrs.frozen(kw_only=True)
+class StripeConnection(Model):
+    """The account's Stripe connection (``stripe_unified`` of a gateway connection)."""
+
+    id: Maybe[str] = UNSET
+    stripe_account_id: Maybe[str] = UNSET
+    country: Maybe[str] = UNSET
+    publishable_key: Maybe[str] = UNSET
+    available_onboarding_strategies: Maybe[list[str]] = UNSET
+    stripe_requirements_current_deadline: Maybe[ISODateTime] = UNSET
+    stripe_charges_enabled: Maybe[bool] = UNSET
+    stripe_payouts_enabled: Maybe[bool] = UNSET
+    stripe_payouts_schedule_interval: Maybe[str] = UNSET
+    stripe_payouts_schedule_delay_days: Maybe[int] = UNSET
+    stripe_email: Maybe[str] = UNSET
+    has_currently_due_requirements: Maybe[bool] = UNSET
+    has_pending_verifications: Maybe[bool] = UNSET
+    charges_first_enabled_at: Maybe[ISODateTime] = UNSET
+    payouts_first_enabled_at: Maybe[ISODateTime] = UNSET
+    stripe_tos_accepted_date: Maybe[ISODateTime] = UNSET
+    account_status: Maybe[str] = UNSET
+    stripe_account_updated_at: Maybe[ISODateTime] = UNSET
+    onboarding_completion_percent: Maybe[int] = UNSET
+    configuration: Maybe[dict[str, Any]] = UNSET
+    capabilities: Maybe[list[StripeCapability]] = UNSET
+
+
+@attrs.frozen(kw_only=True)
+class GatewayConnection(Model):
+    """What ``GET /payments/account/{account_id}/gateway`` lists (under
+    ``gateway_connections``): the account's connection to each payment processor,
+    ``None`` where it has none."""
+
+    stripe: Maybe[dict[str, Any]] = UNSET
+    stripe_unified: Maybe[StripeConnection] = UNSET
+    paypal: Maybe[dict[str, Any]] = UNSET
 
 
 @attrs.frozen(kw_only=True)

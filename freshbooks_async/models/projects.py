@@ -77,7 +77,8 @@ class Project(Model):
     due_date: Maybe[_dt.date] = UNSET
     client_id: Maybe[int] = UNSET
     internal: Maybe[bool] = UNSET
-    budget: Maybe[int] = UNSET
+    # A JSON int (21600) or a decimal string ("50.00").
+    budget: Maybe[Decimal] = UNSET
     fixed_price: Maybe[Decimal] = UNSET
     rate: Maybe[Decimal] = UNSET
     billing_method: Maybe[str] = UNSET
@@ -109,7 +110,7 @@ class ProjectCreate(WriteModel):
     due_date: Maybe[_dt.date] = UNSET
     client_id: Maybe[int] = UNSET
     internal: Settable[bool] = UNSET
-    budget: Maybe[int] = attrs.field(default=UNSET, metadata={"min": 0})
+    budget: Maybe[Decimal] = attrs.field(default=UNSET, metadata={"min": 0})
     fixed_price: Maybe[Decimal] = attrs.field(default=UNSET, metadata={"min": 0})
     rate: Maybe[Decimal] = attrs.field(default=UNSET, metadata={"min": 0})
     billing_method: Maybe[str] = UNSET

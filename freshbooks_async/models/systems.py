@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from ._base import Model
-from .common import UNSET, AccountingDateTime, Maybe
+from .common import UNSET, AccountingDateTime, Maybe, Money
 
 __all__ = ["Gateway", "System"]
 
@@ -37,6 +37,43 @@ class System(Model):
     logo: Maybe[dict[str, Any]] = UNSET
     created_at: Maybe[AccountingDateTime] = UNSET
     updated: Maybe[AccountingDateTime] = UNSET
+    # Fields of the live capture of ``GET .../systems/systems/{id}``.
+    accountid: Maybe[str] = UNSET
+    active: Maybe[bool] = UNSET
+    auto_bill: Maybe[int] = UNSET
+    billing_status: Maybe[str] = UNSET
+    bus_phone: Maybe[str] = UNSET
+    mob_phone: Maybe[str] = UNSET
+    fax: Maybe[str] = UNSET
+    business_type: Maybe[str] = UNSET
+    business_uuid: Maybe[str] = UNSET
+    street2: Maybe[str] = UNSET
+    #: When the system was created (accounting wall time).
+    date: Maybe[AccountingDateTime] = UNSET
+    discountid: Maybe[int] = UNSET
+    dst: Maybe[bool] = UNSET
+    duration: Maybe[int] = UNSET
+    gst_amount: Maybe[Money] = UNSET
+    payment_amount: Maybe[Money] = UNSET
+    payment_frequency: Maybe[int] = UNSET
+    heard_about_us_via: Maybe[str] = UNSET
+    info_email: Maybe[str] = UNSET
+    ip: Maybe[str] = UNSET
+    landing_url: Maybe[str] = UNSET
+    referring_url: Maybe[str] = UNSET
+    referralid: Maybe[str] = UNSET
+    masterlock_billing: Maybe[bool] = UNSET
+    migrated_to_smux_at: Maybe[AccountingDateTime] = UNSET
+    modern_system: Maybe[bool] = UNSET
+    test_system: Maybe[bool] = UNSET
+    num_clients: Maybe[int] = UNSET
+    num_staff: Maybe[int] = UNSET
+    salutation: Maybe[str] = UNSET
+    size_limit: Maybe[int] = UNSET
+    split_token: Maybe[str] = UNSET
+    timezoneid: Maybe[int] = UNSET
+    vat_name: Maybe[str] = UNSET
+    vat_number: Maybe[str] = UNSET
 
 
 @attrs.frozen(kw_only=True)

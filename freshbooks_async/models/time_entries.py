@@ -8,7 +8,7 @@ from typing import ClassVar
 import attrs
 
 from ._base import Model, WriteModel
-from .common import UNSET, ISODateTime, Maybe, Settable
+from .common import UNSET, ISODateTime, LocalDateTime, Maybe, Settable
 
 __all__ = ["TimeEntry", "TimeEntryCreate", "TimeEntryUpdate", "Timer"]
 
@@ -29,6 +29,9 @@ class TimeEntry(Model):
     identity_id: Maybe[int] = UNSET
     is_logged: Maybe[bool] = UNSET
     started_at: Maybe[ISODateTime] = UNSET
+    #: ``started_at`` as wall time in ``local_timezone`` (a naive datetime).
+    local_started_at: Maybe[LocalDateTime] = UNSET
+    local_timezone: Maybe[str] = UNSET
     created_at: Maybe[ISODateTime] = UNSET
     client_id: Maybe[int] = UNSET
     project_id: Maybe[int] = UNSET

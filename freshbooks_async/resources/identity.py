@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from .._catalogue import spec
+from ..models import decode
 from ..models.identity import (
     Application,
     ApplicationCreate,
@@ -84,12 +85,11 @@ class Businesses(Resource[Business]):
         """Delete a business (``DELETE /auth/api/v1/users/business/{business_id}``)."""
         await self._delete(scope_business(business_id))
 
-    async def list_business_group_members(self, business_id: int) -> JSONObject:
-        """The business's staff (``GET /auth/api/v1/users/business/{business_id}``;
-        PM:My Team/List Staff). Returns the ``response`` object (``members`` ...)."""
+    async def list_business_group_members(self, business_id: int) -> Business:
+        """The business and its people (``GET /auth/api/v1/users/business/{business_id}``;
+        PM:My Team/List Staff): ``business_group.members`` lists each identity and role."""
         response = await self._call_raw("GET", self._item(scope_business(business_id)))
-        data = response.data
-        return dict(data) if isinstance(data, dict) else {"members": data}
+        return decode(Business, response.data)
 
     async def delete_subscription(self, account_id: str) -> None:
         """Cancel the billing subscription of an account before deleting its business

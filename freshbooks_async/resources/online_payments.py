@@ -13,11 +13,13 @@ from typing import Any
 
 from .._catalogue import spec
 from .._pipeline import build_path
+from ..models import decode
 from ..models.online_payments import (
     CheckoutLink,
     CheckoutLinkCreate,
     CheckoutLinkUpdate,
     CreditCard,
+    GatewayConnection,
     PaymentGateway,
     PaymentOptions,
     PaymentOptionsCreate,
@@ -137,19 +139,24 @@ class CheckoutLinks(
         return dict(result) if isinstance(result, dict) else {"result": result}
 
 
-class PaymentGateways(AccountList[PaymentGateway]):
-    """Online payment gateways (PM:Settings/Gateways)."""
+class PaymentGateways(AccountList[GatewayConnection]):
+    """Online payment gateways (PM:Settings/Gateways).
+
+    ``list`` gives the account's :class:`~freshbooks_async.models.GatewayConnection`
+    objects, as FreshBooks sends them under ``gateway_connections``.
+    """
 
     __slots__ = ()
     _spec = spec("gateways", "payments")
-    _model = PaymentGateway
+    _model = GatewayConnection
     _wrap_body = False
     _doc_slug = "online-payments"
 
     async def provision_fbpay(self, account_id: str) -> PaymentGateway:
         """Provision FreshBooks Payments for the account (``POST .../gateway/fbpay``)."""
         path = self._collection(scope_account(account_id)) + "/fbpay"
-        return await self._call_one("POST", path, body={}, idempotent=False)
+        response = await self._call_raw("POST", path, body={}, idempotent=False)
+        return decode(PaymentGateway, self._unwrap(response))
 
     async def stripe_setup_intent(
         self, account_id: str, data: Mapping[str, Any] | None = None, **fields: Any

@@ -13,6 +13,7 @@ from typing import Any
 
 from .._catalogue import spec
 from .._pipeline import build_path
+from ..models import decode_many
 from ..models.comments import (
     InvitationRate,
     ProjectThread,
@@ -31,7 +32,7 @@ from ..models.comments import (
     ThreadComment,
     ThreadCommentCreate,
 )
-from ..models.projects import Project, ProjectCreate, ProjectUpdate
+from ..models.projects import Project, ProjectAbility, ProjectCreate, ProjectUpdate
 from ..models.time_entries import TimeEntry, TimeEntryCreate, TimeEntryUpdate
 from ..pagination import MAX_PER_PAGE, Page, Paginator
 from ..query import Query
@@ -81,15 +82,17 @@ class Projects(
     _update_model = ProjectUpdate
     _doc_slug = "project"
 
-    async def abilities(self, business_id: int) -> JSONObject:
-        """What the business may do with projects (PM:Settings/Abilities).
+    async def abilities(self, business_id: int) -> list[ProjectAbility]:
+        """What the business may do with projects (PM:Settings/Abilities): one
+        :class:`~freshbooks_async.models.ProjectAbility` (``name``, ``value``) each.
 
         https://www.freshbooks.com/api/project
         """
         path = self._collection(scope_business(business_id)).rsplit("/", 1)[0] + "/abilities"
         response = await self._call_raw("GET", path)
         data = response.data
-        return dict(data) if isinstance(data, dict) else {"abilities": data}
+        items = data.get("abilities") if isinstance(data, dict) else data
+        return decode_many(ProjectAbility, items)
 
     async def delete_via_comments(self, business_id: int, id: int) -> None:
         """Delete a project through ``DELETE /comments/business/{business_id}/project/{id}``.

@@ -25,10 +25,13 @@ from ..models.reports import (
     ChartOfAccountsReport,
     GeneralLedgerReport,
     InvoiceDetailsReport,
+    ItemSalesReport,
     PaymentsCollectedReport,
     ProfitLossReport,
     Report,
+    RevenueByClientReport,
     TaxSummaryReport,
+    TrialBalanceReport,
 )
 from ..models.time_entries import TimeEntry
 from ..pagination import MAX_PER_PAGE, Page
@@ -245,10 +248,12 @@ class Reports(Resource[TimeEntry]):
         end_date: _dt.date | None = None,
         currency_code: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
-    ) -> Report:
+    ) -> ItemSalesReport:
         """Sales per item (PM:Reports/Item Sales; https://www.freshbooks.com/api/reports)."""
         query = _params(start_date, end_date, currency_code, params)
-        return await self._report(Report, "item_sales", account_id=account_id, params=query)
+        return await self._report(
+            ItemSalesReport, "item_sales", account_id=account_id, params=query
+        )
 
     async def payments_collected(
         self,
@@ -292,7 +297,7 @@ class Reports(Resource[TimeEntry]):
         currency_code: str | None = None,
         sales_type: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
-    ) -> Report:
+    ) -> RevenueByClientReport:
         """Revenue per client (PM:Reports/Revenue By Client; ``sales_type`` e.g. ``"accrual"``).
 
         https://www.freshbooks.com/api/reports
@@ -300,7 +305,9 @@ class Reports(Resource[TimeEntry]):
         if sales_type is not None and (not isinstance(sales_type, str) or not sales_type):
             raise ValueError(f"sales_type: expected a non-empty str, got {sales_type!r}")
         query = _params(start_date, end_date, currency_code, params, sales_type=sales_type)
-        return await self._report(Report, "revenue_by_client", account_id=account_id, params=query)
+        return await self._report(
+            RevenueByClientReport, "revenue_by_client", account_id=account_id, params=query
+        )
 
     async def tax_summary(
         self,
@@ -328,10 +335,12 @@ class Reports(Resource[TimeEntry]):
         end_date: _dt.date | None = None,
         currency_code: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
-    ) -> Report:
+    ) -> TrialBalanceReport:
         """Trial balance (PM:Reports/Trial Balance; https://www.freshbooks.com/api/reports)."""
         query = _params(start_date, end_date, currency_code, params)
-        return await self._report(Report, "trial_balance", account_id=account_id, params=query)
+        return await self._report(
+            TrialBalanceReport, "trial_balance", account_id=account_id, params=query
+        )
 
     async def csv_download(self, account_id: str, download_token: str) -> bytes:
         """A report as CSV (PM:Reports/Download CSV Report), by a report's

@@ -26,6 +26,7 @@ from ._errors import SandboxAPIError
 from ._objects import (
     SCHEMAS,
     Schema,
+    _line_amount,
     accounting_time,
     dec,
     expand_invoice,
@@ -490,9 +491,40 @@ def render(sb: Sandbox, resource: str, scope: str, rec: Record) -> dict[str, Any
             }.get(int(rec.data.get("status", 1)), "draft")
             full["display_status"] = full["v3_status"]
             full["accepted"] = rec.data.get("status") == 5
+    elif resource == "journal_entries":
+        full = _journal_entry(rec)
     else:
         full = dict(rec.data)
     rec.rendered = full
+    return full
+
+
+def _journal_entry(rec: Record) -> dict[str, Any]:
+    """A journal entry as FreshBooks answers its create: each detail's debit or credit is
+    a decimal string beside ``currency_code`` (the other one ``null``)."""
+    full = dict(rec.data)
+    day = str(full.get("user_entered_date") or str(full.get("updated", ""))[:10])
+    code = str(full.get("currency_code") or "USD")
+    details = []
+    for index, detail in enumerate(rec.data.get("details", []), start=1):
+        debit, credit = detail.get("debit"), detail.get("credit")
+        line_id = int(rec.id) * 1000 + index
+        details.append(
+            {
+                "id": line_id,
+                "detailid": line_id,
+                "name": full.get("name", ""),
+                "description": detail.get("description") or full.get("description") or "",
+                "sub_accountid": detail.get("sub_accountid"),
+                "debit": str(debit["amount"]) if isinstance(debit, dict) else None,
+                "credit": str(credit["amount"]) if isinstance(credit, dict) else None,
+                "currency_code": code,
+                "user_entered_date": day,
+            }
+        )
+    full.update(
+        {"entryid": rec.id, "currency_code": code, "user_entered_date": day, "details": details}
+    )
     return full
 
 
@@ -1303,6 +1335,88 @@ def _totals(sb: Sandbox, biz: Business) -> dict[str, Decimal]:
     return {"invoiced": invoiced, "outstanding": outstanding, "paid": paid, "expenses": expenses}
 
 
+def _gateway_connection(sb: Sandbox, biz: Business) -> dict[str, Any]:
+    names = {
+        str(g.data.get("gateway_name"))
+        for g in sb.table(biz.account_id, "gateways")
+        if g.data.get("enabled")
+    }
+    stamp = iso_time(sb.clock.time())
+    stripe: dict[str, Any] | None = None
+    if names & {"stripe", "fbpay"}:
+        stripe = {
+            "id": f"{biz.id:032d}",
+            "stripe_account_id": f"acct_sandbox{biz.id}",
+            "country": "US",
+            "publishable_key": f"pk_test_sandbox_{biz.account_id}",
+            "available_onboarding_strategies": ["hosted"],
+            "stripe_requirements_current_deadline": None,
+            "stripe_charges_enabled": True,
+            "stripe_payouts_enabled": True,
+            "stripe_payouts_schedule_interval": "daily",
+            "stripe_payouts_schedule_delay_days": 2,
+            "stripe_email": "owner@sandbox.example",
+            "has_currently_due_requirements": False,
+            "has_pending_verifications": False,
+            "charges_first_enabled_at": stamp,
+            "payouts_first_enabled_at": stamp,
+            "stripe_tos_accepted_date": stamp,
+            "account_status": "fully_enabled",
+            "stripe_account_updated_at": stamp,
+            "onboarding_completion_percent": 100,
+            "configuration": {},
+            "capabilities": [
+                {"capability": "card_payments", "is_active": True},
+                {"capability": "transfers", "is_active": True},
+            ],
+        }
+    paypal = {"enabled": True} if "paypal" in names else None
+    return {"stripe": None, "stripe_unified": stripe, "paypal": paypal}
+
+
+# Reports in the shapes of FreshBooks' own answers (live captures, official SDK fixtures):
+# every amount a money object, totals single objects, one entry per date or period.
+_Totals = dict[str, Decimal]
+
+
+def _pl_entry(
+    description: str, kind: str, amount: Decimal, code: str, children: list[Any] | None = None
+) -> dict[str, Any]:
+    return {
+        "children": children or [],
+        "data": [money(amount, code)],
+        "description": description,
+        "entry_type": kind,
+        "total": money(amount, code),
+    }
+
+
+def _profit_loss(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> dict[str, Any]:
+    """Income (sent invoices issued from ``start`` to ``end``, in ``code``) less expenses
+    (dated in the period, in ``code``), in the shape of FreshBooks' answer."""
+    income = sum(
+        (
+            Decimal(i["amount"]["amount"])
+            for i in _reported_invoices(ctx.sb, biz, code)
+            if start <= str(i["create_date"])[:10] <= end
+        ),
+        Decimal(0),
+    )
+    expenses = Decimal(_expense_details(ctx, biz, code, start, end)["total"]["amount"])
+    net = income - expenses
+    return {
+        "cash_based": False,
+        "resolution": None,
+        "labels": [start],
+        "dates": [{"start_date": start, "end_date": end}],
+        "income": [_pl_entry("Sales", "credit", income, code)],
+        "expenses": [_pl_entry("Expenses", "debit", expenses, code)],
+        "total_income": _pl_entry("Gross Profit", "credit", income, code),
+        "total_expenses": _pl_entry("Total Expenses", "debit", expenses, code),
+        "net_profit": _pl_entry(f"Net Profit ({code})", "credit", net, code),
+    }
+
+
 #: invoice_details lists its invoices only up to this many; beyond, the body carries the
 #: summary alone and says so with ``summary_only: true`` (as when it is asked for).
 REPORT_ROW_LIMIT = 1000
@@ -1586,6 +1700,165 @@ def _expense_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -
     }
 
 
+def _tax_summary(
+    ctx: Ctx, biz: Business, t: _Totals, code: str, start: str, end: str
+) -> dict[str, Any]:
+    return {"cash_based": False, "taxes": [], "total_invoiced": money(t["invoiced"], code)}
+
+
+def _balance_sheet(
+    ctx: Ctx, biz: Business, t: _Totals, code: str, start: str, end: str
+) -> dict[str, Any]:
+    cash = t["paid"] - t["expenses"]
+    assets = t["outstanding"] + cash
+
+    def balances(amount: Decimal) -> list[dict[str, Any]]:
+        return [{"balance": money(amount, code), "date": end}]
+
+    def account(name: str, number: str, amount: Decimal) -> dict[str, Any]:
+        return {
+            "account_name": name,
+            "account_number": number,
+            "balances": balances(amount),
+            "sub_accounts": [],
+        }
+
+    return {
+        "dates": [end],
+        "data": [
+            {
+                "account_type": "asset",
+                "category": "current",
+                "accounts": [
+                    account("Cash", "1000", cash),
+                    account("Accounts Receivable", "1200", t["outstanding"]),
+                ],
+                "balances": balances(assets),
+            },
+            {
+                "account_type": "equity",
+                "category": None,
+                "accounts": [],
+                "balances": balances(assets),
+            },
+        ],
+        "assets_total": balances(assets),
+        "liabilities_and_equity_total": balances(assets),
+    }
+
+
+def _trial_balance(
+    ctx: Ctx, biz: Business, t: _Totals, code: str, start: str, end: str
+) -> dict[str, Any]:
+    zero = money(Decimal(0), code)
+    rows = (
+        ("Cash", "1000", "Petty Cash", t["paid"] - t["expenses"], None),
+        ("Accounts Receivable", "1200", "Accounts Receivable", t["outstanding"], None),
+        ("Sales", "4000", "Sales", None, t["invoiced"]),
+        ("Expenses", "6000", "Office Expenses", t["expenses"], None),
+    )
+    return {
+        "data": [
+            {
+                "account_name": name,
+                "account_number": number,
+                "account_sub_name": sub,
+                "account_sub_number": "1",
+                "sub_accountid": index,
+                "debit": zero if debit is None else money(debit, code),
+                "credit": zero if credit is None else money(credit, code),
+            }
+            for index, (name, number, sub, debit, credit) in enumerate(rows, start=1)
+        ]
+    }
+
+
+def _item_sales(
+    ctx: Ctx, biz: Business, t: _Totals, code: str, start: str, end: str
+) -> dict[str, Any]:
+    items: dict[str, dict[str, Any]] = {}
+    qty_all = Decimal(0)
+    for rec in ctx.sb.table(biz.account_id, "invoices"):
+        if rec.data.get("vis_state", 0) == 1 or int(rec.data.get("status", 1)) < 2:
+            continue
+        full = render(ctx.sb, "invoices", biz.account_id, rec)
+        for line in rec.extras.get("lines", []):
+            name = str(line.get("name") or "")
+            qty = dec(line.get("qty") or 0)
+            amount = _line_amount(line)
+            unit = dec((line.get("unit_cost") or {}).get("amount", 0))
+            item = items.setdefault(
+                name, {"name": name, "invoices": [], "qty": Decimal(0), "total": Decimal(0)}
+            )
+            item["qty"] += qty
+            item["total"] += amount
+            qty_all += qty
+            item["invoices"].append(
+                {
+                    "amount": money(amount, code),
+                    "create_date": full.get("create_date"),
+                    "discount": money(Decimal(0), code),
+                    "fname": full.get("fname", ""),
+                    "invoice_number": full.get("invoice_number"),
+                    "invoiceid": rec.id,
+                    "lname": full.get("lname", ""),
+                    "organization": full.get("organization", ""),
+                    "qty": str(qty),
+                    "unit_cost": money(unit, code),
+                    "v3_status": full.get("v3_status"),
+                }
+            )
+    zero = money(Decimal(0), code)
+    return {
+        "clientids": [],
+        "item_names": [],
+        "statusids": [],
+        "items": [
+            {
+                "name": item["name"],
+                "invoices": item["invoices"],
+                "total": money(item["total"], code),
+                "total_discount": zero,
+                "total_qty": str(item["qty"]),
+            }
+            for item in items.values()
+        ],
+        "total": money(sum((i["total"] for i in items.values()), Decimal(0)), code),
+        "total_discount": zero,
+        "total_qty": str(qty_all),
+    }
+
+
+def _revenue_by_client(
+    ctx: Ctx, biz: Business, t: _Totals, code: str, start: str, end: str
+) -> dict[str, Any]:
+    return {
+        "clientids": [],
+        "clients": [],
+        "labels": [start],
+        "sales_type": ctx.query.get("sales_type", "accrual"),
+        "total_sales": money(t["invoiced"], code),
+        "total_sales_data": [money(t["invoiced"], code)],
+    }
+
+
+_LIVE_SHAPES: dict[str, Callable[[Ctx, Business, _Totals, str, str, str], dict[str, Any]]] = {
+    "taxsummary": _tax_summary,
+    "balance_sheet": _balance_sheet,
+    "trial_balance": _trial_balance,
+    "item_sales": _item_sales,
+    "revenue_by_client": _revenue_by_client,
+}
+
+#: Header keys that FreshBooks leaves out of these reports.
+_LIVE_ABSENT = {
+    "accounts_aging": ("start_date",),
+    "balance_sheet": ("start_date", "end_date"),
+    "taxsummary": ("company_name",),
+    "revenue_by_client": ("company_name",),
+}
+
+
 async def report(ctx: Ctx) -> Reply:
     if "account_id" in ctx.params:
         biz = _account(ctx)
@@ -1610,34 +1883,18 @@ async def report(ctx: Ctx) -> Reply:
         "download_token": f"{biz.account_id}-{key}",
     }
     if key == "profitloss":
-        income = sum(
-            (
-                Decimal(i["amount"]["amount"])
-                for i in _reported_invoices(ctx.sb, biz, code)
-                if start <= str(i["create_date"])[:10] <= end
-            ),
-            Decimal(0),
-        )
-        spent = _expense_details(ctx, biz, code, start, end)["total"]
-        expenses = Decimal(spent["amount"])
-        body.update(
-            {
-                "income": [{"total": money(income, code)}],
-                "expenses": [{"total": money(expenses, code)}],
-                "net_profit": [{"total": money(income - expenses, code)}],
-            }
-        )
+        body.update(_profit_loss(ctx, biz, code, start, end))
     elif key == "accounts_aging":
         body.update(_accounts_aging(ctx, biz, code, end))
     elif key == "payments_collected":
         body.update(_payments_collected(ctx, biz, start, end))
     elif key == "expense_details":
         body.update(_expense_details(ctx, biz, code, start, end))
-    elif key == "taxsummary":
-        body.update({"taxes": [], "total_tax": money(Decimal(0), code)})
     elif key == "invoice_details":
         body.update(_invoice_details(ctx, biz, code, start, end))
-    elif key in ("balance_sheet", "trial_balance", "general_ledger", "cash_flow"):
+    elif key in _LIVE_SHAPES:
+        body.update(_LIVE_SHAPES[key](ctx, biz, t, code, start, end))
+    elif key in ("general_ledger", "cash_flow"):
         body.update(
             {
                 "assets": [
@@ -1651,6 +1908,8 @@ async def report(ctx: Ctx) -> Reply:
         body.update({"accounts": _LEDGER_DEFAULTS})
     else:
         body.update({"rows": [], "total": money(t["invoiced"], code)})
+    for absent in _LIVE_ABSENT.get(key, ()):
+        del body[absent]
     return Reply(200, {"response": {"result": {key: body}}})
 
 
@@ -2656,26 +2915,9 @@ async def payments_family(ctx: Ctx) -> Reply:
         return Reply(200, {"checkout_link": rec.data})
     if res == "gateways":
         if op == "list":
-            # The account's gateways (the same records /systems/gateways lists and deletes).
-            return Reply(
-                200,
-                {
-                    "gateways": [
-                        {
-                            "id": g.data["id"],
-                            "gateway_name": g.data["gateway_name"],
-                            "publishable_key": f"pk_test_{g.data['gateway_name']}_sandbox",
-                            "connection_status": "connected"
-                            if g.data.get("enabled")
-                            else "disconnected",
-                            "enabled": bool(g.data.get("enabled")),
-                            "currency_code": "USD",
-                            "capabilities": {"credit_card": True},
-                        }
-                        for g in sb.table(biz.account_id, "gateways")
-                    ]
-                },
-            )
+            # One connection object, as the live API answers: the account's processors
+            # (from the records /systems/gateways lists and deletes), null where none.
+            return Reply(200, {"gateway_connections": [_gateway_connection(sb, biz)]})
         if op == "other:provision_fbpay":
             return Reply(201, {"gateway": {"gateway_name": "fbpay", "status": "provisioned"}})
         return Reply(

@@ -183,10 +183,13 @@ def seed_defaults(sb: Sandbox, biz: Business, *, default_client: bool = False) -
                     "parentid": rid,
                     "account_sub_name": sub,
                     "account_sub_number": f"{number}-{j}",
+                    "account_type": kind,
                     "accounting_systemid": aid,
                     "description": "",
                     "custom": False,
-                    "balance": {"amount": "0.00", "code": "USD"},
+                    # A decimal string beside currency_code, as FreshBooks sends it.
+                    "balance": "0",
+                    "currency_code": "USD",
                 }
             )
         data = {
@@ -196,7 +199,8 @@ def seed_defaults(sb: Sandbox, biz: Business, *, default_client: bool = False) -
             "account_number": number,
             "account_type": kind,
             "accounting_systemid": aid,
-            "balance": {"amount": "0.00", "code": "USD"},
+            "balance": "0",
+            "currency_code": "USD",
             "composite": False,
             "parentid": None,
             "sub_accounts": sub_accounts,
