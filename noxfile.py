@@ -62,7 +62,8 @@ def runtime_floors() -> list[str]:
 def tests_min(session: nox.Session) -> None:
     """The suite against the lowest runtime versions pyproject.toml declares."""
     pins = runtime_floors()
-    constraints = Path(session.create_tmp()) / "floors.txt"
+    # Not session.create_tmp(): it points TMPDIR into this tree, under its pyproject.toml.
+    constraints = Path(session.virtualenv.location) / "floors.txt"
     constraints.write_text("\n".join(pins) + "\n")
     session.install("-c", str(constraints), "-e", ".[test]")
     # Fail loudly if the resolver did not install a floor exactly.

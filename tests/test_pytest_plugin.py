@@ -34,6 +34,8 @@ def run_pytest(
     tmp_path: Path, test_file: str, *args: str, without_pytest_asyncio: bool = False
 ) -> subprocess.CompletedProcess[str]:
     (tmp_path / "test_user.py").write_text(textwrap.dedent(test_file))
+    # The user's own (empty) configuration: none of a parent folder's applies.
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
     prelude = "import sys\n"
     if without_pytest_asyncio:
         # As on a machine where only pytest is installed: pytest_asyncio cannot be found.

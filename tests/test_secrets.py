@@ -119,7 +119,8 @@ async def test_a_read_error_caused_by_aiohttp_shows_no_bearer_token() -> None:
     # A stand-in keeps what the aiohttp error said, and what it was.
     assert isinstance(cause, errors.RedactedError)
     assert cause.type_name == "aiohttp.client_exceptions.ClientResponseError"
-    assert "Bad status line" in cause.message
+    # aiohttp's wording ("Bad status line", "Invalid status code") varies by version.
+    assert "2x0 Bogus" in cause.message
     assert str(cause).startswith("aiohttp.client_exceptions.ClientResponseError: 400")
     assert cause.__traceback__ is not None
     assert caught.value.__context__ is None  # no unscrubbed context either
@@ -137,7 +138,7 @@ async def test_the_transport_alone_scrubs_the_request_credentials() -> None:
         with pytest.raises(errors.ReadError) as caught:
             await transport.send(request)
     assert_no_secret(caught.value, (ACCESS, REFRESH))
-    assert "Bad status line" in str(caught.value.__cause__)
+    assert "2x0 Bogus" in str(caught.value.__cause__)
 
 
 # --------------------------------------------------------------------------- echoing servers
