@@ -657,9 +657,7 @@ class Pipeline:
         over) and error mapping are those of :meth:`call`. The body is read by the
         caller inside the ``async with`` block; a failure then is not retried.
         """
-        opener = getattr(self.transport, "stream", None)
-        if opener is None:
-            raise TypeError(f"{type(self.transport).__name__} cannot stream responses")
+        opener = self.transport.stream
         envelope = envelope_for_path(path)
         request_headers = self.default_headers.merged(headers) if headers else self.default_headers
         request = Request(

@@ -69,6 +69,7 @@ from .resources import (
 )
 from .retry import RetryPolicy
 from .transports import BodyStream, Response, Transport
+from .transports._protocol import missing_methods
 from .transports._streamed import StreamedResponse
 from .uploads import Attachments, Images
 from .webhooks import Callbacks
@@ -226,7 +227,10 @@ class FreshBooksClient:
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry: expected RetryPolicy, got {type(retry).__name__}")
         if transport is not None and not isinstance(transport, Transport):
-            raise TypeError(f"transport: {type(transport).__name__} does not implement Transport")
+            raise TypeError(
+                f"transport: {type(transport).__name__} does not implement Transport "
+                f"(missing: {', '.join(missing_methods(transport))})"
+            )
         agent = f"freshbooks_async/{__version__} python/{sys.version_info[0]}.{sys.version_info[1]}"
         if user_agent is not None:
             if not isinstance(user_agent, str) or any(c in user_agent for c in "\r\n"):
