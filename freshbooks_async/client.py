@@ -17,6 +17,7 @@ from ._clock import Clock, SystemClock
 from ._pipeline import APIResponse, Expect, Pipeline, QueryParams, TokenSource
 from ._version import __version__
 from .errors import TransportError
+from .hooks import EventHooks, _hook_set
 from .models.identity import Identity
 from .resources import (
     Applications,
@@ -184,6 +185,9 @@ class FreshBooksClient:
         connect_timeout: Seconds allowed to open a connection (owned transport only).
         user_agent: Appended to the SDK's own ``User-Agent``.
         api_version: Sent as ``Api-Version`` when given (e.g. ``"alpha"``).
+        event_hooks: Callables to observe every attempt of every call, by event:
+            ``{"request": [...], "response": [...], "retry": [...]}``, sync or async
+            (see :mod:`freshbooks_async.hooks`).
     """
 
     def __init__(
@@ -201,6 +205,7 @@ class FreshBooksClient:
         connect_timeout: float | None = 10.0,
         user_agent: str | None = None,
         api_version: str | None = None,
+        event_hooks: EventHooks | None = None,
     ) -> None:
         if access_token is not None and token_provider is not None:
             raise ValueError("give access_token or token_provider, not both")
@@ -223,6 +228,7 @@ class FreshBooksClient:
                 f"per_account_concurrency: must be >= 1, got {per_account_concurrency!r}"
             )
         timeout_s = _check_positive("timeout", timeout, allow_none=True)
+        hooks = _hook_set(event_hooks)
         connect_s = _check_positive("connect_timeout", connect_timeout, allow_none=True)
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry: expected RetryPolicy, got {type(retry).__name__}")
@@ -261,6 +267,7 @@ class FreshBooksClient:
             max_in_flight=max_in_flight,
             default_headers=headers,
             timeout=timeout_s,
+            hooks=hooks,
         )
         # A token source that must call the API itself (OAuth2 refresh) is handed the
         # client, so token requests share its transport, retries and clock.
