@@ -40,7 +40,7 @@ from .errors import (
     TransportError,
     error_class_for_status,
 )
-from .hooks import RequestEvent, ResponseEvent, RetryEvent, _emit, _HookSet
+from .hooks import _CALL_IDS, RequestEvent, ResponseEvent, RetryEvent, _emit, _HookSet
 from .retry import RetryBudget, RetryDecision, RetryPolicy, decide, parse_retry_after
 from .transports import BodyStream, Headers, Request, Response, Transport
 from .transports._streamed import StreamedResponse
@@ -802,6 +802,7 @@ class _Attempts:
             self.template = template_for(path)
             self.streamed = streamed
             self.attempt = 0
+            self.call_id = next(_CALL_IDS)
             self.event: RequestEvent | None = None  # the attempt on the wire, or last
 
     @property
@@ -838,6 +839,7 @@ class _Attempts:
             path=self.path,
             url=request.url,
             attempt=self.attempt,
+            call_id=self.call_id,
             streamed=self.streamed,
         )
         self.event = event

@@ -34,6 +34,7 @@ this work.
 from __future__ import annotations
 
 import inspect
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Final, TypedDict
@@ -70,6 +71,8 @@ class RequestEvent:
         url: The absolute URL sent, query included.
         attempt: 1 for the first attempt, 2 for the first retry (or the replay after a
             token refresh), and so on.
+        call_id: A number unique in this process to the call: the same for each of its
+            attempts (to tie an attempt to the retry event before it).
         streamed: Whether the response is streamed (``fb.stream``, ``download_to``).
     """
 
@@ -78,6 +81,7 @@ class RequestEvent:
     path: str
     url: yarl.URL
     attempt: int
+    call_id: int
     streamed: bool = False
 
 
@@ -109,7 +113,7 @@ class RetryEvent:
 
     Attributes:
         request: The :class:`RequestEvent` of the attempt that failed; the next
-            attempt's number is ``request.attempt + 1``.
+            attempt has the same ``call_id`` and the number ``request.attempt + 1``.
         status: That attempt's status (``429``, ``503``...), or ``None`` after an error.
         error: That attempt's transport error, or ``None`` after an answer.
         wait: Seconds the client waits before the next attempt (a ``Retry-After`` is
@@ -142,6 +146,9 @@ class EventHooks(TypedDict, total=False):
 
 
 _KINDS: Final = ("request", "response", "retry")
+
+#: Numbers the calls observed by hooks (``RequestEvent.call_id``).
+_CALL_IDS: Final = itertools.count(1)
 
 _Hook = Callable[[object], "Awaitable[None] | None"]
 

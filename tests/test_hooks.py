@@ -4,13 +4,17 @@ wait and the reason, path templates, no secrets, failing hooks, streamed calls."
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import logging
 import pickle
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
+import yarl
 
 from freshbooks_async import FakeClock, FreshBooksClient, RetryPolicy, errors
 from freshbooks_async._catalogue import spec
@@ -109,6 +113,7 @@ async def test_one_request_and_one_response_event_per_attempt_and_a_retry_betwee
     assert recorder.kinds() == ["request", "response", "retry", "request", "response"]
     first, second = recorder.of("request")
     assert (first.attempt, second.attempt) == (1, 2)
+    assert first.call_id == second.call_id
     for event in (first, second):
         assert event.method == "GET"
         assert event.path_template == INVOICE
@@ -202,6 +207,9 @@ async def test_paths_without_a_known_template(
     router.get("/accounting/account/ACC001/not/documented", invoice(1))
     await fb.request("GET", "/accounting/account/ACC001/not/documented")
     assert recorder.of("request")[0].path_template is None
+    await fb.request("GET", "/accounting/account/ACC001/not/documented")
+    first, second = recorder.of("request")
+    assert second.call_id != first.call_id  # another call
 
 
 async def test_every_page_of_a_listing_is_observed(
@@ -385,3 +393,80 @@ def test_a_literal_segment_wins_over_a_placeholder() -> None:
     assert match("/items/all/lines") == "/items/all/{part}"
     assert match("/items/all") is None
     assert match("/items//lines") is None  # a placeholder is never empty
+
+
+# --------------------------------------------------------------------------- OpenTelemetry example
+
+
+def load_example(name: str) -> ModuleType:
+    path = Path(__file__).parent.parent / "examples" / f"{name}.py"
+    module_spec = importlib.util.spec_from_file_location(f"examples_{name}", path)
+    assert module_spec is not None
+    assert module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    sys.modules[module_spec.name] = module
+    module_spec.loader.exec_module(module)
+    return module
+
+
+async def test_otel_example_traces_each_attempt_against_the_sandbox_on_loopback() -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+    from opentelemetry.trace import SpanKind, StatusCode
+
+    example = load_example("otel_tracing")
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    hooks = example.tracing_hooks(provider.get_tracer("test"))
+    async with SandboxServer(seed_invoices=2) as server:
+        base = yarl.URL(server.url)
+        server.sandbox.configure_faults(
+            [
+                "503:count=1:route=GET /accounting/account/*/invoices/invoices/*",
+                "reset_before:count=1:route=GET /accounting/account/*/users/clients",
+            ]
+        )
+        async with FreshBooksClient(
+            server.token,
+            base_url=server.url,
+            retry=RetryPolicy(jitter=lambda ceiling: 0.0),
+            event_hooks=hooks,
+        ) as fb:
+            await fb.invoices.get("ACC001", 1)
+            await fb.clients.list("ACC001")
+    spans = exporter.get_finished_spans()
+    assert [span.name for span in spans] == [
+        f"GET {INVOICE}",
+        f"GET {INVOICE}",
+        "GET /accounting/account/{account_id}/users/clients",
+        "GET /accounting/account/{account_id}/users/clients",
+    ]
+    unavailable, answered, reset, listed = (dict(span.attributes or {}) for span in spans)
+    assert unavailable == {
+        "http.request.method": "GET",
+        "url.full": str(base.with_path("/accounting/account/ACC001/invoices/invoices/1")),
+        "url.template": INVOICE,
+        "server.address": "127.0.0.1",
+        "server.port": base.port,
+        "http.response.status_code": 503,
+        "error.type": "503",
+    }
+    assert spans[0].status.status_code is StatusCode.ERROR
+    assert answered["http.response.status_code"] == 200
+    assert answered["http.request.resend_count"] == 1
+    assert answered["freshbooks.retry.reason"] == "status 503"
+    assert answered["freshbooks.retry.wait"] == 0.0
+    assert "http.request.resend_count" not in unavailable
+    assert spans[1].status.status_code is StatusCode.UNSET
+    assert reset["error.type"] == "ServerDisconnectedError"  # dropped before an answer
+    assert "http.response.status_code" not in reset
+    assert spans[2].status.status_code is StatusCode.ERROR
+    assert [e.name for e in spans[2].events] == ["exception"]
+    assert listed["http.response.status_code"] == 200
+    assert listed["http.request.resend_count"] == 1
+    assert listed["freshbooks.retry.reason"] == reset["error.type"]
+    assert all(span.kind is SpanKind.CLIENT for span in spans)
+    assert all(span.end_time is not None for span in spans)
+    provider.shutdown()
