@@ -322,6 +322,9 @@ def observe_sends(client: Any, observe: Callable[[Any], Callable[[], None] | Non
                 if done is not None:
                     done()
 
+        def stream(self, request: Any) -> Any:
+            return inner.stream(request)
+
         def aclose(self) -> Awaitable[None]:
             return inner.aclose()  # type: ignore[no-any-return]
 

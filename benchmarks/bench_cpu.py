@@ -20,13 +20,21 @@ reported, and ratios are medians of the per-round ratios (robust to load drift o
 machine). Goals: ours (no decode) / raw aiohttp <= 1.3; official SDK /
 ours >= 5 (checked for both ours variants, at concurrency 1).
 
-Run: ``python benchmarks/bench_cpu.py [--quick] [--repeat 5] [--output PATH]``.
+Event hooks (in process, no sockets): the pipeline's own CPU per request through a
+``MockTransport`` that answers at once, with no hooks and with a no-op hook for each event
+(``request``, ``response``, ``retry``), interleaved the same way; ``fb.request`` with a
+raw path (its template found in the catalogue) and ``fb.invoices.get`` (the template
+carried by the path). The difference is what observing a call costs; with no hooks the
+pipeline builds no event.
+
+Run: ``python benchmarks/bench_cpu.py [--quick] [--repeat 5] [--output PATH] [--hooks-only]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import json
 import os
@@ -56,7 +64,10 @@ from _common import (
 )
 
 from freshbooks_async import FreshBooksClient
+from freshbooks_async.hooks import EventHooks
 from freshbooks_async.models import Invoice, decode, decode_many
+from freshbooks_async.testing import MockTransport
+from freshbooks_async.transports import Request, Response
 
 SMALL_ID = 1
 PAGE_SIZE = 100
@@ -331,6 +342,94 @@ async def run(url: str, token: str, *, quick: bool, repeat: int, with_sdk: bool)
     )
 
 
+#: Requests per measured batch of the in-process hooks case: full and quick runs.
+HOOKS_BATCH = {False: 5000, True: 1000}
+
+
+def _noop(event: object) -> None:
+    return None
+
+
+NOOP_HOOKS: EventHooks = {"request": [_noop], "response": [_noop], "retry": [_noop]}
+
+
+async def hooks_overhead(
+    *, quick: bool, repeat: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The pipeline's CPU per request in process, without and with event hooks."""
+    body = json.dumps({"response": {"result": {"invoice": {"id": SMALL_ID, "invoiceid": 1}}}})
+    answer = Response(status=200, headers={"Content-Type": "application/json"}, body=body.encode())
+
+    def handler(request: Request) -> Response:
+        return answer
+
+    total = HOOKS_BATCH[quick]
+    clients = {
+        "no hooks": FreshBooksClient("bench-token-0123456789", transport=MockTransport(handler)),
+        "3 no-op hooks": FreshBooksClient(
+            "bench-token-0123456789", transport=MockTransport(handler), event_hooks=NOOP_HOOKS
+        ),
+    }
+    rows: list[dict[str, Any]] = []
+    goals: list[dict[str, Any]] = []
+    try:
+        for case in ("fb.request (raw path)", "fb.invoices.get"):
+            call = _get if case == "fb.invoices.get" else _raw
+            ones = {name: functools.partial(call, client) for name, client in clients.items()}
+            for one in ones.values():  # warm-up
+                await _workers(total // 5, 1, one)
+            samples: dict[str, list[float]] = {name: [] for name in ones}
+            names = list(ones)
+            for round_number in range(repeat):
+                shift = round_number % len(names)
+                for name in names[shift:] + names[:shift]:
+                    transport = clients[name].transport
+                    assert isinstance(transport, MockTransport)
+                    transport.requests.clear()  # it keeps every request
+                    samples[name].append(await _measure(ones[name], total, 1))
+            label = f"in process (MockTransport), {case}"
+            for name in names:
+                rows.append(
+                    row(
+                        label,
+                        name,
+                        "pipeline CPU per request",
+                        "us",
+                        [x * 1e6 for x in samples[name]],
+                        requests=total,
+                        concurrency=1,
+                        ratio_vs_raw=_paired(samples[name], samples["no hooks"]),
+                    )
+                )
+            extra = statistics.median(
+                (a - b) * 1e6
+                for a, b in zip(samples["3 no-op hooks"], samples["no hooks"], strict=True)
+            )
+            goals.append(
+                goal(
+                    f"event hooks: added CPU per request, {case}",
+                    "(for information)",
+                    extra,
+                    True,
+                    "3 no-op hooks vs none, us (median of per-round differences)",
+                )
+            )
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    return rows, goals
+
+
+async def _get(client: FreshBooksClient) -> None:
+    invoice = await client.invoices.get(ACCOUNT_ID, SMALL_ID)
+    assert invoice.id == SMALL_ID
+
+
+async def _raw(client: FreshBooksClient) -> None:
+    response = await client.request("GET", _path("small"))
+    assert "invoice" in response.data
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Command line entry point; returns the result it writes."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
@@ -338,10 +437,17 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--url", help="use this running sandbox instead of starting one")
     parser.add_argument("--token", help="its bearer token (with --url)")
     parser.add_argument("--skip-sdk", action="store_true", help="leave out the official SDK")
+    parser.add_argument(
+        "--hooks-only", action="store_true", help="only the in-process event hooks case"
+    )
     args = parser.parse_args(argv)
     repeat = check_repeat(parser, args.repeat)
     with_sdk = not args.skip_sdk
-    if args.url:
+    if args.hooks_only:
+        result = scenario_result(
+            "cpu", "Per-request client CPU", quick=args.quick, rows=[], goals=[]
+        )
+    elif args.url:
         if not args.token:
             parser.error("--token is required with --url")
         result = asyncio.run(
@@ -353,10 +459,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                 run(sandbox.url, sandbox.token, quick=args.quick, repeat=repeat, with_sdk=with_sdk)
             )
             result["sandbox_cpu_seconds"] = sandbox.cpu_seconds()
+    hook_rows, hook_goals = asyncio.run(hooks_overhead(quick=args.quick, repeat=repeat))
+    result["rows"] += hook_rows
+    result["goals"] += hook_goals
     for r in result["rows"]:
         print(
             f"{r['case']:<34} {r['variant']:<18} {r['median']:9.1f} us/req "
-            f"(x{r['ratio_vs_raw']:.2f} raw)"
+            f"(x{r['ratio_vs_raw']:.2f} {'no hooks' if 'in process' in r['case'] else 'raw'})"
         )
     for g in result["goals"]:
         verdict = "met" if g["met"] else "MISSED"

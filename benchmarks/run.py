@@ -17,7 +17,8 @@ The scenarios (issue 7): 1. per-request CPU (``bench_cpu.py``), 2. list all
 (``bench_list_all.py``), 3. decode (``bench_decode.py``), 4. bulk create
 (``bench_bulk.py``), 5. streaming memory (``bench_memory.py``), 6. connection reuse
 (``bench_connections.py``); plus the transport's own CPU benchmark
-(``bench_transport.py``). A script that is not in the tree is reported as missing.
+(``bench_transport.py``) and the headers' (``bench_headers.py``). A script that is not
+in the tree is reported as missing.
 
 Contract for scenario scripts: accept ``--quick`` and ``--output PATH`` and write the
 document of ``_common.scenario_result`` (``rows`` and ``goals``). Scripts with another
@@ -110,6 +111,7 @@ SCENARIOS = [
         output_flag=False,
         quick_flag=False,
     ),
+    Scenario("headers", "Headers CPU (extra)", "bench_headers.py"),
 ]
 
 

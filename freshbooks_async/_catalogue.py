@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl
 
 import attrs
 
+from ._route import templated
 from ._validate import check_path_segment
 
 __all__ = [
@@ -197,7 +198,8 @@ def _render(template: str, params: Mapping[str, object]) -> str:
         if value is None:
             raise ValueError(f"{name}: must be non-empty, got {value!r}")
         segments[name] = check_path_segment(name, value)
-    return _PLACEHOLDER.sub(lambda m: segments[m.group(1)], template)
+    # The path carries its template, for event hooks (see freshbooks_async._route).
+    return templated(_PLACEHOLDER.sub(lambda m: segments[m.group(1)], template), template)
 
 
 @attrs.frozen(kw_only=True)

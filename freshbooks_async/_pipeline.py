@@ -25,6 +25,7 @@ import yarl
 from ._clock import Clock
 from ._json import JSONNestingError
 from ._json import loads as load_json
+from ._route import template_for, templated
 from ._secrets import Scrubber, scoped_secrets
 from ._validate import check_path_segment
 from .errors import (
@@ -39,7 +40,8 @@ from .errors import (
     TransportError,
     error_class_for_status,
 )
-from .retry import RetryBudget, RetryPolicy, decide, parse_retry_after
+from .hooks import _CALL_IDS, RequestEvent, ResponseEvent, RetryEvent, _emit, _HookSet
+from .retry import RetryBudget, RetryDecision, RetryPolicy, decide, parse_retry_after
 from .transports import BodyStream, Headers, Request, Response, Transport
 from .transports._streamed import StreamedResponse
 
@@ -156,9 +158,11 @@ def build_path(template: str, **params: object) -> str:
     '/accounting/account/A1/users/clients/7'
     """
     try:
-        return template.format_map({k: check_path_segment(k, v) for k, v in params.items()})
+        path = template.format_map({k: check_path_segment(k, v) for k, v in params.items()})
     except KeyError as exc:
         raise ValueError(f"path template {template!r} needs {exc.args[0]!r}") from None
+    # The path carries its template, for event hooks (see freshbooks_async._route).
+    return templated(path, template)
 
 
 def _query_value(key: str, value: object) -> str:
@@ -495,8 +499,11 @@ class Pipeline:
         max_in_flight: int,
         default_headers: Mapping[str, str],
         timeout: float | None,
+        hooks: _HookSet | None = None,
     ) -> None:
         self.transport = transport
+        #: The client's event hooks; ``None`` when it has none (then no event is built).
+        self.hooks = hooks
         self.base_url = base_url
         self.tokens = tokens
         self.retry = retry
@@ -583,6 +590,7 @@ class Pipeline:
             expect=expect,
             idempotent=idempotent,
             authenticated=authenticated,
+            path=path,
         )
 
     async def _send(
@@ -593,14 +601,18 @@ class Pipeline:
         expect: Expect,
         idempotent: bool | None,
         authenticated: bool,
+        path: str,
     ) -> APIResponse:
-        attempts = _Attempts(self, request, envelope, idempotent, authenticated)
+        attempts = _Attempts(self, request, envelope, idempotent, authenticated, path)
         try:
             while True:
                 attempt_request, token = await attempts.prepare()
                 try:
                     async with self.limiter:
-                        response = await self.transport.send(attempt_request)
+                        if attempts.hooks is None:
+                            response = await self.transport.send(attempt_request)
+                        else:
+                            response = await attempts.observed_send(attempt_request)
                 except TransportError as exc:
                     await attempts.failed(exc)
                     continue
@@ -632,6 +644,21 @@ class Pipeline:
         ``error``: the retry policy, the retry budget and the clock decide, as for every
         attempt. Also for callers that replay a whole exchange themselves, e.g. a
         streamed download whose body broke off after it was handed over."""
+        decision = self.replay_decision(
+            error, method=method, retries_taken=retries_taken, idempotent=idempotent
+        )
+        await self.clock.sleep(decision.wait)
+
+    def replay_decision(
+        self,
+        error: TransportError,
+        *,
+        method: str,
+        retries_taken: int,
+        idempotent: bool | None = None,
+    ) -> RetryDecision:
+        """:meth:`before_replay` without the sleep: the decision to replay, or ``error``
+        re-raised."""
         error.retries_taken = retries_taken
         self.budget.record_failure()
         decision = decide(
@@ -645,7 +672,7 @@ class Pipeline:
         if not decision.retry:
             error.retry_refused = decision.refused
             raise error
-        await self.clock.sleep(decision.wait)
+        return decision
 
     @contextlib.asynccontextmanager
     async def stream(
@@ -664,9 +691,7 @@ class Pipeline:
         over) and error mapping are those of :meth:`call`. The body is read by the
         caller inside the ``async with`` block; a failure then is not retried.
         """
-        opener = getattr(self.transport, "stream", None)
-        if opener is None:
-            raise TypeError(f"{type(self.transport).__name__} cannot stream responses")
+        opener = self.transport.stream
         envelope = envelope_for_path(path)
         request_headers = self.default_headers.merged(headers) if headers else self.default_headers
         request = Request(
@@ -675,16 +700,19 @@ class Pipeline:
             headers=request_headers,
             timeout=timeout if timeout is not None else self.timeout,
         )
-        attempts = _Attempts(self, request, envelope, None, authenticated)
+        attempts = _Attempts(self, request, envelope, None, authenticated, path, streamed=True)
         try:
             while True:
                 attempt_request, token = await attempts.prepare()
                 stack = contextlib.AsyncExitStack()
                 try:
                     await stack.enter_async_context(self.limiter)
-                    streamed: StreamedResponse = await stack.enter_async_context(
-                        opener(attempt_request)
-                    )
+                    if attempts.hooks is None:
+                        streamed: StreamedResponse = await stack.enter_async_context(
+                            opener(attempt_request)
+                        )
+                    else:
+                        streamed = await attempts.observed_open(stack, opener, attempt_request)
                 except TransportError as exc:
                     await stack.aclose()
                     await attempts.failed(exc)
@@ -761,6 +789,9 @@ class _Attempts:
         envelope: Envelope,
         idempotent: bool | None,
         authenticated: bool,
+        path: str,
+        *,
+        streamed: bool = False,
     ) -> None:
         self.pipeline = pipeline
         self.request = request
@@ -772,6 +803,14 @@ class _Attempts:
         self.tokens: list[str] = []  # the bearer tokens sent: secrets to scrub
         self.started = pipeline.clock.monotonic()
         self.attempt_started = self.started
+        self.hooks = pipeline.hooks
+        if self.hooks is not None:  # what events need, only when there are hooks
+            self.path = path
+            self.template = template_for(path)
+            self.streamed = streamed
+            self.attempt = 0
+            self.call_id = next(_CALL_IDS)
+            self.event: RequestEvent | None = None  # the attempt on the wire, or last
 
     @property
     def elapsed(self) -> float:
@@ -796,12 +835,97 @@ class _Attempts:
         elapsed = self.pipeline.clock.monotonic() - self.attempt_started
         _log_attempt(self.request, status, elapsed, self.retries, error)
 
+    # Event hooks: only called when the pipeline has some (self.hooks is not None).
+
+    async def _sending(self, request: Request) -> RequestEvent:
+        assert self.hooks is not None
+        self.attempt += 1
+        event = RequestEvent(
+            method=request.method,
+            path_template=self.template,
+            path=self.path,
+            url=request.url,
+            attempt=self.attempt,
+            call_id=self.call_id,
+            streamed=self.streamed,
+        )
+        self.event = event
+        self.event_started = self.pipeline.clock.monotonic()
+        await _emit(self.hooks.request, event)
+        return event
+
+    async def _ended(
+        self,
+        event: RequestEvent,
+        status: int | None,
+        headers: Headers | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        assert self.hooks is not None
+        if isinstance(error, FreshBooksError):
+            self.scrub(error)  # hooks see errors as the caller would
+        request_id = None
+        if headers is not None:
+            request_id = headers.get("X-Request-Id") or headers.get("Request-Id")
+        await _emit(
+            self.hooks.response,
+            ResponseEvent(
+                request=event,
+                status=status,
+                error=error,
+                request_id=request_id,
+                elapsed=self.pipeline.clock.monotonic() - self.event_started,
+            ),
+        )
+
+    async def observed_send(self, request: Request) -> Response:
+        """``transport.send(request)`` between its request and response events."""
+        event = await self._sending(request)
+        try:
+            response = await self.pipeline.transport.send(request)
+        except BaseException as exc:
+            await self._ended(event, None, error=exc)
+            raise
+        await self._ended(event, response.status, response.headers)
+        return response
+
+    async def observed_open(
+        self,
+        stack: contextlib.AsyncExitStack,
+        opener: Callable[[Request], contextlib.AbstractAsyncContextManager[StreamedResponse]],
+        request: Request,
+    ) -> StreamedResponse:
+        """``transport.stream(request)`` entered on ``stack``, between its request and
+        response events (the response event comes with the headers)."""
+        event = await self._sending(request)
+        try:
+            streamed = await stack.enter_async_context(opener(request))
+        except BaseException as exc:
+            await self._ended(event, None, error=exc)
+            raise
+        await self._ended(event, streamed.status, streamed.headers)
+        return streamed
+
+    async def _retrying(
+        self,
+        wait: float,
+        reason: str,
+        status: int | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        if self.hooks is None or self.event is None:
+            return
+        event = RetryEvent(request=self.event, status=status, error=error, wait=wait, reason=reason)
+        await _emit(self.hooks.retry, event)
+
     async def failed(self, exc: TransportError) -> None:
         """Sleep before retrying after a transport error, or re-raise it."""
         self.log(None, exc)
-        await self.pipeline.before_replay(
+        decision = self.pipeline.replay_decision(
             exc, method=self.request.method, retries_taken=self.retries, idempotent=self.idempotent
         )
+        await self._retrying(decision.wait, decision.reason, error=exc)
+        await self.pipeline.clock.sleep(decision.wait)
         self.retries += 1
 
     async def rejected(self, response: Response, token: str) -> None:
@@ -817,6 +941,7 @@ class _Attempts:
             and await pipeline.tokens.on_unauthorized(token, response)
         ):
             self.auth_replayed = True  # one replay with the fresh token; not a retry
+            await self._retrying(0.0, "status 401, token refreshed", status=status)
             return
         retry_after = parse_retry_after(
             response.headers.get("Retry-After"), now=pipeline.clock.time()
@@ -835,6 +960,7 @@ class _Attempts:
         )
         if not decision.retry:
             raise _api_error(response, self.envelope, self.retries, retry_after, decision.refused)
+        await self._retrying(decision.wait, decision.reason, status=status)
         await pipeline.clock.sleep(decision.wait)
         self.retries += 1
 

@@ -18,6 +18,7 @@ from ._pipeline import APIResponse, Expect, Pipeline, QueryParams, TokenSource
 from ._version import __version__
 from .coordination import Coordinator, InProcessCoordinator
 from .errors import TransportError
+from .hooks import EventHooks, _hook_set
 from .models.identity import Identity
 from .resources import (
     Applications,
@@ -70,6 +71,7 @@ from .resources import (
 )
 from .retry import RetryPolicy
 from .transports import BodyStream, Response, Transport
+from .transports._protocol import missing_methods
 from .transports._streamed import StreamedResponse
 from .uploads import Attachments, Images
 from .webhooks import Callbacks
@@ -190,6 +192,9 @@ class FreshBooksClient:
             process using the same Redis. Default: a new
             :class:`~freshbooks_async.coordination.InProcessCoordinator` (this client
             alone). The client does not close it.
+        event_hooks: Callables to observe every attempt of every call, by event:
+            ``{"request": [...], "response": [...], "retry": [...]}``, sync or async
+            (see :mod:`freshbooks_async.hooks`).
     """
 
     def __init__(
@@ -208,6 +213,7 @@ class FreshBooksClient:
         user_agent: str | None = None,
         api_version: str | None = None,
         coordinator: Coordinator | None = None,
+        event_hooks: EventHooks | None = None,
     ) -> None:
         if access_token is not None and token_provider is not None:
             raise ValueError("give access_token or token_provider, not both")
@@ -230,11 +236,15 @@ class FreshBooksClient:
                 f"per_account_concurrency: must be >= 1, got {per_account_concurrency!r}"
             )
         timeout_s = _check_positive("timeout", timeout, allow_none=True)
+        hooks = _hook_set(event_hooks)
         connect_s = _check_positive("connect_timeout", connect_timeout, allow_none=True)
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise TypeError(f"retry: expected RetryPolicy, got {type(retry).__name__}")
         if transport is not None and not isinstance(transport, Transport):
-            raise TypeError(f"transport: {type(transport).__name__} does not implement Transport")
+            raise TypeError(
+                f"transport: {type(transport).__name__} does not implement Transport "
+                f"(missing: {', '.join(missing_methods(transport))})"
+            )
         if coordinator is not None and not isinstance(coordinator, Coordinator):
             raise TypeError(
                 f"coordinator: {type(coordinator).__name__} does not implement Coordinator "
@@ -274,6 +284,7 @@ class FreshBooksClient:
             max_in_flight=max_in_flight,
             default_headers=headers,
             timeout=timeout_s,
+            hooks=hooks,
         )
         # A token source that must call the API itself (OAuth2 refresh) is handed the
         # client, so token requests share its transport, retries and clock.

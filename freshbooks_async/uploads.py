@@ -428,11 +428,6 @@ class _Uploader:
         target = _as_path("destination", destination)
         if not await asyncio.to_thread(target.parent.is_dir):
             raise ValueError(f"destination: directory does not exist: {str(target.parent)!r}")
-        stream = getattr(self._client.transport, "stream", None)
-        if stream is None:  # a transport without streaming: read it whole
-            blob = await self.download(jwt)
-            await asyncio.to_thread(_write_atomic, target, [blob])
-            return len(blob)
         return await _stream_to_file(self._client, api_path, target, chunk_size)
 
     def __repr__(self) -> str:
@@ -541,19 +536,6 @@ async def _read_file(path: Path, chunk_size: int = CHUNK_SIZE) -> AsyncIterator[
             yield chunk
     finally:
         await asyncio.to_thread(handle.close)
-
-
-def _write_atomic(target: Path, chunks: list[bytes]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            for chunk in chunks:
-                handle.write(chunk)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 async def _stream_to_file(

@@ -17,6 +17,7 @@ import socket
 import ssl
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -26,6 +27,7 @@ import yarl
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
+from freshbooks_async import FreshBooksClient
 from freshbooks_async.errors import (
     ConnectError,
     ConnectTimeoutError,
@@ -37,6 +39,7 @@ from freshbooks_async.errors import (
     ServerDisconnectedError,
     TransportError,
 )
+from freshbooks_async.sandbox import SandboxServer
 from freshbooks_async.transports import (
     AiohttpTransport,
     Headers,
@@ -957,3 +960,71 @@ async def test_failing_stream_factory_is_not_mapped(web_server: WebServer) -> No
             async with transport.stream(request):
                 pytest.fail("unreachable")  # pragma: no cover
     assert web_server.protocols == []
+
+
+# ---------------------------------------------------------------------------------------
+# A user's wrapping transport, under the client, over loopback.
+# ---------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n" + bytes(range(256)) * 64 + b"\n%%EOF\n"
+
+
+class LoggingTransport:
+    """What a user writes to log every exchange: all three methods delegate."""
+
+    def __init__(self, inner: Transport) -> None:
+        self.inner = inner
+        self.log: list[str] = []
+
+    async def send(self, request: Request) -> Response:
+        self.log.append(f"send {request.method} {request.url.path}")
+        return await self.inner.send(request)
+
+    @contextlib.asynccontextmanager
+    async def stream(self, request: Request) -> AsyncIterator[StreamedResponse]:
+        self.log.append(f"stream {request.method} {request.url.path}")
+        async with self.inner.stream(request) as response:
+            yield response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_a_wrapping_transport_keeps_stream_and_downloads(tmp_path: Path) -> None:
+    async with SandboxServer() as server:
+        wrapper = LoggingTransport(AiohttpTransport())
+        assert isinstance(wrapper, Transport)
+        async with FreshBooksClient(server.token, base_url=server.url, transport=wrapper) as fb:
+            stored = await fb.attachments.upload("ACC001", PDF, filename="receipt.pdf")
+            async with fb.stream("GET", stored.path, headers={"Accept": "*/*"}) as response:
+                assert response.status == 200
+                streamed = b"".join([chunk async for chunk in response.iter_bytes(1000)])
+            target = tmp_path / "receipt.pdf"
+            written = await fb.attachments.download_to(stored.jwt, target, chunk_size=1000)
+        await wrapper.aclose()
+    assert streamed == PDF
+    assert written == len(PDF)
+    assert target.read_bytes() == PDF
+    assert wrapper.log == [
+        "send POST /uploads/account/ACC001/attachments",
+        f"stream GET {stored.path}",
+        f"stream GET {stored.path}",  # download_to streams through the wrapper too
+    ]
+
+
+class SendOnly:
+    """A wrapper written against the 0.1 protocol (no ``stream``)."""
+
+    async def send(self, request: Request) -> Response:
+        raise AssertionError("never called")  # pragma: no cover
+
+    async def aclose(self) -> None:
+        pass
+
+
+def test_a_transport_without_stream_is_refused_naming_what_it_lacks() -> None:
+    assert not isinstance(SendOnly(), Transport)
+    with pytest.raises(
+        TypeError, match=r"transport: SendOnly does not implement Transport \(missing: stream\)"
+    ):
+        FreshBooksClient("token", transport=SendOnly())  # type: ignore[arg-type]

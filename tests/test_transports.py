@@ -751,3 +751,70 @@ def test_headers_merged_matches_replace_then_append(
 def test_headers_merged_validates_only_the_new_entries() -> None:
     with pytest.raises(TypeError, match=r"headers: names and values must be str, got 'X': 1"):
         Headers({"A": "1"}).merged({"X": 1})  # type: ignore[dict-item]
+
+
+def _reference(pairs: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """Lower-cased name -> (name as last given, last value), in first-seen order: the
+    Mapping view Headers has always had."""
+    view: dict[str, tuple[str, str]] = {}
+    for name, value in pairs:
+        view[name.lower()] = (name, value)
+    return view
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs=_PAIRS)
+def test_headers_mapping_view_of_repeated_names(pairs: list[tuple[str, str]]) -> None:
+    headers = Headers(pairs)
+    view = _reference(pairs)
+    assert list(headers) == [name for name, _ in view.values()]
+    assert len(headers) == len(view)
+    assert dict(headers.items()) == dict(view.values())
+    for lower, (_, value) in view.items():
+        for key in (lower, lower.upper()):
+            assert key in headers
+            assert headers[key] == value  # the last value wins
+            assert headers.get(key) == value
+            assert headers.get_all(key) == [v for k, v in pairs if k.lower() == lower]
+    assert headers.raw_items() == tuple(pairs)
+    assert headers == dict(view.values())
+    assert headers == Headers([(n.upper(), v) for n, v in view.values()])
+    assert "X-Absent" not in headers
+    assert headers.get("X-Absent", "d") == "d"
+    assert headers.get_all("X-Absent") == []
+    with pytest.raises(KeyError):
+        headers["X-Absent"]
+
+
+def test_headers_from_a_cimultidictproxy_keep_case_and_repeats() -> None:
+    parsed = CIMultiDictProxy(
+        CIMultiDict([("Set-Cookie", "a=1"), ("X-Ref", "r"), ("set-cookie", "b=2")])
+    )
+    for headers in (Headers.from_trusted(parsed), Headers(parsed)):
+        assert headers.raw_items() == (("Set-Cookie", "a=1"), ("X-Ref", "r"), ("set-cookie", "b=2"))
+        assert headers["SET-COOKIE"] == "b=2"
+        assert list(headers) == ["set-cookie", "X-Ref"]
+        assert "b=2" not in repr(headers)
+        assert "<redacted>" in repr(headers)
+    assert Headers.from_trusted([("A", "1")]) == {"a": "1"}
+
+
+def test_headers_are_immutable_hashable_and_pickle() -> None:
+    import pickle
+
+    headers = Headers(
+        [("Authorization", "Bearer secret-token"), ("X-Repeat", "1"), ("x-repeat", "2")]
+    )
+    copy = pickle.loads(pickle.dumps(headers))  # noqa: S301 - our own bytes
+    assert copy.raw_items() == headers.raw_items()
+    assert copy == headers
+    assert hash(copy) == hash(headers)
+    assert repr(copy) == repr(headers)
+    assert "secret-token" not in repr(headers)
+    with pytest.raises(TypeError):
+        headers["X-New"] = "1"  # type: ignore[index]
+    with pytest.raises(AttributeError):
+        headers.add("X-New", "1")  # type: ignore[attr-defined]
+    merged = headers.merged({"x-repeat": "3"})
+    assert merged.get_all("X-Repeat") == ["3"]
+    assert headers.get_all("X-Repeat") == ["1", "2"]  # the original is unchanged

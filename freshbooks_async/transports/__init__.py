@@ -1,8 +1,10 @@
 """Transports: the I/O seam under the client.
 
-:class:`Transport` is the protocol; :class:`AiohttpTransport` the default
-implementation; :class:`MockTransport` answers from a function, for tests, and
-:class:`Router` is a handler for it that scripts answers per route.
+:class:`Transport` is the protocol (``send``, ``stream`` and ``aclose``: a transport that
+wraps another delegates all three, so ``fb.stream`` and downloads keep working);
+:class:`AiohttpTransport` the default implementation; :class:`MockTransport` answers
+from a function, for tests, and :class:`Router` is a handler for it that scripts answers
+per route.
 """
 
 from ._aiohttp import DEFAULT_MAX_RESPONSE_SIZE, AiohttpTransport

@@ -40,7 +40,7 @@ from ..errors import (
     TransportError,
 )
 from ._streamed import StreamedResponse
-from ._types import SENSITIVE_HEADERS, Headers, Request, Response
+from ._types import SENSITIVE_HEADERS, Headers, Request, Response, multidict_of
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "AiohttpTransport", "Phase", "translate_error"]
 
@@ -405,7 +405,7 @@ class AiohttpTransport:
     def _request_kwargs(self, request: Request) -> dict[str, Any]:
         data: Any = request.stream() if request.stream is not None else (request.body or None)
         kwargs: dict[str, Any] = {
-            "headers": request.headers.raw_items(),
+            "headers": multidict_of(request.headers),
             "data": data,
             "allow_redirects": False,
         }
@@ -526,8 +526,9 @@ class AiohttpTransport:
             raise failure  # outside the except block: see _failure
         return Response(
             status=resp.status,
-            # aiohttp's parsed headers keep each name's case and every repeated value.
-            headers=Headers.from_trusted(list(resp.headers.items())),
+            # aiohttp's parsed headers keep each name's case and every repeated value;
+            # they are a read-only CIMultiDictProxy, wrapped without a copy.
+            headers=Headers.from_trusted(resp.headers),
             body=body,
             elapsed=time.monotonic() - started,
             request=request,
@@ -596,7 +597,7 @@ class AiohttpTransport:
         try:
             yield StreamedResponse(
                 status=resp.status,
-                headers=Headers.from_trusted(list(resp.headers.items())),
+                headers=Headers.from_trusted(resp.headers),
                 request=request,
                 chunks=chunks,
             )

@@ -7,10 +7,11 @@ of it) works without sockets.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import attrs
 import yarl
+from multidict import CIMultiDict, CIMultiDictProxy
 
 __all__ = ["SENSITIVE_HEADERS", "BodyStream", "Headers", "Request", "Response"]
 
@@ -20,6 +21,8 @@ SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie",
 #: A factory of async byte chunks. A factory (not an iterator) so a request whose body
 #: streams can be sent again: each call must start the stream from the beginning.
 BodyStream = Callable[[], AsyncIterator[bytes]]
+
+_T = TypeVar("_T")
 
 
 def _checked_pairs(items: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -33,64 +36,88 @@ def _checked_pairs(items: Mapping[str, str] | Iterable[tuple[str, str]]) -> list
     return pairs
 
 
-def _index_of(
-    pairs: Iterable[tuple[str, str]], offset: int = 0, index: dict[str, int] | None = None
-) -> dict[str, int]:
-    """Lower-cased name -> position (from ``offset``), added to ``index`` if given; the
-    last value of a repeated name wins."""
-    index = {} if index is None else index
-    for i, (name, _) in enumerate(pairs, offset):
-        index[name.lower()] = i
-    return index
-
-
 class Headers(Mapping[str, str]):
     """An immutable, case-insensitive mapping of header names to values.
 
-    Lookups ignore case; iteration yields names as they were given. Values of
+    Lookups ignore case; iteration yields each name once, as it was given. A name given
+    more than once (``Set-Cookie``) keeps every value (:meth:`get_all`,
+    :meth:`raw_items`); a lookup returns its last value. Values of
     :data:`SENSITIVE_HEADERS` are redacted in ``repr``.
+
+    The pairs are held in a read-only ``multidict.CIMultiDictProxy`` (the structure
+    aiohttp parses responses into), so a transport's response headers are wrapped
+    without copying.
     """
 
-    __slots__ = ("_index", "_items")
+    __slots__ = ("_md", "_names")
+
+    _md: CIMultiDictProxy[str]
+    #: Lower-cased name -> the name as last given, in first-seen order (built lazily).
+    _names: dict[str, str] | None
 
     def __init__(self, items: Mapping[str, str] | Iterable[tuple[str, str]] | None = None) -> None:
         pairs = _checked_pairs(items) if items is not None else []
-        self._items = tuple(pairs)
-        self._index = _index_of(pairs)
+        self._md = CIMultiDictProxy(CIMultiDict(pairs))
+        self._names = None
 
     @classmethod
-    def from_trusted(cls, pairs: list[tuple[str, str]]) -> Headers:
-        """Wrap pairs already known to be ``(str, str)`` (a transport's parsed response
-        headers) without re-validating them: the hot path of every response."""
-        return cls._wrap(tuple(pairs), _index_of(pairs))
+    def from_trusted(cls, pairs: Iterable[tuple[str, str]] | CIMultiDictProxy[str]) -> Headers:
+        """Wrap headers already known to be ``(str, str)`` pairs (a transport's parsed
+        response headers) without re-validating them: the hot path of every response.
+
+        A ``CIMultiDictProxy`` (aiohttp's ``ClientResponse.headers``) is wrapped as it
+        is, without a copy: the caller must not change the dict it views.
+        """
+        if isinstance(pairs, CIMultiDictProxy):
+            return cls._wrap(pairs)
+        return cls._wrap(CIMultiDictProxy(CIMultiDict(pairs)))
 
     @classmethod
-    def _wrap(cls, items: tuple[tuple[str, str], ...], index: dict[str, int]) -> Headers:
+    def _wrap(cls, md: CIMultiDictProxy[str]) -> Headers:
         self = cls.__new__(cls)
-        self._items = items
-        self._index = index
+        self._md = md
+        self._names = None
         return self
 
+    def _unique(self) -> dict[str, str]:
+        names = self._names
+        if names is None:
+            names = {}
+            for name, _ in self._md.items():  # every pair (keys() may skip repeats)
+                names[name.lower()] = name
+            self._names = names
+        return names
+
     def __getitem__(self, key: str) -> str:
-        return self._items[self._index[key.lower()]][1]
+        return self._md.getall(key)[-1]
+
+    @overload
+    def get(self, key: str, /) -> str | None: ...
+
+    @overload
+    def get(self, key: str, /, default: str | _T) -> str | _T: ...
+
+    def get(self, key: str, /, default: object = None) -> object:
+        """The last value of ``key``, or ``default`` when it is absent."""
+        values = self._md.getall(key, None)
+        return default if values is None else values[-1]
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key.lower() in self._index
+        return isinstance(key, str) and key in self._md
 
     def __iter__(self) -> Iterator[str]:
-        return (self._items[i][0] for i in self._index.values())
+        return iter(self._unique().values())
 
     def __len__(self) -> int:
-        return len(self._index)
+        return len(self._unique())
 
     def get_all(self, key: str) -> list[str]:
         """Every value of a header that may repeat (``Set-Cookie``), in order."""
-        lower = key.lower()
-        return [v for k, v in self._items if k.lower() == lower]
+        return self._md.getall(key, [])
 
     def raw_items(self) -> tuple[tuple[str, str], ...]:
         """All (name, value) pairs, repeats included, as given."""
-        return self._items
+        return tuple(self._md.items())
 
     def merged(self, other: Mapping[str, str]) -> Headers:
         """A copy with ``other``'s entries added, replacing same-named ones.
@@ -99,16 +126,11 @@ class Headers(Mapping[str, str]):
             TypeError: A name or value of ``other`` is not a str.
         """
         added = _checked_pairs(other)  # validates only what is new
-        replaced = {name.lower() for name, _ in added}
-        if replaced.isdisjoint(self._index):
-            # The usual case (a bearer token, a reference header): append, extending
-            # this set's index instead of lower-casing every name again.
-            items = self._items
-            return Headers._wrap(
-                items + tuple(added), _index_of(added, len(items), {**self._index})
-            )
-        kept = [(k, v) for k, v in self._items if k.lower() not in replaced]
-        return Headers.from_trusted([*kept, *added])
+        md = self._md.copy()
+        for name, _ in added:
+            md.popall(name, None)
+        md.extend(added)
+        return Headers._wrap(CIMultiDictProxy(md))
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Headers):
@@ -120,6 +142,9 @@ class Headers(Mapping[str, str]):
     def __hash__(self) -> int:
         return hash(tuple(sorted(self._lowered().items())))
 
+    def __reduce__(self) -> tuple[type[Headers], tuple[tuple[tuple[str, str], ...]]]:
+        return (Headers, (self.raw_items(),))
+
     def _lowered(self) -> dict[str, str]:
         return {k.lower(): v for k, v in self.items()}
 
@@ -128,6 +153,12 @@ class Headers(Mapping[str, str]):
             k: ("<redacted>" if k.lower() in SENSITIVE_HEADERS else v) for k, v in self.items()
         }
         return f"Headers({shown!r})"
+
+
+def multidict_of(headers: Headers) -> CIMultiDictProxy[str]:
+    """The pairs of ``headers`` as the read-only ``CIMultiDictProxy`` that holds them (no
+    copy): what aiohttp takes as request headers."""
+    return headers._md
 
 
 def _upper(value: str) -> str:
