@@ -265,10 +265,11 @@ def test_extras_escape_hatch_is_sent() -> None:
 
 
 def test_to_payload_rejects_read_models() -> None:
-    from freshbooks_async.models import Invoice
+    from freshbooks_async.models import Invoice, decode
+    from freshbooks_async.testing import sample_json
 
     with pytest.raises(TypeError, match="obj must be a write model"):
-        to_payload(Invoice(id=1))  # type: ignore[arg-type]
+        to_payload(decode(Invoice, sample_json(Invoice)))  # type: ignore[arg-type]
 
 
 @attrs.frozen(kw_only=True)

@@ -38,6 +38,26 @@ def query_int(request: Request, key: str, default: int) -> int:
     return int(request.url.query.get(key, default))
 
 
+def invoice_json(ident: int) -> dict[str, Any]:
+    """An invoice with the fields FreshBooks always sends."""
+    return {
+        "id": ident,
+        "invoiceid": ident,
+        "invoice_number": f"{ident:07d}",
+        "accountid": "ACC001",
+        "customerid": 1,
+        "organization": "Org",
+        "create_date": "2024-01-05",
+        "status": 2,
+        "display_status": "sent",
+        "vis_state": 0,
+        "amount": {"amount": "10.00", "code": "USD"},
+        "paid": {"amount": "0.00", "code": "USD"},
+        "outstanding": {"amount": "10.00", "code": "USD"},
+        "discount_total": {"amount": "0.00", "code": "USD"},
+    }
+
+
 class Listing:
     """An accounting list endpoint over a mutable list of items, with instrumentation."""
 
@@ -254,6 +274,7 @@ async def test_a_page_that_fails_to_decode_raises_page_fetch_error_after_earlier
 ) -> None:
     from freshbooks_async.models import Invoice, decode
 
+    listing.data = [invoice_json(i) for i in range(1, len(listing.data) + 1)]
     listing.data[250]["amount"] = {"amount": [], "code": "USD"}  # item 251: page 3
     got: list[int] = []
 

@@ -27,7 +27,58 @@ from freshbooks_async.testing import MockTransport, Router
 from freshbooks_async.transports import Request
 
 ACC = "ACC001"
-INVOICE = {"id": 7, "invoiceid": 7, "customerid": 3, "invoice_number": "0000007"}
+# The fields FreshBooks always sends on an invoice (docs/models.rst "Required fields").
+INVOICE = {
+    "id": 7,
+    "invoiceid": 7,
+    "accountid": "ACC001",
+    "customerid": 3,
+    "invoice_number": "0000007",
+    "organization": "Org",
+    "create_date": "2024-01-05",
+    "status": 1,
+    "display_status": "draft",
+    "vis_state": 0,
+    "amount": {"amount": "10.00", "code": "USD"},
+    "paid": {"amount": "0.00", "code": "USD"},
+    "outstanding": {"amount": "10.00", "code": "USD"},
+    "discount_total": {"amount": "0.00", "code": "USD"},
+}
+PROJECT = {
+    "id": 4,
+    "title": "P",
+    "description": None,
+    "due_date": None,
+    "client_id": None,
+    "internal": False,
+    "budget": None,
+    "fixed_price": None,
+    "rate": None,
+    "billing_method": None,
+    "project_type": "fixed_price",
+    "active": True,
+    "complete": False,
+    "sample": False,
+    "created_at": "2024-01-05T10:00:00",
+    "updated_at": "2024-01-05T10:00:00",
+    "logged_duration": None,
+    "services": [],
+    "billed_amount": "0.00",
+    "billed_status": "unbilled",
+}
+LEDGER_ACCOUNT = {
+    "uuid": "u-1",
+    "name": "Cash",
+    "number": "1000",
+    "description": "",
+    "type": "asset",
+    "sub_type": "Cash & Bank",
+    "parent_account": "1000",
+    "sub_accounts": [],
+    "auto_created": False,
+    "state": "active",
+    "updated_at": "2024-01-05T10:00:00Z",
+}
 ONE = Router.json({"response": {"result": {"invoice": INVOICE}}})
 PATH = "/accounting/account/{account_id}/invoices/invoices"
 
@@ -80,7 +131,7 @@ async def test_list_all_walks_every_page(router_client: tuple[Router, FreshBooks
 
     def page(request: Request, params: dict[str, str]) -> Any:
         number = int(request.url.query["page"])
-        items = [{"id": number * 10 + i} for i in range(2 if number < 3 else 1)]
+        items = [{**INVOICE, "id": number * 10 + i} for i in range(2 if number < 3 else 1)]
         return Router.json(
             {
                 "response": {
@@ -195,15 +246,15 @@ async def test_project_like_and_ledger_shapes(
 ) -> None:
     router, fb = router_client
     project = router.post(
-        "/projects/business/{business_id}/project", Router.json({"project": {"id": 4}})
+        "/projects/business/{business_id}/project", Router.json({"project": PROJECT})
     )
     listing = router.get(
         "/projects/business/{business_id}/projects",
-        Router.json({"projects": [{"id": 4}], "meta": {"page": 1, "per_page": 1, "total": 1}}),
+        Router.json({"projects": [PROJECT], "meta": {"page": 1, "per_page": 1, "total": 1}}),
     )
     ledger = router.post(
         "/accounting/businesses/{business_uuid}/ledger_accounts/accounts",
-        Router.json({"data": {"uuid": "u-1", "name": "Cash"}}),
+        Router.json({"data": LEDGER_ACCOUNT}),
     )
     created = await fb.projects.create(1, title="P")
     page = await fb.projects.list(1, query=Query().flag("active"))
