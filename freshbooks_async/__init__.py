@@ -8,7 +8,7 @@ helpers (``MockTransport``, ``Router``, the sandbox) in :mod:`freshbooks_async.t
 
 from . import errors, models, resources
 from ._clock import Clock, FakeClock, SystemClock
-from ._pipeline import APIResponse, PageInfo, TokenSource
+from ._pipeline import APIResponse, Expect, PageInfo, QueryParams, TokenSource, build_path
 from ._version import __version__
 from .auth import JSONFileTokenStore, MemoryTokenStore, OAuth2Session, Token, TokenStore
 from .bulk import (
@@ -38,6 +38,7 @@ __all__ = [
     "BulkStatus",
     "Clock",
     "DeleteStyle",
+    "Expect",
     "FakeClock",
     "FreshBooksClient",
     "Headers",
@@ -48,6 +49,7 @@ __all__ = [
     "PageInfo",
     "Paginator",
     "Query",
+    "QueryParams",
     "Request",
     "Response",
     "RetryBudget",
@@ -60,6 +62,7 @@ __all__ = [
     "Transport",
     "WebhookEvent",
     "__version__",
+    "build_path",
     "bulk_create_invoices",
     "errors",
     "models",

@@ -485,7 +485,9 @@ class FreshBooksClient:
 
         The escape hatch for anything the typed resources do not cover. ``path`` is an
         API path whose ids are already percent-encoded (see
-        :func:`~freshbooks_async._pipeline.build_path`).
+        :func:`~freshbooks_async.build_path`); ``params`` is
+        :data:`~freshbooks_async.QueryParams`, ``expect`` an
+        :data:`~freshbooks_async.Expect`.
 
         Returns:
             The decoded response; ``.data`` is the payload inside the family envelope.

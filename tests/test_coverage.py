@@ -20,6 +20,7 @@ import pytest
 
 from freshbooks_async import FreshBooksClient
 from freshbooks_async.models.identity import Business
+from freshbooks_async.models.kwargs import MoneyKwargs
 from freshbooks_async.resources import DeleteStyle
 from freshbooks_async.sandbox import Sandbox
 from freshbooks_async.sandbox._core import new_record
@@ -190,7 +191,7 @@ def _i(value: object) -> int:
     return value
 
 
-MONEY = {"amount": "12.50", "code": "USD"}
+MONEY: MoneyKwargs = {"amount": "12.50", "code": "USD"}
 DAY = dt.date(2024, 1, 5)
 
 

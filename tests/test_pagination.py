@@ -866,3 +866,17 @@ def test_pages_bound() -> None:
 
 def test_repr() -> None:
     assert "concurrency=4" in repr(Paginator(_fetch_nothing))
+
+
+def test_a_page_is_a_sequence_of_its_items() -> None:
+    page = Page(items=("a", "b", "c"), page=1, pages=1, per_page=3, total=3)
+    assert list(page) == ["a", "b", "c"]
+    seen: list[str] = []
+    for item in page:  # iterable, typed: item is a str
+        seen.append(item)
+    assert seen == list(page.items)
+    assert (page[0], page[-1], page[1:]) == ("a", "c", ("b", "c"))
+    assert len(page) == 3
+    empty: Page[str] = Page(items=(), page=2, pages=1, per_page=3)
+    assert list(empty) == []
+    assert not empty

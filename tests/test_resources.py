@@ -17,6 +17,7 @@ from freshbooks_async._catalogue import DeleteStyle, resources
 from freshbooks_async.errors import NotFoundError, ReadError
 from freshbooks_async.models import Invoice, InvoiceCreate, Money
 from freshbooks_async.models.identity import Business
+from freshbooks_async.models.kwargs import MoneyKwargs
 from freshbooks_async.query import Query
 from freshbooks_async.resources import (
     Invoices,
@@ -446,7 +447,7 @@ async def _crud(
             assert after.vis_state == 1, (name, after)
 
 
-MONEY = {"amount": "12.50", "code": "USD"}
+MONEY: MoneyKwargs = {"amount": "12.50", "code": "USD"}
 DAY = dt.date(2024, 1, 5)
 
 
@@ -606,3 +607,61 @@ async def test_round_trip_over_loopback() -> None:
         await fb.projects.delete(1, _i(project.id))
         with pytest.raises(NotFoundError):
             await fb.projects.get(1, _i(project.id))
+
+
+# --------------------------------------------------------------------------- typed kwargs
+
+
+def _resources_with_write_models() -> list[type[Resource[Any]]]:
+    import freshbooks_async.resources as package
+
+    return sorted(
+        (
+            obj
+            for obj in vars(package).values()
+            if isinstance(obj, type)
+            and issubclass(obj, Resource)
+            and (obj._create_model is not None or obj._update_model is not None)
+        ),
+        key=lambda cls: cls.__name__,
+    )
+
+
+@pytest.mark.parametrize("cls", _resources_with_write_models(), ids=lambda cls: cls.__name__)
+def test_create_and_update_keyword_fields_are_typed_by_the_write_model(
+    cls: type[Resource[Any]],
+) -> None:
+    import inspect
+
+    for name, model in (("create", cls._create_model), ("update", cls._update_model)):
+        method = getattr(cls, name, None)
+        if model is None or method is None:
+            continue
+        fields = inspect.signature(method).parameters["fields"]
+        assert fields.annotation == f"Unpack[{model.__name__}Kwargs]", (cls, name)
+
+
+def test_bulk_create_options_are_the_keyword_arguments_of_bulk_create_invoices() -> None:
+    import inspect
+
+    from freshbooks_async.bulk import bulk_create_invoices
+    from freshbooks_async.resources import BulkCreateOptions
+
+    keyword_only = {
+        name
+        for name, parameter in inspect.signature(bulk_create_invoices).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    assert set(BulkCreateOptions.__annotations__) == keyword_only
+
+
+async def test_unknown_keyword_fields_are_still_refused_at_run_time(
+    router_client: tuple[Router, FreshBooksClient],
+) -> None:
+    _, fb = router_client
+    with pytest.raises(TypeError, match="has no field"):
+        await fb.invoices.create(ACC, customer_id=1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="has no field"):
+        await fb.invoices.update(ACC, 7, notez="x")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="concurency"):
+        await fb.invoices.bulk_create(ACC, [], concurency=8)  # type: ignore[call-arg]
