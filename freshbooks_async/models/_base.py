@@ -40,7 +40,7 @@ class Model:
     Attributes:
         extras: JSON keys this model has no attribute for, with their raw values (a money
             object among them is decoded to :class:`Money`). A timestamp or date string
-            that does not parse is also kept here, the attribute then being ``UNSET``,
+            that does not parse is also kept here, the attribute then being ``None``,
             with a :class:`~freshbooks_async.errors.ModelDataWarning`.
     """
 

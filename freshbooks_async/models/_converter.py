@@ -8,7 +8,8 @@ function raises, the data is walked again slowly to build a cattrs exception gro
 ``cattrs.transform_error`` turns into one line per failing field path and value inside a
 :class:`~freshbooks_async.errors.ModelDecodeError`.
 
-Round trips are exact: absent keys stay absent (``UNSET``), ``null`` stays ``null``,
+Round trips are exact: absent keys stay absent (read models record them, see
+``Model.fields_set``; write models hold ``UNSET``), ``null`` stays ``null``,
 unknown keys go to ``extras``, and a converted value whose canonical encoding would differ
 from the wire text (a timestamp without ``Z``, an amount sent as a JSON number, an id sent
 as ``"218192"``) keeps the original in the model, which encoding gives back while the
