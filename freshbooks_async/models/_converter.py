@@ -167,7 +167,7 @@ def parse_datetime(value: str, fmt: DateTimeFormat = DateTimeFormat.ISO) -> date
 
     Any ISO 8601 shape Python accepts is read; a value without an offset is taken as
     US/Eastern wall time for ``ACCOUNTING``, stays naive for ``LOCAL`` (its zone is in
-    another field) and is taken as UTC otherwise (PROTOCOL.md 2.8).
+    another field) and is taken as UTC otherwise.
 
     Raises:
         TypeError: ``value`` is not a str or ``fmt`` not a DateTimeFormat.

@@ -93,8 +93,8 @@ class Businesses(Resource[Business]):
         await self._delete(scope_business(business_id))
 
     async def list_business_group_members(self, business_id: int) -> Business:
-        """The business and its people (``GET /auth/api/v1/users/business/{business_id}``;
-        PM:My Team/List Staff): ``business_group.members`` lists each identity and role."""
+        """The business and its people (``GET /auth/api/v1/users/business/{business_id}``):
+        ``business_group.members`` lists each identity and its role."""
         response = await self._call_raw("GET", self._item(scope_business(business_id)))
         return decode(Business, response.data)
 

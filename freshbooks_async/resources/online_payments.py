@@ -166,7 +166,7 @@ class CheckoutLinks(
 
 
 class PaymentGateways(AccountList[GatewayConnection]):
-    """Online payment gateways (PM:Settings/Gateways).
+    """Online payment gateways of the account.
 
     ``list`` gives the account's :class:`~freshbooks_async.models.GatewayConnection`
     objects, as FreshBooks sends them under ``gateway_connections``.

@@ -139,7 +139,7 @@ class Projects(
         return await self._update({**scope_business(business_id), "id": check_id(id)}, data, fields)
 
     async def abilities(self, business_id: int) -> list[ProjectAbility]:
-        """What the business may do with projects (PM:Settings/Abilities): one
+        """What the business may do with projects: one
         :class:`~freshbooks_async.models.ProjectAbility` (``name``, ``value``) each.
 
         https://www.freshbooks.com/api/project
