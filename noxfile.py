@@ -116,11 +116,31 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", *LINT_PATHS)
 
 
+#: Where the README's and the docs' examples are written to be type-checked (not a dot
+#: directory: pyright skips those).
+DOC_EXAMPLES = "build/doc-examples"
+
+
 @nox.session(python=PYTHON)
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict over the package, the tests and the benchmarks."""
+    """mypy --strict over the package, the tests, the benchmarks and examples/; then the
+    README's and the docs' code examples, and tests/typing_checks.py (what users' code
+    must be refused), under mypy --strict and pyright strict."""
     session.install("-e", ".[test,typecheck]")
     session.run("mypy", "--strict", "--cache-dir", ".nox/.mypy_cache", *TYPED_PATHS)
+    session.run("python", ".ci/doc_examples.py", DOC_EXAMPLES)
+    # The docs may import an example module as users would after copying it (otel_tracing).
+    session.run(
+        "mypy",
+        "--strict",
+        "--cache-dir",
+        ".nox/.mypy_cache",
+        DOC_EXAMPLES,
+        env={"MYPYPATH": "examples"},
+    )
+    python = str(Path(session.bin) / "python")
+    pyright_paths = [DOC_EXAMPLES, "tests/typing_checks.py", *sorted(Path("examples").glob("*.py"))]
+    session.run("pyright", "--pythonpath", python, *map(str, pyright_paths))
 
 
 @nox.session(python=PYTHON)

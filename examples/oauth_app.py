@@ -97,16 +97,14 @@ async def callback(request: web.Request) -> web.Response:
 
 async def me(request: web.Request) -> web.Response:
     try:
-        response = await request.app[CLIENT_KEY].request("GET", "/auth/api/v1/users/me")
+        identity = await request.app[CLIENT_KEY].me()
     except NotAuthorizedError:
         return web.json_response({"error": "not signed in: visit /login"}, status=401)
-    identity = response.data
-    memberships = identity.get("business_memberships") or []
     return web.json_response(
         {
-            "identity_id": identity.get("identity_id", identity.get("id")),
-            "email": identity.get("email"),
-            "accounts": [m["business"]["account_id"] for m in memberships if "business" in m],
+            "identity_id": identity.identity_id or identity.id,
+            "email": identity.email,
+            "accounts": [m.business.account_id for m in identity.business_memberships],
         }
     )
 

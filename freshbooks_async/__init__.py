@@ -16,7 +16,7 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import coordination, errors, models, resources
     from ._clock import Clock, FakeClock, SystemClock
-    from ._pipeline import APIResponse, PageInfo, TokenSource
+    from ._pipeline import APIResponse, Expect, PageInfo, QueryParams, TokenSource, build_path
     from .auth import JSONFileTokenStore, MemoryTokenStore, OAuth2Session, Token, TokenStore
     from .bulk import (
         BulkItem,
@@ -47,6 +47,7 @@ __all__ = [
     "Clock",
     "Coordinator",
     "DeleteStyle",
+    "Expect",
     "FakeClock",
     "FreshBooksClient",
     "Headers",
@@ -58,6 +59,7 @@ __all__ = [
     "PageInfo",
     "Paginator",
     "Query",
+    "QueryParams",
     "Request",
     "Response",
     "RetryBudget",
@@ -70,6 +72,7 @@ __all__ = [
     "Transport",
     "WebhookEvent",
     "__version__",
+    "build_path",
     "bulk_create_invoices",
     "coordination",
     "errors",
@@ -89,6 +92,9 @@ _HOMES: dict[str, str] = {
     "APIResponse": "._pipeline",
     "PageInfo": "._pipeline",
     "TokenSource": "._pipeline",
+    "Expect": "._pipeline",
+    "QueryParams": "._pipeline",
+    "build_path": "._pipeline",
     "JSONFileTokenStore": ".auth",
     "MemoryTokenStore": ".auth",
     "OAuth2Session": ".auth",

@@ -17,7 +17,7 @@ import logging
 import math
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol, TypeAlias
 
 import attrs
 import yarl
@@ -66,11 +66,15 @@ __all__ = [
 
 logger = logging.getLogger("freshbooks_async")
 
-#: Query parameters: a mapping or a sequence of pairs (pairs allow repeated keys such as
-#: ``search[clientids][]``). Values: str, int, Decimal, bool, date or datetime.
-QueryParams = Mapping[str, object] | Sequence[tuple[str, object]]
+QueryParams: TypeAlias = Mapping[str, object] | Sequence[tuple[str, object]]
+"""Query parameters of :meth:`FreshBooksClient.request <freshbooks_async.FreshBooksClient.request>`:
+a mapping or a sequence of pairs (pairs allow repeated keys such as
+``search[clientids][]``). Values: str, int, Decimal, bool, date or datetime."""
 
-Expect = Literal["json", "bytes"]
+Expect: TypeAlias = Literal["json", "bytes"]
+"""What :meth:`FreshBooksClient.request <freshbooks_async.FreshBooksClient.request>`
+makes of a response body: ``"json"`` (decode the family's envelope into ``.data``) or
+``"bytes"`` (``.data`` is the raw body, e.g. a PDF)."""
 
 
 class Envelope(enum.Enum):

@@ -547,9 +547,11 @@ class FreshBooksClient:
 
         The escape hatch for anything the typed resources do not cover. ``path`` is an
         API path whose ids are already percent-encoded (see
-        :func:`~freshbooks_async._pipeline.build_path`); a path with a ``.`` or ``..``
+        :func:`~freshbooks_async.build_path`); a path with a ``.`` or ``..``
         segment, a ``?`` or ``#``, a space or a control character is refused
-        (``ValueError``) before anything is sent.
+        (``ValueError``) before anything is sent. ``params`` is
+        :data:`~freshbooks_async.QueryParams`, ``expect`` an
+        :data:`~freshbooks_async.Expect`.
 
         Returns:
             The decoded response; ``.data`` is the payload inside the family envelope.

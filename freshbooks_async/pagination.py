@@ -54,6 +54,7 @@ from collections.abc import (
     Callable,
     Generator,
     Hashable,
+    Iterator,
     Mapping,
 )
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
@@ -90,7 +91,8 @@ _DECODE_CHUNK = 10
 
 @attrs.frozen(kw_only=True)
 class Page(Generic[T]):
-    """One page of a listing.
+    """One page of a listing: iterate it (``for invoice in page``), index it
+    (``page[0]``) or take ``len(page)``; ``items`` is the same as a tuple.
 
     Attributes:
         items: The page's items, decoded.
@@ -119,6 +121,18 @@ class Page(Generic[T]):
 
     def __len__(self) -> int:
         return len(self.items)
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        return self.items[index]
 
 
 #: ``async (page_number, per_page) -> Page[T]``: how a :class:`Paginator` reads one page.
@@ -689,7 +703,7 @@ def paginate(
 
     Args:
         client: The client.
-        path: The list path, ids already encoded (see ``build_path``).
+        path: The list path, ids already encoded (see :func:`~freshbooks_async.build_path`).
         decode: Turns one JSON item into a model; ``None`` keeps the JSON objects.
         items_key: The list's key in the payload; ``None`` picks the only list.
         params: Other query parameters (filters, includes, sort); must not contain

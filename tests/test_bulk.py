@@ -1286,12 +1286,30 @@ async def test_unresolvable_in_doubt_drafts_are_unknown_unless_told(
         assert [e.client_reference for e in sandbox.ledger] == ["r2"]
 
 
+#: The fields FreshBooks always sends on an invoice.
+_INVOICE: dict[str, Any] = {
+    "accountid": "ACC001",
+    "customerid": 1,
+    "organization": "Org",
+    "create_date": "2024-01-05",
+    "status": 2,
+    "display_status": "sent",
+    "vis_state": 0,
+    "amount": {"amount": "10.00", "code": "USD"},
+    "paid": {"amount": "0.00", "code": "USD"},
+    "outstanding": {"amount": "10.00", "code": "USD"},
+    "discount_total": {"amount": "0.00", "code": "USD"},
+}
+
+
 def _latest(number: str, ident: int) -> Response:
     return Router.json(
         {
             "response": {
                 "result": {
-                    "invoices": [{"id": ident, "invoice_number": number}],
+                    "invoices": [
+                        {**_INVOICE, "id": ident, "invoiceid": ident, "invoice_number": number}
+                    ],
                     "page": 1,
                     "pages": 1,
                     "per_page": 1,
@@ -1310,7 +1328,9 @@ def _created(request: Request, params: dict[str, str]) -> Response:
     import json
 
     sent = json.loads(request.body)["invoice"]
-    return Router.json({"response": {"result": {"invoice": {"id": 99, **sent}}}})
+    sent.pop("lines", None)
+    created = {**_INVOICE, "id": 99, "invoiceid": 99, **sent}
+    return Router.json({"response": {"result": {"invoice": created}}})
 
 
 async def test_client_numbering_retries_a_409_with_the_same_number() -> None:

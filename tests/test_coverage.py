@@ -20,6 +20,7 @@ import pytest
 
 from freshbooks_async import FreshBooksClient
 from freshbooks_async.models.identity import Business
+from freshbooks_async.models.kwargs import MoneyKwargs
 from freshbooks_async.resources import DeleteStyle
 from freshbooks_async.sandbox import Sandbox
 from freshbooks_async.sandbox._core import new_record
@@ -190,7 +191,7 @@ def _i(value: object) -> int:
     return value
 
 
-MONEY = {"amount": "12.50", "code": "USD"}
+MONEY: MoneyKwargs = {"amount": "12.50", "code": "USD"}
 DAY = dt.date(2024, 1, 5)
 
 
@@ -198,6 +199,8 @@ def _insert(w: World, resource: str, data: dict[str, Any]) -> int:
     """Put an object the API cannot create (staff, contacts...) into the sandbox."""
     record = new_record(w.sandbox.table(ACC, resource), data)
     record.data.setdefault("id", record.id)
+    if resource == "expense_categories":
+        record.data.setdefault("categoryid", record.id)
     return int(record.id)
 
 
@@ -566,7 +569,19 @@ async def _d_categories(w: World) -> Any:
 
 @driver(f"accounting expense_categories get GET {A}/expenses/categories/{{id}}")
 async def _d_category(w: World) -> Any:
-    category = _insert(w, "expense_categories", {"category": "Travel", "vis_state": 0})
+    category = _insert(
+        w,
+        "expense_categories",
+        {
+            "category": "Travel",
+            "parentid": None,
+            "is_cogs": False,
+            "is_editable": True,
+            "created_at": "2024-01-05 10:00:00",
+            "updated_at": "2024-01-05 10:00:00",
+            "vis_state": 0,
+        },
+    )
     return await w.fb.expense_categories.get(ACC, category)
 
 

@@ -21,8 +21,9 @@ from freshbooks_async._catalogue import spec
 from freshbooks_async._pipeline import build_path
 from freshbooks_async._route import TemplatedPath, template_for
 from freshbooks_async.hooks import EventHooks, RequestEvent, ResponseEvent, RetryEvent
+from freshbooks_async.models import Invoice
 from freshbooks_async.sandbox import SandboxServer
-from freshbooks_async.testing import MockTransport, Router
+from freshbooks_async.testing import MockTransport, Router, sample_json
 from freshbooks_async.transports import AiohttpTransport, Request, Response
 
 BASE = "https://api.freshbooks.com"
@@ -62,7 +63,7 @@ class Recorder:
 
 def invoice(number: int = 7) -> Response:
     return Router.json(
-        {"response": {"result": {"invoice": {"id": number, "invoiceid": number}}}},
+        {"response": {"result": {"invoice": sample_json(Invoice, id=number, invoiceid=number)}}},
         headers={"X-Request-Id": f"req-{number}"},
     )
 
@@ -217,7 +218,9 @@ async def test_every_page_of_a_listing_is_observed(
 ) -> None:
     def page(request: Request, params: dict[str, str]) -> Response:
         number = int(request.url.query.get("page", "1"))
-        items = [{"id": number * 10 + i, "invoiceid": number * 10 + i} for i in range(2)]
+        items = [
+            sample_json(Invoice, id=number * 10 + i, invoiceid=number * 10 + i) for i in range(2)
+        ]
         result = {"invoices": items, "page": number, "pages": 3, "per_page": 2, "total": 6}
         return Router.json({"response": {"result": result}})
 

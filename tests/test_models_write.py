@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 
+from freshbooks_async import models
 from freshbooks_async.models import (
     UNSET,
     ClientUpdate,
@@ -27,6 +29,15 @@ from freshbooks_async.models import (
 )
 from freshbooks_async.models._fields import plans_for
 from freshbooks_async.models.common import Settable
+
+WRITE_MODELS = sorted(
+    (
+        obj
+        for obj in vars(models).values()
+        if isinstance(obj, type) and issubclass(obj, WriteModel) and obj is not WriteModel
+    ),
+    key=lambda cls: cls.__name__,
+)
 
 
 def test_update_sends_only_what_was_set() -> None:
@@ -265,10 +276,11 @@ def test_extras_escape_hatch_is_sent() -> None:
 
 
 def test_to_payload_rejects_read_models() -> None:
-    from freshbooks_async.models import Invoice
+    from freshbooks_async.models import Invoice, decode
+    from freshbooks_async.testing import sample_json
 
     with pytest.raises(TypeError, match="obj must be a write model"):
-        to_payload(Invoice(id=1))  # type: ignore[arg-type]
+        to_payload(decode(Invoice, sample_json(Invoice)))  # type: ignore[arg-type]
 
 
 @attrs.frozen(kw_only=True)
@@ -292,3 +304,19 @@ def test_write_models_with_one_or_no_field_validate() -> None:
     assert _OneField.from_dict({"n": 4}).n == 4
     with pytest.raises(TypeError, match="has no field"):
         _NoField.from_kwargs(n=1)
+
+
+def test_the_kwargs_typeddicts_are_generated_from_the_write_models() -> None:
+    # Run ``python -m freshbooks_async.models._kwargs_gen`` when this fails.
+    from freshbooks_async.models import _kwargs_gen, kwargs
+
+    assert Path(kwargs.__file__).read_text() == _kwargs_gen.render()
+
+
+def test_every_write_model_has_its_kwargs_typeddict() -> None:
+    from freshbooks_async.models import kwargs
+
+    for cls in WRITE_MODELS:
+        typed = getattr(kwargs, f"{cls.__name__}Kwargs")
+        assert set(typed.__annotations__) == {p.name for p in plans_for(cls)} | {"extras"}
+        assert not typed.__required_keys__  # a write model may come in ``data`` instead

@@ -38,6 +38,26 @@ def query_int(request: Request, key: str, default: int) -> int:
     return int(request.url.query.get(key, default))
 
 
+def invoice_json(ident: int) -> dict[str, Any]:
+    """An invoice with the fields FreshBooks always sends."""
+    return {
+        "id": ident,
+        "invoiceid": ident,
+        "invoice_number": f"{ident:07d}",
+        "accountid": "ACC001",
+        "customerid": 1,
+        "organization": "Org",
+        "create_date": "2024-01-05",
+        "status": 2,
+        "display_status": "sent",
+        "vis_state": 0,
+        "amount": {"amount": "10.00", "code": "USD"},
+        "paid": {"amount": "0.00", "code": "USD"},
+        "outstanding": {"amount": "10.00", "code": "USD"},
+        "discount_total": {"amount": "0.00", "code": "USD"},
+    }
+
+
 class Listing:
     """An accounting list endpoint over a mutable list of items, with instrumentation."""
 
@@ -254,6 +274,7 @@ async def test_a_page_that_fails_to_decode_raises_page_fetch_error_after_earlier
 ) -> None:
     from freshbooks_async.models import Invoice, decode
 
+    listing.data = [invoice_json(i) for i in range(1, len(listing.data) + 1)]
     listing.data[250]["amount"] = {"amount": [], "code": "USD"}  # item 251: page 3
     got: list[int] = []
 
@@ -845,3 +866,17 @@ def test_pages_bound() -> None:
 
 def test_repr() -> None:
     assert "concurrency=4" in repr(Paginator(_fetch_nothing))
+
+
+def test_a_page_is_a_sequence_of_its_items() -> None:
+    page = Page(items=("a", "b", "c"), page=1, pages=1, per_page=3, total=3)
+    assert list(page) == ["a", "b", "c"]
+    seen: list[str] = []
+    for item in page:  # iterable, typed: item is a str
+        seen.append(item)
+    assert seen == list(page.items)
+    assert (page[0], page[-1], page[1:]) == ("a", "c", ("b", "c"))
+    assert len(page) == 3
+    empty: Page[str] = Page(items=(), page=2, pages=1, per_page=3)
+    assert list(empty) == []
+    assert not empty

@@ -17,6 +17,7 @@ from freshbooks_async._catalogue import DeleteStyle, resources
 from freshbooks_async.errors import NotFoundError, ReadError
 from freshbooks_async.models import Invoice, InvoiceCreate, Money
 from freshbooks_async.models.identity import Business
+from freshbooks_async.models.kwargs import MoneyKwargs
 from freshbooks_async.query import Query
 from freshbooks_async.resources import (
     Invoices,
@@ -27,7 +28,58 @@ from freshbooks_async.testing import MockTransport, Router
 from freshbooks_async.transports import Request
 
 ACC = "ACC001"
-INVOICE = {"id": 7, "invoiceid": 7, "customerid": 3, "invoice_number": "0000007"}
+# The fields FreshBooks always sends on an invoice (docs/models.rst "Required fields").
+INVOICE = {
+    "id": 7,
+    "invoiceid": 7,
+    "accountid": "ACC001",
+    "customerid": 3,
+    "invoice_number": "0000007",
+    "organization": "Org",
+    "create_date": "2024-01-05",
+    "status": 1,
+    "display_status": "draft",
+    "vis_state": 0,
+    "amount": {"amount": "10.00", "code": "USD"},
+    "paid": {"amount": "0.00", "code": "USD"},
+    "outstanding": {"amount": "10.00", "code": "USD"},
+    "discount_total": {"amount": "0.00", "code": "USD"},
+}
+PROJECT = {
+    "id": 4,
+    "title": "P",
+    "description": None,
+    "due_date": None,
+    "client_id": None,
+    "internal": False,
+    "budget": None,
+    "fixed_price": None,
+    "rate": None,
+    "billing_method": None,
+    "project_type": "fixed_price",
+    "active": True,
+    "complete": False,
+    "sample": False,
+    "created_at": "2024-01-05T10:00:00",
+    "updated_at": "2024-01-05T10:00:00",
+    "logged_duration": None,
+    "services": [],
+    "billed_amount": "0.00",
+    "billed_status": "unbilled",
+}
+LEDGER_ACCOUNT = {
+    "uuid": "u-1",
+    "name": "Cash",
+    "number": "1000",
+    "description": "",
+    "type": "asset",
+    "sub_type": "Cash & Bank",
+    "parent_account": "1000",
+    "sub_accounts": [],
+    "auto_created": False,
+    "state": "active",
+    "updated_at": "2024-01-05T10:00:00Z",
+}
 ONE = Router.json({"response": {"result": {"invoice": INVOICE}}})
 PATH = "/accounting/account/{account_id}/invoices/invoices"
 
@@ -80,7 +132,7 @@ async def test_list_all_walks_every_page(router_client: tuple[Router, FreshBooks
 
     def page(request: Request, params: dict[str, str]) -> Any:
         number = int(request.url.query["page"])
-        items = [{"id": number * 10 + i} for i in range(2 if number < 3 else 1)]
+        items = [{**INVOICE, "id": number * 10 + i} for i in range(2 if number < 3 else 1)]
         return Router.json(
             {
                 "response": {
@@ -195,15 +247,15 @@ async def test_project_like_and_ledger_shapes(
 ) -> None:
     router, fb = router_client
     project = router.post(
-        "/projects/business/{business_id}/project", Router.json({"project": {"id": 4}})
+        "/projects/business/{business_id}/project", Router.json({"project": PROJECT})
     )
     listing = router.get(
         "/projects/business/{business_id}/projects",
-        Router.json({"projects": [{"id": 4}], "meta": {"page": 1, "per_page": 1, "total": 1}}),
+        Router.json({"projects": [PROJECT], "meta": {"page": 1, "per_page": 1, "total": 1}}),
     )
     ledger = router.post(
         "/accounting/businesses/{business_uuid}/ledger_accounts/accounts",
-        Router.json({"data": {"uuid": "u-1", "name": "Cash"}}),
+        Router.json({"data": LEDGER_ACCOUNT}),
     )
     created = await fb.projects.create(1, title="P")
     page = await fb.projects.list(1, query=Query().flag("active"))
@@ -428,7 +480,7 @@ async def _crud(
             assert after.vis_state == 1, (name, after)
 
 
-MONEY = {"amount": "12.50", "code": "USD"}
+MONEY: MoneyKwargs = {"amount": "12.50", "code": "USD"}
 DAY = dt.date(2024, 1, 5)
 
 
@@ -588,3 +640,61 @@ async def test_round_trip_over_loopback() -> None:
         await fb.projects.delete(1, _i(project.id))
         with pytest.raises(NotFoundError):
             await fb.projects.get(1, _i(project.id))
+
+
+# --------------------------------------------------------------------------- typed kwargs
+
+
+def _resources_with_write_models() -> list[type[Resource[Any]]]:
+    import freshbooks_async.resources as package
+
+    return sorted(
+        (
+            obj
+            for obj in vars(package).values()
+            if isinstance(obj, type)
+            and issubclass(obj, Resource)
+            and (obj._create_model is not None or obj._update_model is not None)
+        ),
+        key=lambda cls: cls.__name__,
+    )
+
+
+@pytest.mark.parametrize("cls", _resources_with_write_models(), ids=lambda cls: cls.__name__)
+def test_create_and_update_keyword_fields_are_typed_by_the_write_model(
+    cls: type[Resource[Any]],
+) -> None:
+    import inspect
+
+    for name, model in (("create", cls._create_model), ("update", cls._update_model)):
+        method = getattr(cls, name, None)
+        if model is None or method is None:
+            continue
+        fields = inspect.signature(method).parameters["fields"]
+        assert fields.annotation == f"Unpack[{model.__name__}Kwargs]", (cls, name)
+
+
+def test_bulk_create_options_are_the_keyword_arguments_of_bulk_create_invoices() -> None:
+    import inspect
+
+    from freshbooks_async.bulk import bulk_create_invoices
+    from freshbooks_async.resources import BulkCreateOptions
+
+    keyword_only = {
+        name
+        for name, parameter in inspect.signature(bulk_create_invoices).parameters.items()
+        if parameter.kind is inspect.Parameter.KEYWORD_ONLY
+    }
+    assert set(BulkCreateOptions.__annotations__) == keyword_only
+
+
+async def test_unknown_keyword_fields_are_still_refused_at_run_time(
+    router_client: tuple[Router, FreshBooksClient],
+) -> None:
+    _, fb = router_client
+    with pytest.raises(TypeError, match="has no field"):
+        await fb.invoices.create(ACC, customer_id=1)  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="has no field"):
+        await fb.invoices.update(ACC, 7, notez="x")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="concurency"):
+        await fb.invoices.bulk_create(ACC, [], concurency=8)  # type: ignore[call-arg]

@@ -94,9 +94,11 @@ def test_the_package_imports_and_decodes_without_a_tz_database(tmp_path: Path) -
         "    raise SystemExit('the tz database is still reachable')\n"
         "import freshbooks_async\n"
         "from freshbooks_async.models import Invoice, converter\n"
+        "from freshbooks_async.testing import sample_json\n"
         "from freshbooks_async.models.common import EASTERN\n"
         "print(type(EASTERN).__name__)\n"
-        "inv = converter.structure({'id': 1, 'created_at': '2026-07-01 09:30:00'}, Invoice)\n"
+        "body = sample_json(Invoice, created_at='2026-07-01 09:30:00')\n"
+        "inv = converter.structure(body, Invoice)\n"
         "print(inv.created_at.isoformat())\n"
     )
     env = {**os.environ, "PYTHONTZPATH": str(tmp_path)}

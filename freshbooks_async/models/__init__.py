@@ -1,9 +1,12 @@
 """Typed models of FreshBooks objects, and the one converter between them and JSON.
 
-Read models (:class:`Model` subclasses) decode what FreshBooks sends; unknown keys land in
-``extras`` and absent keys are :data:`UNSET`, so ``encode(decode(cls, data)) == data``.
-Write models (:class:`WriteModel` subclasses, ``...Create`` / ``...Update``) validate on
-construction and :func:`to_payload` sends only the fields that were set. ``vis_state`` is
+Read models (:class:`Model` subclasses) decode what FreshBooks sends: fields it always
+sends have plain types, the others are ``T | None`` (``Model.fields_set`` tells an absent
+key from ``null``); unknown keys land in ``extras``, so ``encode(decode(cls, data)) ==
+data``. Write models (:class:`WriteModel` subclasses, ``...Create`` / ``...Update``)
+validate on construction and :func:`to_payload` sends only the fields that were set
+(:data:`UNSET` means "not set"); :mod:`freshbooks_async.models.kwargs` types their fields
+as keyword arguments. ``vis_state`` is
 never a write-model field: use :func:`vis_state_payload`. :func:`resource_spec` maps an
 ``endpoints.tsv`` resource name to its model and JSON keys.
 """

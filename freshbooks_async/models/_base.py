@@ -29,14 +29,18 @@ def _freeze_extras(value: Mapping[str, Any]) -> Mapping[str, Any]:
 class Model:
     """Base of every read model (an object as FreshBooks sends it).
 
-    Fields absent from the JSON object are :data:`~freshbooks_async.models.UNSET`; ``null``
-    is ``None``. Keys the model does not know are kept in :attr:`extras`, so
-    ``encode(decode(cls, data)) == data`` holds exactly.
+    A field FreshBooks always sends has a plain type (``Invoice.id: int``,
+    ``Invoice.outstanding: Money``): a JSON object without it does not decode
+    (:class:`~freshbooks_async.errors.ModelDecodeError` names the field). Any other field
+    is ``T | None``: ``None`` when its key is absent or ``null``. Which of the two it was is
+    in :attr:`fields_set` (as pydantic's ``model_fields_set``), so
+    ``encode(decode(cls, data)) == data`` holds exactly. Keys the model does not know are
+    kept in :attr:`extras`.
 
     Attributes:
         extras: JSON keys this model has no attribute for, with their raw values (a money
             object among them is decoded to :class:`Money`). A timestamp or date string
-            that does not parse is also kept here, the attribute then being ``UNSET``,
+            that does not parse is also kept here, the attribute then being ``None``,
             with a :class:`~freshbooks_async.errors.ModelDataWarning`.
     """
 
@@ -46,6 +50,39 @@ class Model:
     _wire: Mapping[str, Any] = attrs.field(
         default=EMPTY_MAPPING, init=False, eq=False, hash=False, repr=False
     )
+    # Names of the optional fields whose key the JSON object did not have; ``None`` (a
+    # model built in code) means "every field that is None". Kept by ``attrs.evolve``.
+    _absent: frozenset[str] | None = attrs.field(
+        default=None, alias="_absent", eq=False, hash=False, repr=False
+    )
+
+    @property
+    def fields_set(self) -> frozenset[str]:
+        """The names of the fields whose key the JSON object had (``null`` included), or,
+        for a model built in code, of the fields that are not ``None``.
+
+        ``"notes" in invoice.fields_set`` tells a ``"notes": null`` (``True``) from an
+        absent key (``False``); both read ``invoice.notes is None``.
+        """
+        absent = self._absent
+        out = []
+        for name, empty_list in _field_names(type(self)):
+            value = getattr(self, name)
+            if absent is not None and name not in absent:
+                out.append(name)  # the key was there (or it is required)
+            elif value is not None and not (empty_list and value == []):
+                out.append(name)  # set in code (attrs.evolve, or a model built in code)
+        return frozenset(out)
+
+
+_names_cache: dict[type, tuple[tuple[str, bool], ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[tuple[str, bool], ...]:
+    names = _names_cache.get(cls)
+    if names is None:
+        names = _names_cache[cls] = tuple((p.name, p.empty_list) for p in plans_for(cls))
+    return names
 
 
 def _type_error(cls: type, plan: FieldPlan, value: object, expected: str) -> TypeError:

@@ -8,14 +8,15 @@ function raises, the data is walked again slowly to build a cattrs exception gro
 ``cattrs.transform_error`` turns into one line per failing field path and value inside a
 :class:`~freshbooks_async.errors.ModelDecodeError`.
 
-Round trips are exact: absent keys stay absent (``UNSET``), ``null`` stays ``null``,
+Round trips are exact: absent keys stay absent (read models record them, see
+``Model.fields_set``; write models hold ``UNSET``), ``null`` stays ``null``,
 unknown keys go to ``extras``, and a converted value whose canonical encoding would differ
 from the wire text (a timestamp without ``Z``, an amount sent as a JSON number, an id sent
 as ``"218192"``) keeps the original in the model, which encoding gives back while the
 attribute still denotes it.
 
-Values are checked strictly (docs/models.rst, "How strict decoding is"): a value of the
-wrong JSON type (``"abc"`` or ``1.5`` for an int, ``17`` for a string), money or a decimal
+Values are checked strictly (the docs' "Models and decoding" page): a value of the wrong
+JSON type (``"abc"`` or ``1.5`` for an int, ``17`` for a string), money or a decimal
 that is not finite or not below 10**18 in magnitude, and a malformed money object raise
 :class:`~freshbooks_async.errors.ModelDecodeError` naming the field path and value. The one
 lenient case is a timestamp or date string that does not parse: the field reads as absent,
@@ -47,7 +48,7 @@ from cattrs.v import transform_error
 
 from ..errors import ModelDataWarning, ModelDecodeError
 from ._base import Model, WriteModel, _freeze_extras
-from ._fields import FieldPlan, plans_for
+from ._fields import RESERVED, FieldPlan, plans_for
 from .common import (
     EASTERN,
     EMPTY_MAPPING,
@@ -166,7 +167,7 @@ def parse_datetime(value: str, fmt: DateTimeFormat = DateTimeFormat.ISO) -> date
 
     Any ISO 8601 shape Python accepts is read; a value without an offset is taken as
     US/Eastern wall time for ``ACCOUNTING``, stays naive for ``LOCAL`` (its zone is in
-    another field) and is taken as UTC otherwise (PROTOCOL.md 2.8).
+    another field) and is taken as UTC otherwise.
 
     Raises:
         TypeError: ``value`` is not a str or ``fmt`` not a DateTimeFormat.
@@ -348,6 +349,72 @@ def _check_items(plan: FieldPlan, items: Any) -> None:
             )
 
 
+def _absent_or_null(plan: FieldPlan, value: Any, absent: list[str] | None) -> tuple[Any, Any]:
+    """A read-model field whose key is absent (``value`` is UNSET) or ``null``: the value
+    to store and the list of absent field names.
+
+    Raises:
+        _LeafError: the field is required and absent, or ``null`` and not nullable.
+    """
+    if value is UNSET:
+        if plan.required:
+            raise _LeafError("required field is absent (FreshBooks always sends it)")
+        if absent is None:
+            absent = []
+        absent.append(plan.name)
+        return ([] if plan.empty_list else None), absent
+    if not plan.nullable:
+        raise _LeafError(f"expected {_describe(plan)}, got None (null)")
+    return None, absent
+
+
+def _unparsed(plan: FieldPlan, value: Any, absent: list[str] | None) -> tuple[Any, Any]:
+    """A read-model timestamp or date whose text does not parse: an optional field reads
+    as absent (the text goes to extras, with a warning); a required one is an error."""
+    if plan.required:
+        raise _LeafError(f"expected {_describe(plan)}, got {_short(value)}")
+    if absent is None:
+        absent = []
+    absent.append(plan.name)
+    return None, absent
+
+
+def _keep(plan: FieldPlan, value: Any, absent: list[str] | None) -> tuple[Any, Any]:
+    """Write models: an absent key stays UNSET and ``null`` stays ``None``."""
+    return value, absent
+
+
+def _describe(plan: FieldPlan) -> str:
+    if plan.kind == "plain":
+        return _expected_plain(plan) or "a value"
+    return {
+        "money": "a money object",
+        "model": "a JSON object",
+        "model_list": "a list",
+        "enum": "an enum value",
+        "datetime": "a date-time string",
+        "date": "a YYYY-MM-DD date string",
+        "decimal": "a decimal string or number",
+    }[plan.kind]
+
+
+#: Interned frozensets of absent field names: the rows of a page share a few shapes.
+_ABSENT_SETS: dict[tuple[str, ...], frozenset[str]] = {}
+_EMPTY_SET: Final[frozenset[str]] = frozenset()
+
+
+def _absent_set(names: list[str] | None) -> frozenset[str]:
+    if names is None:
+        return _EMPTY_SET
+    key = tuple(names)
+    found = _ABSENT_SETS.get(key)
+    if found is None:
+        if len(_ABSENT_SETS) >= 1024:
+            _ABSENT_SETS.clear()
+        found = _ABSENT_SETS[key] = frozenset(names)
+    return found
+
+
 def _extras(data: Mapping[str, Any], known: frozenset[str], bad: dict[str, Any] | None) -> Any:
     out = {k: _extra_value(v) for k, v in data.items() if k not in known}
     if bad:
@@ -439,20 +506,22 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
         "_add": _add,
         "_set_wire": _set_wire,
     }
-    body = ["def structure(o):", "    g = o.get", "    w = None", "    bad = None"]
+    ns["_an"] = _absent_or_null if is_model else _keep
+    ns["_unparsed"] = _unparsed if is_model else _keep
+    ns["_fs"] = _absent_set
+    body = ["def structure(o):", "    g = o.get", "    w = None", "    bad = None", "    ab = None"]
     kwargs: list[str] = []
     for i, p in enumerate(plans):
         key = repr(p.key)
         x = f"x{i}"
-        if p.kind == "plain" and p.runtime is None:
-            kwargs.append(f"{p.name}=g({key}, _U)")
-            continue
+        ns[f"P{i}"] = p
         kwargs.append(f"{p.name}={x}")
         code = [f"v = g({key}, _U)"]
-        if p.kind == "plain":
-            # One class test per value on the common path; the rest (None, absent, an
-            # int sent as a digit string, a wrong type) is decided by _plain.
-            ns[f"P{i}"] = p
+        # Each kind tests the value's class once on the common path; anything else (an
+        # absent key, null, a value to convert or to refuse) goes to a helper.
+        if p.kind == "plain" and p.runtime is None:
+            code += [f"if v is _U: {x}, ab = _an(P{i}, v, ab)", f"else: {x} = v"]
+        elif p.kind == "plain":
             fast = [t for t in p.runtime or () if t in _FAST_CLASSES]
             if p.item_runtime is not None or not fast:
                 test = "True"
@@ -461,17 +530,23 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                     ns[f"T{i}_{t.__name__}"] = t
                 test = " and ".join(f"v.__class__ is not T{i}_{t.__name__}" for t in fast)
             code += [
-                f"if {test} and v is not None and v is not _U: {x}, w = _plain(P{i}, v, w)",
+                f"if {test}:",
+                f"    if v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"    else: {x}, w = _plain(P{i}, v, w)",
                 f"else: {x} = v",
             ]
         elif p.kind in ("money", "model"):
             ns[f"s{i}"] = _structure_fn(p.arg)
-            code.append(f"{x} = v if v is None or v is _U else s{i}(v)")
+            code += [
+                f"if v.__class__ is dict: {x} = s{i}(v)",
+                f"elif v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"else: {x} = _bad_type({key}, v, 'a JSON object')",
+            ]
         elif p.kind == "model_list":
             ns[f"s{i}"] = _structure_fn(p.arg)
             code += [
                 f"if v.__class__ is list: {x} = [s{i}(e) for e in v]",
-                f"elif v is None or v is _U: {x} = v",
+                f"elif v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
                 f"else: {x} = _bad_type({key}, v, 'a list')",
             ]
         elif p.kind == "enum":
@@ -480,7 +555,9 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
             base = "int" if issubclass(p.arg, int) else "str"
             code += [
                 f"{x} = m{i}.get(v, _MISS) if v.__class__ is {base} else _MISS",
-                f"if {x} is _MISS: {x} = v if v is None or v is _U else e{i}(v)",
+                f"if {x} is _MISS:",
+                f"    if v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"    else: {x} = e{i}(v)",
             ]
         elif p.kind in ("datetime", "date"):
             if p.kind == "datetime":
@@ -499,6 +576,7 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                 f"        {x} = {parse}",
                 "    except Exception:",
                 f"        {x}, w, bad = {slow}",
+                f"        if {x} is _U: {x}, ab = _unparsed(P{i}, v, ab)",
             ]
             if p.kind == "datetime":
                 # ".000000" (FreshBooks' invoice `version`) is not what encoding writes
@@ -508,7 +586,7 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                     f"        if len(v) > 20 and not {x}.microsecond: w = _add(w, {key}, v)",
                 ]
             code += [
-                f"elif v is None or v is _U: {x} = v",
+                f"elif v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
                 f"else: {x} = _bad_type({key}, v, {what!r})",
             ]
         elif p.kind == "decimal":
@@ -521,7 +599,7 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                 f"        {x}, w = _slow_dec(v, {key}, w)",
                 "    else:",
                 f"        if str({x}) != v: w = _add(w, {key}, v)",
-                f"elif v is None or v is _U: {x} = v",
+                f"elif v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
                 f"else: {x}, w = _slow_dec(v, {key}, w)",
             ]
         else:  # pragma: no cover - _classify only yields the kinds above
@@ -535,7 +613,8 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
     ]
     setters = _slot_setters(cls) if is_model else None
     if setters is None:
-        body.append(f"    r = _cls({', '.join([*kwargs, 'extras=ex'])})")
+        extra_kwargs = ["extras=ex", "_absent=_fs(ab)"] if is_model else ["extras=ex"]
+        body.append(f"    r = _cls({', '.join([*kwargs, *extra_kwargs])})")
         if is_model:
             body.append("    if w is not None: _set_wire(r, w)")
     else:
@@ -545,6 +624,7 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
         exprs = dict(kwarg.split("=", 1) for kwarg in kwargs)
         exprs["extras"] = "ex"
         exprs["_wire"] = "_EMPTY if w is None else w"
+        exprs["_absent"] = "_fs(ab)"
         body.append("    r = _new(_cls)")
         ns["_new"] = object.__new__
         for j, (name, setter, default) in enumerate(setters):
@@ -575,8 +655,8 @@ def _slot_setters(cls: type) -> list[tuple[str, Callable[[Any, Any], None], Any]
         ):
             return None
         default = field.default
-        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]
-            return None
+        if isinstance(default, attrs.Factory) and field.name in RESERVED:  # type: ignore[arg-type]
+            return None  # (a field's own default is never used: decoding sets every field)
         descriptor: Any = getattr(cls, field.name, None)
         if descriptor is None or type(descriptor).__name__ != "member_descriptor":
             return None
@@ -593,16 +673,37 @@ def _make_unstructure(cls: type) -> Callable[[Any], dict[str, Any]]:
         "_Money": Money,
         "_mw": money_to_wire,
     }
+    is_model = issubclass(cls, Model)
     body = ["def unstructure(obj):", "    out = {}"]
+    if is_model:
+        body.append("    ab = obj._absent")
     for i, p in enumerate(plans):
         key = repr(p.key)
+        name = repr(p.name)
+        body.append(f"    v = obj.{p.name}")
         if p.kind == "plain":
-            expr = "v"
+            value = "v"
         else:
             ns[f"e{i}"] = _leaf_encoder(p)
-            expr = f"v if v is None else e{i}(v)"
-        body += [f"    v = obj.{p.name}", f"    if v is not _U: out[{key}] = {expr}"]
-    if issubclass(cls, Model):
+            value = f"e{i}(v)"
+        if not is_model:
+            expr = "v" if p.kind == "plain" else f"v if v is None else {value}"
+            body.append(f"    if v is not _U: out[{key}] = {expr}")
+        elif p.required:
+            body.append(f"    out[{key}] = None if v is None else {value}")
+        elif p.empty_list:
+            # Absent reads as []: written only if set, or if the key was there.
+            body += [
+                f"    if v or (ab is not None and {name} not in ab):",
+                f"        out[{key}] = None if v is None else {value}",
+            ]
+        else:
+            # None is written as null only when the key was there (fields_set).
+            body += [
+                f"    if v is not None: out[{key}] = {value}",
+                f"    elif ab is not None and {name} not in ab: out[{key}] = None",
+            ]
+    if is_model:
         body += ["    w = obj._wire", "    if w: _apply_wire(out, w, obj, _plans)"]
     body += [
         "    ex = obj.extras",
@@ -674,8 +775,6 @@ def _apply_wire(out: dict[str, Any], wire: Mapping[str, Any], obj: Any, plans: A
             if raw == "" and plan.kind == "decimal":
                 out[key] = raw
             continue
-        if current is UNSET:
-            continue
         try:
             again = _decode_leaf(plan, raw)
         except (ValueError, TypeError, ArithmeticError):  # pragma: no cover - parsed before
@@ -712,13 +811,22 @@ def _diagnose_model(cls: type, data: Any) -> BaseException | None:
     if not isinstance(data, dict):
         return _LeafError(f"expected a JSON object for {cls.__name__}, got {_short(data)}")
     errors: list[BaseException] = []
+    is_model = issubclass(cls, Model)
     for plan in plans_for(cls):
+        problem: BaseException | None
         if plan.key not in data:
-            continue
-        try:
-            problem = _diagnose_value(plan, data[plan.key])
-        except Exception as exc:
-            problem = exc
+            if not (is_model and plan.required):
+                continue
+            problem = _LeafError("required field is absent (FreshBooks always sends it)")
+        elif data[plan.key] is None and is_model and not plan.nullable:
+            problem = _LeafError(f"expected {_describe(plan)}, got None (null)")
+        else:
+            try:
+                problem = _diagnose_value(plan, data[plan.key])
+            except Exception as exc:
+                problem = exc
+            if problem is None and is_model and plan.required:
+                problem = _diagnose_required_text(plan, data[plan.key])
         if problem is not None:
             errors.append(_note_attr(problem, cls, plan))
     if not errors:
@@ -779,6 +887,20 @@ def _diagnose_value(plan: FieldPlan, value: Any) -> BaseException | None:
             _slow_dec(value, plan.key, None)
     except _LeafError as exc:
         return exc
+    return None
+
+
+def _diagnose_required_text(plan: FieldPlan, value: Any) -> BaseException | None:
+    """A required timestamp or date must parse (an optional one is lenient)."""
+    if plan.kind not in ("datetime", "date") or not isinstance(value, str):
+        return None
+    _, _, bad = (
+        _slow_dt(value, plan.arg, plan.key, None, None)
+        if plan.kind == "datetime"
+        else _slow_date(value, plan.key, None, None)
+    )
+    if bad:
+        return _LeafError(f"expected {_describe(plan)}, got {_short(value)}")
     return None
 
 

@@ -23,7 +23,7 @@ __all__ = ["FieldPlan", "Kind", "plans_for"]
 Kind = Literal["plain", "money", "model", "model_list", "datetime", "date", "decimal", "enum"]
 
 #: Field names that are bookkeeping, never a wire key.
-RESERVED: Final = frozenset({"extras", "_wire", "_extras", "_wire_amount"})
+RESERVED: Final = frozenset({"extras", "_wire", "_extras", "_wire_amount", "_absent"})
 
 
 @attrs.frozen
@@ -43,6 +43,11 @@ class FieldPlan:
     item_runtime: tuple[type, ...] | None
     annotation: Any
     metadata: Mapping[Any, Any]
+    #: Read models: the field has no default, so a JSON object without its key is an
+    #: error (FreshBooks always sends it).
+    required: bool = False
+    #: Read models: a list field that reads as an empty list when its key is absent.
+    empty_list: bool = False
 
 
 _cache: dict[type, tuple[FieldPlan, ...]] = {}
@@ -152,6 +157,8 @@ def plans_for(cls: type) -> tuple[FieldPlan, ...]:
                         f"are not supported ({annotation!r})"
                     )
         runtime, item_runtime = _runtime_types(core) if kind == "plain" else (None, None)
+        default = field.default
+        factory = getattr(default, "factory", None) if isinstance(default, attrs.Factory) else None  # type: ignore[arg-type]
         plans.append(
             FieldPlan(
                 name=field.name,
@@ -164,6 +171,8 @@ def plans_for(cls: type) -> tuple[FieldPlan, ...]:
                 item_runtime=item_runtime,
                 annotation=annotation,
                 metadata=field.metadata,
+                required=default is attrs.NOTHING,
+                empty_list=factory is list,
             )
         )
     result = tuple(plans)

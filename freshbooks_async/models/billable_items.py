@@ -19,17 +19,17 @@ __all__ = ["BillableItem", "BillableItemCreate"]
 class BillableItem(Model):
     """A billable item (a service with a rate)."""
 
-    id: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    sku: Maybe[str] = UNSET
-    qty: Maybe[Decimal] = UNSET
-    inventory: Maybe[Decimal] = UNSET
-    unit_cost: Maybe[Money] = UNSET
-    tax1: Maybe[int] = UNSET
-    tax2: Maybe[int] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int | None = None
+    name: str | None = None
+    description: str | None = None
+    sku: str | None = None
+    qty: Decimal | None = None
+    inventory: Decimal | None = None
+    unit_cost: Money | None = None
+    tax1: int | None = None
+    tax2: int | None = None
+    updated: AccountingDateTime | None = None
+    vis_state: VisState | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -45,112 +45,112 @@ __all__ = [
 class BillVendorTax(Model):
     """A default tax of a bill vendor; its timestamps are UTC."""
 
-    tax_id: Maybe[int] = UNSET
-    system_taxid: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    amount: Maybe[Decimal] = UNSET
-    percent: Maybe[Decimal] = UNSET
-    enabled: Maybe[bool] = UNSET
-    tax_authorityid: Maybe[str] = UNSET
-    created_at: Maybe[AccountingUTCDateTime] = UNSET
-    updated_at: Maybe[AccountingUTCDateTime] = UNSET
+    tax_id: int | None = None
+    system_taxid: int | None = None
+    name: str | None = None
+    amount: Decimal | None = None
+    percent: Decimal | None = None
+    enabled: bool | None = None
+    tax_authorityid: str | None = None
+    created_at: AccountingUTCDateTime | None = None
+    updated_at: AccountingUTCDateTime | None = None
 
 
 @attrs.frozen(kw_only=True)
 class BillVendor(Model):
     """A vendor that sends bills."""
 
-    vendorid: Maybe[int] = UNSET
-    vendor_name: Maybe[str] = UNSET
-    account_number: Maybe[str] = UNSET
-    currency_code: Maybe[str] = UNSET
-    language: Maybe[str] = UNSET
-    is_1099: Maybe[bool] = UNSET
-    note: Maybe[str] = UNSET
-    phone: Maybe[str] = UNSET
-    website: Maybe[str] = UNSET
-    primary_contact_email: Maybe[str] = UNSET
-    primary_contact_first_name: Maybe[str] = UNSET
-    primary_contact_last_name: Maybe[str] = UNSET
-    street: Maybe[str] = UNSET
-    street2: Maybe[str] = UNSET
-    city: Maybe[str] = UNSET
-    province: Maybe[str] = UNSET
-    postal_code: Maybe[str] = UNSET
-    country: Maybe[str] = UNSET
-    outstanding_balance: Maybe[list[Any]] = UNSET
-    overdue_balance: Maybe[list[Any]] = UNSET
-    tax_defaults: Maybe[list[BillVendorTax]] = UNSET
-    created_at: Maybe[AccountingUTCDateTime] = UNSET
-    updated_at: Maybe[AccountingUTCDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    vendorid: int
+    vendor_name: str
+    account_number: str
+    currency_code: str
+    language: str
+    is_1099: bool
+    note: str | None = None
+    phone: str
+    website: str
+    primary_contact_email: str
+    primary_contact_first_name: str
+    primary_contact_last_name: str
+    street: str
+    street2: str | None
+    city: str
+    province: str
+    postal_code: str | None
+    country: str
+    outstanding_balance: list[Any] | None = None
+    overdue_balance: list[Any] | None = None
+    tax_defaults: list[BillVendorTax]
+    created_at: AccountingUTCDateTime
+    updated_at: AccountingUTCDateTime
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)
 class BillLine(Model):
     """A line of a bill (Node SDK ``BillLines.ts``)."""
 
-    id: Maybe[int] = UNSET
-    list_index: Maybe[int] = UNSET
-    description: Maybe[str] = UNSET
-    quantity: Maybe[Decimal] = UNSET
-    unit_cost: Maybe[Money] = UNSET
-    amount: Maybe[Money] = UNSET
-    total_amount: Maybe[Money] = UNSET
+    id: int | None = None
+    list_index: int | None = None
+    description: str
+    quantity: Decimal
+    unit_cost: Money
+    amount: Money
+    total_amount: Money | None = None
     # The category's name ("Equipment") in every example; an object in older docs.
-    category: Maybe[str | dict[str, Any]] = UNSET
-    categoryid: Maybe[int] = UNSET
-    tax_name1: Maybe[str] = UNSET
-    tax_name2: Maybe[str] = UNSET
-    tax_percent1: Maybe[Decimal] = UNSET
-    tax_percent2: Maybe[Decimal] = UNSET
-    tax_authorityid1: Maybe[str] = UNSET
-    tax_authorityid2: Maybe[str] = UNSET
-    tax_amount1: Maybe[Money] = UNSET
-    tax_amount2: Maybe[Money] = UNSET
+    category: str | dict[str, Any] | None = None
+    categoryid: int
+    tax_name1: str | None = None
+    tax_name2: str | None = None
+    tax_percent1: Decimal | None = None
+    tax_percent2: Decimal | None = None
+    tax_authorityid1: str | None = None
+    tax_authorityid2: str | None = None
+    tax_amount1: Money | None = None
+    tax_amount2: Money | None = None
 
 
 @attrs.frozen(kw_only=True)
 class BillPayment(Model):
     """A payment made against a bill."""
 
-    id: Maybe[int] = UNSET
-    billid: Maybe[int] = UNSET
-    amount: Maybe[Money] = UNSET
-    paid_date: Maybe[_dt.date] = UNSET
-    payment_type: Maybe[str] = UNSET
-    note: Maybe[str] = UNSET
-    matched_with_expense: Maybe[bool] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    billid: int
+    amount: Money
+    paid_date: _dt.date
+    payment_type: str
+    note: str | None
+    matched_with_expense: bool | None = None
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)
 class Bill(Model):
     """A bill from a vendor."""
 
-    id: Maybe[int] = UNSET
-    vendorid: Maybe[int] = UNSET
-    bill_number: Maybe[str] = UNSET
-    status: Maybe[str] = UNSET
-    currency_code: Maybe[str] = UNSET
-    language: Maybe[str] = UNSET
-    issue_date: Maybe[_dt.date] = UNSET
-    due_date: Maybe[_dt.date] = UNSET
-    due_offset_days: Maybe[int] = UNSET
-    amount: Maybe[Money] = UNSET
-    outstanding: Maybe[Money] = UNSET
-    paid: Maybe[Money] = UNSET
-    tax_amount: Maybe[Money] = UNSET
-    total_amount: Maybe[Money] = UNSET
-    overall_category: Maybe[str] = UNSET
-    overall_description: Maybe[str] = UNSET
-    attachment: Maybe[dict[str, Any]] = UNSET
-    lines: Maybe[list[BillLine]] = UNSET
-    bill_payments: Maybe[list[BillPayment]] = UNSET
-    vendor: Maybe[BillVendor] = UNSET
-    created_at: Maybe[AccountingUTCDateTime] = UNSET
-    updated_at: Maybe[AccountingUTCDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    vendorid: int
+    bill_number: str | None
+    status: str
+    currency_code: str
+    language: str | None = None
+    issue_date: _dt.date
+    due_date: _dt.date
+    due_offset_days: int
+    amount: Money
+    outstanding: Money
+    paid: Money
+    tax_amount: Money
+    total_amount: Money
+    overall_category: str | None = None
+    overall_description: str | None = None
+    attachment: dict[str, Any] | None = None
+    lines: list[BillLine]
+    bill_payments: list[BillPayment]
+    vendor: BillVendor | None = None
+    created_at: AccountingUTCDateTime
+    updated_at: AccountingUTCDateTime
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)

@@ -39,11 +39,11 @@ __all__ = [
 class Service(Model):
     """A service (keys ``service`` / ``services``)."""
 
-    id: Maybe[int] = UNSET
-    business_id: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    billable: Maybe[bool] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    business_id: int
+    name: str
+    billable: bool
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)
@@ -67,11 +67,11 @@ class ServiceUpdate(ServiceCreate):
 class ServiceRate(Model):
     """The hourly rate of a service (keys ``service_rate`` / ``service_rates``)."""
 
-    service_id: Maybe[int] = UNSET
-    business_id: Maybe[int] = UNSET
-    project_id: Maybe[int] = UNSET
-    rate: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
+    service_id: int
+    business_id: int
+    project_id: int | None = None
+    rate: Decimal
+    currency_code: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -95,19 +95,19 @@ class ServiceRateUpdate(ServiceRateCreate):
 class Retainer(Model):
     """A retainer (keys ``retainer`` / ``retainers``); deleted by ``active=false``."""
 
-    id: Maybe[int] = UNSET
-    business_id: Maybe[int] = UNSET
-    client_id: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    frequency: Maybe[str] = UNSET
-    amount: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
-    hours: Maybe[Decimal] = UNSET
-    active: Maybe[bool] = UNSET
-    start_date: Maybe[str] = UNSET
-    periods: Maybe[list[Any]] = UNSET
-    created_at: Maybe[ISODateTime] = UNSET
-    updated_at: Maybe[ISODateTime] = UNSET
+    id: int | None = None
+    business_id: int | None = None
+    client_id: int | None = None
+    name: str | None = None
+    frequency: str | None = None
+    amount: Decimal | None = None
+    currency_code: str | None = None
+    hours: Decimal | None = None
+    active: bool | None = None
+    start_date: str | None = None
+    periods: list[Any] | None = None
+    created_at: ISODateTime | None = None
+    updated_at: ISODateTime | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -138,11 +138,11 @@ class RetainerUpdate(RetainerCreate):
 class TeamMemberRate(Model):
     """A team member's billable/cost rate (``team_member_rates``)."""
 
-    identity_id: Maybe[int] = UNSET
-    business_id: Maybe[int] = UNSET
-    rate: Maybe[Decimal] = UNSET
-    cost: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
+    identity_id: int | None = None
+    business_id: int | None = None
+    rate: Decimal | None = None
+    cost: Decimal | None = None
+    currency_code: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -158,38 +158,38 @@ class TeamMemberRateUpdate(WriteModel):
 class InvitationRate(Model):
     """The rate of an invited (not yet joined) team member (``invitation_rates``)."""
 
-    invitation_id: Maybe[int] = UNSET
-    email: Maybe[str] = UNSET
-    rate: Maybe[Decimal] = UNSET
-    cost: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
+    invitation_id: int | None = None
+    email: str | None = None
+    rate: Decimal | None = None
+    cost: Decimal | None = None
+    currency_code: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ThreadComment(Model):
     """A comment in a project discussion thread (key ``comment``)."""
 
-    id: Maybe[int] = UNSET
-    thread_id: Maybe[int] = UNSET
-    identity_id: Maybe[int] = UNSET
-    body: Maybe[str] = UNSET
-    created_at: Maybe[ISODateTime] = UNSET
-    updated_at: Maybe[ISODateTime] = UNSET
+    id: int | None = None
+    thread_id: int | None = None
+    identity_id: int | None = None
+    body: str | None = None
+    created_at: ISODateTime | None = None
+    updated_at: ISODateTime | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ProjectThread(Model):
     """A discussion thread of a project (keys ``thread`` / ``threads``)."""
 
-    id: Maybe[int] = UNSET
-    project_id: Maybe[int] = UNSET
-    business_id: Maybe[int] = UNSET
-    identity_id: Maybe[int] = UNSET
-    subject: Maybe[str] = UNSET
-    body: Maybe[str] = UNSET
-    comments: Maybe[list[ThreadComment]] = UNSET
-    created_at: Maybe[ISODateTime] = UNSET
-    updated_at: Maybe[ISODateTime] = UNSET
+    id: int | None = None
+    project_id: int | None = None
+    business_id: int | None = None
+    identity_id: int | None = None
+    subject: str | None = None
+    body: str | None = None
+    comments: list[ThreadComment] | None = None
+    created_at: ISODateTime | None = None
+    updated_at: ISODateTime | None = None
 
 
 @attrs.frozen(kw_only=True)

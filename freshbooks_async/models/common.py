@@ -54,9 +54,12 @@ EMPTY_MAPPING: Final[Mapping[str, Any]] = MappingProxyType({})
 
 
 class UnsetType(enum.Enum):
-    """Type of :data:`UNSET`: a field absent from the JSON object (different from ``null``).
+    """Type of :data:`UNSET`: a write-model field that was not set (so it is not sent;
+    different from ``None``, sent as ``null``).
 
-    Use it in annotations as ``int | UnsetType``; test with ``value is UNSET``.
+    Use it in annotations as ``int | UnsetType``; test with ``value is UNSET``. Read
+    models use ``None`` and
+    :attr:`Model.fields_set <freshbooks_async.models.Model.fields_set>` instead.
     """
 
     UNSET = "UNSET"
@@ -71,10 +74,11 @@ class UnsetType(enum.Enum):
 
 
 UNSET: Final = UnsetType.UNSET
-"""The field was absent from the JSON object (read models) or was not set (write models)."""
+"""The write-model field was not set (it is left out of the payload)."""
 
 Maybe: TypeAlias = T | UnsetType | None
-"""A field that may be absent (``UNSET``), ``null`` (``None``) or a ``T``."""
+"""A write-model field that may be left unset (``UNSET``), sent as ``null`` (``None``)
+or a ``T``."""
 
 Settable: TypeAlias = T | UnsetType
 """A write-model field that may be left unset but is never sent as ``null``."""

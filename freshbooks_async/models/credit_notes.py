@@ -28,45 +28,45 @@ class CreditType(LenientStrEnum):
 class CreditNote(Model):
     """A credit note (a client credit)."""
 
-    id: Maybe[int] = UNSET
-    creditid: Maybe[int] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
+    id: int | None = None
+    creditid: int | None = None
+    accounting_systemid: str | None = None
     # A string in the official Node SDK (its fixtures send "test-client-id").
-    clientid: Maybe[int | str] = UNSET
-    sentid: Maybe[int] = UNSET
-    credit_number: Maybe[str] = UNSET
-    credit_type: Maybe[CreditType] = UNSET
-    amount: Maybe[Money] = UNSET
-    paid: Maybe[Money] = UNSET
-    create_date: Maybe[date] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
-    currency_code: Maybe[str] = UNSET
-    current_organization: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    display_status: Maybe[str] = UNSET
-    dispute_status: Maybe[str] = UNSET
-    payment_status: Maybe[str] = UNSET
-    payment_type: Maybe[str] = UNSET
-    last_order_status: Maybe[str] = UNSET
-    status: Maybe[str] = UNSET
-    ext_archive: Maybe[int] = UNSET
-    fname: Maybe[str] = UNSET
-    lname: Maybe[str] = UNSET
-    organization: Maybe[str] = UNSET
-    language: Maybe[str] = UNSET
-    notes: Maybe[str] = UNSET
-    terms: Maybe[str] = UNSET
-    template: Maybe[str] = UNSET
-    street: Maybe[str] = UNSET
-    street2: Maybe[str] = UNSET
-    city: Maybe[str] = UNSET
-    province: Maybe[str] = UNSET
-    code: Maybe[str] = UNSET
-    country: Maybe[str] = UNSET
-    vat_name: Maybe[str] = UNSET
-    vat_number: Maybe[str] = UNSET
-    vis_state: Maybe[VisState] = UNSET
-    lines: Maybe[list[InvoiceLine]] = UNSET
+    clientid: int | str
+    sentid: int | None = None
+    credit_number: str
+    credit_type: CreditType
+    amount: Money | None = None
+    paid: Money | None = None
+    create_date: date
+    updated: AccountingDateTime | None = None
+    currency_code: str
+    current_organization: str | None = None
+    description: str | None = None
+    display_status: str | None = None
+    dispute_status: str | None = None
+    payment_status: str | None = None
+    payment_type: str | None = None
+    last_order_status: str | None = None
+    status: str | None = None
+    ext_archive: int | None = None
+    fname: str | None = None
+    lname: str | None = None
+    organization: str | None = None
+    language: str | None = None
+    notes: str
+    terms: str | None = None
+    template: str | None = None
+    street: str | None = None
+    street2: str | None = None
+    city: str | None = None
+    province: str | None = None
+    code: str | None = None
+    country: str | None = None
+    vat_name: str | None = None
+    vat_number: str | None = None
+    vis_state: VisState | None = None
+    lines: list[InvoiceLine] | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -9,7 +9,7 @@ from typing import ClassVar
 import attrs
 
 from ._base import Model, WriteModel
-from .common import UNSET, ISODateTime, Maybe, Settable
+from .common import UNSET, ISODateTime, Settable
 
 __all__ = ["Callback", "CallbackCreate", "CallbackResendVerification", "CallbackVerify"]
 
@@ -18,11 +18,11 @@ __all__ = ["Callback", "CallbackCreate", "CallbackResendVerification", "Callback
 class Callback(Model):
     """A registered webhook (starts unverified)."""
 
-    callbackid: Maybe[int] = UNSET
-    event: Maybe[str] = UNSET
-    uri: Maybe[str] = UNSET
-    verified: Maybe[bool] = UNSET
-    updated_at: Maybe[ISODateTime] = UNSET
+    callbackid: int | None = None
+    event: str | None = None
+    uri: str | None = None
+    verified: bool | None = None
+    updated_at: ISODateTime | None = None
 
 
 @attrs.frozen(kw_only=True)

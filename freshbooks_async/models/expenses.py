@@ -44,81 +44,81 @@ class ExpenseStatus(LenientIntEnum):
 class ExpenseCategory(Model):
     """An expense category (read-only through the API, per the official SDKs)."""
 
-    id: Maybe[int] = UNSET
-    categoryid: Maybe[int] = UNSET
-    category: Maybe[str] = UNSET
-    parentid: Maybe[int] = UNSET
-    is_cogs: Maybe[bool] = UNSET
-    is_editable: Maybe[bool] = UNSET
-    transaction_posted: Maybe[bool] = UNSET
-    created_at: Maybe[AccountingDateTime] = UNSET
-    updated_at: Maybe[AccountingDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    categoryid: int
+    category: str
+    parentid: int | None
+    is_cogs: bool
+    is_editable: bool
+    transaction_posted: bool | None = None
+    created_at: AccountingDateTime
+    updated_at: AccountingDateTime
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)
 class Expense(Model):
     """An expense (DOCS:expenses; Node SDK ``Expense.ts``)."""
 
-    id: Maybe[int] = UNSET
-    expenseid: Maybe[int] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    accountid: Maybe[int] = UNSET
-    categoryid: Maybe[int] = UNSET
-    staffid: Maybe[int] = UNSET
-    clientid: Maybe[int] = UNSET
-    projectid: Maybe[int] = UNSET
-    invoiceid: Maybe[int] = UNSET
-    profileid: Maybe[int] = UNSET
-    transactionid: Maybe[int] = UNSET
-    ext_systemid: Maybe[int] = UNSET
-    ext_invoiceid: Maybe[int] = UNSET
-    ext_accountid: Maybe[str] = UNSET
-    amount: Maybe[Money] = UNSET
-    taxAmount1: Maybe[Money] = UNSET
-    taxAmount2: Maybe[Money] = UNSET
-    taxName1: Maybe[str] = UNSET
-    taxName2: Maybe[str] = UNSET
-    taxPercent1: Maybe[Decimal] = UNSET
-    taxPercent2: Maybe[Decimal] = UNSET
-    compounded_tax: Maybe[bool] = UNSET
-    markup_percent: Maybe[Decimal] = UNSET
-    date: Maybe[_dt.date] = UNSET
-    vendor: Maybe[str] = UNSET
-    notes: Maybe[str] = UNSET
-    status: Maybe[ExpenseStatus] = UNSET
-    bank_name: Maybe[str] = UNSET
-    account_name: Maybe[str] = UNSET
-    has_receipt: Maybe[bool] = UNSET
-    isduplicate: Maybe[bool] = UNSET
-    is_cogs: Maybe[bool] = UNSET
-    include_receipt: Maybe[bool] = UNSET
-    potential_bill_payment: Maybe[bool] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    expenseid: int
+    accounting_systemid: str
+    accountid: int | None
+    categoryid: int
+    staffid: int | None = None
+    clientid: int | None = None
+    projectid: int | None = None
+    invoiceid: int | None = None
+    profileid: int | None = None
+    transactionid: int | None = None
+    ext_systemid: int
+    ext_invoiceid: int
+    ext_accountid: str | None = None
+    amount: Money
+    taxAmount1: Money | None = None
+    taxAmount2: Money | None = None
+    taxName1: str | None = None
+    taxName2: str | None = None
+    taxPercent1: Decimal | None = None
+    taxPercent2: Decimal | None = None
+    compounded_tax: bool | None = None
+    markup_percent: Decimal | None = None
+    date: _dt.date
+    vendor: str | None
+    notes: str
+    status: ExpenseStatus
+    bank_name: str
+    account_name: str
+    has_receipt: bool
+    isduplicate: bool | None = None
+    is_cogs: bool | None = None
+    include_receipt: bool | None = None
+    potential_bill_payment: bool | None = None
+    updated: AccountingDateTime | None = None
+    vis_state: VisState
     # Includes (``include[]=category|attachment|expense_profile|project|account``).
-    category: Maybe[ExpenseCategory] = UNSET
-    attachment: Maybe[dict[str, Any]] = UNSET
-    expense_profile: Maybe[dict[str, Any]] = UNSET
-    project: Maybe[dict[str, Any]] = UNSET
-    account: Maybe[dict[str, Any]] = UNSET
+    category: ExpenseCategory | None = None
+    attachment: dict[str, Any] | None = None
+    expense_profile: dict[str, Any] | None = None
+    project: dict[str, Any] | None = None
+    account: dict[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ExpenseVendor(Model):
     """One row of ``GET .../expenses/vendors`` (no example response published)."""
 
-    vendor: Maybe[str] = UNSET
-    name: Maybe[str] = UNSET
+    vendor: str
+    name: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ExpenseSummaryAmount(Model):
     """The total of a group's expenses in one currency, and how many there are."""
 
-    amount: Maybe[Decimal] = UNSET
-    code: Maybe[str] = UNSET
-    count: Maybe[int] = UNSET
+    amount: Decimal | None = None
+    code: str | None = None
+    count: int | None = None
 
     @property
     def money(self) -> Money | None:
@@ -132,34 +132,34 @@ class ExpenseSummaryAmount(Model):
 class ExpenseSummaryGroup(Model):
     """One group of ``summaries`` (``id``: ``"grand_total"``, ``"active"``, ``"archived"``)."""
 
-    id: Maybe[str] = UNSET
-    counts: Maybe[int] = UNSET
-    amounts: Maybe[list[ExpenseSummaryAmount]] = UNSET
+    id: str | None = None
+    counts: int | None = None
+    amounts: list[ExpenseSummaryAmount] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ExpenseSummary(Model):
     """``GET .../expenses/summaries``: expense counts and totals per group and currency."""
 
-    total: Maybe[Money] = UNSET
-    count: Maybe[int] = UNSET
-    summaries: Maybe[list[ExpenseSummaryGroup]] = UNSET
+    total: Money | None = None
+    count: int | None = None
+    summaries: list[ExpenseSummaryGroup] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ExpenseProfile(Model):
     """A recurring expense template (request shape known, response shape not)."""
 
-    id: Maybe[int] = UNSET
-    categoryid: Maybe[int] = UNSET
-    staffid: Maybe[int] = UNSET
-    amount: Maybe[Money] = UNSET
-    vendor: Maybe[str] = UNSET
-    notes: Maybe[str] = UNSET
-    frequency: Maybe[str] = UNSET
-    numberRecurring: Maybe[int] = UNSET
-    start_date: Maybe[_dt.date] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int | None = None
+    categoryid: int | None = None
+    staffid: int | None = None
+    amount: Money | None = None
+    vendor: str | None = None
+    notes: str | None = None
+    frequency: str | None = None
+    numberRecurring: int | None = None
+    start_date: _dt.date | None = None
+    vis_state: VisState | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 import attrs
 
 from ._base import Model, WriteModel
-from .common import UNSET, ISODateTime, Maybe, Settable
+from .common import UNSET, ISODateTime, Settable
 
 __all__ = [
     "Application",
@@ -37,49 +37,49 @@ __all__ = [
 class BusinessAddress(Model):
     """A business's address."""
 
-    id: Maybe[int] = UNSET
-    street: Maybe[str] = UNSET
-    street2: Maybe[str] = UNSET
-    city: Maybe[str] = UNSET
-    province: Maybe[str] = UNSET
-    country: Maybe[str] = UNSET
-    postal_code: Maybe[str] = UNSET
+    id: int
+    street: str | None
+    street2: str | None = None
+    city: str | None
+    province: str | None
+    country: str
+    postal_code: str | None
 
 
 @attrs.frozen(kw_only=True)
 class BusinessPhoneNumber(Model):
     """A business's phone number."""
 
-    id: Maybe[int] = UNSET
-    phone_number: Maybe[str] = UNSET
+    id: int
+    phone_number: str
 
 
 @attrs.frozen(kw_only=True)
 class BusinessGroupMember(Model):
     """A member of a business's group: an identity and its role in the business."""
 
-    id: Maybe[int] = UNSET
-    group_id: Maybe[int] = UNSET
-    role: Maybe[str] = UNSET
-    identity_id: Maybe[int] = UNSET
-    identity_uuid: Maybe[str] = UNSET
-    first_name: Maybe[str] = UNSET
-    last_name: Maybe[str] = UNSET
-    language: Maybe[str] = UNSET
-    email: Maybe[str] = UNSET
-    company: Maybe[str] = UNSET
-    business_id: Maybe[int] = UNSET
-    unacknowledged_change: Maybe[bool] = UNSET
-    active: Maybe[bool] = UNSET
+    id: int
+    group_id: int
+    role: str
+    identity_id: int
+    identity_uuid: str
+    first_name: str
+    last_name: str
+    language: str
+    email: str
+    company: str
+    business_id: int
+    unacknowledged_change: bool
+    active: bool
 
 
 @attrs.frozen(kw_only=True)
 class BusinessGroup(Model):
     """The people of a business (``GET /auth/api/v1/users/business/{business_id}``)."""
 
-    id: Maybe[int] = UNSET
-    category: Maybe[str] = UNSET
-    members: Maybe[list[BusinessGroupMember]] = UNSET
+    id: int
+    category: str
+    members: list[BusinessGroupMember]
 
 
 @attrs.frozen(kw_only=True)
@@ -87,95 +87,95 @@ class Business(Model):
     """A business. ``id`` is the ``business_id`` (int) of the projects-like families,
     ``account_id`` (str) scopes the accounting family, ``business_uuid`` the ledger."""
 
-    id: Maybe[int] = UNSET
-    business_uuid: Maybe[str] = UNSET
-    name: Maybe[str] = UNSET
-    account_id: Maybe[str] = UNSET
-    date_format: Maybe[str] = UNSET
-    address: Maybe[BusinessAddress] = UNSET
-    phone_number: Maybe[BusinessPhoneNumber] = UNSET
-    business_clients: Maybe[list[dict[str, Any]]] = UNSET
-    business_group: Maybe[BusinessGroup] = UNSET
-    number_format: Maybe[str] = UNSET
-    first_day_of_week: Maybe[int] = UNSET
-    active: Maybe[bool] = UNSET
-    timezone: Maybe[str] = UNSET
-    status: Maybe[str] = UNSET
-    advanced_accounting_enabled: Maybe[bool] = UNSET
-    industry: Maybe[str] = UNSET
-    billing_country_code: Maybe[str] = UNSET
-    business_type: Maybe[str] = UNSET
+    id: int
+    business_uuid: str | None = None
+    name: str
+    account_id: str
+    date_format: str
+    address: BusinessAddress | None
+    phone_number: BusinessPhoneNumber | None
+    business_clients: list[dict[str, Any]]
+    business_group: BusinessGroup | None = None
+    number_format: str | None = None
+    first_day_of_week: int | None = None
+    active: bool | None = None
+    timezone: str | None = None
+    status: str | None = None
+    advanced_accounting_enabled: bool | None = None
+    industry: str | None = None
+    billing_country_code: str | None = None
+    business_type: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class BusinessMembership(Model):
     """The identity's role in one business."""
 
-    id: Maybe[int] = UNSET
-    role: Maybe[str] = UNSET
-    unacknowledged_change: Maybe[bool] = UNSET
-    business: Maybe[Business] = UNSET
+    id: int
+    role: str
+    unacknowledged_change: bool
+    business: Business
 
 
 @attrs.frozen(kw_only=True)
 class Profession(Model):
     """A profession of the identity."""
 
-    id: Maybe[int] = UNSET
-    business_id: Maybe[int] = UNSET
-    title: Maybe[str] = UNSET
-    company: Maybe[str] = UNSET
-    designation: Maybe[str] = UNSET
+    id: int
+    business_id: int | None
+    title: str
+    company: str
+    designation: str | None
 
 
 @attrs.frozen(kw_only=True)
 class PhoneNumber(Model):
     """A phone number of the identity."""
 
-    title: Maybe[str] = UNSET
-    phone_number: Maybe[str] = UNSET
+    title: str
+    phone_number: str | None
 
 
 @attrs.frozen(kw_only=True)
 class IdentityGroup(Model):
     """A group (per-business role record) of the identity."""
 
-    id: Maybe[int] = UNSET
-    group_id: Maybe[int] = UNSET
-    role: Maybe[str] = UNSET
-    identity_id: Maybe[int] = UNSET
-    identity_uuid: Maybe[str] = UNSET
-    business_id: Maybe[int] = UNSET
-    active: Maybe[bool] = UNSET
+    id: int
+    group_id: int
+    role: str
+    identity_id: int
+    identity_uuid: str | None = None
+    business_id: int
+    active: bool
 
 
 @attrs.frozen(kw_only=True)
 class Identity(Model):
     """``GET /auth/api/v1/users/me``: who the token belongs to and their businesses."""
 
-    id: Maybe[int] = UNSET
-    identity_id: Maybe[int] = UNSET
-    identity_uuid: Maybe[str] = UNSET
-    first_name: Maybe[str] = UNSET
-    last_name: Maybe[str] = UNSET
-    email: Maybe[str] = UNSET
-    language: Maybe[str] = UNSET
-    confirmed_at: Maybe[ISODateTime] = UNSET
-    created_at: Maybe[ISODateTime] = UNSET
-    unconfirmed_email: Maybe[str] = UNSET
-    setup_complete: Maybe[bool] = UNSET
-    profile: Maybe[dict[str, Any]] = UNSET
-    phone_numbers: Maybe[list[PhoneNumber]] = UNSET
-    addresses: Maybe[list[Any]] = UNSET
-    profession: Maybe[Profession] = UNSET
-    links: Maybe[dict[str, str]] = UNSET
-    permissions: Maybe[dict[str, Any]] = UNSET
-    groups: Maybe[list[IdentityGroup]] = UNSET
-    subscription_statuses: Maybe[dict[str, str]] = UNSET
-    integrations: Maybe[dict[str, Any]] = UNSET
-    business_memberships: Maybe[list[BusinessMembership]] = UNSET
-    identity_origin: Maybe[str] = UNSET
-    roles: Maybe[list[Any]] = UNSET
+    id: int
+    identity_id: int | None = None
+    identity_uuid: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    language: str | None = None
+    confirmed_at: ISODateTime | None = None
+    created_at: ISODateTime | None = None
+    unconfirmed_email: str | None = None
+    setup_complete: bool | None = None
+    profile: dict[str, Any] | None = None
+    phone_numbers: list[PhoneNumber] | None = None
+    addresses: list[Any] | None = None
+    profession: Profession | None = None
+    links: dict[str, str] | None = None
+    permissions: dict[str, Any] | None = None
+    groups: list[IdentityGroup] | None = None
+    subscription_statuses: dict[str, str] | None = None
+    integrations: dict[str, Any] | None = None
+    business_memberships: list[BusinessMembership] = attrs.field(factory=list)
+    identity_origin: str | None = None
+    roles: list[Any] | None = None
 
     @property
     def full_name(self) -> str:
@@ -188,40 +188,40 @@ class Identity(Model):
 class TeamMember(Model):
     """A team member of a business (DOCS:team-members)."""
 
-    uuid: Maybe[str] = UNSET
-    first_name: Maybe[str] = UNSET
-    middle_name: Maybe[str] = UNSET
-    last_name: Maybe[str] = UNSET
-    email: Maybe[str] = UNSET
-    job_title: Maybe[str] = UNSET
-    street_1: Maybe[str] = UNSET
-    street_2: Maybe[str] = UNSET
-    city: Maybe[str] = UNSET
-    province: Maybe[str] = UNSET
-    country: Maybe[str] = UNSET
-    postal_code: Maybe[str] = UNSET
-    phone_number: Maybe[str] = UNSET
-    business_id: Maybe[int] = UNSET
-    business_role_name: Maybe[str] = UNSET
-    active: Maybe[bool] = UNSET
-    identity_id: Maybe[int] = UNSET
-    invitation_date_accepted: Maybe[ISODateTime] = UNSET
-    created_at: Maybe[ISODateTime] = UNSET
-    updated_at: Maybe[ISODateTime] = UNSET
+    uuid: str | None = None
+    first_name: str | None = None
+    middle_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    job_title: str | None = None
+    street_1: str | None = None
+    street_2: str | None = None
+    city: str | None = None
+    province: str | None = None
+    country: str | None = None
+    postal_code: str | None = None
+    phone_number: str | None = None
+    business_id: int | None = None
+    business_role_name: str | None = None
+    active: bool | None = None
+    identity_id: int | None = None
+    invitation_date_accepted: ISODateTime | None = None
+    created_at: ISODateTime | None = None
+    updated_at: ISODateTime | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Application(Model):
     """A developer application (Postman "Get all applications")."""
 
-    id: Maybe[int] = UNSET
-    client_id: Maybe[str] = UNSET
-    name: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    website: Maybe[str] = UNSET
-    redirect_uris: Maybe[list[str]] = UNSET
-    scopes: Maybe[list[str]] = UNSET
-    app_type: Maybe[str] = UNSET
+    id: int | None = None
+    client_id: str | None = None
+    name: str | None = None
+    description: str | None = None
+    website: str | None = None
+    redirect_uris: list[str] | None = None
+    scopes: list[str] | None = None
+    app_type: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -251,11 +251,11 @@ class BusinessCreate(WriteModel):
 class Invitation(Model):
     """An invitation to join a business or project."""
 
-    id: Maybe[int] = UNSET
-    email: Maybe[str] = UNSET
-    business_id: Maybe[int] = UNSET
-    role: Maybe[str] = UNSET
-    project_ids: Maybe[list[int]] = UNSET
+    id: int | None = None
+    email: str | None = None
+    business_id: int | None = None
+    role: str | None = None
+    project_ids: list[int] | None = None
 
 
 @attrs.frozen(kw_only=True)

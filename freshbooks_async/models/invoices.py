@@ -82,168 +82,168 @@ class InvoiceV3Status(LenientStrEnum):
 class InvoiceLine(Model):
     """One invoice line (``include[]=lines``). ``type`` 0 is an amount, 1 a rebilled expense."""
 
-    lineid: Maybe[int] = UNSET
-    invoiceid: Maybe[int] = UNSET
-    type: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    qty: Maybe[Decimal] = UNSET
-    unit_cost: Maybe[Money] = UNSET
-    amount: Maybe[Money] = UNSET
-    expenseid: Maybe[int] = UNSET
-    taxName1: Maybe[str] = UNSET
-    taxAmount1: Maybe[Decimal] = UNSET
-    taxName2: Maybe[str] = UNSET
-    taxAmount2: Maybe[Decimal] = UNSET
-    compounded_tax: Maybe[bool] = UNSET
-    modern_project_id: Maybe[int] = UNSET
-    modern_time_entries: Maybe[list[int]] = UNSET
-    retainer_id: Maybe[int] = UNSET
-    retainer_period_id: Maybe[int] = UNSET
-    basecampid: Maybe[int] = UNSET
+    lineid: int | None = None
+    invoiceid: int | None = None
+    type: int | None = None
+    name: str
+    description: str
+    qty: Decimal
+    unit_cost: Money
+    amount: Money | None = None
+    expenseid: int | None = None
+    taxName1: str | None
+    taxAmount1: Decimal | None
+    taxName2: str | None
+    taxAmount2: Decimal | None
+    compounded_tax: bool
+    modern_project_id: int | None = None
+    modern_time_entries: list[int] | None = None
+    retainer_id: int | None = None
+    retainer_period_id: int | None = None
+    basecampid: int | None = None
     # A timestamp ("2019-11-25 15:43:26"), despite its name.
-    date: Maybe[AccountingDateTime] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
+    date: AccountingDateTime | None = None
+    updated: AccountingDateTime | None = None
 
 
 @attrs.frozen(kw_only=True)
 class LateFee(Model):
     """Late-fee settings of an invoice (``include[]=late_fee``)."""
 
-    enabled: Maybe[bool] = UNSET
-    type: Maybe[str] = UNSET
-    calculation_type: Maybe[str] = UNSET
-    value: Maybe[Decimal] = UNSET
-    days: Maybe[int] = UNSET
-    repeat: Maybe[bool] = UNSET
-    compounded_taxes: Maybe[bool] = UNSET
-    first_tax_name: Maybe[str] = UNSET
-    first_tax_percent: Maybe[Decimal] = UNSET
-    second_tax_name: Maybe[str] = UNSET
-    second_tax_percent: Maybe[Decimal] = UNSET
+    enabled: bool | None = None
+    type: str | None = None
+    calculation_type: str | None = None
+    value: Decimal | None = None
+    days: int | None = None
+    repeat: bool | None = None
+    compounded_taxes: bool | None = None
+    first_tax_name: str | None = None
+    first_tax_percent: Decimal | None = None
+    second_tax_name: str | None = None
+    second_tax_percent: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
 class LateReminder(Model):
     """One late-payment reminder (``include[]=late_reminders``)."""
 
-    enabled: Maybe[bool] = UNSET
-    delay: Maybe[int] = UNSET
-    position: Maybe[int] = UNSET
-    body: Maybe[str] = UNSET
+    enabled: bool | None = None
+    delay: int | None = None
+    position: int | None = None
+    body: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Presentation(Model):
     """Invoice appearance (``include[]=presentation``)."""
 
-    id: Maybe[str | int] = UNSET
-    theme_font_name: Maybe[str] = UNSET
-    theme_primary_color: Maybe[str] = UNSET
-    theme_layout: Maybe[str] = UNSET
-    date_format: Maybe[str] = UNSET
-    image_banner_position_y: Maybe[int] = UNSET
-    image_logo_src: Maybe[str] = UNSET
-    image_banner_src: Maybe[str] = UNSET
+    id: str | int | None = None
+    theme_font_name: str | None = None
+    theme_primary_color: str | None = None
+    theme_layout: str | None = None
+    date_format: str | None = None
+    image_banner_position_y: int | None = None
+    image_logo_src: str | None = None
+    image_banner_src: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class InvoiceContact(Model):
     """A client contact an invoice is addressed to (``include[]=contacts``)."""
 
-    contactid: Maybe[int | str] = UNSET
-    userid: Maybe[int] = UNSET
-    email: Maybe[str] = UNSET
-    fname: Maybe[str] = UNSET
-    lname: Maybe[str] = UNSET
+    contactid: int | str | None = None
+    userid: int | None = None
+    email: str | None = None
+    fname: str | None = None
+    lname: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Invoice(Model):
     """An invoice as FreshBooks returns it (DOCS:invoices "Field Descriptions")."""
 
-    id: Maybe[int] = UNSET
-    invoiceid: Maybe[int] = UNSET
-    accountid: Maybe[str] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    uuid: Maybe[str] = UNSET
-    invoice_number: Maybe[str] = UNSET
-    customerid: Maybe[int] = UNSET
-    ownerid: Maybe[int] = UNSET
-    estimateid: Maybe[int] = UNSET
-    sentid: Maybe[int] = UNSET
-    basecampid: Maybe[int] = UNSET
-    parent: Maybe[int] = UNSET
-    status: Maybe[InvoiceStatus] = UNSET
-    v3_status: Maybe[InvoiceV3Status] = UNSET
-    display_status: Maybe[str] = UNSET
-    payment_status: Maybe[str] = UNSET
-    autobill_status: Maybe[str] = UNSET
-    last_order_status: Maybe[str] = UNSET
-    dispute_status: Maybe[str] = UNSET
-    deposit_status: Maybe[str] = UNSET
-    auto_bill: Maybe[bool] = UNSET
-    vis_state: Maybe[VisState] = UNSET
-    ext_archive: Maybe[int] = UNSET
-    amount: Maybe[Money] = UNSET
-    paid: Maybe[Money] = UNSET
-    outstanding: Maybe[Money] = UNSET
-    discount_total: Maybe[Money] = UNSET
-    net_paid_amount: Maybe[Money] = UNSET
-    discount_value: Maybe[Decimal] = UNSET
-    discount_description: Maybe[str] = UNSET
-    deposit_amount: Maybe[Money] = UNSET
-    deposit_percentage: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
-    language: Maybe[str] = UNSET
-    template: Maybe[str] = UNSET
-    create_date: Maybe[date] = UNSET
-    generation_date: Maybe[date] = UNSET
-    fulfillment_date: Maybe[date] = UNSET
-    due_date: Maybe[date] = UNSET
-    due_offset_days: Maybe[int] = UNSET
-    date_paid: Maybe[date] = UNSET
-    created_at: Maybe[AccountingDateTime] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
-    version: Maybe[AccountingDateTime] = UNSET
-    current_organization: Maybe[str] = UNSET
-    organization: Maybe[str] = UNSET
-    fname: Maybe[str] = UNSET
-    lname: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    notes: Maybe[str] = UNSET
-    terms: Maybe[str] = UNSET
-    po_number: Maybe[str] = UNSET
-    payment_details: Maybe[str] = UNSET
-    address: Maybe[str] = UNSET
-    street: Maybe[str] = UNSET
-    street2: Maybe[str] = UNSET
-    city: Maybe[str] = UNSET
-    province: Maybe[str] = UNSET
-    code: Maybe[str] = UNSET
-    country: Maybe[str] = UNSET
-    vat_name: Maybe[str] = UNSET
-    vat_number: Maybe[str] = UNSET
-    return_uri: Maybe[str] = UNSET
-    gmail: Maybe[bool] = UNSET
-    show_attachments: Maybe[bool] = UNSET
+    id: int
+    invoiceid: int
+    accountid: str
+    accounting_systemid: str | None = None
+    uuid: str | None = None
+    invoice_number: str
+    customerid: int
+    ownerid: int | None = None
+    estimateid: int | None = None
+    sentid: int | None = None
+    basecampid: int | None = None
+    parent: int | None = None
+    status: InvoiceStatus
+    v3_status: InvoiceV3Status | None = None
+    display_status: str
+    payment_status: str | None = None
+    autobill_status: str | None = None
+    last_order_status: str | None = None
+    dispute_status: str | None = None
+    deposit_status: str | None = None
+    auto_bill: bool | None = None
+    vis_state: VisState
+    ext_archive: int | None = None
+    amount: Money
+    paid: Money
+    outstanding: Money
+    discount_total: Money
+    net_paid_amount: Money | None = None
+    discount_value: Decimal | None = None
+    discount_description: str | None = None
+    deposit_amount: Money | None = None
+    deposit_percentage: Decimal | None = None
+    currency_code: str | None = None
+    language: str | None = None
+    template: str | None = None
+    create_date: date
+    generation_date: date | None = None
+    fulfillment_date: date | None = None
+    due_date: date | None = None
+    due_offset_days: int | None = None
+    date_paid: date | None = None
+    created_at: AccountingDateTime | None = None
+    updated: AccountingDateTime | None = None
+    version: AccountingDateTime | None = None
+    current_organization: str | None = None
+    organization: str
+    fname: str | None = None
+    lname: str | None = None
+    description: str | None = None
+    notes: str | None = None
+    terms: str | None = None
+    po_number: str | None = None
+    payment_details: str | None = None
+    address: str | None = None
+    street: str | None = None
+    street2: str | None = None
+    city: str | None = None
+    province: str | None = None
+    code: str | None = None
+    country: str | None = None
+    vat_name: str | None = None
+    vat_number: str | None = None
+    return_uri: str | None = None
+    gmail: bool | None = None
+    show_attachments: bool | None = None
     # Includes.
-    lines: Maybe[list[InvoiceLine]] = UNSET
-    late_fee: Maybe[LateFee] = UNSET
-    late_reminders: Maybe[list[LateReminder]] = UNSET
-    presentation: Maybe[Presentation] = UNSET
-    contacts: Maybe[list[InvoiceContact]] = UNSET
-    owner: Maybe[dict[str, Any]] = UNSET
-    system: Maybe[dict[str, Any]] = UNSET
-    allowed_gateways: Maybe[list[Any]] = UNSET
-    audit_logs: Maybe[list[Any]] = UNSET
-    client_audits: Maybe[list[Any]] = UNSET
-    comments: Maybe[list[Any]] = UNSET
-    latest_journal_entry: Maybe[Any] = UNSET
-    project_total_amounts: Maybe[Any] = UNSET
-    attachments: Maybe[list[Any]] = UNSET
-    direct_links: Maybe[list[Any]] = UNSET
-    payment_schedule: Maybe[list[Any]] = UNSET
+    lines: list[InvoiceLine] | None = None
+    late_fee: LateFee | None = None
+    late_reminders: list[LateReminder] | None = None
+    presentation: Presentation | None = None
+    contacts: list[InvoiceContact] | None = None
+    owner: dict[str, Any] | None = None
+    system: dict[str, Any] | None = None
+    allowed_gateways: list[Any] | None = None
+    audit_logs: list[Any] | None = None
+    client_audits: list[Any] | None = None
+    comments: list[Any] | None = None
+    latest_journal_entry: Any | None = None
+    project_total_amounts: Any | None = None
+    attachments: list[Any] | None = None
+    direct_links: list[Any] | None = None
+    payment_schedule: list[Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -253,7 +253,7 @@ class InvoiceLineCreate(WriteModel):
     On update, FreshBooks keeps only the lines present in the request (DOCS:invoices).
     """
 
-    type: Settable[int] = UNSET
+    type: Maybe[int] = UNSET  # null in FreshBooks' own example requests
     name: Maybe[str] = UNSET
     description: Maybe[str] = UNSET
     qty: Settable[Decimal] = attrs.field(default=UNSET, metadata={"min": 0})

@@ -17,19 +17,19 @@ __all__ = ["Item", "ItemCreate", "ItemUpdate"]
 class Item(Model):
     """A saved item (product) that can be added to invoice lines."""
 
-    id: Maybe[int] = UNSET
-    itemid: Maybe[int] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    name: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    sku: Maybe[str] = UNSET
-    qty: Maybe[Decimal] = UNSET
-    inventory: Maybe[Decimal] = UNSET
-    unit_cost: Maybe[Money] = UNSET
-    tax1: Maybe[int] = UNSET
-    tax2: Maybe[int] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    itemid: int | None = None
+    accounting_systemid: str
+    name: str
+    description: str
+    sku: str | None
+    qty: Decimal
+    inventory: Decimal | None
+    unit_cost: Money
+    tax1: int
+    tax2: int
+    updated: AccountingDateTime
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)

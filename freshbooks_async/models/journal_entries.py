@@ -34,17 +34,17 @@ class JournalEntrySubAccount(Model):
     ``balance`` is a decimal string in ``currency_code`` (``"340.54"``), not a money object.
     """
 
-    id: Maybe[int] = UNSET
-    sub_accountid: Maybe[int] = UNSET
-    parentid: Maybe[int] = UNSET
-    account_sub_name: Maybe[str] = UNSET
-    account_sub_number: Maybe[str] = UNSET
-    account_type: Maybe[str] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    custom: Maybe[bool] = UNSET
-    balance: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
+    id: int
+    sub_accountid: int
+    parentid: int
+    account_sub_name: str
+    account_sub_number: str
+    account_type: str | None = None
+    accounting_systemid: str | None = None
+    description: str | None = None
+    custom: bool | None = None
+    balance: Decimal | None = None
+    currency_code: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -54,54 +54,54 @@ class JournalEntryAccount(Model):
     ``balance`` is a decimal string in ``currency_code`` (``"-500"``), not a money object.
     """
 
-    id: Maybe[int] = UNSET
-    accountid: Maybe[int] = UNSET
-    account_name: Maybe[str] = UNSET
-    account_number: Maybe[str] = UNSET
-    account_type: Maybe[str] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    balance: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
-    composite: Maybe[bool] = UNSET
-    parentid: Maybe[int] = UNSET
-    sub_accounts: Maybe[list[JournalEntrySubAccount]] = UNSET
+    id: int
+    accountid: int
+    account_name: str
+    account_number: str
+    account_type: str
+    accounting_systemid: str | None = None
+    balance: Decimal | None = None
+    currency_code: str | None = None
+    composite: bool | None = None
+    parentid: int | None = None
+    sub_accounts: list[JournalEntrySubAccount] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class JournalEntryEntry(Model):
     """The entry a journal-entry detail belongs to."""
 
-    id: Maybe[int] = UNSET
-    entryid: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    clientid: Maybe[int] = UNSET
-    invoiceid: Maybe[int] = UNSET
-    expenseid: Maybe[int] = UNSET
-    paymentid: Maybe[int] = UNSET
-    creditid: Maybe[int] = UNSET
-    incomeid: Maybe[int] = UNSET
-    billid: Maybe[int] = UNSET
-    date: Maybe[_dt.date] = UNSET
+    id: int
+    entryid: int
+    name: str | None = None
+    description: str | None = None
+    clientid: int | None
+    invoiceid: int | None
+    expenseid: int | None
+    paymentid: int | None
+    creditid: int | None
+    incomeid: int | None
+    billid: int | None = None
+    date: _dt.date | None = None
 
 
 @attrs.frozen(kw_only=True)
 class JournalEntryDetail(Model):
     """One debit or credit line of the general journal."""
 
-    id: Maybe[int] = UNSET
-    detailid: Maybe[int] = UNSET
-    detail_type: Maybe[str] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    name: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    balance: Maybe[Money] = UNSET
-    credit: Maybe[Money] = UNSET
-    debit: Maybe[Money] = UNSET
-    user_entered_date: Maybe[_dt.date] = UNSET
-    account: Maybe[JournalEntryAccount] = UNSET
-    sub_account: Maybe[JournalEntrySubAccount] = UNSET
-    entry: Maybe[JournalEntryEntry] = UNSET
+    id: int
+    detailid: int
+    detail_type: str
+    accounting_systemid: str
+    name: str
+    description: str
+    balance: Money
+    credit: Money | None
+    debit: Money | None
+    user_entered_date: _dt.date
+    account: JournalEntryAccount
+    sub_account: JournalEntrySubAccount
+    entry: JournalEntryEntry
 
 
 @attrs.frozen(kw_only=True)
@@ -112,30 +112,30 @@ class JournalEntryLine(Model):
     decimal strings in ``currency_code`` (``"200"``), one of them ``null``.
     """
 
-    id: Maybe[int] = UNSET
-    detailid: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    sub_accountid: Maybe[int] = UNSET
-    categoryid: Maybe[int] = UNSET
-    debit: Maybe[Decimal] = UNSET
-    credit: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
-    user_entered_date: Maybe[_dt.date] = UNSET
+    id: int
+    detailid: int
+    name: str
+    description: str
+    sub_accountid: int
+    categoryid: int | None = None
+    debit: Decimal | None
+    credit: Decimal | None
+    currency_code: str
+    user_entered_date: _dt.date
 
 
 @attrs.frozen(kw_only=True)
 class JournalEntry(Model):
     """A manual journal entry (response shape from the create example)."""
 
-    id: Maybe[int] = UNSET
-    entryid: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    currency_code: Maybe[str] = UNSET
-    user_entered_date: Maybe[_dt.date] = UNSET
-    created_at: Maybe[AccountingDateTime] = UNSET
-    details: Maybe[list[JournalEntryLine]] = UNSET
+    id: int
+    entryid: int
+    name: str
+    description: str
+    currency_code: str
+    user_entered_date: _dt.date
+    created_at: AccountingDateTime | None = None
+    details: list[JournalEntryLine]
 
 
 @attrs.frozen(kw_only=True)

@@ -26,40 +26,40 @@ __all__ = [
 class LedgerAccount(Model):
     """An account of the chart of accounts."""
 
-    uuid: Maybe[str] = UNSET
-    name: Maybe[str] = UNSET
-    number: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    type: Maybe[str] = UNSET
-    sub_type: Maybe[str] = UNSET
-    system_account_name: Maybe[str] = UNSET
-    parent_account: Maybe[str] = UNSET
-    sub_accounts: Maybe[list[str]] = UNSET
-    auto_created: Maybe[bool] = UNSET
-    state: Maybe[str] = UNSET
-    currency_code: Maybe[str] = UNSET
-    updated_at: Maybe[ISODateTime] = UNSET
-    created_at: Maybe[ISODateTime] = UNSET
+    uuid: str
+    name: str
+    number: str
+    description: str
+    type: str
+    sub_type: str
+    system_account_name: str | None = None
+    parent_account: str | None
+    sub_accounts: list[str]
+    auto_created: bool
+    state: str
+    currency_code: str | None = None
+    updated_at: ISODateTime
+    created_at: ISODateTime | None = None
 
 
 @attrs.frozen(kw_only=True)
 class LedgerAccountType(Model):
     """An account type (asset, liability, equity, income, expense)."""
 
-    id: Maybe[int | str] = UNSET
-    name: Maybe[str] = UNSET
-    type: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
+    id: int | str | None = None
+    name: str | None = None
+    type: str | None = None
+    description: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class LedgerAccountSubType(Model):
     """An account sub type (e.g. "Cash & Bank")."""
 
-    id: Maybe[int | str] = UNSET
-    name: Maybe[str] = UNSET
-    type: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
+    id: int | str | None = None
+    name: str | None = None
+    type: str | None = None
+    description: str | None = None
 
 
 @attrs.frozen(kw_only=True)

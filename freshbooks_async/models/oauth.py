@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from ._base import Model, _freeze_extras
-from .common import EMPTY_MAPPING, UNSET, Maybe
+from .common import EMPTY_MAPPING
 
 __all__ = ["TokenResponse"]
 
@@ -20,27 +20,25 @@ class TokenResponse(Model):
     """Access and refresh token. ``created_at`` is unix seconds; expiry is
     ``created_at + expires_in`` (both official SDKs)."""
 
-    access_token: Maybe[str] = attrs.field(default=UNSET, repr=False)
-    refresh_token: Maybe[str] = attrs.field(default=UNSET, repr=False)
-    id_token: Maybe[str] = attrs.field(default=UNSET, repr=False)
-    token_type: Maybe[str] = UNSET
-    expires_in: Maybe[int] = UNSET
-    scope: Maybe[str] = UNSET
-    created_at: Maybe[int] = UNSET
-    direct_buy_tokens: Maybe[dict[str, Any]] = UNSET
+    access_token: str = attrs.field(repr=False)
+    refresh_token: str = attrs.field(repr=False)
+    id_token: str | None = attrs.field(default=None, repr=False)
+    token_type: str
+    expires_in: int
+    scope: str
+    created_at: int
+    direct_buy_tokens: dict[str, Any] | None = None
     # Unknown keys may be credentials too: keep them out of repr.
     extras: Mapping[str, Any] = attrs.field(
         default=EMPTY_MAPPING, converter=_freeze_extras, repr=False
     )
 
     @property
-    def expires_at(self) -> datetime | None:
-        """When the access token expires (aware UTC), if the response says."""
-        if isinstance(self.created_at, int) and isinstance(self.expires_in, int):
-            return datetime.fromtimestamp(self.created_at + self.expires_in, UTC)
-        return None
+    def expires_at(self) -> datetime:
+        """When the access token expires (aware UTC)."""
+        return datetime.fromtimestamp(self.created_at + self.expires_in, UTC)
 
     @property
     def scopes(self) -> tuple[str, ...]:
         """The granted scopes, split on spaces."""
-        return tuple(self.scope.split()) if isinstance(self.scope, str) else ()
+        return tuple(self.scope.split())

@@ -31,16 +31,16 @@ class PaymentOptions(Model):
     """Online payment options of an invoice (key ``payment_options``; Node SDK
     ``PaymentOptions.ts``)."""
 
-    gateway_name: Maybe[str] = UNSET
-    entity_id: Maybe[str | int] = UNSET
-    entity_type: Maybe[str] = UNSET
-    has_credit_card: Maybe[bool] = UNSET
-    has_ach_transfer: Maybe[bool] = UNSET
-    has_bacs_debit: Maybe[bool] = UNSET
-    has_sepa_debit: Maybe[bool] = UNSET
-    has_acss_debit: Maybe[bool] = UNSET
-    has_paypal_smart_checkout: Maybe[bool] = UNSET
-    allow_partial_payments: Maybe[bool] = UNSET
+    gateway_name: str
+    entity_id: str | int | None
+    entity_type: str
+    has_credit_card: bool
+    has_ach_transfer: bool
+    has_bacs_debit: bool
+    has_sepa_debit: bool
+    has_acss_debit: bool | None = None
+    has_paypal_smart_checkout: bool
+    allow_partial_payments: bool
 
 
 @attrs.frozen(kw_only=True)
@@ -64,15 +64,15 @@ class PaymentOptionsCreate(WriteModel):
 class CheckoutLink(Model):
     """A hosted checkout link (Postman "Single Checkout Link"; no example response)."""
 
-    id: Maybe[str | int] = UNSET
-    url: Maybe[str] = UNSET
-    title: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    amount: Maybe[Money] = UNSET
-    price: Maybe[Decimal] = UNSET
-    currency_code: Maybe[str] = UNSET
-    active: Maybe[bool] = UNSET
-    payment_options: Maybe[dict[str, Any]] = UNSET
+    id: str | int | None = None
+    url: str | None = None
+    title: str | None = None
+    description: str | None = None
+    amount: Money | None = None
+    price: Decimal | None = None
+    currency_code: str | None = None
+    active: bool | None = None
+    payment_options: dict[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -95,48 +95,48 @@ class CheckoutLinkUpdate(CheckoutLinkCreate):
 class PaymentGateway(Model):
     """A payments-family gateway (``GET /payments/account/{account_id}/gateway``)."""
 
-    id: Maybe[str | int] = UNSET
-    gateway_name: Maybe[str] = UNSET
-    publishable_key: Maybe[str] = UNSET
-    connection_status: Maybe[str] = UNSET
-    enabled: Maybe[bool] = UNSET
-    currency_code: Maybe[str] = UNSET
-    capabilities: Maybe[dict[str, Any]] = UNSET
+    id: str | int | None = None
+    gateway_name: str | None = None
+    publishable_key: str | None = None
+    connection_status: str | None = None
+    enabled: bool | None = None
+    currency_code: str | None = None
+    capabilities: dict[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class StripeCapability(Model):
     """One Stripe capability of the account (``card_payments``, ``transfers``...)."""
 
-    capability: Maybe[str] = UNSET
-    is_active: Maybe[bool] = UNSET
+    capability: str | None = None
+    is_active: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
 class StripeConnection(Model):
     """The account's Stripe connection (``stripe_unified`` of a gateway connection)."""
 
-    id: Maybe[str] = UNSET
-    stripe_account_id: Maybe[str] = UNSET
-    country: Maybe[str] = UNSET
-    publishable_key: Maybe[str] = UNSET
-    available_onboarding_strategies: Maybe[list[str]] = UNSET
-    stripe_requirements_current_deadline: Maybe[ISODateTime] = UNSET
-    stripe_charges_enabled: Maybe[bool] = UNSET
-    stripe_payouts_enabled: Maybe[bool] = UNSET
-    stripe_payouts_schedule_interval: Maybe[str] = UNSET
-    stripe_payouts_schedule_delay_days: Maybe[int] = UNSET
-    stripe_email: Maybe[str] = UNSET
-    has_currently_due_requirements: Maybe[bool] = UNSET
-    has_pending_verifications: Maybe[bool] = UNSET
-    charges_first_enabled_at: Maybe[ISODateTime] = UNSET
-    payouts_first_enabled_at: Maybe[ISODateTime] = UNSET
-    stripe_tos_accepted_date: Maybe[ISODateTime] = UNSET
-    account_status: Maybe[str] = UNSET
-    stripe_account_updated_at: Maybe[ISODateTime] = UNSET
-    onboarding_completion_percent: Maybe[int] = UNSET
-    configuration: Maybe[dict[str, Any]] = UNSET
-    capabilities: Maybe[list[StripeCapability]] = UNSET
+    id: str | None = None
+    stripe_account_id: str | None = None
+    country: str | None = None
+    publishable_key: str | None = None
+    available_onboarding_strategies: list[str] | None = None
+    stripe_requirements_current_deadline: ISODateTime | None = None
+    stripe_charges_enabled: bool | None = None
+    stripe_payouts_enabled: bool | None = None
+    stripe_payouts_schedule_interval: str | None = None
+    stripe_payouts_schedule_delay_days: int | None = None
+    stripe_email: str | None = None
+    has_currently_due_requirements: bool | None = None
+    has_pending_verifications: bool | None = None
+    charges_first_enabled_at: ISODateTime | None = None
+    payouts_first_enabled_at: ISODateTime | None = None
+    stripe_tos_accepted_date: ISODateTime | None = None
+    account_status: str | None = None
+    stripe_account_updated_at: ISODateTime | None = None
+    onboarding_completion_percent: int | None = None
+    configuration: dict[str, Any] | None = None
+    capabilities: list[StripeCapability] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -145,28 +145,28 @@ class GatewayConnection(Model):
     ``gateway_connections``): the account's connection to each payment processor,
     ``None`` where it has none."""
 
-    stripe: Maybe[dict[str, Any]] = UNSET
-    stripe_unified: Maybe[StripeConnection] = UNSET
-    paypal: Maybe[dict[str, Any]] = UNSET
+    stripe: dict[str, Any] | None = None
+    stripe_unified: StripeConnection | None = None
+    paypal: dict[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class CreditCard(Model):
     """A saved card (``POST /payments/account/{account_id}/credit-card``)."""
 
-    id: Maybe[str | int] = UNSET
-    brand: Maybe[str] = UNSET
-    last4: Maybe[str] = UNSET
-    exp_month: Maybe[int] = UNSET
-    exp_year: Maybe[int] = UNSET
-    customer_id: Maybe[str | int] = UNSET
-    setup_intent_id: Maybe[str] = UNSET
+    id: str | int | None = None
+    brand: str | None = None
+    last4: str | None = None
+    exp_month: int | None = None
+    exp_year: int | None = None
+    customer_id: str | int | None = None
+    setup_intent_id: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class TokenizedPaymentMethod(Model):
     """A payment method created on ``paid.freshbooks.com`` (tokenization calls)."""
 
-    id: Maybe[str] = UNSET
-    type: Maybe[str] = UNSET
-    payment_method_key: Maybe[str] = attrs.field(default=UNSET, repr=False)
+    id: str | None = None
+    type: str | None = None
+    payment_method_key: str | None = attrs.field(default=None, repr=False)

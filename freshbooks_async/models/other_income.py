@@ -26,27 +26,27 @@ __all__ = [
 class OtherIncomeTax(Model):
     """A tax applied to an other-income entry."""
 
-    name: Maybe[str] = UNSET
-    amount: Maybe[Decimal] = UNSET
-    percent: Maybe[Decimal] = UNSET
+    name: str
+    amount: Decimal
+    percent: Decimal | None = None
 
 
 @attrs.frozen(kw_only=True)
 class OtherIncome(Model):
     """Income that is not from an invoice (sales through other channels)."""
 
-    id: Maybe[int] = UNSET
-    incomeid: Maybe[int] = UNSET
-    amount: Maybe[Money] = UNSET
-    category_name: Maybe[str] = UNSET
-    date: Maybe[_dt.date] = UNSET
-    note: Maybe[str] = UNSET
-    payment_type: Maybe[str] = UNSET
-    source: Maybe[str] = UNSET
-    taxes: Maybe[list[OtherIncomeTax]] = UNSET
-    created_at: Maybe[AccountingDateTime] = UNSET
-    updated_at: Maybe[AccountingDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int | None = None
+    incomeid: int
+    amount: Money
+    category_name: str
+    date: _dt.date
+    note: str | None
+    payment_type: str | None
+    source: str
+    taxes: list[OtherIncomeTax]
+    created_at: AccountingDateTime
+    updated_at: AccountingDateTime
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)

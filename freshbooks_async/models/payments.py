@@ -18,24 +18,24 @@ __all__ = ["Payment", "PaymentCreate", "PaymentUpdate"]
 class Payment(Model):
     """A payment recorded against an invoice."""
 
-    id: Maybe[int] = UNSET
-    logid: Maybe[int] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    invoiceid: Maybe[int] = UNSET
-    clientid: Maybe[int] = UNSET
-    creditid: Maybe[int] = UNSET
-    overpaymentid: Maybe[int] = UNSET
-    orderid: Maybe[int] = UNSET
-    transactionid: Maybe[int] = UNSET
-    amount: Maybe[Money] = UNSET
-    date: Maybe[_dt.date] = UNSET
-    type: Maybe[str] = UNSET
-    note: Maybe[str] = UNSET
-    gateway: Maybe[str] = UNSET
-    from_credit: Maybe[bool] = UNSET
-    send_client_notification: Maybe[bool] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    logid: int
+    accounting_systemid: str
+    invoiceid: int
+    clientid: int
+    creditid: int | None = None
+    overpaymentid: int | None = None
+    orderid: int | None = None
+    transactionid: int | None = None
+    amount: Money
+    date: _dt.date
+    type: str
+    note: str
+    gateway: str | None = None
+    from_credit: bool
+    send_client_notification: bool | None = None
+    updated: AccountingDateTime
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)

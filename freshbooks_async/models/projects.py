@@ -29,74 +29,74 @@ __all__ = [
 class ProjectService(Model):
     """A service attached to a project."""
 
-    id: Maybe[int] = UNSET
-    business_id: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    billable: Maybe[bool] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    business_id: int
+    name: str
+    billable: bool
+    vis_state: VisState
 
 
 @attrs.frozen(kw_only=True)
 class ProjectGroupMember(Model):
     """A member of a project's team."""
 
-    id: Maybe[int] = UNSET
-    identity_id: Maybe[int] = UNSET
-    role: Maybe[str] = UNSET
-    first_name: Maybe[str] = UNSET
-    last_name: Maybe[str] = UNSET
-    email: Maybe[str] = UNSET
-    company: Maybe[str] = UNSET
-    active: Maybe[bool] = UNSET
+    id: int
+    identity_id: int
+    role: str
+    first_name: str
+    last_name: str
+    email: str
+    company: str
+    active: bool
 
 
 @attrs.frozen(kw_only=True)
 class ProjectGroup(Model):
     """The team of a project."""
 
-    id: Maybe[int] = UNSET
-    members: Maybe[list[ProjectGroupMember]] = UNSET
-    pending_invitations: Maybe[list[Any]] = UNSET
+    id: int
+    members: list[ProjectGroupMember]
+    pending_invitations: list[Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ProjectAbility(Model):
     """One ``abilities`` entry beside a project (``{"name": "can_edit", "value": true}``)."""
 
-    name: Maybe[str] = UNSET
-    value: Maybe[bool] = UNSET
+    name: str
+    value: bool
 
 
 @attrs.frozen(kw_only=True)
 class Project(Model):
     """A project."""
 
-    id: Maybe[int] = UNSET
-    title: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    due_date: Maybe[_dt.date] = UNSET
-    client_id: Maybe[int] = UNSET
-    internal: Maybe[bool] = UNSET
+    id: int
+    title: str
+    description: str | None
+    due_date: _dt.date | None
+    client_id: int | None
+    internal: bool
     # A JSON int (21600) or a decimal string ("50.00").
-    budget: Maybe[Decimal] = UNSET
-    fixed_price: Maybe[Decimal] = UNSET
-    rate: Maybe[Decimal] = UNSET
-    billing_method: Maybe[str] = UNSET
-    project_type: Maybe[str] = UNSET
-    project_manager_id: Maybe[int] = UNSET
-    active: Maybe[bool] = UNSET
-    complete: Maybe[bool] = UNSET
-    sample: Maybe[bool] = UNSET
-    created_at: Maybe[ISODateTime] = UNSET
-    updated_at: Maybe[ISODateTime] = UNSET
-    logged_duration: Maybe[int] = UNSET
-    services: Maybe[list[ProjectService]] = UNSET
-    billed_amount: Maybe[Decimal] = UNSET
-    billed_status: Maybe[str] = UNSET
-    retainer_id: Maybe[int] = UNSET
-    expense_markup: Maybe[Decimal] = UNSET
-    group_id: Maybe[int] = UNSET
-    group: Maybe[ProjectGroup] = UNSET
+    budget: Decimal | None
+    fixed_price: Decimal | None
+    rate: Decimal | None
+    billing_method: str | None
+    project_type: str
+    project_manager_id: int | None = None
+    active: bool
+    complete: bool
+    sample: bool
+    created_at: ISODateTime | None = None
+    updated_at: ISODateTime | None = None
+    logged_duration: int | None
+    services: list[ProjectService]
+    billed_amount: Decimal
+    billed_status: str
+    retainer_id: int | None = None
+    expense_markup: Decimal | None = None
+    group_id: int | None = None
+    group: ProjectGroup | None = None
 
 
 @attrs.frozen(kw_only=True)

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 
 from ._base import Model
-from .common import UNSET, AccountingDateTime, Maybe, Money
+from .common import AccountingDateTime, Money
 
 __all__ = ["Gateway", "System"]
 
@@ -17,74 +17,74 @@ __all__ = ["Gateway", "System"]
 class System(Model):
     """An accounting system (the business's FreshBooks account settings)."""
 
-    id: Maybe[int] = UNSET
-    systemid: Maybe[int] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    name: Maybe[str] = UNSET
-    company_name: Maybe[str] = UNSET
-    currency_code: Maybe[str] = UNSET
-    date_format: Maybe[str] = UNSET
-    language: Maybe[str] = UNSET
-    timezone: Maybe[str] = UNSET
-    country: Maybe[str] = UNSET
-    subdomain: Maybe[str] = UNSET
-    email: Maybe[str] = UNSET
-    street: Maybe[str] = UNSET
-    city: Maybe[str] = UNSET
-    province: Maybe[str] = UNSET
-    code: Maybe[str] = UNSET
-    phone: Maybe[str] = UNSET
-    logo: Maybe[dict[str, Any]] = UNSET
-    created_at: Maybe[AccountingDateTime] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
+    id: int | None = None
+    systemid: int | None = None
+    accounting_systemid: str | None = None
+    name: str | None = None
+    company_name: str | None = None
+    currency_code: str | None = None
+    date_format: str | None = None
+    language: str | None = None
+    timezone: str | None = None
+    country: str | None = None
+    subdomain: str | None = None
+    email: str | None = None
+    street: str | None = None
+    city: str | None = None
+    province: str | None = None
+    code: str | None = None
+    phone: str | None = None
+    logo: dict[str, Any] | None = None
+    created_at: AccountingDateTime | None = None
+    updated: AccountingDateTime | None = None
     # Fields of the live capture of ``GET .../systems/systems/{id}``.
-    accountid: Maybe[str] = UNSET
-    active: Maybe[bool] = UNSET
-    auto_bill: Maybe[int] = UNSET
-    billing_status: Maybe[str] = UNSET
-    bus_phone: Maybe[str] = UNSET
-    mob_phone: Maybe[str] = UNSET
-    fax: Maybe[str] = UNSET
-    business_type: Maybe[str] = UNSET
-    business_uuid: Maybe[str] = UNSET
-    street2: Maybe[str] = UNSET
+    accountid: str | None = None
+    active: bool | None = None
+    auto_bill: int | None = None
+    billing_status: str | None = None
+    bus_phone: str | None = None
+    mob_phone: str | None = None
+    fax: str | None = None
+    business_type: str | None = None
+    business_uuid: str | None = None
+    street2: str | None = None
     #: When the system was created (accounting wall time).
-    date: Maybe[AccountingDateTime] = UNSET
-    discountid: Maybe[int] = UNSET
-    dst: Maybe[bool] = UNSET
-    duration: Maybe[int] = UNSET
-    gst_amount: Maybe[Money] = UNSET
-    payment_amount: Maybe[Money] = UNSET
-    payment_frequency: Maybe[int] = UNSET
-    heard_about_us_via: Maybe[str] = UNSET
-    info_email: Maybe[str] = UNSET
-    ip: Maybe[str] = UNSET
-    landing_url: Maybe[str] = UNSET
-    referring_url: Maybe[str] = UNSET
-    referralid: Maybe[str] = UNSET
-    masterlock_billing: Maybe[bool] = UNSET
-    migrated_to_smux_at: Maybe[AccountingDateTime] = UNSET
-    modern_system: Maybe[bool] = UNSET
-    test_system: Maybe[bool] = UNSET
-    num_clients: Maybe[int] = UNSET
-    num_staff: Maybe[int] = UNSET
-    salutation: Maybe[str] = UNSET
-    size_limit: Maybe[int] = UNSET
-    split_token: Maybe[str] = UNSET
-    timezoneid: Maybe[int] = UNSET
-    vat_name: Maybe[str] = UNSET
-    vat_number: Maybe[str] = UNSET
+    date: AccountingDateTime | None = None
+    discountid: int | None = None
+    dst: bool | None = None
+    duration: int | None = None
+    gst_amount: Money | None = None
+    payment_amount: Money | None = None
+    payment_frequency: int | None = None
+    heard_about_us_via: str | None = None
+    info_email: str | None = None
+    ip: str | None = None
+    landing_url: str | None = None
+    referring_url: str | None = None
+    referralid: str | None = None
+    masterlock_billing: bool | None = None
+    migrated_to_smux_at: AccountingDateTime | None = None
+    modern_system: bool | None = None
+    test_system: bool | None = None
+    num_clients: int | None = None
+    num_staff: int | None = None
+    salutation: str | None = None
+    size_limit: int | None = None
+    split_token: str | None = None
+    timezoneid: int | None = None
+    vat_name: str | None = None
+    vat_number: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class Gateway(Model):
     """A payment gateway connected to the account."""
 
-    id: Maybe[int] = UNSET
-    gateway_name: Maybe[str] = UNSET
-    connection_id: Maybe[str] = UNSET
-    sgid: Maybe[int] = UNSET
-    single_gateway_id: Maybe[int] = UNSET
-    account_id: Maybe[str] = UNSET
-    enabled: Maybe[bool] = UNSET
-    default: Maybe[bool] = UNSET
+    id: int | None = None
+    gateway_name: str | None = None
+    connection_id: str | None = None
+    sgid: int | None = None
+    single_gateway_id: int | None = None
+    account_id: str | None = None
+    enabled: bool | None = None
+    default: bool | None = None

@@ -16,18 +16,18 @@ __all__ = ["Task", "TaskCreate", "TaskUpdate"]
 class Task(Model):
     """A billable task."""
 
-    id: Maybe[int] = UNSET
-    taskid: Maybe[int] = UNSET
-    name: Maybe[str] = UNSET
-    tname: Maybe[str] = UNSET
-    description: Maybe[str] = UNSET
-    tdesc: Maybe[str] = UNSET
-    billable: Maybe[bool] = UNSET
-    rate: Maybe[Money] = UNSET
-    tax1: Maybe[int] = UNSET
-    tax2: Maybe[int] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
-    vis_state: Maybe[VisState] = UNSET
+    id: int
+    taskid: int
+    name: str
+    tname: str
+    description: str
+    tdesc: str
+    billable: bool
+    rate: Money
+    tax1: int | None = None
+    tax2: int | None = None
+    updated: AccountingDateTime
+    vis_state: VisState | None = None
 
 
 @attrs.frozen(kw_only=True)

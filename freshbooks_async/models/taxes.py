@@ -17,14 +17,14 @@ __all__ = ["Tax", "TaxCreate", "TaxUpdate"]
 class Tax(Model):
     """A saved tax rate."""
 
-    id: Maybe[int] = UNSET
-    taxid: Maybe[int] = UNSET
-    accounting_systemid: Maybe[str] = UNSET
-    name: Maybe[str] = UNSET
-    amount: Maybe[Decimal] = UNSET
-    number: Maybe[str] = UNSET
-    compound: Maybe[bool] = UNSET
-    updated: Maybe[AccountingDateTime] = UNSET
+    id: int
+    taxid: int
+    accounting_systemid: str
+    name: str
+    amount: Decimal
+    number: str
+    compound: bool
+    updated: AccountingDateTime
 
 
 @attrs.frozen(kw_only=True)

@@ -17,37 +17,37 @@ __all__ = ["TimeEntry", "TimeEntryCreate", "TimeEntryUpdate", "Timer"]
 class Timer(Model):
     """A running timer attached to a time entry."""
 
-    id: Maybe[int] = UNSET
-    is_running: Maybe[bool] = UNSET
+    id: int | None = None
+    is_running: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
 class TimeEntry(Model):
     """Logged (or running) time; ``duration`` is in seconds."""
 
-    id: Maybe[int] = UNSET
-    identity_id: Maybe[int] = UNSET
-    is_logged: Maybe[bool] = UNSET
-    started_at: Maybe[ISODateTime] = UNSET
+    id: int
+    identity_id: int
+    is_logged: bool
+    started_at: ISODateTime
     #: ``started_at`` as wall time in ``local_timezone`` (a naive datetime).
-    local_started_at: Maybe[LocalDateTime] = UNSET
-    local_timezone: Maybe[str] = UNSET
-    created_at: Maybe[ISODateTime] = UNSET
-    client_id: Maybe[int] = UNSET
-    project_id: Maybe[int] = UNSET
-    pending_client: Maybe[str] = UNSET
-    pending_project: Maybe[str] = UNSET
-    pending_task: Maybe[str] = UNSET
-    task_id: Maybe[int] = UNSET
-    service_id: Maybe[int] = UNSET
-    note: Maybe[str] = UNSET
-    active: Maybe[bool] = UNSET
-    billable: Maybe[bool] = UNSET
-    billed: Maybe[bool] = UNSET
-    internal: Maybe[bool] = UNSET
-    retainer_id: Maybe[int] = UNSET
-    duration: Maybe[int] = UNSET
-    timer: Maybe[Timer] = UNSET
+    local_started_at: LocalDateTime | None = None
+    local_timezone: str | None = None
+    created_at: ISODateTime
+    client_id: int | None
+    project_id: int | None
+    pending_client: str | None = None
+    pending_project: str | None = None
+    pending_task: str | None = None
+    task_id: int | None
+    service_id: int | None
+    note: str | None
+    active: bool
+    billable: bool
+    billed: bool
+    internal: bool
+    retainer_id: int | None
+    duration: int
+    timer: Timer | None
 
 
 @attrs.frozen(kw_only=True)

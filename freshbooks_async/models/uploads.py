@@ -7,7 +7,6 @@ from __future__ import annotations
 import attrs
 
 from ._base import Model
-from .common import UNSET, Maybe
 
 __all__ = ["AttachmentUpload", "ImageUpload", "UploadedFile"]
 
@@ -17,24 +16,24 @@ class UploadedFile(Model):
     """An uploaded image or attachment; ``jwt`` is its download key
     (``GET /uploads/images/{jwt}``)."""
 
-    filename: Maybe[str] = UNSET
-    public_id: Maybe[str] = UNSET
-    jwt: Maybe[str] = UNSET
-    media_type: Maybe[str] = UNSET
-    uuid: Maybe[str] = UNSET
+    filename: str | None = None
+    public_id: str | None = None
+    jwt: str | None = None
+    media_type: str | None = None
+    uuid: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class ImageUpload(Model):
     """Response of ``POST .../uploads/account/{account_id}/images``."""
 
-    image: Maybe[UploadedFile] = UNSET
-    link: Maybe[str] = UNSET
+    image: UploadedFile | None = None
+    link: str | None = None
 
 
 @attrs.frozen(kw_only=True)
 class AttachmentUpload(Model):
     """Response of ``POST .../uploads/account/{account_id}/attachments``."""
 
-    attachment: Maybe[UploadedFile] = UNSET
-    link: Maybe[str] = UNSET
+    attachment: UploadedFile | None = None
+    link: str | None = None

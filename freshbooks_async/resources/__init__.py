@@ -6,12 +6,13 @@ and uploads (:mod:`freshbooks_async.uploads`) live in their own modules and are 
 as ``client.callbacks``, ``client.images`` and ``client.attachments``.
 """
 
-from ._base import DeleteStyle, JSONObject, Resource
+from ._base import DeleteStyle, JSONObject, NoKwargs, Resource
 from .accounting import (
     BillableItems,
     BillPayments,
     Bills,
     BillVendors,
+    BulkCreateOptions,
     Clients,
     Contacts,
     CreditNotes,
@@ -56,6 +57,7 @@ __all__ = [
     "BillVendors",
     "BillableItems",
     "Bills",
+    "BulkCreateOptions",
     "Businesses",
     "CheckoutLinks",
     "Clients",
@@ -81,6 +83,7 @@ __all__ = [
     "LedgerAccountSubTypes",
     "LedgerAccountTypes",
     "LedgerAccounts",
+    "NoKwargs",
     "OtherIncomes",
     "PaymentGateways",
     "PaymentOptionsResource",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar, Unpack
 
 from .._catalogue import DeleteStyle, Family, ResourceSpec
 from .._pipeline import (
@@ -48,6 +48,7 @@ __all__ = [
     "BusinessUpdate",
     "DeleteStyle",
     "JSONObject",
+    "NoKwargs",
     "Resource",
     "check_id",
     "check_str_id",
@@ -59,6 +60,13 @@ __all__ = [
 
 #: A JSON object as FreshBooks sent it, for the few endpoints without a typed model.
 JSONObject = dict[str, Any]
+
+
+class NoKwargs(TypedDict, total=False):
+    """The keyword fields of the generic ``create``/``update``: none. Each resource
+    declares its own, typed by its write model's ``...Kwargs`` (for example
+    :class:`~freshbooks_async.models.kwargs.InvoiceCreateKwargs`)."""
+
 
 T = TypeVar("T")
 C = TypeVar("C")
@@ -472,7 +480,7 @@ class AccountCreate(Resource[T], Generic[T, C]):
     __slots__ = ()
 
     async def create(
-        self, account_id: str, data: C | Mapping[str, Any] | None = None, **fields: Any
+        self, account_id: str, data: C | Mapping[str, Any] | None = None, **fields: Unpack[NoKwargs]
     ) -> T:
         """Create an object from a write model, a mapping, or keyword fields.
 
@@ -498,7 +506,7 @@ class AccountUpdate(Resource[T], Generic[T, U]):
         account_id: str,
         id: int,
         data: U | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[NoKwargs],
     ) -> T:
         """Change an object; only the fields that are set are sent.
 
@@ -626,7 +634,10 @@ class BusinessCreate(Resource[T], Generic[T, C]):
     __slots__ = ()
 
     async def create(
-        self, business_id: int, data: C | Mapping[str, Any] | None = None, **fields: Any
+        self,
+        business_id: int,
+        data: C | Mapping[str, Any] | None = None,
+        **fields: Unpack[NoKwargs],
     ) -> T:
         """Create an object from a write model, a mapping, or keyword fields.
 
@@ -648,7 +659,7 @@ class BusinessUpdate(Resource[T], Generic[T, U]):
         business_id: int,
         id: int,
         data: U | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[NoKwargs],
     ) -> T:
         """Change an object; only the fields that are set are sent.
 

@@ -7,12 +7,13 @@ ids are positive ``int``. Lists take an optional :class:`~freshbooks_async.query
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+import asyncio
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Literal, TypedDict, TypeVar, Unpack
 
 from .._catalogue import spec
 from .._pipeline import build_path
-from ..bulk import BulkResult, bulk_create_invoices
+from ..bulk import BulkItem, BulkProgress, BulkResult, BulkSend, bulk_create_invoices
 from ..errors import ResponseDecodeError
 from ..models import decode
 from ..models.billable_items import BillableItem, BillableItemCreate
@@ -50,6 +51,42 @@ from ..models.journal_entries import (
     JournalEntryCreate,
     JournalEntryDetail,
 )
+from ..models.kwargs import (
+    BillableItemCreateKwargs,
+    BillCreateKwargs,
+    BillPaymentCreateKwargs,
+    BillPaymentUpdateKwargs,
+    BillUpdateKwargs,
+    BillVendorCreateKwargs,
+    BillVendorUpdateKwargs,
+    ClientCreateKwargs,
+    ClientUpdateKwargs,
+    ContactUpdateKwargs,
+    CreditNoteCreateKwargs,
+    CreditNoteUpdateKwargs,
+    EstimateCreateKwargs,
+    EstimateUpdateKwargs,
+    ExpenseCategoryCreateKwargs,
+    ExpenseCreateKwargs,
+    ExpenseProfileCreateKwargs,
+    ExpenseUpdateKwargs,
+    InvoiceCreateKwargs,
+    InvoiceProfileCreateKwargs,
+    InvoiceProfileUpdateKwargs,
+    InvoiceUpdateKwargs,
+    ItemCreateKwargs,
+    ItemUpdateKwargs,
+    JournalEntryCreateKwargs,
+    OtherIncomeCreateKwargs,
+    OtherIncomeUpdateKwargs,
+    PaymentCreateKwargs,
+    PaymentUpdateKwargs,
+    StaffUpdateKwargs,
+    TaskCreateKwargs,
+    TaskUpdateKwargs,
+    TaxCreateKwargs,
+    TaxUpdateKwargs,
+)
 from ..models.other_income import OtherIncome, OtherIncomeCreate, OtherIncomeUpdate
 from ..models.payments import Payment, PaymentCreate, PaymentUpdate
 from ..models.staff import Staff, StaffUpdate
@@ -76,6 +113,7 @@ __all__ = [
     "BillVendors",
     "BillableItems",
     "Bills",
+    "BulkCreateOptions",
     "Clients",
     "Contacts",
     "CreditNotes",
@@ -99,6 +137,28 @@ __all__ = [
 ]
 
 M = TypeVar("M")
+
+
+class BulkCreateOptions(TypedDict, total=False):
+    """The options of :meth:`Invoices.bulk_create`: the keyword arguments of
+    :func:`~freshbooks_async.bulk.bulk_create_invoices` (documented there)."""
+
+    concurrency: int
+    numbering: Literal["server", "client"]
+    max_attempts: int
+    on_progress: Callable[[BulkProgress], object] | None
+    on_item: Callable[[BulkItem[Invoice]], object] | None
+    reference_field: str | None
+    backoff_base: float | None
+    backoff_max: float
+    reconcile_delay: float
+    stop: asyncio.Event | None
+    deadline: float | None
+    on_send: Callable[[BulkSend], object] | None
+    references: Sequence[str] | None
+    in_doubt: Mapping[int, BulkSend] | None
+    claimed_ids: Iterable[int]
+    post_unresolved: bool
 
 
 def _recipients(recipients: object) -> list[str]:
@@ -156,6 +216,47 @@ class Clients(
     _update_model = ClientUpdate
     _doc_slug = "clients"
 
+    async def create(
+        self,
+        account_id: str,
+        data: ClientCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ClientCreateKwargs],
+    ) -> Client:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.ClientCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.ClientCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: ClientUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ClientUpdateKwargs],
+    ) -> Client:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.ClientUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
     async def remove_all_secondary_contacts(self, account_id: str, id: int) -> Client:
         """Remove every secondary contact of a client (``PUT {"client": {"contacts": []}}``).
 
@@ -183,7 +284,7 @@ class Contacts(Resource[Contact]):
         account_id: str,
         contact_id: int,
         data: ContactUpdate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[ContactUpdateKwargs],
     ) -> Contact:
         """Change a secondary contact (PM:Clients/Edit Secondary Contact)."""
         ids = {**scope_account(account_id), "contact_id": check_id(contact_id, "contact_id")}
@@ -213,6 +314,47 @@ class CreditNotes(
     _update_model = CreditNoteUpdate
     _doc_slug = "credit_notes"
 
+    async def create(
+        self,
+        account_id: str,
+        data: CreditNoteCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[CreditNoteCreateKwargs],
+    ) -> CreditNote:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.CreditNoteCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.CreditNoteCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: CreditNoteUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[CreditNoteUpdateKwargs],
+    ) -> CreditNote:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.CreditNoteUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
 
 class Estimates(
     AccountList[Estimate],
@@ -234,6 +376,47 @@ class Estimates(
     _create_model = EstimateCreate
     _update_model = EstimateUpdate
     _doc_slug = "estimates"
+
+    async def create(
+        self,
+        account_id: str,
+        data: EstimateCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[EstimateCreateKwargs],
+    ) -> Estimate:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.EstimateCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.EstimateCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: EstimateUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[EstimateUpdateKwargs],
+    ) -> Estimate:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.EstimateUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
     async def accept(self, account_id: str, id: int) -> Estimate:
         """Mark an estimate accepted (``{"estimate": {"action_accept": true}}``).
@@ -286,6 +469,47 @@ class Expenses(
     _update_model = ExpenseUpdate
     _doc_slug = "expenses"
 
+    async def create(
+        self,
+        account_id: str,
+        data: ExpenseCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ExpenseCreateKwargs],
+    ) -> Expense:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.ExpenseCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.ExpenseCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: ExpenseUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ExpenseUpdateKwargs],
+    ) -> Expense:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.ExpenseUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
     async def summaries(self, account_id: str, *, query: Query | None = None) -> ExpenseSummary:
         """Expense totals (PM:Expenses/Expense Summaries).
 
@@ -336,6 +560,26 @@ class ExpenseProfiles(AccountCreate[ExpenseProfile, ExpenseProfileCreate]):
     _create_model = ExpenseProfileCreate
     _doc_slug = "expenses"
 
+    async def create(
+        self,
+        account_id: str,
+        data: ExpenseProfileCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ExpenseProfileCreateKwargs],
+    ) -> ExpenseProfile:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.ExpenseProfileCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.ExpenseProfileCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
 
 class ExpenseCategories(
     AccountList[ExpenseCategory],
@@ -352,6 +596,26 @@ class ExpenseCategories(
     _model = ExpenseCategory
     _create_model = ExpenseCategoryCreate
     _doc_slug = "expense_categories"
+
+    async def create(
+        self,
+        account_id: str,
+        data: ExpenseCategoryCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ExpenseCategoryCreateKwargs],
+    ) -> ExpenseCategory:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.ExpenseCategoryCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.ExpenseCategoryCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
 
 
 class Invoices(
@@ -375,6 +639,47 @@ class Invoices(
     _create_model = InvoiceCreate
     _update_model = InvoiceUpdate
     _doc_slug = "invoices"
+
+    async def create(
+        self,
+        account_id: str,
+        data: InvoiceCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[InvoiceCreateKwargs],
+    ) -> Invoice:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.InvoiceCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.InvoiceCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: InvoiceUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[InvoiceUpdateKwargs],
+    ) -> Invoice:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.InvoiceUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
     async def mark_as_sent(self, account_id: str, id: int) -> Invoice:
         """Mark an invoice sent without e-mailing it (``action_mark_as_sent``).
@@ -463,13 +768,14 @@ class Invoices(
         self,
         account_id: str,
         drafts: Iterable[InvoiceCreate | Mapping[str, Any]],
-        **options: Any,
+        **options: Unpack[BulkCreateOptions],
     ) -> BulkResult[Invoice]:
         """Create many invoices concurrently, accounting for every draft.
 
-        Delegates to :func:`freshbooks_async.bulk.bulk_create_invoices` (``options``:
-        ``concurrency``, ``numbering``, ``on_progress``, ...); creates share the client's
-        per-account semaphore.
+        Delegates to :func:`freshbooks_async.bulk.bulk_create_invoices`; ``options`` are
+        its keyword arguments (typed: :class:`BulkCreateOptions`, so
+        ``concurency=8`` or ``numbering="clinet"`` is a type error). Creates share the
+        client's per-account semaphore.
         """
         return await bulk_create_invoices(self._client, account_id, drafts, **options)
 
@@ -491,6 +797,47 @@ class InvoiceProfiles(
     _update_model = InvoiceProfileUpdate
     _doc_slug = "invoice_profiles"
 
+    async def create(
+        self,
+        account_id: str,
+        data: InvoiceProfileCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[InvoiceProfileCreateKwargs],
+    ) -> InvoiceProfile:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.InvoiceProfileCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.InvoiceProfileCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: InvoiceProfileUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[InvoiceProfileUpdateKwargs],
+    ) -> InvoiceProfile:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.InvoiceProfileUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
 
 class Items(
     AccountList[Item],
@@ -509,6 +856,47 @@ class Items(
     _update_model = ItemUpdate
     _doc_slug = "items"
 
+    async def create(
+        self,
+        account_id: str,
+        data: ItemCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ItemCreateKwargs],
+    ) -> Item:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.ItemCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.ItemCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: ItemUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ItemUpdateKwargs],
+    ) -> Item:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.ItemUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
 
 class Payments(
     AccountList[Payment],
@@ -526,6 +914,47 @@ class Payments(
     _create_model = PaymentCreate
     _update_model = PaymentUpdate
     _doc_slug = "payments"
+
+    async def create(
+        self,
+        account_id: str,
+        data: PaymentCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[PaymentCreateKwargs],
+    ) -> Payment:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.PaymentCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.PaymentCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: PaymentUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[PaymentUpdateKwargs],
+    ) -> Payment:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.PaymentUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
 
 class OtherIncomes(
@@ -548,6 +977,47 @@ class OtherIncomes(
     _update_model = OtherIncomeUpdate
     _doc_slug = "other_income"
 
+    async def create(
+        self,
+        account_id: str,
+        data: OtherIncomeCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[OtherIncomeCreateKwargs],
+    ) -> OtherIncome:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.OtherIncomeCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.OtherIncomeCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: OtherIncomeUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[OtherIncomeUpdateKwargs],
+    ) -> OtherIncome:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.OtherIncomeUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
 
 class Taxes(
     AccountList[Tax],
@@ -564,6 +1034,47 @@ class Taxes(
     _create_model = TaxCreate
     _update_model = TaxUpdate
     _doc_slug = "taxes"
+
+    async def create(
+        self,
+        account_id: str,
+        data: TaxCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[TaxCreateKwargs],
+    ) -> Tax:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.TaxCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.TaxCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: TaxUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[TaxUpdateKwargs],
+    ) -> Tax:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.TaxUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
 
 class Bills(
@@ -583,6 +1094,47 @@ class Bills(
     _update_model = BillUpdate
     _doc_slug = "bills"
 
+    async def create(
+        self,
+        account_id: str,
+        data: BillCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[BillCreateKwargs],
+    ) -> Bill:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.BillCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.BillCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: BillUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[BillUpdateKwargs],
+    ) -> Bill:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.BillUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
 
 class BillPayments(
     AccountList[BillPayment],
@@ -600,6 +1152,47 @@ class BillPayments(
     _create_model = BillPaymentCreate
     _update_model = BillPaymentUpdate
     _doc_slug = "bill_payments"
+
+    async def create(
+        self,
+        account_id: str,
+        data: BillPaymentCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[BillPaymentCreateKwargs],
+    ) -> BillPayment:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.BillPaymentCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.BillPaymentCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: BillPaymentUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[BillPaymentUpdateKwargs],
+    ) -> BillPayment:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.BillPaymentUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
 
 class BillVendors(
@@ -619,6 +1212,47 @@ class BillVendors(
     _update_model = BillVendorUpdate
     _doc_slug = "bill_vendors"
 
+    async def create(
+        self,
+        account_id: str,
+        data: BillVendorCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[BillVendorCreateKwargs],
+    ) -> BillVendor:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.BillVendorCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.BillVendorCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: BillVendorUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[BillVendorUpdateKwargs],
+    ) -> BillVendor:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.BillVendorUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
 
 class Tasks(
     AccountList[Task],
@@ -637,6 +1271,47 @@ class Tasks(
     _update_model = TaskUpdate
     _doc_slug = "task"
 
+    async def create(
+        self,
+        account_id: str,
+        data: TaskCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[TaskCreateKwargs],
+    ) -> Task:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.TaskCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.TaskCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: TaskUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[TaskUpdateKwargs],
+    ) -> Task:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.TaskUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
 
 class Staffs(
     AccountList[Staff],
@@ -651,6 +1326,27 @@ class Staffs(
     _model = Staff
     _update_model = StaffUpdate
     _doc_slug = "staff"
+
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: StaffUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[StaffUpdateKwargs],
+    ) -> Staff:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.StaffUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
 
 class Systems(AccountGet[System]):
@@ -683,6 +1379,26 @@ class JournalEntries(AccountCreate[JournalEntry, JournalEntryCreate]):
     _create_model = JournalEntryCreate
     _doc_slug = "journal_entries"
 
+    async def create(
+        self,
+        account_id: str,
+        data: JournalEntryCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[JournalEntryCreateKwargs],
+    ) -> JournalEntry:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.JournalEntryCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.JournalEntryCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)
+
 
 class JournalEntryDetails(AccountList[JournalEntryDetail]):
     """Journal entry lines: https://www.freshbooks.com/api/journal_entry_details."""
@@ -713,3 +1429,23 @@ class BillableItems(AccountGet[BillableItem], AccountCreate[BillableItem, Billab
     _model = BillableItem
     _create_model = BillableItemCreate
     _doc_slug = "items"
+
+    async def create(
+        self,
+        account_id: str,
+        data: BillableItemCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[BillableItemCreateKwargs],
+    ) -> BillableItem:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.BillableItemCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.BillableItemCreateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_account(account_id), data, fields)

@@ -8,7 +8,7 @@ team members are addressed by their ``uuid``, applications by their OAuth ``clie
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from .._catalogue import spec
 from ..models import decode
@@ -21,6 +21,11 @@ from ..models.identity import (
     Invitation,
     InvitationCreate,
     TeamMember,
+)
+from ..models.kwargs import (
+    ApplicationCreateKwargs,
+    BusinessCreateKwargs,
+    InvitationCreateKwargs,
 )
 from ..pagination import MAX_PER_PAGE, Page, Paginator
 from ._base import (
@@ -76,7 +81,9 @@ class Businesses(Resource[Business]):
     _doc_slug = "me_endpoint"
 
     async def create(
-        self, data: BusinessCreate | Mapping[str, Any] | None = None, **fields: Any
+        self,
+        data: BusinessCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[BusinessCreateKwargs],
     ) -> Business:
         """Add a business (``POST /auth/api/v1/users/business``; ``name`` required)."""
         return await self._create({}, data, fields)
@@ -86,8 +93,8 @@ class Businesses(Resource[Business]):
         await self._delete(scope_business(business_id))
 
     async def list_business_group_members(self, business_id: int) -> Business:
-        """The business and its people (``GET /auth/api/v1/users/business/{business_id}``;
-        PM:My Team/List Staff): ``business_group.members`` lists each identity and role."""
+        """The business and its people (``GET /auth/api/v1/users/business/{business_id}``):
+        ``business_group.members`` lists each identity and its role."""
         response = await self._call_raw("GET", self._item(scope_business(business_id)))
         return decode(Business, response.data)
 
@@ -134,7 +141,9 @@ class Applications(Resource[Application]):
         return self._list_all({}, None, per_page, 4, None, False)
 
     async def create(
-        self, data: ApplicationCreate | Mapping[str, Any] | None = None, **fields: Any
+        self,
+        data: ApplicationCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ApplicationCreateKwargs],
     ) -> Application:
         """Create an application."""
         return await self._create({}, data, fields)
@@ -143,7 +152,7 @@ class Applications(Resource[Application]):
         self,
         client_id: str,
         data: ApplicationCreate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[ApplicationCreateKwargs],
     ) -> Application:
         """Change an application, addressed by its OAuth ``client_id``."""
         return await self._update({"client_id": check_str_id(client_id, "client_id")}, data, fields)
@@ -159,7 +168,9 @@ class Invitations(Resource[Invitation]):
     _doc_slug = "team-members"
 
     async def create(
-        self, data: InvitationCreate | Mapping[str, Any] | None = None, **fields: Any
+        self,
+        data: InvitationCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[InvitationCreateKwargs],
     ) -> Invitation:
         """Send an invitation (``email`` required). Not retried once maybe sent."""
         payload = self._write_body(self._create_model, data, fields, what="create")

@@ -8,10 +8,14 @@ are unpaginated: ``list`` returns everything as one page (PROTOCOL.md 2.1).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack
 
 from .._catalogue import spec
 from ..models import decode
+from ..models.kwargs import (
+    LedgerAccountCreateKwargs,
+    LedgerAccountUpdateKwargs,
+)
 from ..models.ledger import (
     LedgerAccount,
     LedgerAccountCreate,
@@ -66,7 +70,7 @@ class LedgerAccounts(Resource[LedgerAccount]):
         self,
         business_uuid: str,
         data: LedgerAccountCreate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[LedgerAccountCreateKwargs],
     ) -> LedgerAccount:
         """Create a ledger account (``name``, ``sub_type``, ``parent_account`` required)."""
         return await self._create(scope_uuid(business_uuid), data, fields)
@@ -76,7 +80,7 @@ class LedgerAccounts(Resource[LedgerAccount]):
         business_uuid: str,
         account_uuid: str,
         data: LedgerAccountUpdate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[LedgerAccountUpdateKwargs],
     ) -> LedgerAccount:
         """Change a ledger account; only set fields are sent."""
         return await self._update(self._ids(business_uuid, account_uuid), data, fields)

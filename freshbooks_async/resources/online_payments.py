@@ -9,11 +9,16 @@ from the payer's browser).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from .._catalogue import spec
 from .._pipeline import build_path
 from ..models import decode
+from ..models.kwargs import (
+    CheckoutLinkCreateKwargs,
+    CheckoutLinkUpdateKwargs,
+    PaymentOptionsCreateKwargs,
+)
 from ..models.online_payments import (
     CheckoutLink,
     CheckoutLinkCreate,
@@ -65,7 +70,7 @@ class PaymentOptionsResource(Resource[PaymentOptions]):
         account_id: str,
         invoice_id: int,
         data: PaymentOptionsCreate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[PaymentOptionsCreateKwargs],
     ) -> PaymentOptions:
         """Enable online payments on an invoice (``gateway_name`` required, e.g.
         ``"fbpay"``, ``has_credit_card=True``)."""
@@ -76,7 +81,7 @@ class PaymentOptionsResource(Resource[PaymentOptions]):
         account_id: str,
         invoice_profile_id: int,
         data: PaymentOptionsCreate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[PaymentOptionsCreateKwargs],
     ) -> PaymentOptions:
         """Enable online payments on a recurring invoice profile
         (``POST .../invoice_profile/{id}/payment_options``)."""
@@ -106,11 +111,32 @@ class CheckoutLinks(
     _wrap_body = False
     _doc_slug = "online-payments"
 
+    async def update(
+        self,
+        account_id: str,
+        id: int,
+        data: CheckoutLinkUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[CheckoutLinkUpdateKwargs],
+    ) -> CheckoutLink:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.CheckoutLinkUpdateKwargs`).
+
+        Args:
+            account_id: The accounting account id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
+
     async def create(
         self,
         account_id: str,
         data: CheckoutLinkCreate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[CheckoutLinkCreateKwargs],
     ) -> CheckoutLink:
         """Create a checkout link. Not retried once maybe sent (it would make two links)."""
         payload = self._write_body(self._create_model, data, fields, what="create")
@@ -140,7 +166,7 @@ class CheckoutLinks(
 
 
 class PaymentGateways(AccountList[GatewayConnection]):
-    """Online payment gateways (PM:Settings/Gateways).
+    """Online payment gateways of the account.
 
     ``list`` gives the account's :class:`~freshbooks_async.models.GatewayConnection`
     objects, as FreshBooks sends them under ``gateway_connections``.

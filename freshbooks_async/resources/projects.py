@@ -9,7 +9,7 @@ take bare ``key=value`` filters, and delete with HTTP ``DELETE`` (PROTOCOL.md 2.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from .._catalogue import spec
 from .._pipeline import build_path
@@ -31,6 +31,21 @@ from ..models.comments import (
     TeamMemberRateUpdate,
     ThreadComment,
     ThreadCommentCreate,
+)
+from ..models.kwargs import (
+    ProjectCreateKwargs,
+    ProjectThreadCreateKwargs,
+    ProjectUpdateKwargs,
+    RetainerCreateKwargs,
+    RetainerUpdateKwargs,
+    ServiceCreateKwargs,
+    ServiceRateCreateKwargs,
+    ServiceRateUpdateKwargs,
+    ServiceUpdateKwargs,
+    TeamMemberRateUpdateKwargs,
+    ThreadCommentCreateKwargs,
+    TimeEntryCreateKwargs,
+    TimeEntryUpdateKwargs,
 )
 from ..models.projects import Project, ProjectAbility, ProjectCreate, ProjectUpdate
 from ..models.time_entries import TimeEntry, TimeEntryCreate, TimeEntryUpdate
@@ -82,8 +97,49 @@ class Projects(
     _update_model = ProjectUpdate
     _doc_slug = "project"
 
+    async def create(
+        self,
+        business_id: int,
+        data: ProjectCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ProjectCreateKwargs],
+    ) -> Project:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.ProjectCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.ProjectCreateKwargs`).
+
+        Args:
+            business_id: The business id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_business(business_id), data, fields)
+
+    async def update(
+        self,
+        business_id: int,
+        id: int,
+        data: ProjectUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ProjectUpdateKwargs],
+    ) -> Project:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.ProjectUpdateKwargs`).
+
+        Args:
+            business_id: The business id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_business(business_id), "id": check_id(id)}, data, fields)
+
     async def abilities(self, business_id: int) -> list[ProjectAbility]:
-        """What the business may do with projects (PM:Settings/Abilities): one
+        """What the business may do with projects: one
         :class:`~freshbooks_async.models.ProjectAbility` (``name``, ``value``) each.
 
         https://www.freshbooks.com/api/project
@@ -145,6 +201,47 @@ class TimeEntries(
     _update_model = TimeEntryUpdate
     _doc_slug = "time_entries"
 
+    async def create(
+        self,
+        business_id: int,
+        data: TimeEntryCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[TimeEntryCreateKwargs],
+    ) -> TimeEntry:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.TimeEntryCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.TimeEntryCreateKwargs`).
+
+        Args:
+            business_id: The business id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_business(business_id), data, fields)
+
+    async def update(
+        self,
+        business_id: int,
+        id: int,
+        data: TimeEntryUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[TimeEntryUpdateKwargs],
+    ) -> TimeEntry:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.TimeEntryUpdateKwargs`).
+
+        Args:
+            business_id: The business id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_business(business_id), "id": check_id(id)}, data, fields)
+
     async def search(
         self,
         business_id: int,
@@ -182,6 +279,47 @@ class Services(
     _update_model = ServiceUpdate
     _doc_slug = "services"
 
+    async def create(
+        self,
+        business_id: int,
+        data: ServiceCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ServiceCreateKwargs],
+    ) -> Service:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.ServiceCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.ServiceCreateKwargs`).
+
+        Args:
+            business_id: The business id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_business(business_id), data, fields)
+
+    async def update(
+        self,
+        business_id: int,
+        id: int,
+        data: ServiceUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[ServiceUpdateKwargs],
+    ) -> Service:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.ServiceUpdateKwargs`).
+
+        Args:
+            business_id: The business id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_business(business_id), "id": check_id(id)}, data, fields)
+
 
 class ServiceRates(Resource[ServiceRate]):
     """Service rates: https://www.freshbooks.com/api/services (one rate per service)."""
@@ -212,7 +350,7 @@ class ServiceRates(Resource[ServiceRate]):
         business_id: int,
         service_id: int,
         data: ServiceRateCreate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[ServiceRateCreateKwargs],
     ) -> ServiceRate:
         """Set a service's rate (``POST .../service/{service_id}/rate``)."""
         ids = self._ids(business_id, service_id)
@@ -223,7 +361,7 @@ class ServiceRates(Resource[ServiceRate]):
         business_id: int,
         service_id: int,
         data: ServiceRateUpdate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[ServiceRateUpdateKwargs],
     ) -> ServiceRate:
         """Change a service's rate (``PUT .../service/{service_id}/rate``)."""
         return await self._update(self._ids(business_id, service_id), data, fields)
@@ -248,7 +386,7 @@ class ProjectServiceRates(Resource[ServiceRate]):
         project_id: int,
         service_id: int,
         data: ServiceRateUpdate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[ServiceRateUpdateKwargs],
     ) -> ServiceRate:
         """Set the rate of ``service_id`` on ``project_id``."""
         ids = {
@@ -279,6 +417,47 @@ class Retainers(
     _update_model = RetainerUpdate
     _doc_slug = "retainers"
 
+    async def create(
+        self,
+        business_id: int,
+        data: RetainerCreate | Mapping[str, Any] | None = None,
+        **fields: Unpack[RetainerCreateKwargs],
+    ) -> Retainer:
+        """Create one from a write model, a mapping of its fields, or the fields as
+        keyword arguments (:class:`~freshbooks_async.models.RetainerCreate`; typed by
+        :class:`~freshbooks_async.models.kwargs.RetainerCreateKwargs`).
+
+        Args:
+            business_id: The business id.
+            data: The write model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, before any request.
+        """
+        return await self._create(scope_business(business_id), data, fields)
+
+    async def update(
+        self,
+        business_id: int,
+        id: int,
+        data: RetainerUpdate | Mapping[str, Any] | None = None,
+        **fields: Unpack[RetainerUpdateKwargs],
+    ) -> Retainer:
+        """Change one; only the fields that are set are sent (typed keyword fields:
+        :class:`~freshbooks_async.models.kwargs.RetainerUpdateKwargs`).
+
+        Args:
+            business_id: The business id.
+            id: The object's id.
+            data: The update model or a mapping of its fields.
+            **fields: The fields, instead of ``data``.
+
+        Raises:
+            TypeError, ValueError: A bad argument or field, or nothing to update.
+        """
+        return await self._update({**scope_business(business_id), "id": check_id(id)}, data, fields)
+
     async def undelete(self, business_id: int, id: int) -> Retainer:
         """Make a deleted retainer active again (``{"retainer": {"active": true}}``)."""
         return await self._call_one(
@@ -308,7 +487,7 @@ class TeamMemberRates(Resource[TeamMemberRate]):
         business_id: int,
         identity_id: int,
         data: TeamMemberRateUpdate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[TeamMemberRateUpdateKwargs],
     ) -> TeamMemberRate:
         """Set the rate of the team member ``identity_id`` (e.g. ``rate="75.00"``)."""
         ids = {**scope_business(business_id), "identity_id": check_id(identity_id, "identity_id")}
@@ -355,7 +534,7 @@ class ProjectThreads(Resource[ProjectThread]):
         business_id: int,
         project_id: int,
         data: ProjectThreadCreate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[ProjectThreadCreateKwargs],
     ) -> ProjectThread:
         """Post a new message in a project's discussion (e.g. ``subject=..., body=...``)."""
         return await self._create(self._ids(business_id, project_id), data, fields)
@@ -379,7 +558,7 @@ class ThreadComments(Resource[ThreadComment]):
         business_id: int,
         thread_id: int,
         data: ThreadCommentCreate | Mapping[str, Any] | None = None,
-        **fields: Any,
+        **fields: Unpack[ThreadCommentCreateKwargs],
     ) -> ThreadComment:
         """Add a comment to ``thread_id`` (e.g. ``body="..."``)."""
         ids = {**scope_business(business_id), "thread_id": check_id(thread_id, "thread_id")}

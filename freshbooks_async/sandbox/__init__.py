@@ -19,8 +19,8 @@ Over loopback::
         ...  # server.url, server.token, server.sandbox
 
 From a shell: ``python -m freshbooks_async.sandbox --port 8080 --seed-invoices 1000``.
-Fault grammar: see :mod:`freshbooks_async.sandbox._faults`; control endpoints under
-``/_sandbox``: see :mod:`freshbooks_async.sandbox._control`.
+Fault specs (``"429:rate=0.1:retry_after=1"``): see :func:`parse_fault` and the Testing
+guide ("Fault specs"); control endpoints under ``/_sandbox``: the Testing guide.
 """
 
 from ._core import Business, LedgerEntry, Outcome, Sandbox, SandboxStats, TokenInfo

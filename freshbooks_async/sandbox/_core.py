@@ -657,7 +657,7 @@ class Sandbox:
     def configure_faults(
         self, specs: Iterable[str | Mapping[str, object]], *, replace: bool = True
     ) -> list[FaultRule]:
-        """Install fault rules (grammar in :mod:`freshbooks_async.sandbox._faults`).
+        """Install fault rules (grammar: :func:`~freshbooks_async.sandbox.parse_fault`).
 
         Args:
             specs: Fault specs (strings or mappings).

@@ -140,7 +140,10 @@ class FaultRule:
 
 
 def parse_fault(spec: str | Mapping[str, object], *, seed: int = 0, index: int = 0) -> FaultRule:
-    """Parse one fault ``SPEC`` (see the module docstring) or an equivalent mapping.
+    """Parse one fault ``SPEC`` or an equivalent mapping.
+
+    The grammar (``KIND(:NAME=VALUE)*``, the kinds and their options) is in the Testing
+    guide of the documentation ("Fault specs") and in this module's docstring.
 
     Args:
         spec: ``"429:rate=0.1:retry_after=1"``, or ``{"kind": "429", "rate": 0.1, ...}``.

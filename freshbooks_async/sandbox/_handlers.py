@@ -493,9 +493,66 @@ def render(sb: Sandbox, resource: str, scope: str, rec: Record) -> dict[str, Any
             full["accepted"] = rec.data.get("status") == 5
     elif resource == "journal_entries":
         full = _journal_entry(rec)
+    elif resource == "bills":
+        return _bill(sb, scope, rec)  # not cached: its payments change it
     else:
         full = dict(rec.data)
     rec.rendered = full
+    return full
+
+
+def _bill(sb: Sandbox, scope: str, rec: Record) -> dict[str, Any]:
+    """A bill with the amounts FreshBooks computes: its lines' amounts, the total, what
+    its (not deleted) bill payments paid and what is outstanding, and the status."""
+    full = dict(rec.data)
+    code = str(full.get("currency_code") or "USD")
+    lines = []
+    subtotal = Decimal(0)
+    for line in rec.data.get("lines", []):
+        qty = line.get("quantity", 1)
+        unit = dec((line.get("unit_cost") or {}).get("amount", 0))
+        amount = unit * dec(qty)
+        subtotal += amount
+        lines.append(
+            {
+                "description": "",
+                **line,
+                "quantity": qty,
+                "unit_cost": money(unit, code),
+                "amount": money(amount, code),
+            }
+        )
+    payments = [
+        p.data
+        for p in sb.table(scope, "bill_payments")
+        if p.data.get("billid") == rec.id and p.data.get("vis_state", 0) != 1
+    ]
+    paid = sum((dec((p.get("amount") or {}).get("amount", 0)) for p in payments), Decimal(0))
+    outstanding = subtotal - paid
+    issue = str(full.get("issue_date") or "")
+    offset = int(full.get("due_offset_days") or 0)
+    try:
+        due = (dt.date.fromisoformat(issue) + dt.timedelta(days=offset)).isoformat()
+    except ValueError:
+        due = issue
+    full.update(
+        {
+            "bill_number": full.get("bill_number"),
+            "currency_code": code,
+            "due_offset_days": offset,
+            "due_date": due,
+            "status": "paid"
+            if subtotal and outstanding <= 0
+            else ("partial" if paid else "unpaid"),
+            "amount": money(subtotal, code),
+            "total_amount": money(subtotal, code),
+            "tax_amount": money(Decimal(0), code),
+            "paid": money(paid, code),
+            "outstanding": money(max(outstanding, Decimal(0)), code),
+            "lines": lines,
+            "bill_payments": payments,
+        }
+    )
     return full
 
 
@@ -522,6 +579,7 @@ def _journal_entry(rec: Record) -> dict[str, Any]:
                 "user_entered_date": day,
             }
         )
+    full.setdefault("description", "")
     full.update(
         {"entryid": rec.id, "currency_code": code, "user_entered_date": day, "details": details}
     )
@@ -529,6 +587,8 @@ def _journal_entry(rec: Record) -> dict[str, Any]:
 
 
 def _bytes(sb: Sandbox, resource: str, scope: str, rec: Record) -> bytes:
+    if resource == "bills":
+        return dumps(render(sb, resource, scope, rec))
     if rec.cache is None:
         rec.cache = dumps(render(sb, resource, scope, rec))
     return rec.cache
@@ -818,6 +878,12 @@ def _new_accounting(ctx: Ctx, s: ResourceSpec, biz: Business, clean: dict[str, A
     if s.name not in ("invoices", "estimates"):
         data.setdefault("accounting_systemid", biz.account_id)
     data.setdefault("updated", now)
+    if s.name in _CREATED_UPDATED_AT:  # also sent by FreshBooks on these objects
+        data.setdefault("created_at", now)
+        data.setdefault("updated_at", now)
+    if s.name == "tasks":  # the legacy names of name/description, sent beside them
+        data["tname"] = data.get("name", "")
+        data["tdesc"] = data.get("description", "")
     if s.name in ("invoices", "estimates"):
         data["created_at"] = now
         data["updated"] = now
@@ -825,6 +891,9 @@ def _new_accounting(ctx: Ctx, s: ResourceSpec, biz: Business, clean: dict[str, A
         data["version"] = now + ".000000"
         _copy_client(ctx.sb, biz, data)
     return table.add(Record(rid, data, {"lines": lines or []}))
+
+
+_CREATED_UPDATED_AT = frozenset({"bill_vendors", "bills", "other_income", "expense_categories"})
 
 
 def _uuid(sb: Sandbox) -> str:
@@ -853,6 +922,10 @@ async def acc_create(ctx: Ctx) -> Reply:
     if s.name == "estimates":
         clean.setdefault(
             "estimate_number", _next_number(ctx.sb, biz, "estimates", "estimate_number")
+        )
+    if s.name == "credit_notes":
+        clean.setdefault(
+            "credit_number", _next_number(ctx.sb, biz, "credit_notes", "credit_number")
         )
     contacts = clean.pop("contacts", None) if s.name == "clients" else None
     rec = _new_accounting(ctx, s, biz, clean)
@@ -889,6 +962,7 @@ def _apply_payment(ctx: Ctx, biz: Business, rec: Record) -> None:
     invoice.data["_date_paid"] = rec.data.get("date")
     code = render(ctx.sb, "invoices", biz.account_id, invoice)["currency_code"]
     rec.data["amount"] = money(dec(rec.data.get("amount")), code)
+    rec.data.setdefault("clientid", invoice.data.get("customerid"))
     invoice.touch()
     ctx.sb.table(biz.account_id, "invoices").changed()
 
@@ -2050,8 +2124,8 @@ async def ledger(ctx: Ctx) -> Reply:
         data = {
             "uuid": uid,
             "name": clean["name"],
-            "number": clean.get("number"),
-            "description": clean.get("description"),
+            "number": clean.get("number") or "",
+            "description": clean.get("description") or "",
             "type": _TYPE_OF_SUB_TYPE.get(str(clean["sub_type"]).lower(), "asset"),
             "sub_type": clean["sub_type"],
             "system_account_name": None,
@@ -2485,7 +2559,7 @@ async def p_misc(ctx: Ctx) -> Reply:
             200,
             {
                 "abilities": [
-                    {"name": n, "enabled": True}
+                    {"name": n, "value": True}
                     for n in ("projects", "time_tracking", "team", "retainers")
                 ]
             },
@@ -2579,6 +2653,8 @@ def identity(sb: Sandbox) -> dict[str, Any]:
                     "account_id": b.account_id,
                     "date_format": "mm/dd/yyyy",
                     "active": True,
+                    "address": None,
+                    "phone_number": None,
                     "business_clients": [],
                 },
             }
@@ -2629,6 +2705,10 @@ async def auth_family(ctx: Ctx) -> Reply:
                             "account_id": biz.account_id,
                             "business_uuid": biz.uuid,
                             "name": name,
+                            "date_format": "mm/dd/yyyy",
+                            "address": None,
+                            "phone_number": None,
+                            "business_clients": [],
                         }
                     }
                 },
@@ -2644,20 +2724,41 @@ async def auth_family(ctx: Ctx) -> Reply:
                 )
             sb.remove_business(biz_found)
             return Reply(200)
+        # The business with its group of people, as the live API answers.
+        group_id = 50_000 + biz_found.id
         return Reply(
             200,
             {
                 "response": {
-                    "business_id": biz_found.id,
-                    "members": [
-                        {
-                            "identity_id": sb.identity_id,
-                            "role": "owner",
-                            "first_name": "Sandy",
-                            "last_name": "Box",
-                            "email": "owner@sandbox.invalid",
-                        }
-                    ],
+                    "id": biz_found.id,
+                    "business_uuid": biz_found.uuid,
+                    "name": biz_found.name,
+                    "account_id": biz_found.account_id,
+                    "business_group": {
+                        "id": group_id,
+                        "category": "business",
+                        "members": [
+                            {
+                                "id": 60_000 + biz_found.id,
+                                "group_id": group_id,
+                                "role": "owner",
+                                "identity_id": sb.identity_id,
+                                "identity_uuid": "00000000-0000-4000-8000-000000000001",
+                                "first_name": "Sandy",
+                                "last_name": "Box",
+                                "language": "en",
+                                "email": "owner@sandbox.invalid",
+                                "company": biz_found.name,
+                                "business_id": biz_found.id,
+                                "unacknowledged_change": False,
+                                "active": True,
+                            }
+                        ],
+                    },
+                    "date_format": "mm/dd/yyyy",
+                    "address": None,
+                    "phone_number": None,
+                    "business_clients": [],
                 }
             },
         )

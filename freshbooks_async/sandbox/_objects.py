@@ -6,6 +6,7 @@ Python SDK's fixtures (clients, callbacks, projects, time entries, ledger accoun
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from typing import Any
@@ -796,7 +797,82 @@ def template(resource: str) -> dict[str, Any]:
             }
         )
         return base
+    defaults = _TEMPLATES.get(resource)
+    if defaults is not None:
+        return copy.deepcopy(defaults)
     return {"vis_state": 0}
+
+
+#: The fields FreshBooks always returns on these objects (the real bodies of the
+#: project's peer payloads), with what it returns when nothing was given for them.
+_TEMPLATES: dict[str, dict[str, Any]] = {
+    "bill_vendors": {
+        "account_number": "",
+        "currency_code": "USD",
+        "language": "en",
+        "is_1099": False,
+        "phone": "",
+        "website": "",
+        "primary_contact_email": "",
+        "primary_contact_first_name": "",
+        "primary_contact_last_name": "",
+        "street": "",
+        "street2": None,
+        "city": "",
+        "province": "",
+        "postal_code": None,
+        "country": "",
+        "tax_defaults": [],
+        "vis_state": 0,
+    },
+    "bill_payments": {"note": None, "vis_state": 0},
+    "credit_notes": {"credit_type": "prepayment", "notes": "", "vis_state": 0},
+    "expense_categories": {
+        "parentid": None,
+        "is_cogs": False,
+        "is_editable": True,
+        "transaction_posted": False,
+        "vis_state": 0,
+    },
+    "expenses": {
+        "accountid": None,
+        "account_name": "",
+        "bank_name": "",
+        "ext_invoiceid": 0,
+        "ext_systemid": 0,
+        "has_receipt": False,
+        "notes": "",
+        "status": 0,
+        "vendor": None,
+        "vis_state": 0,
+    },
+    "items": {
+        "description": "",
+        "sku": None,
+        "qty": "0",
+        "inventory": None,
+        "unit_cost": {"amount": "0.00", "code": "USD"},
+        "tax1": 0,
+        "tax2": 0,
+        "vis_state": 0,
+    },
+    "other_income": {
+        "category_name": "other_income",
+        "note": None,
+        "payment_type": None,
+        "source": "",
+        "taxes": [],
+        "vis_state": 0,
+    },
+    "payments": {"note": "", "from_credit": False, "vis_state": 0},
+    "tasks": {
+        "description": "",
+        "billable": True,
+        "rate": {"amount": "0.00", "code": "USD"},
+        "vis_state": 0,
+    },
+    "taxes": {"amount": "0", "number": "", "compound": False, "vis_state": 0},
+}
 
 
 def _line_amount(line: dict[str, Any]) -> Decimal:
@@ -884,6 +960,7 @@ def render_lines(lines: list[dict[str, Any]], code: str, updated: str) -> list[d
             "taxAmount1": None,
             "taxName2": None,
             "taxAmount2": None,
+            "compounded_tax": False,
             "expenseid": 0,
             "updated": updated,
         }
