@@ -1,9 +1,10 @@
 """The FreshBooks endpoint catalogue: every known endpoint and resource, as typed data.
 
 This module is pure data plus small lookup helpers; it performs no I/O. It mirrors the
-project's endpoint table (``tests/fixtures/endpoints.tsv``, whose sources are explained in
-the research notes): one :class:`Endpoint` per row, and one :class:`ResourceSpec` per
-``(family, resource)`` pair describing how that resource is addressed and deleted.
+project's endpoint table (``tests/fixtures/endpoints.tsv``, whose columns and source codes
+are explained in docs/protocol.rst, "Sources"): one :class:`Endpoint` per row, and one
+:class:`ResourceSpec` per ``(family, resource)`` pair describing how that resource is
+addressed and deleted.
 
 Both the SDK's resource layer and the sandbox emulator are driven from here, so a path
 exists in exactly one place.
@@ -78,7 +79,7 @@ class DeleteStyle(enum.Enum):
 
 
 class Shape(enum.Enum):
-    """Response-shape codes of the research notes (section 3)."""
+    """Response-shape codes (docs/protocol.rst, "Response-shape codes")."""
 
     A_LIST = "A-list"  #: accounting list ``{"response": {"result": {plural, page...}}}``
     A_ONE = "A-one"  #: accounting single ``{"response": {"result": {singular: {...}}}}``
@@ -274,8 +275,9 @@ class ResourceSpec:
         return tuple(e for e in _ENDPOINTS if e.family is self.family and e.resource == self.name)
 
 
-# One line per row of endpoints.tsv, in its order, with the response-shape code of the
-# research notes' section 4 inserted before the source column (tab-separated).
+# One line per row of endpoints.tsv, in its order, with the response-shape code
+# (docs/protocol.rst, "The endpoint catalogue") inserted before the source column
+# (tab-separated).
 _TABLE = """\
 accounting	clients	list	GET	/accounting/account/{account_id}/users/clients	A-list	PY; NODE; PHP; PM:Clients/List Clients
 accounting	clients	get	GET	/accounting/account/{account_id}/users/clients/{id}	A-one	PY; NODE; PHP; PM:Clients/Single Client
@@ -580,8 +582,9 @@ _PAY = "/payments/account/{account_id}"
 _AUTH = "/auth/api/v1"
 _NO_DELETE: tuple[DeleteStyle, ...] = ()
 
-# Keys and delete verbs: PY client.py resource definitions and the research notes 2.7
-# (where sources disagree, every documented style is listed, the PY one first).
+# Keys and delete verbs: PY client.py resource definitions and docs/protocol.rst,
+# "Deletes and vis_state" (where sources disagree, every documented style is listed, the
+# PY one first).
 _SPEC_ROWS: tuple[tuple[str, str, dict[str, object]], ...] = (
     _acc("clients", "users/clients", "client", "clients"),
     _acc(

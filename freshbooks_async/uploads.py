@@ -10,9 +10,9 @@
     size = await uploads.attachments.download_to(receipt.jwt, "copy.pdf")
 
 Files go up as ``multipart/form-data`` with the file in the field ``content``
-(PROTOCOL.md 2.8). Their size and type are checked before anything is sent. Files given
-by path or as an async byte stream are streamed, never held in memory whole, and
-:meth:`~_Uploader.download_to` streams a download to disk.
+(docs/protocol.rst, "Other wire facts"). Their size and type are checked before anything
+is sent. Files given by path or as an async byte stream are streamed, never held in
+memory whole, and :meth:`~_Uploader.download_to` streams a download to disk.
 """
 
 from __future__ import annotations

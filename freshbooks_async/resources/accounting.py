@@ -147,7 +147,8 @@ class Clients(
     AccountDelete[Client],
     AccountArchive[Client],
 ):
-    """Clients: https://www.freshbooks.com/api/clients (soft delete: PROTOCOL.md 2.7)."""
+    """Clients: https://www.freshbooks.com/api/clients (soft delete, see docs/protocol.rst,
+    "Deletes and vis_state")."""
 
     __slots__ = ()
     _spec = spec("clients")
@@ -225,7 +226,7 @@ class Estimates(
     """Estimates: https://www.freshbooks.com/api/estimates.
 
     ``delete`` sends HTTP ``DELETE`` (PY ``delete_via_update=False``; Postman sends
-    ``PUT vis_state=1`` instead: PROTOCOL.md 2.7).
+    ``PUT vis_state=1`` instead: docs/protocol.rst, "Deletes and vis_state").
     """
 
     __slots__ = ()
@@ -344,7 +345,8 @@ class ExpenseCategories(
 ):
     """Expense categories: https://www.freshbooks.com/api/expense_categories.
 
-    ``create`` is in the Postman collection only (PY/PHP say unsupported: PROTOCOL.md 5).
+    ``create`` is in the Postman collection only (PY/PHP say unsupported: docs/protocol.rst,
+    "What remains uncertain").
     """
 
     __slots__ = ()
@@ -364,7 +366,8 @@ class Invoices(
 ):
     """Invoices: https://www.freshbooks.com/api/invoices.
 
-    ``delete`` sends HTTP ``DELETE``, as the invoices docs page shows (seeds; PY, PHP).
+    ``delete`` sends HTTP ``DELETE``, as the invoices docs page shows (PY, PHP;
+    docs/protocol.rst, "Deletes and vis_state").
     A create whose invoice number collides raises
     :class:`~freshbooks_async.errors.InvoiceNumberConflictError` (409; never retried).
     """
@@ -382,7 +385,7 @@ class Invoices(
         Not retried when the request may have been processed.
         https://www.freshbooks.com/api/invoices
         """
-        # Invoices docs page (seeds): "Mark Invoice As Sent".
+        # Invoices docs page, "Mark Invoice As Sent" (docs/protocol.rst, "Invoices").
         return await self._action(
             {**scope_account(account_id), "id": check_id(id)}, {"action_mark_as_sent": True}
         )
@@ -406,7 +409,7 @@ class Invoices(
         Raises:
             ValueError: ``recipients`` is empty or holds a non-address.
         """
-        # Invoices docs page (seeds): "Send Invoice By Email".
+        # Invoices docs page, "Send Invoice By Email" (docs/protocol.rst, "Invoices").
         action = _email_action(recipients, subject, body, include_pdf)
         return await self._action({**scope_account(account_id), "id": check_id(id)}, action)
 
@@ -538,7 +541,7 @@ class OtherIncomes(
 ):
     """Other income: https://www.freshbooks.com/api/other_income.
 
-    ``delete`` sends HTTP ``DELETE`` (PY, NODE; PROTOCOL.md 2.7).
+    ``delete`` sends HTTP ``DELETE`` (PY, NODE; docs/protocol.rst, "Deletes and vis_state").
     """
 
     __slots__ = ()
@@ -656,7 +659,8 @@ class Staffs(
 class Systems(AccountGet[System]):
     """Account systems: https://www.freshbooks.com/api/systems.
 
-    The id is a system id (IRL passes the business id: PROTOCOL.md 5).
+    The id is a system id (IRL passes the business id: docs/protocol.rst, "What remains
+    uncertain").
     """
 
     __slots__ = ()
@@ -705,7 +709,8 @@ class JournalEntryAccounts(AccountList[JournalEntryAccount]):
 class BillableItems(AccountGet[BillableItem], AccountCreate[BillableItem, BillableItemCreate]):
     """Services as billable items (PM:Settings/Items and Services).
 
-    The item path ``/billable_items/{id}`` is as transcribed by IRL (PROTOCOL.md 5).
+    The item path ``/billable_items/{id}`` is as transcribed by IRL (docs/protocol.rst,
+    "What remains uncertain").
     """
 
     __slots__ = ()

@@ -1,8 +1,9 @@
 """The auth family (``/auth/api/v1/...``): identity, businesses, team members,
 applications, invitations and billing subscriptions.
 
-Responses come as ``{"response": ...}`` (PROTOCOL.md 2.2); ``business_id`` is an ``int``,
-team members are addressed by their ``uuid``, applications by their OAuth ``client_id``.
+Responses come as ``{"response": ...}`` (docs/protocol.rst, "Envelopes per family");
+``business_id`` is an ``int``, team members are addressed by their ``uuid``, applications
+by their OAuth ``client_id``.
 """
 
 from __future__ import annotations

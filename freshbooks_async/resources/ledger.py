@@ -2,7 +2,7 @@
 
 The ledger family is scoped by ``business_uuid`` (a str), wraps bodies in ``{"data": ...}``
 on the way back, takes flat request bodies (PY ``accounting_business.py``), and its lists
-are unpaginated: ``list`` returns everything as one page (PROTOCOL.md 2.1).
+are unpaginated: ``list`` returns everything as one page (docs/protocol.rst, "Pagination").
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The payments family (``/payments/account/{account_id}/...``): online payment options,
 checkout links, payment gateways and saved credit cards.
 
-Bodies are flat JSON both ways (PY ``payments.py``; PROTOCOL.md shape ``Y``). The two
-tokenization endpoints on ``paid.freshbooks.com`` are out of scope (another host, called
-from the payer's browser).
+Bodies are flat JSON both ways (PY ``payments.py``; docs/protocol.rst, "Response-shape
+codes", shape ``Y``). The two tokenization endpoints on ``paid.freshbooks.com`` are out of
+scope (another host, called from the payer's browser).
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 ``/comments``).
 
 These families send flat bodies (``{"project": {...}}``) with a ``meta`` block on lists,
-take bare ``key=value`` filters, and delete with HTTP ``DELETE`` (PROTOCOL.md 2.6, 2.7).
+take bare ``key=value`` filters, and delete with HTTP ``DELETE`` (docs/protocol.rst,
+"Filters, includes and sorting" and "Deletes and vis_state").
 ``business_id`` is an ``int`` (from ``client.me()``).
 """
 
@@ -71,7 +72,7 @@ class Projects(
     """Projects: https://www.freshbooks.com/api/project.
 
     Item paths use ``/project/{id}`` and create ``POST /project`` (PY, NODE); PHP and
-    Postman spell ``/projects/{id}`` (PROTOCOL.md 5).
+    Postman spell ``/projects/{id}`` (docs/protocol.rst, "What remains uncertain").
     """
 
     __slots__ = ()
@@ -94,8 +95,8 @@ class Projects(
     async def delete_via_comments(self, business_id: int, id: int) -> None:
         """Delete a project through ``DELETE /comments/business/{business_id}/project/{id}``.
 
-        The Postman collection's "Delete Project" spelling (PROTOCOL.md row 161); prefer
-        :meth:`delete`.
+        The Postman collection's "Delete Project" spelling (docs/protocol.rst, "What
+        remains uncertain"); prefer :meth:`delete`.
         """
         await _CommentsProjects(self._client)._delete(
             {**scope_business(business_id), "id": check_id(id)}
@@ -104,8 +105,8 @@ class Projects(
     @property
     def plural_paths(self) -> Projects:
         """This namespace with the ``/projects/{id}`` and ``POST /projects`` spelling (PHP
-        SDK, Postman "Single Project"; PROTOCOL.md 5), for accounts that reject
-        ``/project/{id}``."""
+        SDK, Postman "Single Project"; docs/protocol.rst, "What remains uncertain"), for
+        accounts that reject ``/project/{id}``."""
         return _PluralProjects(self._client)
 
 
@@ -266,7 +267,8 @@ class Retainers(
     """Retainers (PM:Invoices/Retainers).
 
     ``delete``/``undelete`` send ``PUT {"retainer": {"active": false|true}}`` (IRL reading
-    of the Postman collection; PROTOCOL.md 2.7). Create posts to ``/retainers``.
+    of the Postman collection; docs/protocol.rst, "Deletes and vis_state"). Create posts to
+    ``/retainers``.
     """
 
     __slots__ = ()
