@@ -1,9 +1,10 @@
 """The FreshBooks endpoint catalogue: every known endpoint and resource, as typed data.
 
 This module is pure data plus small lookup helpers; it performs no I/O. It mirrors the
-project's endpoint table (``tests/fixtures/endpoints.tsv``, whose sources are explained in
-the research notes): one :class:`Endpoint` per row, and one :class:`ResourceSpec` per
-``(family, resource)`` pair describing how that resource is addressed and deleted.
+project's endpoint table (``tests/fixtures/endpoints.tsv``, whose columns and source codes
+are explained in docs/protocol.rst, "Sources"): one :class:`Endpoint` per row, and one
+:class:`ResourceSpec` per ``(family, resource)`` pair describing how that resource is
+addressed and deleted.
 
 Both the SDK's resource layer and the sandbox emulator are driven from here, so a path
 exists in exactly one place.
@@ -81,7 +82,7 @@ class DeleteStyle(enum.Enum):
 
 
 class Shape(enum.Enum):
-    """Response-shape codes of the research notes (section 3)."""
+    """Response-shape codes (docs/protocol.rst, "Response-shape codes")."""
 
     A_LIST = "A-list"  #: accounting list ``{"response": {"result": {plural, page...}}}``
     A_ONE = "A-one"  #: accounting single ``{"response": {"result": {singular: {...}}}}``
@@ -282,213 +283,214 @@ class ResourceSpec:
         return tuple(e for e in _ENDPOINTS if e.family is self.family and e.resource == self.name)
 
 
-# One line per row of endpoints.tsv, in its order, with the response-shape code of the
-# research notes' section 4 inserted before the source column (tab-separated).
+# One line per row of endpoints.tsv, in its order, with the response-shape code
+# (docs/protocol.rst, "The endpoint catalogue") inserted before the source column
+# (tab-separated).
 _TABLE = """\
-accounting	clients	list	GET	/accounting/account/{account_id}/users/clients	A-list	PY; NODE; PHP; PM:Clients/List Clients
-accounting	clients	get	GET	/accounting/account/{account_id}/users/clients/{id}	A-one	PY; NODE; PHP; PM:Clients/Single Client
-accounting	clients	create	POST	/accounting/account/{account_id}/users/clients	A-one	PY; NODE; PHP; PM:Clients/New Client
-accounting	clients	update	PUT	/accounting/account/{account_id}/users/clients/{id}	A-one	PY; NODE; PHP; PM:Clients/Update Client
+accounting	clients	list	GET	/accounting/account/{account_id}/users/clients	A-list	PY; NODE; PHP; POSTMAN:Clients/List Clients
+accounting	clients	get	GET	/accounting/account/{account_id}/users/clients/{id}	A-one	PY; NODE; PHP; POSTMAN:Clients/Single Client
+accounting	clients	create	POST	/accounting/account/{account_id}/users/clients	A-one	PY; NODE; PHP; POSTMAN:Clients/New Client
+accounting	clients	update	PUT	/accounting/account/{account_id}/users/clients/{id}	A-one	PY; NODE; PHP; POSTMAN:Clients/Update Client
 accounting	clients	delete	PUT	/accounting/account/{account_id}/users/clients/{id}	A-one	PY (body client.vis_state=1); NODE; PHP
-accounting	clients	other:remove_all_secondary_contacts	PUT	/accounting/account/{account_id}/users/clients/{id}	A-one	PM:Clients/Remove All Secondary Contacts (body client.contacts=[])
-accounting	contacts	update	PUT	/accounting/account/{account_id}/users/contacts/{contact_id}	A-one	PM:Clients/Edit Secondary Contact ID (no example response)
-accounting	contacts	delete	DELETE	/accounting/account/{account_id}/users/contacts/{contact_id}	A	PM:Clients/Delete Secondary  Contact ID
-accounting	credit_notes	list	GET	/accounting/account/{account_id}/credit_notes/credit_notes	A-list	PY; NODE; PM:Clients/Credits/List Credits
+accounting	clients	other:remove_all_secondary_contacts	PUT	/accounting/account/{account_id}/users/clients/{id}	A-one	POSTMAN:Clients/Remove All Secondary Contacts (body client.contacts=[])
+accounting	contacts	update	PUT	/accounting/account/{account_id}/users/contacts/{contact_id}	A-one	POSTMAN:Clients/Edit Secondary Contact ID (no example response)
+accounting	contacts	delete	DELETE	/accounting/account/{account_id}/users/contacts/{contact_id}	A	POSTMAN:Clients/Delete Secondary  Contact ID
+accounting	credit_notes	list	GET	/accounting/account/{account_id}/credit_notes/credit_notes	A-list	PY; NODE; POSTMAN:Clients/Credits/List Credits
 accounting	credit_notes	get	GET	/accounting/account/{account_id}/credit_notes/credit_notes/{id}	A-one	PY; NODE
-accounting	credit_notes	create	POST	/accounting/account/{account_id}/credit_notes/credit_notes	A-one	PY; NODE; PM:Clients/Credits/Create Credit Note + Create Prepayment Credit
-accounting	credit_notes	update	PUT	/accounting/account/{account_id}/credit_notes/credit_notes/{id}	A-one	PY; NODE; PM:Clients/Credits/Update Credit Note + Update Prepayment Credit
-accounting	credit_notes	delete	PUT	/accounting/account/{account_id}/credit_notes/credit_notes/{id}	A-one	PY; NODE (vis_state=1); PM:Clients/Credits/Delete Credit
-accounting	estimates	list	GET	/accounting/account/{account_id}/estimates/estimates	A-list	PY; PM:Estimates/List Estimates
-accounting	estimates	get	GET	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	PY; PM:Estimates/Single Estimate
-accounting	estimates	create	POST	/accounting/account/{account_id}/estimates/estimates	A-one	PY; PM:Estimates/Single Estimate With Estimate Lines + Create Single Proposal w/ Sections, Logos, and E-signature
-accounting	estimates	update	PUT	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	PY; PM:Estimates/Update Estimate
+accounting	credit_notes	create	POST	/accounting/account/{account_id}/credit_notes/credit_notes	A-one	PY; NODE; POSTMAN:Clients/Credits/Create Credit Note + Create Prepayment Credit
+accounting	credit_notes	update	PUT	/accounting/account/{account_id}/credit_notes/credit_notes/{id}	A-one	PY; NODE; POSTMAN:Clients/Credits/Update Credit Note + Update Prepayment Credit
+accounting	credit_notes	delete	PUT	/accounting/account/{account_id}/credit_notes/credit_notes/{id}	A-one	PY; NODE (vis_state=1); POSTMAN:Clients/Credits/Delete Credit
+accounting	estimates	list	GET	/accounting/account/{account_id}/estimates/estimates	A-list	PY; POSTMAN:Estimates/List Estimates
+accounting	estimates	get	GET	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	PY; POSTMAN:Estimates/Single Estimate
+accounting	estimates	create	POST	/accounting/account/{account_id}/estimates/estimates	A-one	PY; POSTMAN:Estimates/Single Estimate With Estimate Lines + Create Single Proposal w/ Sections, Logos, and E-signature
+accounting	estimates	update	PUT	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	PY; POSTMAN:Estimates/Update Estimate
 accounting	estimates	delete?	DELETE	/accounting/account/{account_id}/estimates/estimates/{id}	A	PY (delete_via_update=False) -- conflicts with PM
-accounting	estimates	delete?	PUT	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	PM:Estimates/Delete Estimate (body estimate.vis_state=1) -- conflicts with PY
-accounting	estimates	other:accept	PUT	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	PM:Estimates/Accept Estimate (body estimate.action_accept=true)
-accounting	estimates	other:send_by_email	PUT	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	PM:Estimates/Send Estimate by Email (body estimate.action_email=true, email_recipients)
-accounting	expenses	list	GET	/accounting/account/{account_id}/expenses/expenses	A-list	PY; NODE; PHP; PM:Expenses/List Expenses
-accounting	expenses	get	GET	/accounting/account/{account_id}/expenses/expenses/{id}	A-one	PY; NODE; PHP; PM:Expenses/Single Expense
-accounting	expenses	create	POST	/accounting/account/{account_id}/expenses/expenses	A-one	PY; NODE; PHP; PM:Expenses/Create Expense + Create Expense with Receipt
-accounting	expenses	update	PUT	/accounting/account/{account_id}/expenses/expenses/{id}	A-one	PY; NODE; PHP; PM:Expenses/Update Expense + Update Expense with Receipt
-accounting	expenses	delete	PUT	/accounting/account/{account_id}/expenses/expenses/{id}	A-one	PY; NODE (vis_state=1); PM:Expenses/Delete Expense (example body has vis_state 0)
-accounting	expenses	other:summaries	GET	/accounting/account/{account_id}/expenses/summaries	A	PM:Expenses/Expense Summaries
-accounting	expenses	other:vendors	GET	/accounting/account/{account_id}/expenses/vendors	A-list	PM:Expenses/Expense Vendors (no example response)
-accounting	expense_profiles	create	POST	/accounting/account/{account_id}/expense_profiles/expense_profiles	A-one	PM:Expenses/Create Recurring Expense (no example response)
-accounting	expense_categories	list	GET	/accounting/account/{account_id}/expenses/categories	A-list	PY; NODE; PHP; PM:Expenses/List Expense Categories
-accounting	expense_categories	get	GET	/accounting/account/{account_id}/expenses/categories/{id}	A-one	PY; NODE; PHP; PM:Expenses/Single Expense Category
-accounting	expense_categories	create?	POST	/accounting/account/{account_id}/expenses/categories	A-one	PM:Expenses/Create Custom Expense Category -- PY/PHP mark create/update/delete as not available
-accounting	invoices	list	GET	/accounting/account/{account_id}/invoices/invoices	A-list	PY; NODE; PHP; PM:Invoices/List Invoices
-accounting	invoices	get	GET	/accounting/account/{account_id}/invoices/invoices/{id}	A-one	PY; NODE; PHP; PM:Invoices/Single Invoice + Single Invoice w/ Logo
-accounting	invoices	create	POST	/accounting/account/{account_id}/invoices/invoices	A-one	PY; NODE; PHP; PM:Invoices/Single Invoice w/ Line Items (+3 variants)
-accounting	invoices	update	PUT	/accounting/account/{account_id}/invoices/invoices/{id}	A-one	PY; NODE; PHP; PM:Invoices/Update Invoice + Update Invoice w/ Expense + Toggle Online Payments on Invoice
-accounting	invoices	delete?	PUT	/accounting/account/{account_id}/invoices/invoices/{id}	A-one	NODE (body invoice.vis_state=1); PM:Invoices/Delete  Invoice -- conflicts with PY/PHP
+accounting	estimates	delete?	PUT	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	POSTMAN:Estimates/Delete Estimate (body estimate.vis_state=1) -- conflicts with PY
+accounting	estimates	other:accept	PUT	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	POSTMAN:Estimates/Accept Estimate (body estimate.action_accept=true)
+accounting	estimates	other:send_by_email	PUT	/accounting/account/{account_id}/estimates/estimates/{id}	A-one	POSTMAN:Estimates/Send Estimate by Email (body estimate.action_email=true, email_recipients)
+accounting	expenses	list	GET	/accounting/account/{account_id}/expenses/expenses	A-list	PY; NODE; PHP; POSTMAN:Expenses/List Expenses
+accounting	expenses	get	GET	/accounting/account/{account_id}/expenses/expenses/{id}	A-one	PY; NODE; PHP; POSTMAN:Expenses/Single Expense
+accounting	expenses	create	POST	/accounting/account/{account_id}/expenses/expenses	A-one	PY; NODE; PHP; POSTMAN:Expenses/Create Expense + Create Expense with Receipt
+accounting	expenses	update	PUT	/accounting/account/{account_id}/expenses/expenses/{id}	A-one	PY; NODE; PHP; POSTMAN:Expenses/Update Expense + Update Expense with Receipt
+accounting	expenses	delete	PUT	/accounting/account/{account_id}/expenses/expenses/{id}	A-one	PY; NODE (vis_state=1); POSTMAN:Expenses/Delete Expense (example body has vis_state 0)
+accounting	expenses	other:summaries	GET	/accounting/account/{account_id}/expenses/summaries	A	POSTMAN:Expenses/Expense Summaries
+accounting	expenses	other:vendors	GET	/accounting/account/{account_id}/expenses/vendors	A-list	POSTMAN:Expenses/Expense Vendors (no example response)
+accounting	expense_profiles	create	POST	/accounting/account/{account_id}/expense_profiles/expense_profiles	A-one	POSTMAN:Expenses/Create Recurring Expense (no example response)
+accounting	expense_categories	list	GET	/accounting/account/{account_id}/expenses/categories	A-list	PY; NODE; PHP; POSTMAN:Expenses/List Expense Categories
+accounting	expense_categories	get	GET	/accounting/account/{account_id}/expenses/categories/{id}	A-one	PY; NODE; PHP; POSTMAN:Expenses/Single Expense Category
+accounting	expense_categories	create?	POST	/accounting/account/{account_id}/expenses/categories	A-one	POSTMAN:Expenses/Create Custom Expense Category -- PY/PHP mark create/update/delete as not available
+accounting	invoices	list	GET	/accounting/account/{account_id}/invoices/invoices	A-list	PY; NODE; PHP; POSTMAN:Invoices/List Invoices
+accounting	invoices	get	GET	/accounting/account/{account_id}/invoices/invoices/{id}	A-one	PY; NODE; PHP; POSTMAN:Invoices/Single Invoice + Single Invoice w/ Logo
+accounting	invoices	create	POST	/accounting/account/{account_id}/invoices/invoices	A-one	PY; NODE; PHP; POSTMAN:Invoices/Single Invoice w/ Line Items (+3 variants)
+accounting	invoices	update	PUT	/accounting/account/{account_id}/invoices/invoices/{id}	A-one	PY; NODE; PHP; POSTMAN:Invoices/Update Invoice + Update Invoice w/ Expense + Toggle Online Payments on Invoice
+accounting	invoices	delete?	PUT	/accounting/account/{account_id}/invoices/invoices/{id}	A-one	NODE (body invoice.vis_state=1); POSTMAN:Invoices/Delete  Invoice -- conflicts with PY/PHP
 accounting	invoices	delete?	DELETE	/accounting/account/{account_id}/invoices/invoices/{id}	A	PY; PHP (delete_via_update=False) -- conflicts with NODE/PM
-accounting	invoices	other:send_by_email	PUT	/accounting/account/{account_id}/invoices/invoices/{id}	A-one	PM:Invoices/Send Invoice by Email (body invoice.action_email=true, email_recipients)
-accounting	invoices	other:pdf	GET	/accounting/account/{account_id}/invoices/invoices/{id}/pdf	binary-pdf	PM:Invoices/Invoice Links/Downloads/Download Invoice PDF
-accounting	invoices	other:share_link	GET	/accounting/account/{account_id}/invoices/invoices/{id}/share_link?share_method=share_link	A-one	NODE; PM:Invoices/Invoice Links/Downloads/Share Link + Share PDF
-accounting	invoices	other:presentation_defaults	GET	/accounting/account/{account_id}/invoices/presentations	A	PM:Invoices/Get default invoice presentation styles
-accounting	invoice_profiles	list	GET	/accounting/account/{account_id}/invoice_profiles/invoice_profiles	A-list	PY; PM:Invoices/Invoice Recurring Template/List Invoice Profiles
-accounting	invoice_profiles	get	GET	/accounting/account/{account_id}/invoice_profiles/invoice_profiles/{id}	A-one	PY; PM:Invoices/Invoice Recurring Template/Get Single Invoice Profile
-accounting	invoice_profiles	create	POST	/accounting/account/{account_id}/invoice_profiles/invoice_profiles	A-one	PY; PM:Invoices/Invoice Recurring Template/Create Single Invoice Profile (+ w/ Time Entry Holder)
-accounting	invoice_profiles	update	PUT	/accounting/account/{account_id}/invoice_profiles/invoice_profiles/{id}	A-one	PY; PM:Invoices/Invoice Recurring Template/Update Invoice Profile
-accounting	invoice_profiles	delete	PUT	/accounting/account/{account_id}/invoice_profiles/invoice_profiles/{id}	A-one	PY (vis_state=1); PM:Invoices/Invoice Recurring Template/Delete  Invoice Profile
-accounting	items	list	GET	/accounting/account/{account_id}/items/items	A-list	PY; NODE; PHP; PM:Invoices/Items and Services/List Items (+ Filtered by SKU)
-accounting	items	get	GET	/accounting/account/{account_id}/items/items/{id}	A-one	PY; NODE; PHP; PM:Invoices/Items and Services/Single Item
-accounting	items	create	POST	/accounting/account/{account_id}/items/items	A-one	PY; NODE; PHP; PM:Invoices/Items and Services/Create Item
-accounting	items	update	PUT	/accounting/account/{account_id}/items/items/{id}	A-one	PY; NODE; PHP; PM:Invoices/Items and Services/Update Item
-accounting	items	delete	PUT	/accounting/account/{account_id}/items/items/{id}	A-one	PY; PHP (vis_state=1); PM:Invoices/Items and Services/Delete Item
-accounting	payments	list	GET	/accounting/account/{account_id}/payments/payments	A-list	PY; NODE; PHP; PM:Invoices/Payments/List Payments
-accounting	payments	get	GET	/accounting/account/{account_id}/payments/payments/{id}	A-one	PY; NODE; PHP; PM:Invoices/Payments/Single Payment
-accounting	payments	create	POST	/accounting/account/{account_id}/payments/payments	A-one	PY; NODE; PHP; PM:Invoices/Payments/Make Payment
-accounting	payments	update	PUT	/accounting/account/{account_id}/payments/payments/{id}	A-one	PY; NODE; PHP; PM:Invoices/Payments/Update Payment
-accounting	payments	delete	PUT	/accounting/account/{account_id}/payments/payments/{id}	A-one	PY; NODE; PHP (vis_state=1); PM:Invoices/Payments/Delete Payment
-accounting	other_income	list	GET	/accounting/account/{account_id}/other_incomes/other_incomes	A-list	PY; NODE; PM:Accounting/Other Income/List Other Income (list key other_income)
+accounting	invoices	other:send_by_email	PUT	/accounting/account/{account_id}/invoices/invoices/{id}	A-one	POSTMAN:Invoices/Send Invoice by Email (body invoice.action_email=true, email_recipients)
+accounting	invoices	other:pdf	GET	/accounting/account/{account_id}/invoices/invoices/{id}/pdf	binary-pdf	POSTMAN:Invoices/Invoice Links/Downloads/Download Invoice PDF
+accounting	invoices	other:share_link	GET	/accounting/account/{account_id}/invoices/invoices/{id}/share_link?share_method=share_link	A-one	NODE; POSTMAN:Invoices/Invoice Links/Downloads/Share Link + Share PDF
+accounting	invoices	other:presentation_defaults	GET	/accounting/account/{account_id}/invoices/presentations	A	POSTMAN:Invoices/Get default invoice presentation styles
+accounting	invoice_profiles	list	GET	/accounting/account/{account_id}/invoice_profiles/invoice_profiles	A-list	PY; POSTMAN:Invoices/Invoice Recurring Template/List Invoice Profiles
+accounting	invoice_profiles	get	GET	/accounting/account/{account_id}/invoice_profiles/invoice_profiles/{id}	A-one	PY; POSTMAN:Invoices/Invoice Recurring Template/Get Single Invoice Profile
+accounting	invoice_profiles	create	POST	/accounting/account/{account_id}/invoice_profiles/invoice_profiles	A-one	PY; POSTMAN:Invoices/Invoice Recurring Template/Create Single Invoice Profile (+ w/ Time Entry Holder)
+accounting	invoice_profiles	update	PUT	/accounting/account/{account_id}/invoice_profiles/invoice_profiles/{id}	A-one	PY; POSTMAN:Invoices/Invoice Recurring Template/Update Invoice Profile
+accounting	invoice_profiles	delete	PUT	/accounting/account/{account_id}/invoice_profiles/invoice_profiles/{id}	A-one	PY (vis_state=1); POSTMAN:Invoices/Invoice Recurring Template/Delete  Invoice Profile
+accounting	items	list	GET	/accounting/account/{account_id}/items/items	A-list	PY; NODE; PHP; POSTMAN:Invoices/Items and Services/List Items (+ Filtered by SKU)
+accounting	items	get	GET	/accounting/account/{account_id}/items/items/{id}	A-one	PY; NODE; PHP; POSTMAN:Invoices/Items and Services/Single Item
+accounting	items	create	POST	/accounting/account/{account_id}/items/items	A-one	PY; NODE; PHP; POSTMAN:Invoices/Items and Services/Create Item
+accounting	items	update	PUT	/accounting/account/{account_id}/items/items/{id}	A-one	PY; NODE; PHP; POSTMAN:Invoices/Items and Services/Update Item
+accounting	items	delete	PUT	/accounting/account/{account_id}/items/items/{id}	A-one	PY; PHP (vis_state=1); POSTMAN:Invoices/Items and Services/Delete Item
+accounting	payments	list	GET	/accounting/account/{account_id}/payments/payments	A-list	PY; NODE; PHP; POSTMAN:Invoices/Payments/List Payments
+accounting	payments	get	GET	/accounting/account/{account_id}/payments/payments/{id}	A-one	PY; NODE; PHP; POSTMAN:Invoices/Payments/Single Payment
+accounting	payments	create	POST	/accounting/account/{account_id}/payments/payments	A-one	PY; NODE; PHP; POSTMAN:Invoices/Payments/Make Payment
+accounting	payments	update	PUT	/accounting/account/{account_id}/payments/payments/{id}	A-one	PY; NODE; PHP; POSTMAN:Invoices/Payments/Update Payment
+accounting	payments	delete	PUT	/accounting/account/{account_id}/payments/payments/{id}	A-one	PY; NODE; PHP (vis_state=1); POSTMAN:Invoices/Payments/Delete Payment
+accounting	other_income	list	GET	/accounting/account/{account_id}/other_incomes/other_incomes	A-list	PY; NODE; POSTMAN:Accounting/Other Income/List Other Income (list key other_income)
 accounting	other_income	get	GET	/accounting/account/{account_id}/other_incomes/other_incomes/{id}	A-one	PY; NODE
-accounting	other_income	create	POST	/accounting/account/{account_id}/other_incomes/other_incomes	A-one	PY; NODE; PM:Accounting/Other Income/Create Single Other Income
-accounting	other_income	update	PUT	/accounting/account/{account_id}/other_incomes/other_incomes/{id}	A-one	PY; NODE; PM:Accounting/Other Income/Update Single Other Income
-accounting	other_income	delete?	DELETE	/accounting/account/{account_id}/other_incomes/other_incomes/{id}	A	PY (delete_via_update=False); NODE -- IRL lib implements PM:Accounting/Other Income/Delete Single Other Income as PUT vis_state=1
-accounting	taxes	list	GET	/accounting/account/{account_id}/taxes/taxes	A-list	PY; PHP; PM:Accounting/Taxes/List Taxes
-accounting	taxes	get	GET	/accounting/account/{account_id}/taxes/taxes/{id}	A-one	PY; PHP; PM:Accounting/Taxes/Get Single Tax
-accounting	taxes	create	POST	/accounting/account/{account_id}/taxes/taxes	A-one	PY; PHP; PM:Accounting/Taxes/Create Single Tax
-accounting	taxes	update	PUT	/accounting/account/{account_id}/taxes/taxes/{id}	A-one	PY; PHP; PM:Accounting/Taxes/Update Single Tax
-accounting	taxes	delete	DELETE	/accounting/account/{account_id}/taxes/taxes/{id}	A	PY (test_delete__tax_via_delete); PM:Accounting/Taxes/Delete Single Tax (PHP SDK instead sends PUT vis_state=1)
-accounting	bills	list	GET	/accounting/account/{account_id}/bills/bills	A-list	PY; NODE; PM:Expenses/Bills (Beta)/Get Bills
+accounting	other_income	create	POST	/accounting/account/{account_id}/other_incomes/other_incomes	A-one	PY; NODE; POSTMAN:Accounting/Other Income/Create Single Other Income
+accounting	other_income	update	PUT	/accounting/account/{account_id}/other_incomes/other_incomes/{id}	A-one	PY; NODE; POSTMAN:Accounting/Other Income/Update Single Other Income
+accounting	other_income	delete?	DELETE	/accounting/account/{account_id}/other_incomes/other_incomes/{id}	A	PY (delete_via_update=False); NODE -- IRL lib implements POSTMAN:Accounting/Other Income/Delete Single Other Income as PUT vis_state=1
+accounting	taxes	list	GET	/accounting/account/{account_id}/taxes/taxes	A-list	PY; PHP; POSTMAN:Accounting/Taxes/List Taxes
+accounting	taxes	get	GET	/accounting/account/{account_id}/taxes/taxes/{id}	A-one	PY; PHP; POSTMAN:Accounting/Taxes/Get Single Tax
+accounting	taxes	create	POST	/accounting/account/{account_id}/taxes/taxes	A-one	PY; PHP; POSTMAN:Accounting/Taxes/Create Single Tax
+accounting	taxes	update	PUT	/accounting/account/{account_id}/taxes/taxes/{id}	A-one	PY; PHP; POSTMAN:Accounting/Taxes/Update Single Tax
+accounting	taxes	delete	DELETE	/accounting/account/{account_id}/taxes/taxes/{id}	A	PY (test_delete__tax_via_delete); POSTMAN:Accounting/Taxes/Delete Single Tax (PHP SDK instead sends PUT vis_state=1)
+accounting	bills	list	GET	/accounting/account/{account_id}/bills/bills	A-list	PY; NODE; POSTMAN:Expenses/Bills (Beta)/Get Bills
 accounting	bills	get	GET	/accounting/account/{account_id}/bills/bills/{id}	A-one	PY; NODE
-accounting	bills	create	POST	/accounting/account/{account_id}/bills/bills	A-one	PY; NODE; PM:Expenses/Bills (Beta)/Add Bill from Vendor
+accounting	bills	create	POST	/accounting/account/{account_id}/bills/bills	A-one	PY; NODE; POSTMAN:Expenses/Bills (Beta)/Add Bill from Vendor
 accounting	bills	update	PUT	/accounting/account/{account_id}/bills/bills/{id}	A-one	PY
-accounting	bills	delete	PUT	/accounting/account/{account_id}/bills/bills/{id}	A-one	PY; NODE (vis_state=1); PM:Expenses/Bills (Beta)/Delete Bill
-accounting	bills	archive	PUT	/accounting/account/{account_id}/bills/bills/{id}	A-one	NODE (vis_state=2); PM:Expenses/Bills (Beta)/Archive Bill
+accounting	bills	delete	PUT	/accounting/account/{account_id}/bills/bills/{id}	A-one	PY; NODE (vis_state=1); POSTMAN:Expenses/Bills (Beta)/Delete Bill
+accounting	bills	archive	PUT	/accounting/account/{account_id}/bills/bills/{id}	A-one	NODE (vis_state=2); POSTMAN:Expenses/Bills (Beta)/Archive Bill
 accounting	bill_payments	list	GET	/accounting/account/{account_id}/bill_payments/bill_payments	A-list	PY; NODE
 accounting	bill_payments	get	GET	/accounting/account/{account_id}/bill_payments/bill_payments/{id}	A-one	PY; NODE
-accounting	bill_payments	create	POST	/accounting/account/{account_id}/bill_payments/bill_payments	A-one	PY; NODE; PM:Expenses/Bills (Beta)/Add Payment to Bill
-accounting	bill_payments	update	PUT	/accounting/account/{account_id}/bill_payments/bill_payments/{id}	A-one	PY; NODE; PM:Expenses/Bills (Beta)/Edit Payment to Bill
+accounting	bill_payments	create	POST	/accounting/account/{account_id}/bill_payments/bill_payments	A-one	PY; NODE; POSTMAN:Expenses/Bills (Beta)/Add Payment to Bill
+accounting	bill_payments	update	PUT	/accounting/account/{account_id}/bill_payments/bill_payments/{id}	A-one	PY; NODE; POSTMAN:Expenses/Bills (Beta)/Edit Payment to Bill
 accounting	bill_payments	delete	PUT	/accounting/account/{account_id}/bill_payments/bill_payments/{id}	A-one	PY; NODE (vis_state=1)
-accounting	bill_vendors	list	GET	/accounting/account/{account_id}/bill_vendors/bill_vendors	A-list	PY; NODE; PM:Expenses/Vendors (Beta)/Get Vendors
+accounting	bill_vendors	list	GET	/accounting/account/{account_id}/bill_vendors/bill_vendors	A-list	PY; NODE; POSTMAN:Expenses/Vendors (Beta)/Get Vendors
 accounting	bill_vendors	get	GET	/accounting/account/{account_id}/bill_vendors/bill_vendors/{id}	A-one	PY; NODE
-accounting	bill_vendors	create	POST	/accounting/account/{account_id}/bill_vendors/bill_vendors	A-one	PY; NODE; PM:Expenses/Vendors (Beta)/Add Vendor
-accounting	bill_vendors	update	PUT	/accounting/account/{account_id}/bill_vendors/bill_vendors/{id}	A-one	PY; NODE; PM:Expenses/Vendors (Beta)/Edit Vendor Details
-accounting	bill_vendors	delete	PUT	/accounting/account/{account_id}/bill_vendors/bill_vendors/{id}	A-one	PY; NODE (vis_state=1); PM:Expenses/Vendors (Beta)/Delete Vendor
-accounting	tasks	list	GET	/accounting/account/{account_id}/projects/tasks	A-list	PY; NODE; PHP; PM:Projects/Tasks/List Tasks
-accounting	tasks	get	GET	/accounting/account/{account_id}/projects/tasks/{id}	A-one	PY; NODE; PHP; PM:Projects/Tasks/Single Task
-accounting	tasks	create	POST	/accounting/account/{account_id}/projects/tasks	A-one	PY; NODE; PHP; PM:Projects/Tasks/Create Task
-accounting	tasks	update	PUT	/accounting/account/{account_id}/projects/tasks/{id}	A-one	PY; NODE; PHP; PM:Projects/Tasks/Update Task
-accounting	tasks	delete	PUT	/accounting/account/{account_id}/projects/tasks/{id}	A-one	PY; NODE; PHP (vis_state=1); PM:Projects/Tasks/Delete Task
+accounting	bill_vendors	create	POST	/accounting/account/{account_id}/bill_vendors/bill_vendors	A-one	PY; NODE; POSTMAN:Expenses/Vendors (Beta)/Add Vendor
+accounting	bill_vendors	update	PUT	/accounting/account/{account_id}/bill_vendors/bill_vendors/{id}	A-one	PY; NODE; POSTMAN:Expenses/Vendors (Beta)/Edit Vendor Details
+accounting	bill_vendors	delete	PUT	/accounting/account/{account_id}/bill_vendors/bill_vendors/{id}	A-one	PY; NODE (vis_state=1); POSTMAN:Expenses/Vendors (Beta)/Delete Vendor
+accounting	tasks	list	GET	/accounting/account/{account_id}/projects/tasks	A-list	PY; NODE; PHP; POSTMAN:Projects/Tasks/List Tasks
+accounting	tasks	get	GET	/accounting/account/{account_id}/projects/tasks/{id}	A-one	PY; NODE; PHP; POSTMAN:Projects/Tasks/Single Task
+accounting	tasks	create	POST	/accounting/account/{account_id}/projects/tasks	A-one	PY; NODE; PHP; POSTMAN:Projects/Tasks/Create Task
+accounting	tasks	update	PUT	/accounting/account/{account_id}/projects/tasks/{id}	A-one	PY; NODE; PHP; POSTMAN:Projects/Tasks/Update Task
+accounting	tasks	delete	PUT	/accounting/account/{account_id}/projects/tasks/{id}	A-one	PY; NODE; PHP (vis_state=1); POSTMAN:Projects/Tasks/Delete Task
 accounting	staff	list	GET	/accounting/account/{account_id}/users/staffs	A-list	PY
-accounting	staff	get	GET	/accounting/account/{account_id}/users/staffs/{id}	A-one	PY; PM:My Team/Single Staff
-accounting	staff	update	PUT	/accounting/account/{account_id}/users/staffs/{id}	A-one	PY; PM:My Team/Update Staff
-accounting	staff	delete	PUT	/accounting/account/{account_id}/users/staffs/{id}	A-one	PY (vis_state=1); PM:My Team/Delete Staff
-accounting	systems	get	GET	/accounting/account/{account_id}/systems/systems/{id}	A-one	PY; PM:Settings/Systems/Get System (IRL lib passes business_id as {id})
+accounting	staff	get	GET	/accounting/account/{account_id}/users/staffs/{id}	A-one	PY; POSTMAN:My Team/Single Staff
+accounting	staff	update	PUT	/accounting/account/{account_id}/users/staffs/{id}	A-one	PY; POSTMAN:My Team/Update Staff
+accounting	staff	delete	PUT	/accounting/account/{account_id}/users/staffs/{id}	A-one	PY (vis_state=1); POSTMAN:My Team/Delete Staff
+accounting	systems	get	GET	/accounting/account/{account_id}/systems/systems/{id}	A-one	PY; POSTMAN:Settings/Systems/Get System (IRL lib passes business_id as {id})
 accounting	gateways	list	GET	/accounting/account/{account_id}/systems/gateways	A-list	PY
 accounting	gateways	delete	DELETE	/accounting/account/{account_id}/systems/gateways/{id}	A	PY (delete_via_update=False)
-accounting	journal_entries	create	POST	/accounting/account/{account_id}/journal_entries/journal_entries	A-one	NODE; PM:Accounting/Journal Entries/Add Journal Entry (collection example on my.freshbooks.com host)
-accounting	journal_entry_details	list	GET	/accounting/account/{account_id}/journal_entries/journal_entry_details	A-list	NODE; PM:Accounting/Journal Entries/Journal Entry Details
-accounting	journal_entry_accounts	list	GET	/accounting/account/{account_id}/journal_entry_accounts/journal_entry_accounts	A-list	NODE; PM:Accounting/Journal Entries/Accounts + Reports/General Ledger
-accounting	billable_items	create	POST	/accounting/account/{account_id}/billable_items/billable_items	A-one	PM:Settings/Items and Services/Create Service (no example response)
-accounting	billable_items	get?	GET	/accounting/account/{account_id}/billable_items/{id}	A-one	PM:Settings/Items and Services/Single Service (path as transcribed by IRL lib; no example response)
-accounting	reports	other:accounts_aging	GET	/accounting/account/{account_id}/reports/accounting/accounts_aging	A-report	PM:Reports/Accounts Aging; DOCS:reports
-accounting	reports	other:balance_sheet	GET	/accounting/account/{account_id}/reports/accounting/balance_sheet	A-report	PM:Reports/Balance Sheet (dates[]=, currency_code)
-accounting	reports	other:bank_reconciliation_summary	GET	/accounting/account/{account_id}/reports/accounting/bank_reconciliation_summary	A-report	PM:Reports/Bank Reconciliation Summary (no example response)
-accounting	reports	other:account_statement	GET	/accounting/account/{account_id}/reports/accounting/account_statement	A-report	PM:Reports/Client Account Statement (no example response)
-accounting	reports	other:expense_details	GET	/accounting/account/{account_id}/reports/accounting/expense_details	A-report	PM:Reports/Expense Details; filters on DOCS:expense-details-report
-accounting	reports	other:invoice_details	GET	/accounting/account/{account_id}/reports/accounting/invoice_details	A-report	PM:Reports/Invoice Details; DOCS:reports
-accounting	reports	other:item_sales	GET	/accounting/account/{account_id}/reports/accounting/item_sales	A-report	PM:Reports/Item Sales
-accounting	reports	other:payments_collected	GET	/accounting/account/{account_id}/reports/accounting/payments_collected	A-report	NODE; PM:Reports/Payments Collected
-accounting	reports	other:profit_loss	GET	/accounting/account/{account_id}/reports/accounting/profitloss_entity	A-report	NODE; PM:Reports/Profit/Loss Report
-accounting	reports	other:revenue_by_client	GET	/accounting/account/{account_id}/reports/accounting/revenue_by_client	A-report	PM:Reports/Revenue By Client (sales_type)
-accounting	reports	other:tax_summary	GET	/accounting/account/{account_id}/reports/accounting/taxsummary	A-report	NODE; PM:Reports/Sales Tax Summary
-accounting	reports	other:trial_balance	GET	/accounting/account/{account_id}/reports/accounting/trial_balance	A-report	PM:Reports/Trial Balance
-accounting	reports	other:csv_download	GET	/accounting/account/{account_id}/links/reports/{download_token}/invoice_details.csv	binary-csv	PM:Reports/Download CSV Report
-accounting-business	ledger_accounts	list	GET	/accounting/businesses/{business_uuid}/ledger_accounts/accounts	L-list	PY; PM:Accounting/Accounts/List Accounts
-accounting-business	ledger_accounts	get	GET	/accounting/businesses/{business_uuid}/ledger_accounts/accounts/{account_uuid}	L-one	PY; PM:Accounting/Accounts/Single Account; DOCS:chart-of-accounts
-accounting-business	ledger_accounts	create	POST	/accounting/businesses/{business_uuid}/ledger_accounts/accounts	L-one	PY; PM:Accounting/Accounts/Create Account (201)
-accounting-business	ledger_accounts	update	PUT	/accounting/businesses/{business_uuid}/ledger_accounts/accounts/{account_uuid}	L-one	PY; PM:Accounting/Accounts/Update Account
-accounting-business	ledger_account_types	list	GET	/accounting/ledger_accounts/types	L-list	PM:Accounting/Accounts/List Account types
-accounting-business	ledger_account_sub_types	list	GET	/accounting/ledger_accounts/sub_types	L-list	PM:Accounting/Accounts/List Sub types
-accounting-business	ledger_account_sub_types	get	GET	/accounting/ledger_accounts/sub_types/{id}	L-one	PM:Accounting/Accounts/Single Sub type
+accounting	journal_entries	create	POST	/accounting/account/{account_id}/journal_entries/journal_entries	A-one	NODE; POSTMAN:Accounting/Journal Entries/Add Journal Entry (collection example on my.freshbooks.com host)
+accounting	journal_entry_details	list	GET	/accounting/account/{account_id}/journal_entries/journal_entry_details	A-list	NODE; POSTMAN:Accounting/Journal Entries/Journal Entry Details
+accounting	journal_entry_accounts	list	GET	/accounting/account/{account_id}/journal_entry_accounts/journal_entry_accounts	A-list	NODE; POSTMAN:Accounting/Journal Entries/Accounts + Reports/General Ledger
+accounting	billable_items	create	POST	/accounting/account/{account_id}/billable_items/billable_items	A-one	POSTMAN:Settings/Items and Services/Create Service (no example response)
+accounting	billable_items	get?	GET	/accounting/account/{account_id}/billable_items/{id}	A-one	POSTMAN:Settings/Items and Services/Single Service (path as transcribed by IRL lib; no example response)
+accounting	reports	other:accounts_aging	GET	/accounting/account/{account_id}/reports/accounting/accounts_aging	A-report	POSTMAN:Reports/Accounts Aging; DOCS:reports
+accounting	reports	other:balance_sheet	GET	/accounting/account/{account_id}/reports/accounting/balance_sheet	A-report	POSTMAN:Reports/Balance Sheet (dates[]=, currency_code)
+accounting	reports	other:bank_reconciliation_summary	GET	/accounting/account/{account_id}/reports/accounting/bank_reconciliation_summary	A-report	POSTMAN:Reports/Bank Reconciliation Summary (no example response)
+accounting	reports	other:account_statement	GET	/accounting/account/{account_id}/reports/accounting/account_statement	A-report	POSTMAN:Reports/Client Account Statement (no example response)
+accounting	reports	other:expense_details	GET	/accounting/account/{account_id}/reports/accounting/expense_details	A-report	POSTMAN:Reports/Expense Details; filters on DOCS:expense-details-report
+accounting	reports	other:invoice_details	GET	/accounting/account/{account_id}/reports/accounting/invoice_details	A-report	POSTMAN:Reports/Invoice Details; DOCS:reports
+accounting	reports	other:item_sales	GET	/accounting/account/{account_id}/reports/accounting/item_sales	A-report	POSTMAN:Reports/Item Sales
+accounting	reports	other:payments_collected	GET	/accounting/account/{account_id}/reports/accounting/payments_collected	A-report	NODE; POSTMAN:Reports/Payments Collected
+accounting	reports	other:profit_loss	GET	/accounting/account/{account_id}/reports/accounting/profitloss_entity	A-report	NODE; POSTMAN:Reports/Profit/Loss Report
+accounting	reports	other:revenue_by_client	GET	/accounting/account/{account_id}/reports/accounting/revenue_by_client	A-report	POSTMAN:Reports/Revenue By Client (sales_type)
+accounting	reports	other:tax_summary	GET	/accounting/account/{account_id}/reports/accounting/taxsummary	A-report	NODE; POSTMAN:Reports/Sales Tax Summary
+accounting	reports	other:trial_balance	GET	/accounting/account/{account_id}/reports/accounting/trial_balance	A-report	POSTMAN:Reports/Trial Balance
+accounting	reports	other:csv_download	GET	/accounting/account/{account_id}/links/reports/{download_token}/invoice_details.csv	binary-csv	POSTMAN:Reports/Download CSV Report
+accounting-business	ledger_accounts	list	GET	/accounting/businesses/{business_uuid}/ledger_accounts/accounts	L-list	PY; POSTMAN:Accounting/Accounts/List Accounts
+accounting-business	ledger_accounts	get	GET	/accounting/businesses/{business_uuid}/ledger_accounts/accounts/{account_uuid}	L-one	PY; POSTMAN:Accounting/Accounts/Single Account; DOCS:chart-of-accounts
+accounting-business	ledger_accounts	create	POST	/accounting/businesses/{business_uuid}/ledger_accounts/accounts	L-one	PY; POSTMAN:Accounting/Accounts/Create Account (201)
+accounting-business	ledger_accounts	update	PUT	/accounting/businesses/{business_uuid}/ledger_accounts/accounts/{account_uuid}	L-one	PY; POSTMAN:Accounting/Accounts/Update Account
+accounting-business	ledger_account_types	list	GET	/accounting/ledger_accounts/types	L-list	POSTMAN:Accounting/Accounts/List Account types
+accounting-business	ledger_account_sub_types	list	GET	/accounting/ledger_accounts/sub_types	L-list	POSTMAN:Accounting/Accounts/List Sub types
+accounting-business	ledger_account_sub_types	get	GET	/accounting/ledger_accounts/sub_types/{id}	L-one	POSTMAN:Accounting/Accounts/Single Sub type
 accounting-business	reports	other:general_ledger	GET	/accounting/businesses/{business_uuid}/reports/general_ledger	A-report	DOCS:general-ledger-report
 accounting-business	reports	other:cash_flow	GET	/accounting/businesses/{business_uuid}/reports/cash_flow	A-report	DOCS:cash-flow-report
 accounting-business	reports	other:chart_of_accounts	GET	/accounting/businesses/{business_uuid}/reports/chart_of_accounts	A-report	DOCS:chart-of-accounts
-events	callbacks	list	GET	/events/account/{account_id}/events/callbacks	A-list	PY; NODE; PHP; PM:Webhooks/List Webhook Callbacks
+events	callbacks	list	GET	/events/account/{account_id}/events/callbacks	A-list	PY; NODE; PHP; POSTMAN:Webhooks/List Webhook Callbacks
 events	callbacks	get	GET	/events/account/{account_id}/events/callbacks/{id}	A-one	PY; NODE; PHP
-events	callbacks	create	POST	/events/account/{account_id}/events/callbacks	A-one	PY; NODE; PHP; PM:Webhooks/Register for Callback
+events	callbacks	create	POST	/events/account/{account_id}/events/callbacks	A-one	PY; NODE; PHP; POSTMAN:Webhooks/Register for Callback
 events	callbacks	update	PUT	/events/account/{account_id}/events/callbacks/{id}	A-one	PY; NODE; PHP
-events	callbacks	delete	DELETE	/events/account/{account_id}/events/callbacks/{id}	empty/204	PY; NODE; PM:Webhooks/Delete Webhook Callback (PHP SDK instead sends PUT vis_state=1: EventsResource inherits deleteViaUpdate=true)
-events	callbacks	other:verify	PUT	/events/account/{account_id}/events/callbacks/{id}	A-one	PY; NODE; PHP (body callback.verifier); PM:Webhooks/Verify Webhook Callback (also sends callback_id)
-events	callbacks	other:resend_verification	PUT	/events/account/{account_id}/events/callbacks/{id}	A-one	PY; NODE; PHP (body callback.resend=true); PM:Webhooks/Resend Verification Code
-projects	projects	list	GET	/projects/business/{business_id}/projects	P-list	PY; NODE; PHP; PM:Projects/List Projects
+events	callbacks	delete	DELETE	/events/account/{account_id}/events/callbacks/{id}	empty/204	PY; NODE; POSTMAN:Webhooks/Delete Webhook Callback (PHP SDK instead sends PUT vis_state=1: EventsResource inherits deleteViaUpdate=true)
+events	callbacks	other:verify	PUT	/events/account/{account_id}/events/callbacks/{id}	A-one	PY; NODE; PHP (body callback.verifier); POSTMAN:Webhooks/Verify Webhook Callback (also sends callback_id)
+events	callbacks	other:resend_verification	PUT	/events/account/{account_id}/events/callbacks/{id}	A-one	PY; NODE; PHP (body callback.resend=true); POSTMAN:Webhooks/Resend Verification Code
+projects	projects	list	GET	/projects/business/{business_id}/projects	P-list	PY; NODE; PHP; POSTMAN:Projects/List Projects
 projects	projects	get	GET	/projects/business/{business_id}/project/{id}	P-one	PY; NODE
-projects	projects	get	GET	/projects/business/{business_id}/projects/{id}	P-one	PHP; PM:Projects/Single Project
-projects	projects	create	POST	/projects/business/{business_id}/project	P-one	PY; NODE; PM:Projects/Create Single Project
+projects	projects	get	GET	/projects/business/{business_id}/projects/{id}	P-one	PHP; POSTMAN:Projects/Single Project
+projects	projects	create	POST	/projects/business/{business_id}/project	P-one	PY; NODE; POSTMAN:Projects/Create Single Project
 projects	projects	create?	POST	/projects/business/{business_id}/projects	P-one	PHP; a third-party collection (unceasingwaves92/freshbooks FreshBooks.postman_collection.json)
-projects	projects	update	PUT	/projects/business/{business_id}/project/{id}	P-one	PY; NODE; PM:Projects/Update Project
+projects	projects	update	PUT	/projects/business/{business_id}/project/{id}	P-one	PY; NODE; POSTMAN:Projects/Update Project
 projects	projects	update?	PUT	/projects/business/{business_id}/projects/{id}	P-one	PHP
 projects	projects	delete	DELETE	/projects/business/{business_id}/project/{id}	empty/204	PY; NODE
 projects	projects	delete?	DELETE	/projects/business/{business_id}/projects/{id}	empty/204	PHP
-projects	projects	other:abilities	GET	/projects/business/{business_id}/abilities	P	PM:Settings/Abilities/Abilities
-timetracking	time_entries	list	GET	/timetracking/business/{business_id}/time_entries	P-list	PY; NODE; PM:Time Tracking/List Entries (+ Updated Since Precise Time, for a Given Day)
+projects	projects	other:abilities	GET	/projects/business/{business_id}/abilities	P	POSTMAN:Settings/Abilities/Abilities
+timetracking	time_entries	list	GET	/timetracking/business/{business_id}/time_entries	P-list	PY; NODE; POSTMAN:Time Tracking/List Entries (+ Updated Since Precise Time, for a Given Day)
 timetracking	time_entries	get	GET	/timetracking/business/{business_id}/time_entries/{id}	P-one	PY; NODE
-timetracking	time_entries	create	POST	/timetracking/business/{business_id}/time_entries	P-one	PY; NODE; PM:Time Tracking/Create a Time Entry
-timetracking	time_entries	update	PUT	/timetracking/business/{business_id}/time_entries/{id}	P-one	PY; NODE; PM:Time Tracking/Update a Time Entry
-timetracking	time_entries	delete	DELETE	/timetracking/business/{business_id}/time_entries/{id}	empty/204	PY; NODE; PM:Time Tracking/Delete a Time Entry
-timetracking	time_entries	other:search	GET	/timetracking/business/{business_id}/time_entries/search	P-list	PM:Time Tracking/Time Entries For Employee on Specific Project
-comments	services	list	GET	/comments/business/{business_id}/services	P-list	PY; NODE; PM:Settings/Items and Services/List Services
-comments	services	get	GET	/comments/business/{business_id}/service/{id}	P-one	PY; NODE; PM:Settings/Items and Services/Get a Single Service
+timetracking	time_entries	create	POST	/timetracking/business/{business_id}/time_entries	P-one	PY; NODE; POSTMAN:Time Tracking/Create a Time Entry
+timetracking	time_entries	update	PUT	/timetracking/business/{business_id}/time_entries/{id}	P-one	PY; NODE; POSTMAN:Time Tracking/Update a Time Entry
+timetracking	time_entries	delete	DELETE	/timetracking/business/{business_id}/time_entries/{id}	empty/204	PY; NODE; POSTMAN:Time Tracking/Delete a Time Entry
+timetracking	time_entries	other:search	GET	/timetracking/business/{business_id}/time_entries/search	P-list	POSTMAN:Time Tracking/Time Entries For Employee on Specific Project
+comments	services	list	GET	/comments/business/{business_id}/services	P-list	PY; NODE; POSTMAN:Settings/Items and Services/List Services
+comments	services	get	GET	/comments/business/{business_id}/service/{id}	P-one	PY; NODE; POSTMAN:Settings/Items and Services/Get a Single Service
 comments	services	create	POST	/comments/business/{business_id}/service	P-one	PY; NODE
 comments	services	update	PUT	/comments/business/{business_id}/service/{id}	P-one	PY
 comments	services	delete?	DELETE	/comments/business/{business_id}/service/{id}	empty/204	PY (generic CommentsResource.delete; not exercised in SDK tests)
-comments	service_rates	list	GET	/comments/business/{business_id}/service_rates	P-list	PY; PM:Projects/Service Rates
-comments	service_rates	get	GET	/comments/business/{business_id}/service/{service_id}/rate	P-one	PY; NODE; PM:Settings/Items and Services/Get a Single Service Rate
+comments	service_rates	list	GET	/comments/business/{business_id}/service_rates	P-list	PY; POSTMAN:Projects/Service Rates
+comments	service_rates	get	GET	/comments/business/{business_id}/service/{service_id}/rate	P-one	PY; NODE; POSTMAN:Settings/Items and Services/Get a Single Service Rate
 comments	service_rates	create	POST	/comments/business/{business_id}/service/{service_id}/rate	P-one	PY; NODE
 comments	service_rates	update	PUT	/comments/business/{business_id}/service/{service_id}/rate	P-one	PY; NODE
-comments	project_service_rates	update	PUT	/comments/business/{business_id}/project/{project_id}/service/{service_id}/rate	P-one	PM:Projects/Update Service Rates
-comments	retainers	list	GET	/comments/business/{business_id}/retainers	P-list	PM:Invoices/Retainers/Get all retainers
-comments	retainers	get	GET	/comments/business/{business_id}/retainer/{id}	P-one	PM:Invoices/Retainers/Single Retainer
-comments	retainers	create	POST	/comments/business/{business_id}/retainers	P-one	PM:Invoices/Retainers/Create Retainer
-comments	retainers	update	PUT	/comments/business/{business_id}/retainer/{id}	P-one	PM:Invoices/Retainers/Update Retainer
-comments	retainers	delete	PUT	/comments/business/{business_id}/retainer/{id}	P-one	PM:Invoices/Retainers/Delete Retainer (body retainer.active=false, per IRL lib)
-comments	retainers	other:undelete	PUT	/comments/business/{business_id}/retainer/{id}	P-one	PM:Invoices/Retainers/Undelete Retainer (body retainer.active=true, per IRL lib)
-comments	team_member_rates	list	GET	/comments/business/{business_id}/team_member_rates	P-list	PM:Projects/Team Member Rates
-comments	team_member_rates	update	PUT	/comments/business/{business_id}/team_member_rate/{identity_id}	P-one	PM:My Team/Update Staff Rates + Projects/Update Team Member Rate
-comments	invitation_rates	list	GET	/comments/business/{business_id}/invitation_rates	P-list	PM:Projects/Invitation Rates
-comments	project_threads	list	GET	/comments/business/{business_id}/project/{project_id}/threads	P-list	PM:Projects/List All Messages in Project Discussion (no example response)
-comments	project_threads	create	POST	/comments/business/{business_id}/project/{project_id}/threads	P-one	PM:Projects/Create New Message in Project Discussion (no example response)
-comments	thread_comments	create	POST	/comments/business/{business_id}/threads/{thread_id}/comments	P-one	PM:Projects/Add Comment to Project Discussion Message (no example response)
-comments	projects	delete?	DELETE	/comments/business/{business_id}/project/{id}	empty	PM:Projects/Delete Project (collection example on my.freshbooks.com host, body project.vis_state)
-comments	reports	other:time_entry_details	GET	/comments/business/{business_id}/time_entries/search	P-list	PM:Reports/Time Entry Details
-auth	identity	get	GET	/auth/api/v1/users/me	U-one	PY; NODE; PHP; PM:Authorization/Identity Info Call + List User
-auth	identity	other:register	POST	/auth/api/v1/smux/registrations	U-one	PM:Authorization/Register as a new user
-auth	businesses	create	POST	/auth/api/v1/users/business	U	PM:Settings/Businesses/Add Business
-auth	businesses	delete	DELETE	/auth/api/v1/users/business/{business_id}	empty	PM:Settings/Businesses/Delete Business
-auth	businesses	other:list_business_group_members	GET	/auth/api/v1/users/business/{business_id}	U	PM:My Team/List Staff
-auth	billing_subscription	delete?	DELETE	/auth/api/v1/billing/account/{account_id}/subscription	empty	PM:Settings/Businesses/Delete Business - Subscription (collection example on my.freshbooks.com host)
-auth	applications	list	GET	/auth/api/v1/partners/applications	U-list	PM:Settings/Developer/Get all applications
-auth	applications	create	POST	/auth/api/v1/partners/applications	U-one	PM:Settings/Developer/Create new application
-auth	applications	update	PUT	/auth/api/v1/partners/applications/{client_id}	U-one	PM:Settings/Developer/Modify existing application
-auth	team_members	list	GET	/auth/api/v1/businesses/{business_id}/team_members	U-list	PM:My Team/List Team Members; DOCS:team-members
-auth	team_members	get	GET	/auth/api/v1/businesses/{business_id}/team_members/{team_member_uuid}	U-one	PM:My Team/Single Team Member
-auth	invitations	create	POST	/auth/api/v1/users/invitation	U	PM:Projects/Invite Team Member to Project(s) (no example response)
+comments	project_service_rates	update	PUT	/comments/business/{business_id}/project/{project_id}/service/{service_id}/rate	P-one	POSTMAN:Projects/Update Service Rates
+comments	retainers	list	GET	/comments/business/{business_id}/retainers	P-list	POSTMAN:Invoices/Retainers/Get all retainers
+comments	retainers	get	GET	/comments/business/{business_id}/retainer/{id}	P-one	POSTMAN:Invoices/Retainers/Single Retainer
+comments	retainers	create	POST	/comments/business/{business_id}/retainers	P-one	POSTMAN:Invoices/Retainers/Create Retainer
+comments	retainers	update	PUT	/comments/business/{business_id}/retainer/{id}	P-one	POSTMAN:Invoices/Retainers/Update Retainer
+comments	retainers	delete	PUT	/comments/business/{business_id}/retainer/{id}	P-one	POSTMAN:Invoices/Retainers/Delete Retainer (body retainer.active=false, per IRL lib)
+comments	retainers	other:undelete	PUT	/comments/business/{business_id}/retainer/{id}	P-one	POSTMAN:Invoices/Retainers/Undelete Retainer (body retainer.active=true, per IRL lib)
+comments	team_member_rates	list	GET	/comments/business/{business_id}/team_member_rates	P-list	POSTMAN:Projects/Team Member Rates
+comments	team_member_rates	update	PUT	/comments/business/{business_id}/team_member_rate/{identity_id}	P-one	POSTMAN:My Team/Update Staff Rates + Projects/Update Team Member Rate
+comments	invitation_rates	list	GET	/comments/business/{business_id}/invitation_rates	P-list	POSTMAN:Projects/Invitation Rates
+comments	project_threads	list	GET	/comments/business/{business_id}/project/{project_id}/threads	P-list	POSTMAN:Projects/List All Messages in Project Discussion (no example response)
+comments	project_threads	create	POST	/comments/business/{business_id}/project/{project_id}/threads	P-one	POSTMAN:Projects/Create New Message in Project Discussion (no example response)
+comments	thread_comments	create	POST	/comments/business/{business_id}/threads/{thread_id}/comments	P-one	POSTMAN:Projects/Add Comment to Project Discussion Message (no example response)
+comments	projects	delete?	DELETE	/comments/business/{business_id}/project/{id}	empty	POSTMAN:Projects/Delete Project (collection example on my.freshbooks.com host, body project.vis_state)
+comments	reports	other:time_entry_details	GET	/comments/business/{business_id}/time_entries/search	P-list	POSTMAN:Reports/Time Entry Details
+auth	identity	get	GET	/auth/api/v1/users/me	U-one	PY; NODE; PHP; POSTMAN:Authorization/Identity Info Call + List User
+auth	identity	other:register	POST	/auth/api/v1/smux/registrations	U-one	POSTMAN:Authorization/Register as a new user
+auth	businesses	create	POST	/auth/api/v1/users/business	U	POSTMAN:Settings/Businesses/Add Business
+auth	businesses	delete	DELETE	/auth/api/v1/users/business/{business_id}	empty	POSTMAN:Settings/Businesses/Delete Business
+auth	businesses	other:list_business_group_members	GET	/auth/api/v1/users/business/{business_id}	U	POSTMAN:My Team/List Staff
+auth	billing_subscription	delete?	DELETE	/auth/api/v1/billing/account/{account_id}/subscription	empty	POSTMAN:Settings/Businesses/Delete Business - Subscription (collection example on my.freshbooks.com host)
+auth	applications	list	GET	/auth/api/v1/partners/applications	U-list	POSTMAN:Settings/Developer/Get all applications
+auth	applications	create	POST	/auth/api/v1/partners/applications	U-one	POSTMAN:Settings/Developer/Create new application
+auth	applications	update	PUT	/auth/api/v1/partners/applications/{client_id}	U-one	POSTMAN:Settings/Developer/Modify existing application
+auth	team_members	list	GET	/auth/api/v1/businesses/{business_id}/team_members	U-list	POSTMAN:My Team/List Team Members; DOCS:team-members
+auth	team_members	get	GET	/auth/api/v1/businesses/{business_id}/team_members/{team_member_uuid}	U-one	POSTMAN:My Team/Single Team Member
+auth	invitations	create	POST	/auth/api/v1/users/invitation	U	POSTMAN:Projects/Invite Team Member to Project(s) (no example response)
 oauth	oauth	other:authorize	GET	https://auth.freshbooks.com/oauth/authorize	redirect	PY; NODE; PHP; DOCS:get-authenticated-on-the-freshbooks-api
 oauth	oauth	other:token_authorization_code	POST	https://api.freshbooks.com/auth/oauth/token	O	PY; NODE; PHP; DOCS:authentication
 oauth	oauth	other:token_refresh	POST	https://api.freshbooks.com/auth/oauth/token	O	PY; NODE; PHP (grant_type=refresh_token)
-oauth	oauth	other:revoke	POST	https://api.freshbooks.com/auth/oauth/revoke	O	PM:Authorization/Revoke Refresh Token (copy in Sujatha-SNN/Rest-PostmanWorkoutV2 FreshBooks.postman_collection.json)
+oauth	oauth	other:revoke	POST	https://api.freshbooks.com/auth/oauth/revoke	O	POSTMAN:Authorization/Revoke Refresh Token (copy in Sujatha-SNN/Rest-PostmanWorkoutV2 FreshBooks.postman_collection.json)
 payments	payment_options	other:defaults	GET	/payments/account/{account_id}/payment_options?entity_type=invoice	Y	PY; NODE; PHP
 payments	payment_options	get	GET	/payments/account/{account_id}/invoice/{invoice_id}/payment_options	Y	PY; NODE; PHP
-payments	payment_options	create	POST	/payments/account/{account_id}/invoice/{invoice_id}/payment_options	Y	PY; NODE; PHP; PM:Invoices/Enable Payment Options On Invoice; DOCS:online-payments
-payments	payment_options	create	POST	/payments/account/{account_id}/invoice_profile/{id}/payment_options	Y	PM:Invoices/Invoice Recurring Template/Enable Payment Options On Invoice Profile
-payments	checkout_links	create	POST	/payments/account/{account_id}/checkout-links	Y	PM:Invoices/Payments/Single Checkout Link (no example response)
-payments	checkout_links	update	PUT	/payments/account/{account_id}/checkout-links/{id}	Y	PM:Invoices/Payments/Update Checkout Link
-payments	checkout_links	delete	DELETE	/payments/account/{account_id}/checkout-links/{id}	empty	PM:Invoices/Payments/Delete Checkout Link
-payments	checkout_links	other:payment_options	POST	/payments/account/{account_id}/checkout_link/{id}/payment_options	Y	PM:Invoices/Payments/Update Checkout Link Payment Gateway
-payments	gateways	list	GET	/payments/account/{account_id}/gateway	Y	PM:Settings/Gateways/List Gateways + Settings/Businesses/Gateway Details + Tokenization/1a. [STRIPE] -  Get Publishable Key
-payments	gateways	other:provision_fbpay	POST	/payments/account/{account_id}/gateway/fbpay	Y	PM:Settings/Businesses/Provision FreshBooks Payments (201)
-payments	gateways	other:stripe_setup_intent	POST	/payments/account/{account_id}/gateway/stripe/credit-card/token	Y	PM:Tokenization/2. [STRIPE] - Create Setup Intent Using Payment Method Key
-payments	credit_cards	create	POST	/payments/account/{account_id}/credit-card	Y	PM:Tokenization/2. [FBPAY] - Create Setup Intent Using Payment Method Key + Tokenization/3. [STRIPE] - Save Payment Method to Recurring Profile
-payments	tokenization	other:fbpay_tokenize	POST	https://paid.freshbooks.com/gateway/fbpay/tokenize	Y	PM:Tokenization/1. [FBPAY] - Create Payment Method
-payments	tokenization	other:stripe_payment_method	POST	https://paid.freshbooks.com/gateway/stripe/payment-method	Y	PM:Tokenization/1. [STRIPE] - Create Payment Method
-uploads	images	create	POST	/uploads/account/{account_id}/images	F	PY; PHP; PM:Uploader/Upload Logo or Proposal Image (+ Invoices/Upload Logo, Expenses/Upload Receipt Image)
-uploads	images	create	POST	/uploads/images	F	PM:Uploader/Upload Image Without AccountId + Settings/Developer/Upload App Logo
+payments	payment_options	create	POST	/payments/account/{account_id}/invoice/{invoice_id}/payment_options	Y	PY; NODE; PHP; POSTMAN:Invoices/Enable Payment Options On Invoice; DOCS:online-payments
+payments	payment_options	create	POST	/payments/account/{account_id}/invoice_profile/{id}/payment_options	Y	POSTMAN:Invoices/Invoice Recurring Template/Enable Payment Options On Invoice Profile
+payments	checkout_links	create	POST	/payments/account/{account_id}/checkout-links	Y	POSTMAN:Invoices/Payments/Single Checkout Link (no example response)
+payments	checkout_links	update	PUT	/payments/account/{account_id}/checkout-links/{id}	Y	POSTMAN:Invoices/Payments/Update Checkout Link
+payments	checkout_links	delete	DELETE	/payments/account/{account_id}/checkout-links/{id}	empty	POSTMAN:Invoices/Payments/Delete Checkout Link
+payments	checkout_links	other:payment_options	POST	/payments/account/{account_id}/checkout_link/{id}/payment_options	Y	POSTMAN:Invoices/Payments/Update Checkout Link Payment Gateway
+payments	gateways	list	GET	/payments/account/{account_id}/gateway	Y	POSTMAN:Settings/Gateways/List Gateways + Settings/Businesses/Gateway Details + Tokenization/1a. [STRIPE] -  Get Publishable Key
+payments	gateways	other:provision_fbpay	POST	/payments/account/{account_id}/gateway/fbpay	Y	POSTMAN:Settings/Businesses/Provision FreshBooks Payments (201)
+payments	gateways	other:stripe_setup_intent	POST	/payments/account/{account_id}/gateway/stripe/credit-card/token	Y	POSTMAN:Tokenization/2. [STRIPE] - Create Setup Intent Using Payment Method Key
+payments	credit_cards	create	POST	/payments/account/{account_id}/credit-card	Y	POSTMAN:Tokenization/2. [FBPAY] - Create Setup Intent Using Payment Method Key + Tokenization/3. [STRIPE] - Save Payment Method to Recurring Profile
+payments	tokenization	other:fbpay_tokenize	POST	https://paid.freshbooks.com/gateway/fbpay/tokenize	Y	POSTMAN:Tokenization/1. [FBPAY] - Create Payment Method
+payments	tokenization	other:stripe_payment_method	POST	https://paid.freshbooks.com/gateway/stripe/payment-method	Y	POSTMAN:Tokenization/1. [STRIPE] - Create Payment Method
+uploads	images	create	POST	/uploads/account/{account_id}/images	F	PY; PHP; POSTMAN:Uploader/Upload Logo or Proposal Image (+ Invoices/Upload Logo, Expenses/Upload Receipt Image)
+uploads	images	create	POST	/uploads/images	F	POSTMAN:Uploader/Upload Image Without AccountId + Settings/Developer/Upload App Logo
 uploads	images	get	GET	/uploads/images/{jwt}	binary	PY; PHP
-uploads	attachments	create	POST	/uploads/account/{account_id}/attachments	F	PY; PHP; PM:Uploader/Upload Expense Receipt
+uploads	attachments	create	POST	/uploads/account/{account_id}/attachments	F	PY; PHP; POSTMAN:Uploader/Upload Expense Receipt
 uploads	attachments	get	GET	/uploads/attachments/{jwt}	binary	PY; PHP
 """  # noqa: E501
 
@@ -588,8 +590,9 @@ _PAY = "/payments/account/{account_id}"
 _AUTH = "/auth/api/v1"
 _NO_DELETE: tuple[DeleteStyle, ...] = ()
 
-# Keys and delete verbs: PY client.py resource definitions and the research notes 2.7
-# (where sources disagree, every documented style is listed, the PY one first).
+# Keys and delete verbs: PY client.py resource definitions and docs/protocol.rst,
+# "Deletes and vis_state" (where sources disagree, every documented style is listed, the
+# PY one first).
 _SPEC_ROWS: tuple[tuple[str, str, dict[str, object]], ...] = (
     _acc("clients", "users/clients", "client", "clients"),
     _acc(

@@ -1,8 +1,8 @@
 """One request pipeline: build -> send -> retry -> decode -> raise.
 
 The pure helpers at the top (paths, queries, envelopes, error bodies, page metadata) know
-every wire shape in PROTOCOL.md section 2; :class:`Pipeline` at the bottom is the only
-code that sends requests, and the only place where requests are retried.
+every wire shape in docs/protocol.rst; :class:`Pipeline` at the bottom is the only code
+that sends requests, and the only place where requests are retried.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ makes of a response body: ``"json"`` (decode the family's envelope into ``.data`
 
 
 class Envelope(enum.Enum):
-    """The body shapes of the API's families (PROTOCOL.md 2.1, 2.2, 2.8)."""
+    """The body shapes of the API's families (docs/protocol.rst, "Envelopes per family")."""
 
     ACCOUNTING = "accounting"  # {"response": {"result": ...}} / {"response": {"errors": []}}
     LEDGER = "ledger"  # {"data": ...} / {"errors": {"message", "details"}}
@@ -108,8 +108,8 @@ _PREFIXES: tuple[tuple[str, Envelope], ...] = (
 def envelope_for_path(path: str) -> Envelope:
     """The envelope family of an API path (``/accounting/account/...`` and so on)."""
     if path.startswith("/accounting/businesses/") and "/reports/" in path:
-        # Business-uuid reports answer in the accounting report shape (PROTOCOL.md
-        # section 4, shape A-report; DOCS:general-ledger-report), not the ledger one.
+        # Business-uuid reports answer in the accounting report shape, not the ledger one
+        # (docs/protocol.rst, "Families and base paths"; DOCS:general-ledger-report).
         return Envelope.ACCOUNTING
     for prefix, envelope in _PREFIXES:
         if path.startswith(prefix):
@@ -362,11 +362,11 @@ def _details_from_rpc(details: Sequence[Any]) -> list[ErrorDetail]:
 
 
 def parse_error(document: Any) -> ParsedError | None:
-    """Normalise any family's error body (PROTOCOL.md 2.2); ``None`` if unrecognised.
+    """Normalise any family's error body; ``None`` if unrecognised.
 
     Shapes are tried from the most to the least specific, so a body is understood even
-    when it comes back on a family that does not usually use it (PROTOCOL.md notes the
-    auth 401 body appearing on other families).
+    when it comes back on a family that does not usually use it, as the auth 401 body
+    does (docs/protocol.rst, "Error bodies and status codes").
     """
     if not isinstance(document, dict):
         return None
@@ -1087,6 +1087,6 @@ def _api_error(
         return RateLimitError(message, retry_after=retry_after, **kwargs)
     if status == 409 and method == "POST" and path.rstrip("/").endswith("/invoices/invoices"):
         # FreshBooks answers 409 when concurrent creates take the same invoice number
-        # (seeds/invoices page, "Creating Multiple Invoices").
+        # (docs/protocol.rst, "Invoice numbering and the 409 race").
         return InvoiceNumberConflictError(message, **kwargs)
     return cls(message, **kwargs)

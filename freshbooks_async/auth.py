@@ -17,7 +17,7 @@ and lets the pipeline replay the request. Refreshes are single-flight: however m
 coroutines find the token stale at once, one refresh request is sent and all of them
 continue with its result.
 
-FreshBooks refresh tokens are single use (PROTOCOL.md 2.4): a refresh that may have
+FreshBooks refresh tokens are single use (docs/protocol.rst, "OAuth2"): a refresh that may have
 reached FreshBooks but whose answer was lost cannot be retried with the same refresh
 token, so it raises :class:`RefreshAmbiguousError` and the session refuses further
 refreshes until it is given a token again. Tokens and secrets never appear in a
@@ -82,7 +82,8 @@ __all__ = [
 
 logger = logging.getLogger("freshbooks_async.auth")
 
-#: Where users authorize an app (PROTOCOL.md 2.4; the sandbox serves ``/oauth/authorize``).
+#: Where users authorize an app (docs/protocol.rst, "OAuth2"; the sandbox serves
+#: ``/oauth/authorize``).
 DEFAULT_AUTHORIZE_URL: Final = "https://auth.freshbooks.com/oauth/authorize"
 #: Seconds before expiry at which :meth:`OAuth2Session.access_token` refreshes.
 DEFAULT_REFRESH_MARGIN: Final = 300.0
@@ -222,7 +223,7 @@ class Token:
 
     @classmethod
     def from_response(cls, data: Mapping[str, Any], *, now: float) -> Token:
-        """Build a token from the token endpoint's JSON (PROTOCOL.md 2.4).
+        """Build a token from the token endpoint's JSON (docs/protocol.rst, "OAuth2").
 
         The expiry is the earlier of ``created_at + expires_in`` (what the official
         SDKs compute) and ``now + expires_in`` (so a server clock ahead of ours cannot
@@ -811,8 +812,9 @@ class OAuth2Session:
         """On a 401: refresh once (single-flight) and ask for a replay.
 
         A 401 for a token that was already replaced returns ``True`` at once; FreshBooks
-        401 bodies differ by family (PROTOCOL.md 2.2) and none reliably says "expired",
-        so any 401 of the current token counts as a stale token.
+        401 bodies differ by family (docs/protocol.rst, "Error bodies and status codes")
+        and none reliably says "expired", so any 401 of the current token counts as a
+        stale token.
 
         Returns:
             True when a new token is ready, False when there is nothing to refresh with.

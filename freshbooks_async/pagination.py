@@ -82,7 +82,7 @@ __all__ = [
 T = TypeVar("T")
 U = TypeVar("U")
 
-#: FreshBooks silently caps ``per_page`` at 100 (PROTOCOL.md 2.1, DOCS:parameters).
+#: FreshBooks silently caps ``per_page`` at 100 (docs/protocol.rst, "Pagination").
 MAX_PER_PAGE = 100
 
 #: Items decoded between two looks at the network (about 0.25 ms of invoices).

@@ -4,7 +4,8 @@ Accounting and events lists (``/accounting/...``, ``/events/...``) take
 ``search[key]=value``, ``search[keys][]=v`` lists, ``include[]=name`` and
 ``sort=field_asc|field_desc``; project-like families (``/projects``, ``/timetracking``,
 ``/comments``) take bare ``key=value``, ``key=true`` includes and ``sort=field`` /
-``sort=-field`` (PROTOCOL.md 2.6). One :class:`Query` renders to either::
+``sort=-field`` (docs/protocol.rst, "Filters, includes and sorting"). One :class:`Query`
+renders to either::
 
     q = (
         Query()
@@ -59,10 +60,11 @@ def _names(words: str) -> frozenset[str]:
 _ACCOUNTING_COMMON: Final = frozenset({"vis_state", "updated_min", "updated_max"})
 
 #: Documented filter names per resource (the key inside ``search[...]`` for accounting,
-#: the bare key for project-like families). Sources: the invoices docs page (seeds),
-#: the official SDKs' docs and builders, DOCS:time_entries (PROTOCOL.md 2.6).
+#: the bare key for project-like families). Sources: DOCS:invoices, the official SDKs'
+#: docs and builders, DOCS:time_entries (docs/protocol.rst, "Filters, includes and
+#: sorting").
 FILTERS: Final[Mapping[str, frozenset[str]]] = {
-    # seeds/invoices page, "Filters" table.
+    # DOCS:invoices, "Filters" table (docs/protocol.rst, "Filters, includes and sorting").
     "invoices": _ACCOUNTING_COMMON
     | _names(
         "currency currency_code customerid customerids date_max date_min "
@@ -104,9 +106,10 @@ FILTERS: Final[Mapping[str, frozenset[str]]] = {
     "invoice_profiles": _ACCOUNTING_COMMON | _names("customerid customerids profileid"),
     "expense_categories": _ACCOUNTING_COMMON | _names("category_like categoryid categoryids"),
     "journal_entry_details": _names("accountid date_max date_min source_type sub_accountid"),
-    # PROTOCOL.md 2.5: search[event] matches the event and its parent event.
+    # search[event] matches the event and its parent event (docs/protocol.rst, "Webhooks").
     "callbacks": _names("event uri"),
-    # DOCS:time_entries filter table (PROTOCOL.md 2.6): bare keys on project-like lists.
+    # DOCS:time_entries filter table: bare keys on project-like lists (docs/protocol.rst,
+    # "Filters, includes and sorting").
     "time_entries": _names(
         "billable billed client_id identity_id include_deleted include_unlogged "
         "project_id service_id started_from started_to task_id team "
@@ -130,7 +133,7 @@ LIST_FILTERS: Final[Mapping[str, frozenset[str]]] = {
     if any(name.endswith("ids") for name in names)
 }
 
-#: Documented includes per resource (seeds/invoices page; PROTOCOL.md 2.6).
+#: Documented includes per resource (docs/protocol.rst, "Filters, includes and sorting").
 INCLUDES: Final[Mapping[str, frozenset[str]]] = {
     "invoices": _names(
         "allowed_gateway_info allowed_gateways attachments audit_logs "
@@ -186,7 +189,8 @@ def _check_value(name: str, value: object) -> None:
 
 
 def _accounting_value(value: object) -> object:
-    # Accounting date filters have day granularity (PROTOCOL.md 2.6): YYYY-MM-DD.
+    # Accounting date filters have day granularity: YYYY-MM-DD (docs/protocol.rst,
+    # "Filters, includes and sorting").
     if isinstance(value, _dt.datetime):
         return value.date()
     return value

@@ -10,9 +10,9 @@
     size = await uploads.attachments.download_to(receipt.jwt, "copy.pdf")
 
 Files go up as ``multipart/form-data`` with the file in the field ``content``
-(PROTOCOL.md 2.8). Their size and type are checked before anything is sent. Files given
-by path or as an async byte stream are streamed, never held in memory whole, and
-:meth:`~_Uploader.download_to` streams a download to disk.
+(docs/protocol.rst, "Other wire facts"). Their size and type are checked before anything
+is sent. Files given by path or as an async byte stream are streamed, never held in
+memory whole, and :meth:`~_Uploader.download_to` streams a download to disk.
 """
 
 from __future__ import annotations
@@ -304,7 +304,7 @@ class _Uploader:
         if account_id is None:
             if self.kind != "image":
                 raise ValueError("account_id: attachments need an account id")
-            api_path = "/uploads/images"  # PM:Uploader/Upload Image Without AccountId
+            api_path = "/uploads/images"  # Postman: Uploader/Upload Image Without AccountId
         else:
             api_path = build_path(path_template, account_id=check_account_id(account_id))
         if size is not None:

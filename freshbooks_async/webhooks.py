@@ -5,8 +5,8 @@ FreshBooks delivers each event as a form-encoded POST (fields ``name``, ``object
 ``account_id``, ``business_id``, ``identity_id``, ``user_id``) signed in the
 ``X-FreshBooks-Hmac-SHA256`` header: base64 of HMAC-SHA256, keyed by the callback's
 verifier, over Python's default ``json.dumps`` of the form fields in the order sent
-(PROTOCOL.md 2.5). A new callback is unverified until the app echoes the verifier that
-FreshBooks POSTs to it (the handshake, ``name=callback.verify``)::
+(docs/protocol.rst, "Webhooks"). A new callback is unverified until the app echoes the
+verifier that FreshBooks POSTs to it (the handshake, ``name=callback.verify``)::
 
     callbacks = Callbacks(fb)
     handler = webhook_handler(
@@ -65,7 +65,7 @@ __all__ = [
 
 logger = logging.getLogger("freshbooks_async.webhooks")
 
-#: The header FreshBooks signs deliveries in (PROTOCOL.md 2.5).
+#: The header FreshBooks signs deliveries in (docs/protocol.rst, "Webhooks").
 SIGNATURE_HEADER: Final = "X-FreshBooks-Hmac-SHA256"
 #: The largest delivery body the handler reads (bytes); FreshBooks' are a few hundred.
 DEFAULT_MAX_BODY: Final = 64 * 1024
@@ -279,7 +279,7 @@ def parse_verification(body_fields: FormFields) -> VerificationRequest | None:
     """The handshake in a delivery, or ``None`` if it is not one.
 
     A handshake carries a ``verifier`` field; the callback id is in ``object_id``
-    (``name=callback.verify``) or ``callback_id`` (PROTOCOL.md 2.5).
+    (``name=callback.verify``) or ``callback_id`` (docs/protocol.rst, "Webhooks").
 
     Raises:
         WebhookPayloadError: It carries a verifier but no usable callback id.
@@ -800,7 +800,7 @@ class Callbacks:
         return self._one(response.data)
 
     async def delete(self, account_id: str, callback_id: int) -> None:
-        """Delete a callback (HTTP DELETE, PROTOCOL.md 2.7)."""
+        """Delete a callback (HTTP DELETE; docs/protocol.rst, "Deletes and vis_state")."""
         path = build_path(
             _CALLBACK, account_id=check_account_id(account_id), id=_check_id(callback_id)
         )
@@ -816,7 +816,8 @@ class Callbacks:
         path = build_path(
             _CALLBACK, account_id=check_account_id(account_id), id=_check_id(callback_id)
         )
-        # The Postman example also sends callback_id in the body (PROTOCOL.md 2.5).
+        # The Postman example also sends callback_id in the body (docs/protocol.rst,
+        # "Webhooks").
         body = {"callback": {"callback_id": callback_id, "verifier": verifier}}
         with secret_scope(verifier):  # scrubbed from an error that echoes it
             return self._one((await self._client.request("PUT", path, json=body)).data)

@@ -161,7 +161,7 @@ def test_client_typed_values() -> None:
     client = decode(Client, _accounting("get_client_response.json", "client"))
     assert client.id == 12345
     assert client.vis_state is VisState.ACTIVE
-    # signup_date is UTC, updated is US/Eastern (PROTOCOL.md 2.8).
+    # signup_date is UTC, updated is US/Eastern (docs/protocol.rst, "Other wire facts").
     assert client.signup_date == datetime(2020, 10, 31, 15, 25, 34, tzinfo=UTC)
     assert client.updated == datetime(2020, 11, 1, 13, 11, 10, tzinfo=ZoneInfo("America/New_York"))
     assert isinstance(client.updated, datetime)

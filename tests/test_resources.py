@@ -201,9 +201,9 @@ async def test_delete_styles(router_client: tuple[Router, FreshBooksClient]) -> 
     retainers = router.put(
         "/comments/business/{business_id}/retainer/{id}", Router.json({"retainer": {"id": 1}})
     )
-    await fb.invoices.delete(ACC, 7)  # seeds: DELETE
+    await fb.invoices.delete(ACC, 7)  # DELETE (docs/protocol.rst, "Deletes and vis_state")
     await fb.invoices.delete(ACC, 7, style=DeleteStyle.VIS_STATE)
-    await fb.clients.delete(ACC, 5)  # PROTOCOL.md 2.7: soft delete
+    await fb.clients.delete(ACC, 5)  # soft delete (docs/protocol.rst, "Deletes and vis_state")
     await fb.retainers.delete(1, 1)  # active=false
     assert deleted.call_count == 1
     assert _body(put.calls[0]) == {"invoice": {"vis_state": 1}}

@@ -361,7 +361,7 @@ def vis_state_payload(state: VisState | int) -> dict[str, int]:
     The resource layer wraps it in the resource's singular key, e.g.
     ``{"invoice": vis_state_payload(VisState.DELETED)}``. Keep it out of other updates:
     FreshBooks applies ``vis_state`` alone and silently drops the other fields of that PUT
-    (DOCS:active_deleted, PROTOCOL.md 2.7).
+    (DOCS:active_deleted; docs/protocol.rst, "Deletes and vis_state").
 
     Args:
         state: ``VisState.ACTIVE`` (restore), ``DELETED`` or ``ARCHIVED``, or 0/1/2.

@@ -113,7 +113,8 @@ def _fast_naive(zone: tzinfo) -> Callable[[str], datetime]:
     return parse
 
 
-#: Accounting timestamps: US/Eastern, except the few UTC fields (PROTOCOL.md 2.8).
+#: Accounting timestamps: US/Eastern, except the few UTC fields (docs/protocol.rst,
+#: "Other wire facts").
 _fast_accounting = _fast_naive(EASTERN)
 _fast_accounting_utc = _fast_naive(UTC)
 
@@ -167,7 +168,7 @@ def parse_datetime(value: str, fmt: DateTimeFormat = DateTimeFormat.ISO) -> date
 
     Any ISO 8601 shape Python accepts is read; a value without an offset is taken as
     US/Eastern wall time for ``ACCOUNTING``, stays naive for ``LOCAL`` (its zone is in
-    another field) and is taken as UTC otherwise.
+    another field) and is taken as UTC otherwise (docs/protocol.rst, "Other wire facts").
 
     Raises:
         TypeError: ``value`` is not a str or ``fmt`` not a DateTimeFormat.

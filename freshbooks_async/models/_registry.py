@@ -131,7 +131,7 @@ _SPECS: Final = (
     _spec("accounting", "invoice_profiles", InvoiceProfile, "invoice_profile", "invoice_profiles"),
     _spec("accounting", "items", Item, "item", "items"),
     _spec("accounting", "payments", Payment, "payment", "payments"),
-    # List key is "other_income" too (PROTOCOL.md row 58, PY client.py).
+    # List key is "other_income" too (docs/protocol.rst, "Envelopes per family").
     _spec("accounting", "other_income", OtherIncome, "other_income", "other_income"),
     _spec("accounting", "taxes", Tax, "tax", "taxes"),
     _spec("accounting", "bills", Bill, "bill", "bills"),

@@ -2,7 +2,8 @@
 
 Paths: ``/accounting/account/{account_id}/users/clients`` (keys ``client`` / ``clients``)
 and ``/accounting/account/{account_id}/users/contacts/{contact_id}`` (key ``contact``).
-Client ``signup_date`` is UTC, other timestamps US/Eastern (PROTOCOL.md 2.8).
+Client ``signup_date`` is UTC, other timestamps US/Eastern (docs/protocol.rst,
+"Other wire facts").
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Value types shared by every resource model: ``UNSET``, ``Money``, lenient enums, timestamps.
 
-FreshBooks quirks handled here (source: /work/shared/api/PROTOCOL.md 2.8 and the official
+FreshBooks quirks handled here (docs/protocol.rst, "Other wire facts", from the official
 Python SDK's ``models.py``):
 
 * money is ``{"amount": "100.00", "code": "USD"}`` with the amount as a decimal *string*;

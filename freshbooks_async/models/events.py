@@ -1,6 +1,7 @@
 """Webhook callbacks (events family): ``/events/account/{account_id}/events/callbacks``,
 JSON keys ``callback`` / ``callbacks``. ``updated_at`` is ISO 8601 UTC
-(PY fixture ``get_callback_response.json``); the handshake is in PROTOCOL.md 2.5."""
+(PY fixture ``get_callback_response.json``); the handshake is in docs/protocol.rst,
+"Webhooks"."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Other income (accounting family): ``.../other_incomes/other_incomes``; JSON keys
-``other_income`` for both one and many (PROTOCOL.md row 58: list key ``other_income``)."""
+``other_income`` for both one and many (docs/protocol.rst, "Envelopes per family")."""
 
 from __future__ import annotations
 

@@ -360,7 +360,7 @@ class Resource(Generic[T]):
         path = self._item(ids)
         if style is DeleteStyle.DELETE:
             # The body of a DELETE answer is ignored: FreshBooks sends 204, an empty 200
-            # or an envelope without ``result`` (PROTOCOL.md shapes ``A``, ``empty``).
+            # or an envelope without ``result`` (docs/protocol.rst, "Response-shape codes").
             await self._call_raw("DELETE", path, expect="bytes")
         elif style is DeleteStyle.VIS_STATE:
             await self._call_raw(
@@ -372,7 +372,8 @@ class Resource(Generic[T]):
             raise TypeError(f"{self._spec.name} cannot be deleted")
 
     async def _set_vis_state(self, ids: Mapping[str, object], state: VisState) -> T:
-        # Only vis_state: FreshBooks drops every other field of such a PUT (PROTOCOL.md 2.7).
+        # Only vis_state: FreshBooks drops every other field of such a PUT
+        # (docs/protocol.rst, "Deletes and vis_state").
         return await self._call_one(
             "PUT", self._item(ids), body={self._spec.singular: vis_state_payload(state)}
         )
@@ -534,8 +535,9 @@ class AccountDelete(Resource[T]):
             account_id: The accounting account id.
             id: The object's id.
             style: Where sources disagree on the verb (invoices, estimates, other
-                income: PROTOCOL.md 2.7), pick another documented style than the
-                default, e.g. ``DeleteStyle.VIS_STATE`` for ``PUT {"vis_state": 1}``.
+                income: docs/protocol.rst, "Deletes and vis_state"), pick another
+                documented style than the default, e.g. ``DeleteStyle.VIS_STATE`` for
+                ``PUT {"vis_state": 1}``.
 
         Raises:
             ValueError: ``style`` is not documented for this resource.
@@ -678,7 +680,8 @@ class BusinessDelete(Resource[T]):
     __slots__ = ()
 
     async def delete(self, business_id: int, id: int) -> None:
-        """Delete an object (HTTP ``DELETE`` for project-like resources, PROTOCOL.md 2.7).
+        """Delete an object (HTTP ``DELETE`` for project-like resources; docs/protocol.rst,
+        "Deletes and vis_state").
 
         Args:
             business_id: The business id.

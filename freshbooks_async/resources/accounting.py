@@ -207,7 +207,8 @@ class Clients(
     AccountDelete[Client],
     AccountArchive[Client],
 ):
-    """Clients: https://www.freshbooks.com/api/clients (soft delete: PROTOCOL.md 2.7)."""
+    """Clients: https://www.freshbooks.com/api/clients (soft delete, see docs/protocol.rst,
+    "Deletes and vis_state")."""
 
     __slots__ = ()
     _spec = spec("clients")
@@ -262,7 +263,7 @@ class Clients(
 
         https://www.freshbooks.com/api/clients
         """
-        # PM:Clients/Remove All Secondary Contacts sends an empty contacts list.
+        # Postman: Clients/Remove All Secondary Contacts sends an empty contacts list.
         return await self._call_one(
             "PUT",
             self._item({**scope_account(account_id), "id": check_id(id)}),
@@ -286,12 +287,12 @@ class Contacts(Resource[Contact]):
         data: ContactUpdate | Mapping[str, Any] | None = None,
         **fields: Unpack[ContactUpdateKwargs],
     ) -> Contact:
-        """Change a secondary contact (PM:Clients/Edit Secondary Contact)."""
+        """Change a secondary contact (Postman: Clients/Edit Secondary Contact)."""
         ids = {**scope_account(account_id), "contact_id": check_id(contact_id, "contact_id")}
         return await self._update(ids, data, fields)
 
     async def delete(self, account_id: str, contact_id: int) -> None:
-        """Delete a secondary contact (``DELETE``; PM:Clients/Delete Secondary Contact)."""
+        """Delete a secondary contact (``DELETE``; Postman: Clients/Delete Secondary Contact)."""
         await self._delete(
             {**scope_account(account_id), "contact_id": check_id(contact_id, "contact_id")}
         )
@@ -367,7 +368,7 @@ class Estimates(
     """Estimates: https://www.freshbooks.com/api/estimates.
 
     ``delete`` sends HTTP ``DELETE`` (PY ``delete_via_update=False``; Postman sends
-    ``PUT vis_state=1`` instead: PROTOCOL.md 2.7).
+    ``PUT vis_state=1`` instead: docs/protocol.rst, "Deletes and vis_state").
     """
 
     __slots__ = ()
@@ -424,7 +425,7 @@ class Estimates(
         Not retried when the request may have been processed.
         https://www.freshbooks.com/api/estimates
         """
-        # PM:Estimates/Accept Estimate.
+        # Postman: Estimates/Accept Estimate.
         return await self._action(
             {**scope_account(account_id), "id": check_id(id)}, {"action_accept": True}
         )
@@ -447,7 +448,7 @@ class Estimates(
         Raises:
             ValueError: ``recipients`` is empty or holds a non-address.
         """
-        # PM:Estimates/Send Estimate by Email.
+        # Postman: Estimates/Send Estimate by Email.
         action = _email_action(recipients, subject, body, include_pdf)
         return await self._action({**scope_account(account_id), "id": check_id(id)}, action)
 
@@ -511,7 +512,7 @@ class Expenses(
         return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
     async def summaries(self, account_id: str, *, query: Query | None = None) -> ExpenseSummary:
-        """Expense totals (PM:Expenses/Expense Summaries).
+        """Expense totals (Postman: Expenses/Expense Summaries).
 
         https://www.freshbooks.com/api/expenses
         """
@@ -525,7 +526,7 @@ class Expenses(
     async def vendors(
         self, account_id: str, *, page: int = 1, per_page: int = MAX_PER_PAGE
     ) -> Page[ExpenseVendor]:
-        """Vendors named on expenses (PM:Expenses/Expense Vendors; no example response).
+        """Vendors named on expenses (Postman: Expenses/Expense Vendors; no example response).
 
         https://www.freshbooks.com/api/expenses
         """
@@ -552,7 +553,7 @@ def _decode(model: type[M], data: Any) -> M:
 
 
 class ExpenseProfiles(AccountCreate[ExpenseProfile, ExpenseProfileCreate]):
-    """Recurring expense profiles (create only; PM:Expenses/Create Recurring Expense)."""
+    """Recurring expense profiles (create only; Postman: Expenses/Create Recurring Expense)."""
 
     __slots__ = ()
     _spec = spec("expense_profiles")
@@ -588,7 +589,8 @@ class ExpenseCategories(
 ):
     """Expense categories: https://www.freshbooks.com/api/expense_categories.
 
-    ``create`` is in the Postman collection only (PY/PHP say unsupported: PROTOCOL.md 5).
+    ``create`` is in the Postman collection only (PY/PHP say unsupported: docs/protocol.rst,
+    "What remains uncertain").
     """
 
     __slots__ = ()
@@ -628,7 +630,8 @@ class Invoices(
 ):
     """Invoices: https://www.freshbooks.com/api/invoices.
 
-    ``delete`` sends HTTP ``DELETE``, as the invoices docs page shows (seeds; PY, PHP).
+    ``delete`` sends HTTP ``DELETE``, as the invoices docs page shows (PY, PHP;
+    docs/protocol.rst, "Deletes and vis_state").
     A create whose invoice number collides raises
     :class:`~freshbooks_async.errors.InvoiceNumberConflictError` (409; never retried).
     """
@@ -687,7 +690,7 @@ class Invoices(
         Not retried when the request may have been processed.
         https://www.freshbooks.com/api/invoices
         """
-        # Invoices docs page (seeds): "Mark Invoice As Sent".
+        # Invoices docs page, "Mark Invoice As Sent" (docs/protocol.rst, "Invoices").
         return await self._action(
             {**scope_account(account_id), "id": check_id(id)}, {"action_mark_as_sent": True}
         )
@@ -711,7 +714,7 @@ class Invoices(
         Raises:
             ValueError: ``recipients`` is empty or holds a non-address.
         """
-        # Invoices docs page (seeds): "Send Invoice By Email".
+        # Invoices docs page, "Send Invoice By Email" (docs/protocol.rst, "Invoices").
         action = _email_action(recipients, subject, body, include_pdf)
         return await self._action({**scope_account(account_id), "id": check_id(id)}, action)
 
@@ -725,7 +728,7 @@ class Invoices(
         Args:
             account_id: The accounting account id.
             id: The invoice id.
-            share_method: ``"share_link"`` or ``"share_pdf"`` (PM: Share Link + Share PDF).
+            share_method: ``"share_link"`` or ``"share_pdf"`` (Postman:  Share Link + Share PDF).
         """
         if share_method not in ("share_link", "share_pdf"):
             raise ValueError(
@@ -748,7 +751,7 @@ class Invoices(
 
         https://www.freshbooks.com/api/invoices
         """
-        # PM:Invoices/Download Invoice PDF: binary body.
+        # Postman: Invoices/Download Invoice PDF: binary body.
         path = self._item({**scope_account(account_id), "id": check_id(id)}) + "/pdf"
         response = await self._call_raw("GET", path, expect="bytes")
         return response.content
@@ -758,7 +761,7 @@ class Invoices(
 
         https://www.freshbooks.com/api/invoices
         """
-        # PM:Invoices/Get default invoice presentation styles (shape A: free-form).
+        # Postman: Invoices/Get default invoice presentation styles (shape A: free-form).
         path = self._collection(scope_account(account_id)).rsplit("/", 1)[0] + "/presentations"
         response = await self._call_raw("GET", path)
         data = response.data
@@ -967,7 +970,7 @@ class OtherIncomes(
 ):
     """Other income: https://www.freshbooks.com/api/other_income.
 
-    ``delete`` sends HTTP ``DELETE`` (PY, NODE; PROTOCOL.md 2.7).
+    ``delete`` sends HTTP ``DELETE`` (PY, NODE; docs/protocol.rst, "Deletes and vis_state").
     """
 
     __slots__ = ()
@@ -1352,7 +1355,8 @@ class Staffs(
 class Systems(AccountGet[System]):
     """Account systems: https://www.freshbooks.com/api/systems.
 
-    The id is a system id (IRL passes the business id: PROTOCOL.md 5).
+    The id is a system id (IRL passes the business id: docs/protocol.rst, "What remains
+    uncertain").
     """
 
     __slots__ = ()
@@ -1419,9 +1423,10 @@ class JournalEntryAccounts(AccountList[JournalEntryAccount]):
 
 
 class BillableItems(AccountGet[BillableItem], AccountCreate[BillableItem, BillableItemCreate]):
-    """Services as billable items (PM:Settings/Items and Services).
+    """Services as billable items (Postman: Settings/Items and Services).
 
-    The item path ``/billable_items/{id}`` is as transcribed by IRL (PROTOCOL.md 5).
+    The item path ``/billable_items/{id}`` is as transcribed by IRL (docs/protocol.rst,
+    "What remains uncertain").
     """
 
     __slots__ = ()

@@ -1,8 +1,9 @@
 """The auth family (``/auth/api/v1/...``): identity, businesses, team members,
 applications, invitations and billing subscriptions.
 
-Responses come as ``{"response": ...}`` (PROTOCOL.md 2.2); ``business_id`` is an ``int``,
-team members are addressed by their ``uuid``, applications by their OAuth ``client_id``.
+Responses come as ``{"response": ...}`` (docs/protocol.rst, "Envelopes per family");
+``business_id`` is an ``int``, team members are addressed by their ``uuid``, applications
+by their OAuth ``client_id``.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ class Identities(Resource[Identity]):
 
     async def register(self, data: Mapping[str, Any] | None = None, **fields: Any) -> JSONObject:
         """Register a new FreshBooks user (``POST /auth/api/v1/smux/registrations``;
-        PM:Authorization/Register as a new user). Not retried once maybe sent.
+        Postman: Authorization/Register as a new user). Not retried once maybe sent.
 
         Returns:
             The ``response`` object (e.g. ``{"registration": {...}}``).
@@ -72,7 +73,7 @@ class Identities(Resource[Identity]):
 
 
 class Businesses(Resource[Business]):
-    """Businesses of the identity (PM:Settings/Businesses)."""
+    """Businesses of the identity (Postman: Settings/Businesses)."""
 
     __slots__ = ()
     _spec = spec("businesses")
@@ -123,7 +124,7 @@ class TeamMembers(BusinessList[TeamMember]):
 
 
 class Applications(Resource[Application]):
-    """Developer applications (PM:Settings/Developer)."""
+    """Developer applications (Postman: Settings/Developer)."""
 
     __slots__ = ()
     _spec = spec("applications")
@@ -159,7 +160,7 @@ class Applications(Resource[Application]):
 
 
 class Invitations(Resource[Invitation]):
-    """Invite a team member (PM:Projects/Invite Team Member to Project(s))."""
+    """Invite a team member (Postman: Projects/Invite Team Member to Project(s))."""
 
     __slots__ = ()
     _spec = spec("invitations")

@@ -2,7 +2,7 @@
 
 The ledger family is scoped by ``business_uuid`` (a str), wraps bodies in ``{"data": ...}``
 on the way back, takes flat request bodies (PY ``accounting_business.py``), and its lists
-are unpaginated: ``list`` returns everything as one page (PROTOCOL.md 2.1).
+are unpaginated: ``list`` returns everything as one page (docs/protocol.rst, "Pagination").
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ class LedgerAccounts(Resource[LedgerAccount]):
 
 
 class LedgerAccountTypes(Resource[LedgerAccountType]):
-    """Ledger account types (unscoped; PM:Accounting/Accounts/List Account types)."""
+    """Ledger account types (unscoped; Postman: Accounting/Accounts/List Account types)."""
 
     __slots__ = ()
     _spec = spec("ledger_account_types")
@@ -121,7 +121,7 @@ def _decode_type(item: Any) -> LedgerAccountType:
 
 
 class LedgerAccountSubTypes(Resource[LedgerAccountSubType]):
-    """Ledger account sub types (unscoped; PM:Accounting/Accounts/List Sub types)."""
+    """Ledger account sub types (unscoped; Postman: Accounting/Accounts/List Sub types)."""
 
     __slots__ = ()
     _spec = spec("ledger_account_sub_types")

@@ -1,9 +1,9 @@
 """The payments family (``/payments/account/{account_id}/...``): online payment options,
 checkout links, payment gateways and saved credit cards.
 
-Bodies are flat JSON both ways (PY ``payments.py``; PROTOCOL.md shape ``Y``). The two
-tokenization endpoints on ``paid.freshbooks.com`` are out of scope (another host, called
-from the payer's browser).
+Bodies are flat JSON both ways (PY ``payments.py``; docs/protocol.rst, "Response-shape
+codes", shape ``Y``). The two tokenization endpoints on ``paid.freshbooks.com`` are out of
+scope (another host, called from the payer's browser).
 """
 
 from __future__ import annotations
@@ -101,7 +101,7 @@ class CheckoutLinks(
     AccountUpdate[CheckoutLink, CheckoutLinkUpdate],
     AccountDelete[CheckoutLink],
 ):
-    """Checkout links (PM:Invoices/Payments/Checkout Link)."""
+    """Checkout links (Postman: Invoices/Payments/Checkout Link)."""
 
     __slots__ = ()
     _spec = spec("checkout_links")
@@ -188,7 +188,7 @@ class PaymentGateways(AccountList[GatewayConnection]):
         self, account_id: str, data: Mapping[str, Any] | None = None, **fields: Any
     ) -> JSONObject:
         """Create a Stripe setup intent from a payment method key
-        (``POST .../gateway/stripe/credit-card/token``; PM:Tokenization)."""
+        (``POST .../gateway/stripe/credit-card/token``; Postman: Tokenization)."""
         if data is not None and fields:
             raise TypeError("stripe_setup_intent: give a mapping or keyword fields, not both")
         body = raw_payload("stripe_setup_intent", fields if data is None else data)
@@ -199,7 +199,7 @@ class PaymentGateways(AccountList[GatewayConnection]):
 
 
 class CreditCards(Resource[CreditCard]):
-    """Saved credit cards (PM:Tokenization: save a payment method to a recurring profile)."""
+    """Saved credit cards (Postman: Tokenization: save a payment method to a recurring profile)."""
 
     __slots__ = ()
     _spec = spec("credit_cards")

@@ -2,7 +2,8 @@
 ``/comments``).
 
 These families send flat bodies (``{"project": {...}}``) with a ``meta`` block on lists,
-take bare ``key=value`` filters, and delete with HTTP ``DELETE`` (PROTOCOL.md 2.6, 2.7).
+take bare ``key=value`` filters, and delete with HTTP ``DELETE`` (docs/protocol.rst,
+"Filters, includes and sorting" and "Deletes and vis_state").
 ``business_id`` is an ``int`` (from ``client.me()``).
 """
 
@@ -87,7 +88,7 @@ class Projects(
     """Projects: https://www.freshbooks.com/api/project.
 
     Item paths use ``/project/{id}`` and create ``POST /project`` (PY, NODE); PHP and
-    Postman spell ``/projects/{id}`` (PROTOCOL.md 5).
+    Postman spell ``/projects/{id}`` (docs/protocol.rst, "What remains uncertain").
     """
 
     __slots__ = ()
@@ -153,8 +154,8 @@ class Projects(
     async def delete_via_comments(self, business_id: int, id: int) -> None:
         """Delete a project through ``DELETE /comments/business/{business_id}/project/{id}``.
 
-        The Postman collection's "Delete Project" spelling (PROTOCOL.md row 161); prefer
-        :meth:`delete`.
+        The Postman collection's "Delete Project" spelling (docs/protocol.rst, "What
+        remains uncertain"); prefer :meth:`delete`.
         """
         await _CommentsProjects(self._client)._delete(
             {**scope_business(business_id), "id": check_id(id)}
@@ -163,8 +164,8 @@ class Projects(
     @property
     def plural_paths(self) -> Projects:
         """This namespace with the ``/projects/{id}`` and ``POST /projects`` spelling (PHP
-        SDK, Postman "Single Project"; PROTOCOL.md 5), for accounts that reject
-        ``/project/{id}``."""
+        SDK, Postman "Single Project"; docs/protocol.rst, "What remains uncertain"), for
+        accounts that reject ``/project/{id}``."""
         return _PluralProjects(self._client)
 
 
@@ -250,7 +251,7 @@ class TimeEntries(
         page: int = 1,
         per_page: int = MAX_PER_PAGE,
     ) -> Page[TimeEntry]:
-        """Time entries via ``GET .../time_entries/search`` (PM: Time Entries For Employee
+        """Time entries via ``GET .../time_entries/search`` (Postman:  Time Entries For Employee
         on Specific Project; takes the list filters, e.g. ``identity_id``, ``project_id``).
 
         https://www.freshbooks.com/api/time_entries
@@ -334,7 +335,7 @@ class ServiceRates(Resource[ServiceRate]):
     async def list(
         self, business_id: int, *, page: int = 1, per_page: int = MAX_PER_PAGE
     ) -> Page[ServiceRate]:
-        """Every service's rate, one page (PM:Projects/Service Rates)."""
+        """Every service's rate, one page (Postman: Projects/Service Rates)."""
         return await self._list(scope_business(business_id), None, page, per_page)
 
     def list_all(self, business_id: int, *, per_page: int = MAX_PER_PAGE) -> Paginator[ServiceRate]:
@@ -372,7 +373,7 @@ class ServiceRates(Resource[ServiceRate]):
 
 
 class ProjectServiceRates(Resource[ServiceRate]):
-    """A service's rate on one project (PM:Projects/Update Service Rates)."""
+    """A service's rate on one project (Postman: Projects/Update Service Rates)."""
 
     __slots__ = ()
     _spec = spec("project_service_rates")
@@ -404,10 +405,11 @@ class Retainers(
     BusinessUpdate[Retainer, RetainerUpdate],
     BusinessDelete[Retainer],
 ):
-    """Retainers (PM:Invoices/Retainers).
+    """Retainers (Postman: Invoices/Retainers).
 
     ``delete``/``undelete`` send ``PUT {"retainer": {"active": false|true}}`` (IRL reading
-    of the Postman collection; PROTOCOL.md 2.7). Create posts to ``/retainers``.
+    of the Postman collection; docs/protocol.rst, "Deletes and vis_state"). Create posts to
+    ``/retainers``.
     """
 
     __slots__ = ()
@@ -468,7 +470,7 @@ class Retainers(
 
 
 class TeamMemberRates(Resource[TeamMemberRate]):
-    """Team members' billable rates (PM:Projects/Team Member Rates)."""
+    """Team members' billable rates (Postman: Projects/Team Member Rates)."""
 
     __slots__ = ()
     _spec = spec("team_member_rates")
@@ -495,7 +497,7 @@ class TeamMemberRates(Resource[TeamMemberRate]):
 
 
 class InvitationRates(Resource[InvitationRate]):
-    """Rates of pending invitations (PM:Projects/Invitation Rates)."""
+    """Rates of pending invitations (Postman: Projects/Invitation Rates)."""
 
     __slots__ = ()
     _spec = spec("invitation_rates")
@@ -510,7 +512,7 @@ class InvitationRates(Resource[InvitationRate]):
 
 
 class ProjectThreads(Resource[ProjectThread]):
-    """Project discussion messages (PM:Projects/Project Discussion; no example response)."""
+    """Project discussion messages (Postman: Projects/Project Discussion; no example response)."""
 
     __slots__ = ()
     _spec = spec("project_threads")
@@ -545,7 +547,7 @@ class ProjectThreads(Resource[ProjectThread]):
 
 
 class ThreadComments(Resource[ThreadComment]):
-    """Comments on a discussion thread (PM:Projects/Add Comment; no example response)."""
+    """Comments on a discussion thread (Postman: Projects/Add Comment; no example response)."""
 
     __slots__ = ()
     _spec = spec("thread_comments")

@@ -162,7 +162,9 @@ class Reports(Resource[TimeEntry]):
         currency_code: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
     ) -> BalanceSheetReport:
-        """Assets, liabilities and equity at ``dates`` (``dates[]=``; PM:Reports/Balance Sheet).
+        """Assets, liabilities and equity at ``dates`` (``dates[]=``).
+
+        Postman: Reports/Balance Sheet.
 
         https://www.freshbooks.com/api/reports
         """
@@ -204,7 +206,7 @@ class Reports(Resource[TimeEntry]):
         currency_code: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
     ) -> Report:
-        """A client's account statement (PM:Reports/Client Account Statement).
+        """A client's account statement (Postman: Reports/Client Account Statement).
 
         https://www.freshbooks.com/api/reports
         """
@@ -249,7 +251,7 @@ class Reports(Resource[TimeEntry]):
         currency_code: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
     ) -> ItemSalesReport:
-        """Sales per item (PM:Reports/Item Sales; https://www.freshbooks.com/api/reports)."""
+        """Sales per item (Postman: Reports/Item Sales; https://www.freshbooks.com/api/reports)."""
         query = _params(start_date, end_date, currency_code, params)
         return await self._report(
             ItemSalesReport, "item_sales", account_id=account_id, params=query
@@ -298,7 +300,9 @@ class Reports(Resource[TimeEntry]):
         sales_type: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
     ) -> RevenueByClientReport:
-        """Revenue per client (PM:Reports/Revenue By Client; ``sales_type`` e.g. ``"accrual"``).
+        """Revenue per client (``sales_type`` e.g. ``"accrual"``).
+
+        Postman: Reports/Revenue By Client.
 
         https://www.freshbooks.com/api/reports
         """
@@ -336,14 +340,14 @@ class Reports(Resource[TimeEntry]):
         currency_code: str | None = None,
         params: Mapping[str, ParamValue] | None = None,
     ) -> TrialBalanceReport:
-        """Trial balance (PM:Reports/Trial Balance; https://www.freshbooks.com/api/reports)."""
+        """Trial balance (Postman: Reports/Trial Balance; https://www.freshbooks.com/api/reports)."""
         query = _params(start_date, end_date, currency_code, params)
         return await self._report(
             TrialBalanceReport, "trial_balance", account_id=account_id, params=query
         )
 
     async def csv_download(self, account_id: str, download_token: str) -> bytes:
-        """A report as CSV (PM:Reports/Download CSV Report), by a report's
+        """A report as CSV (Postman: Reports/Download CSV Report), by a report's
         ``download_token``.
 
         https://www.freshbooks.com/api/reports
@@ -411,7 +415,7 @@ class Reports(Resource[TimeEntry]):
         per_page: int = MAX_PER_PAGE,
     ) -> Page[TimeEntry]:
         """Time entry details (``GET /comments/business/{business_id}/time_entries/search``;
-        PM:Reports/Time Entry Details): a page of time entries matching ``query``.
+        Postman: Reports/Time Entry Details): a page of time entries matching ``query``.
 
         https://www.freshbooks.com/api/time_entries
         """

@@ -1,6 +1,7 @@
 """Errors raised inside sandbox handlers, and their rendering in each family's shape.
 
-Shapes follow the research notes section 2.2 and the Python SDK fixtures.
+Shapes follow docs/protocol.rst, "Error bodies and status codes", and the Python SDK
+fixtures.
 """
 
 from __future__ import annotations

@@ -2154,7 +2154,8 @@ async def ledger(ctx: Ctx) -> Reply:
 
 
 def _sign(verifier: str, fields: dict[str, str]) -> str:
-    # base64(HMAC-SHA256(key=verifier, msg=json.dumps(fields))) (PROTOCOL.md 2.5).
+    # base64(HMAC-SHA256(key=verifier, msg=json.dumps(fields))) (docs/protocol.rst,
+    # "Webhooks").
     digest = hmac.new(verifier.encode(), json.dumps(fields).encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode()
 
