@@ -26,7 +26,7 @@ from ._clock import Clock
 from ._json import JSONNestingError
 from ._json import loads as load_json
 from ._route import template_for, templated
-from ._secrets import Scrubber, scoped_secrets
+from ._secrets import NO_SECRETS, CallSecrets, scoped_secrets
 from ._validate import check_path_segment
 from .errors import (
     APIError,
@@ -470,6 +470,9 @@ class APIResponse:
     page: PageInfo | None = None
     retries_taken: int = 0
     elapsed: float = 0.0
+    #: The call's secrets: what decoding this response raises is scrubbed of them
+    #: (``with response._secrets.guard(): ...``). Private; shows none of them.
+    _secrets: CallSecrets = attrs.field(default=NO_SECRETS, repr=False, eq=False)
 
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
@@ -629,7 +632,12 @@ class Pipeline:
                         arrived()
                         await asyncio.sleep(0)  # let what that started go out before decoding
                     return self._decode(
-                        response, envelope, expect, attempts.retries, attempts.elapsed
+                        response,
+                        envelope,
+                        expect,
+                        attempts.retries,
+                        attempts.elapsed,
+                        attempts.secrets(),
                     )
                 await attempts.rejected(response, token)
         except FreshBooksError as exc:
@@ -753,6 +761,7 @@ class Pipeline:
         expect: Expect,
         retries: int,
         elapsed: float,
+        secrets: CallSecrets = NO_SECRETS,
     ) -> APIResponse:
         content = response.body
         document: Any = None
@@ -780,6 +789,7 @@ class Pipeline:
             page=page,
             retries_taken=retries,
             elapsed=elapsed,
+            secrets=secrets,
         )
 
 
@@ -831,9 +841,14 @@ class _Attempts:
         request = self.request
         return request.with_headers(self.pipeline.authorize(request.headers, token)), token
 
+    def secrets(self) -> CallSecrets:
+        """The call's secrets: the tokens sent, those of its :func:`secret_scope` and
+        the values of the sensitive headers it was given (a caller's ``Cookie``, say)."""
+        return CallSecrets((*self.tokens, *scoped_secrets()), self.request.headers.raw_items())
+
     def scrub(self, error: BaseException) -> None:
-        """Scrub ``error`` (and its chain) of the tokens sent and the call's secrets."""
-        Scrubber((*self.tokens, *scoped_secrets())).error(error)
+        """Scrub ``error`` (and its chain) of the call's secrets."""
+        self.secrets().scrub(error)
 
     def log(self, status: int | None, error: FreshBooksError | None = None) -> None:
         elapsed = self.pipeline.clock.monotonic() - self.attempt_started

@@ -3,8 +3,13 @@
 One mechanism for the whole SDK. Whoever knows a secret scrubs the errors that leave
 its hands:
 
-* the pipeline, every error of a call (the bearer tokens it sent, and the secrets of the
-  enclosing :func:`secret_scope`), including errors raised while a streamed body is read;
+* the pipeline, every error of a call (the bearer tokens it sent, the values of the
+  sensitive headers it was given, ``Cookie`` or ``Proxy-Authorization`` say, and the
+  secrets of the enclosing :func:`secret_scope`), including errors raised while a
+  streamed body is read;
+* whoever decodes a call's response, what the decoding raises (a value that does not
+  fit its model is quoted in the error): the response carries the call's
+  :class:`CallSecrets`, and :meth:`CallSecrets.guard` scrubs with them;
 * code that sends a secret of its own (an OAuth grant's client secret, code or refresh
   token; a webhook verifier) marks it with :func:`secret_scope` around the call, so the
   pipeline scrubs it too;
@@ -12,7 +17,8 @@ its hands:
   for callers that use it without a client.
 
 Scrubbing an error replaces every form of every secret (as is, form- or
-percent-encoded, JSON-escaped) by ``<redacted>`` in its message, ``args``, attributes
+percent-encoded, JSON-escaped, or cut short by an excerpt: its first characters and
+``...``) by ``<redacted>`` in its message, ``args``, attributes
 (``details``, ``field_errors``, ``body``...) and in each exception of its
 ``__cause__``/``__context__`` chain. Our own exceptions are scrubbed in place; another
 library's exception that shows a secret anywhere (``str``, ``repr``, ``args``,
@@ -37,8 +43,11 @@ from .errors import FreshBooksError, RedactedError
 
 __all__ = [
     "MIN_SECRET_LENGTH",
+    "NO_SECRETS",
     "REDACTED",
+    "CallSecrets",
     "Scrubber",
+    "header_secrets",
     "scoped_secrets",
     "secret_scope",
 ]
@@ -54,6 +63,9 @@ MIN_SECRET_LENGTH: Final = 8
 #: How deep into containers (tuples, lists, dicts, attrs instances) attributes are
 #: scrubbed: an ErrorDetail in a tuple is two levels.
 _MAX_DEPTH: Final = 4
+
+#: How an excerpt marks where it cut a value short (``repr(value)[:77] + "..."``).
+_ELLIPSES: Final = ("...", "\u2026")
 
 E = TypeVar("E", bound=BaseException)
 
@@ -114,15 +126,52 @@ class Scrubber:
         return bool(self._texts)
 
     def shows(self, text: str) -> bool:
-        """Whether ``text`` contains a secret."""
-        return any(form in text for form in self._texts)
+        """Whether ``text`` contains a secret (or the start of one, cut short)."""
+        return any(form in text for form in self._texts) or bool(self._cut_short(text))
 
     def text(self, text: str) -> str:
         """``text`` with every secret replaced."""
         for form in self._texts:
             if form in text:
                 text = text.replace(form, REDACTED)
+        for start, end in reversed(self._cut_short(text)):
+            text = text[:start] + REDACTED + text[end:]
         return text
+
+    def _cut_short(self, text: str) -> list[tuple[int, int]]:
+        """Where ``text`` shows the start of a secret (:data:`MIN_SECRET_LENGTH`
+        characters or more) cut short by an ellipsis, as excerpts of long values do:
+        the spans to replace, in order, not overlapping."""
+        if not self._texts or not any(mark in text for mark in _ELLIPSES):
+            return []
+        spans: list[tuple[int, int]] = []
+        for form in self._texts:
+            head = form[:MIN_SECRET_LENGTH]
+            start = text.find(head)
+            while start != -1:
+                end = start + MIN_SECRET_LENGTH
+                limit = min(len(text), start + len(form) - 1)  # whole forms are done
+                while end < limit and text[end] == form[end - start]:
+                    end += 1
+                cut = next(
+                    (
+                        at
+                        for at in range(end, start + MIN_SECRET_LENGTH - 1, -1)
+                        if text.startswith(_ELLIPSES, at)
+                    ),
+                    None,
+                )
+                if cut is not None:
+                    spans.append((start, cut))
+                start = text.find(head, start + 1)
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and start < merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
 
     def data(self, data: bytes) -> bytes:
         """``data`` with every secret (UTF-8 encoded) replaced."""
@@ -233,6 +282,74 @@ class Scrubber:
                 with contextlib.suppress(TypeError, ValueError):
                     return attrs.evolve(value, **changes)
         return value
+
+
+def header_secrets(headers: Iterable[tuple[str, str]]) -> list[str]:
+    """The secrets in request headers: the value of each sensitive one
+    (``Authorization``, ``Proxy-Authorization``, ``Cookie``, ``Set-Cookie``), its
+    credentials without the scheme (``Bearer <token>``), and each cookie's value."""
+    from .transports._types import SENSITIVE_HEADERS
+
+    found: list[str] = []
+    for name, value in headers:
+        if name.lower() in SENSITIVE_HEADERS:
+            found.append(value)
+            scheme, _, credentials = value.partition(" ")
+            if scheme and credentials:
+                found.append(credentials.strip())
+            if "=" in value:
+                found += [pair.partition("=")[2].strip() for pair in value.split(";")]
+    return found
+
+
+class CallSecrets:
+    """The secrets of one API call: the bearer tokens it sent, the secrets of its
+    :func:`secret_scope` and the values of the sensitive headers it was given.
+
+    A call's response carries them (never shown: ``repr`` names none) so that what
+    decoding the response raises is scrubbed as the call's own errors are.
+
+    Args:
+        values: The secrets themselves.
+        headers: The call's request headers, ``(name, value)`` pairs; their secrets
+            (:func:`header_secrets`) are picked out only when an error is scrubbed.
+    """
+
+    __slots__ = ("_headers", "_values")
+
+    def __init__(
+        self, values: Iterable[str | None] = (), headers: Iterable[tuple[str, str]] = ()
+    ) -> None:
+        self._values = tuple(v for v in values if v)
+        self._headers = headers
+
+    def __repr__(self) -> str:
+        return "CallSecrets(<redacted>)"
+
+    def values(self) -> tuple[str, ...]:
+        """Every secret of the call."""
+        return (*self._values, *header_secrets(self._headers))
+
+    def merged(self, other: CallSecrets) -> CallSecrets:
+        """The secrets of both (each once): for data read by several calls."""
+        return CallSecrets(dict.fromkeys((*self.values(), *other.values())))
+
+    def scrub(self, error: E) -> E:
+        """Scrub ``error``, one of ours, with its chain (see :meth:`Scrubber.error`)."""
+        return Scrubber(self.values()).error(error)
+
+    @contextlib.contextmanager
+    def guard(self) -> Iterator[None]:
+        """Scrub an SDK error raised in the block (while decoding the call's response)."""
+        try:
+            yield
+        except FreshBooksError as exc:
+            self.scrub(exc)
+            raise
+
+
+#: A call without secrets (an unauthenticated one, or a response built by hand).
+NO_SECRETS: Final = CallSecrets()
 
 
 def scoped_secrets() -> tuple[str, ...]:

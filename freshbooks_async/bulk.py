@@ -119,6 +119,7 @@ import backoff
 
 from ._numbering import NumberAllocator
 from ._pipeline import APIResponse, build_path, check_account_id
+from ._secrets import NO_SECRETS
 from ._validate import check_int as _check_int
 from ._validate import check_seconds as _check_seconds
 from .errors import (
@@ -621,6 +622,9 @@ class _Bulk:
         self.counts: dict[BulkStatus, int] = dict.fromkeys(BulkStatus, 0)
         self.attempts = 0
         self.requests = 0
+        # The secrets of the reads whose invoices may be decoded later (look-ups,
+        # reconciliation): what that decoding raises is scrubbed of them.
+        self.read_secrets = NO_SECRETS
         self.conflicts = 0
         self.reconciled = 0
         self.in_flight = 0
@@ -688,7 +692,9 @@ class _Bulk:
 
     async def get(self, params: list[tuple[str, object]]) -> APIResponse:
         self.requests += 1
-        return await self.client.request("GET", self.path, params=params)
+        response = await self.client.request("GET", self.path, params=params)
+        self.read_secrets = self.read_secrets.merged(response._secrets)
+        return response
 
     async def read_latest(self) -> tuple[str | None, int]:
         """The newest invoice's number and id (default order: newest first)."""
@@ -825,7 +831,8 @@ class _Bulk:
                 return _Attempt(draft, _Outcome.FAILED, error=exc)
             else:
                 try:
-                    invoice = self.decode_invoice(response.data)
+                    with response._secrets.guard():  # decode errors quote values
+                        invoice = self.decode_invoice(response.data)
                 except ResponseDecodeError as exc:
                     draft.last_error = exc
                     ambiguous = exc
@@ -894,7 +901,8 @@ class _Bulk:
         mine = [f for f in found if matches_draft(payload, f) and not self.is_claimed(f.get("id"))]
         if mine:
             try:
-                invoice = decode(Invoice, mine[0])
+                with self.read_secrets.guard():
+                    invoice = decode(Invoice, mine[0])
             except ResponseDecodeError as exc:
                 return _Attempt(draft, _Outcome.UNKNOWN, error=exc)
             return _Attempt(draft, _Outcome.CREATED, invoice=invoice, reconciled=True)
@@ -919,6 +927,7 @@ class _Bulk:
             response = await self.client.request(
                 "GET", path, params=[("include[]", "lines"), ("page", number), ("per_page", size)]
             )
+            self.read_secrets = self.read_secrets.merged(response._secrets)
             return page_from_response(
                 response, lambda x: x, items_key="invoices", page=number, per_page=size
             )
@@ -963,7 +972,8 @@ class _Bulk:
     def settle_found(self, draft: _Draft, data: Mapping[str, Any]) -> None:
         """Settle ``draft`` as created by a look-up (``unknown`` if the invoice is unreadable)."""
         try:
-            invoice = decode(Invoice, data)
+            with self.read_secrets.guard():
+                invoice = decode(Invoice, data)
         except ResponseDecodeError as exc:
             self.settle_draft(draft, BulkStatus.UNKNOWN, error=exc)
             return

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 import attrs
 
 from ._pipeline import RESPONSE_ARRIVED, APIResponse, QueryParams
+from ._secrets import NO_SECRETS, CallSecrets
 from ._validate import check_int as _check_int
 from .errors import PageFetchError, ResponseDecodeError
 
@@ -111,6 +112,9 @@ class Page(Generic[T]):
     per_page: int
     total: int | None = None
     retries_taken: int = 0
+    #: The secrets of the call that read the page, for the errors of decoding its items
+    #: later (see ``Paginator``). Private; shows none of them.
+    _secrets: CallSecrets = attrs.field(default=NO_SECRETS, repr=False, eq=False)
 
     @property
     def has_next(self) -> bool:
@@ -347,7 +351,8 @@ class _Scan(Generic[T]):
             for start in range(0, len(raw), _DECODE_CHUNK):
                 if start and self.on_wire:
                     await asyncio.sleep(0)
-                items.extend([decode(item) for item in raw[start : start + _DECODE_CHUNK]])
+                with page._secrets.guard():  # decode errors quote values
+                    items.extend([decode(item) for item in raw[start : start + _DECODE_CHUNK]])
         except Exception as exc:
             raise PageFetchError(number, exc) from exc
         return attrs.evolve(page, items=tuple(items))
@@ -619,26 +624,30 @@ def page_from_response(
         raise ValueError(f"items_key: must be a non-empty str or None, got {items_key!r}")
     _check_int("page", page, 1)
     _check_int("per_page", per_page, 1, MAX_PER_PAGE)
-    raw = _items_of(response.data, items_key, response)
-    info = response.page
-    if info is None:  # unpaginated: everything on page 1
-        items = tuple(decode(item) for item in raw) if page == 1 else ()
+    secrets = response._secrets  # decode errors quote values: scrub the call's secrets
+    with secrets.guard():
+        raw = _items_of(response.data, items_key, response)
+        info = response.page
+        if info is None:  # unpaginated: everything on page 1
+            items = tuple(decode(item) for item in raw) if page == 1 else ()
+            return Page(
+                items=items,
+                page=page,
+                pages=1,
+                per_page=max(len(raw), 1),
+                total=len(raw),
+                retries_taken=response.retries_taken,
+                secrets=secrets,
+            )
         return Page(
-            items=items,
-            page=page,
-            pages=1,
-            per_page=max(len(raw), 1),
-            total=len(raw),
+            items=tuple(decode(item) for item in raw),
+            page=info.page,
+            pages=info.pages,
+            per_page=info.per_page,
+            total=info.total,
             retries_taken=response.retries_taken,
+            secrets=secrets,
         )
-    return Page(
-        items=tuple(decode(item) for item in raw),
-        page=info.page,
-        pages=info.pages,
-        per_page=info.per_page,
-        total=info.total,
-        retries_taken=response.retries_taken,
-    )
 
 
 def _identity(value: Any) -> Any:

@@ -16,6 +16,7 @@ import aiohttp
 import pytest
 
 from freshbooks_async import FreshBooksClient
+from freshbooks_async.errors import NotFoundError
 from freshbooks_async.models import encode
 from freshbooks_async.sandbox import Sandbox, SandboxServer
 
@@ -354,3 +355,153 @@ async def test_profit_loss_counts_the_period_only(server: SandboxServer) -> None
     assert body["income"][0]["total"] == money(income, "USD") == money(Decimal("331.00"), "USD")
     assert body["expenses"][0]["total"] == money(spent, "USD")
     assert body["net_profit"]["total"] == money(income - spent, "USD")
+
+
+# ------------------------------------------------------------------ payments and invoices
+
+WIDE: dict[str, Any] = {"start_date": dt.date(2000, 1, 1), "end_date": dt.date(2100, 1, 1)}
+
+
+async def check_agreement(fb: FreshBooksClient) -> dict[int, Any]:
+    """Recompute every invoice's paid amount, outstanding amount, payment status and date
+    paid from the payments the SDK lists (active and archived: deleted ones are not
+    listed and do not count), and check that the invoices and the payments_collected and
+    invoice_details reports agree with them. Returns the invoices by id."""
+    payments: list[Any] = await fb.payments.list_all("ACC001").collect()
+    invoices: list[Any] = await fb.invoices.list_all("ACC001").collect()
+    paid: dict[int, Decimal] = {}
+    last: dict[int, dt.date] = {}
+    for p in payments:
+        assert isinstance(p.invoiceid, int)
+        paid[p.invoiceid] = paid.get(p.invoiceid, Decimal(0)) + p.amount.amount
+        last[p.invoiceid] = max(last.get(p.invoiceid, p.date), p.date)
+    by_currency: dict[str, Decimal] = {}
+    sent_usd = Decimal(0)
+    for inv in invoices:
+        expected = paid.get(inv.id, Decimal(0))
+        total = inv.amount.amount
+        assert inv.paid.amount == expected, (inv.id, inv.paid, expected)
+        assert inv.outstanding.amount == max(total - expected, Decimal(0)), inv.id
+        status = "paid" if expected and expected >= total else "partial" if expected else "unpaid"
+        assert inv.payment_status == status, (inv.id, inv.payment_status, expected)
+        assert inv.date_paid == last.get(inv.id), inv.id
+        if expected and inv.status >= 2:
+            assert inv.v3_status == ("paid" if status == "paid" else "partial"), inv.id
+        if expected:
+            code = inv.currency_code
+            by_currency[code] = by_currency.get(code, Decimal(0)) + expected
+        if inv.status >= 2 and inv.currency_code == "USD":
+            sent_usd += expected
+    collected = encode(await fb.reports.payments_collected("ACC001", **WIDE))
+    assert {t["code"]: Decimal(t["amount"]) for t in collected["totals"]} == by_currency
+    assert len(collected["payments"]) == len(payments)
+    details = encode(await fb.reports.invoice_details("ACC001", **WIDE))
+    assert Decimal(details["summary"]["paid"]["amount"]) == sent_usd
+    return {inv.id: inv for inv in invoices}
+
+
+async def test_invoices_follow_their_payments_through_every_change() -> None:
+    async with (
+        SandboxServer(seed_clients=3) as server,
+        aiohttp.ClientSession() as http,
+        FreshBooksClient(server.token, base_url=server.url) as fb,
+    ):
+        make = Builder(server, http)
+        # Issued in 2099: not overdue, so the status shows what the payments make of it.
+        a = await make.invoice(2, "2099-02-01", "100.00")  # 200.00
+        b = await make.invoice(3, "2099-02-02", "40.00")  # 80.00
+        cad = await make.invoice(4, "2099-02-03", "25.00", currency="CAD")  # 50.00 CAD
+
+        def pay(invoice: int, amount: str, day: str, code: str = "USD") -> dict[str, Any]:
+            money = {"amount": amount, "code": code}
+            return {"invoiceid": invoice, "amount": money, "date": day, "type": "Check"}
+
+        p1: Any = await fb.payments.create("ACC001", pay(a, "50.00", "2099-02-10"))
+        assert (await check_agreement(fb))[a].payment_status == "partial"
+        p2: Any = await fb.payments.create("ACC001", pay(a, "150.00", "2099-02-20"))
+        invoice = (await check_agreement(fb))[a]
+        assert (invoice.v3_status, invoice.outstanding.amount) == ("paid", Decimal(0))
+        await fb.payments.update("ACC001", p2.id, amount={"amount": "100.00", "code": "USD"})
+        assert (await check_agreement(fb))[a].paid.amount == Decimal("150.00")  # was 200
+        await fb.payments.delete("ACC001", p1.id)
+        invoice = (await check_agreement(fb))[a]
+        assert invoice.paid.amount == Decimal("100.00")  # the deleted payment no longer counts
+        assert invoice.date_paid == dt.date(2099, 2, 20)
+        await fb.payments.archive("ACC001", p2.id)  # archived, still a payment received
+        assert (await check_agreement(fb))[a].paid.amount == Decimal("100.00")
+        await fb.payments.restore("ACC001", p1.id)
+        assert (await check_agreement(fb))[a].paid.amount == Decimal("150.00")
+        await fb.payments.update("ACC001", p1.id, invoiceid=b)  # moved to another invoice
+        invoices = await check_agreement(fb)
+        assert (invoices[a].paid.amount, invoices[b].paid.amount) == (100, 50)
+        assert invoices[a].date_paid == dt.date(2099, 2, 20)
+        await fb.payments.delete("ACC001", p2.id)
+        invoice = (await check_agreement(fb))[a]
+        assert (invoice.payment_status, invoice.v3_status, invoice.date_paid) == (
+            "unpaid",
+            "sent",
+            None,
+        )
+        assert invoice.outstanding == invoice.amount
+        p3: Any = await fb.payments.create("ACC001", pay(cad, "50.00", "2099-02-11", "CAD"))
+        assert (await check_agreement(fb))[cad].payment_status == "paid"
+        await fb.payments.update("ACC001", p3.id, amount={"amount": "20.00", "code": "CAD"})
+        assert (await check_agreement(fb))[cad].outstanding.amount == Decimal("30.00")
+        # A refused change changes nothing: the invoice keeps what it had.
+        with pytest.raises(NotFoundError):
+            await fb.payments.update("ACC001", p3.id, invoiceid=999)
+        assert (await check_agreement(fb))[cad].paid.amount == Decimal("20.00")
+
+
+async def test_seeded_invoices_and_payments_agree() -> None:
+    async with (
+        SandboxServer(seed_clients=3, seed_invoices=40) as server,
+        FreshBooksClient(server.token, base_url=server.url) as fb,
+    ):
+        created = server.sandbox.seed_data(payments=7)
+        invoices = await check_agreement(fb)
+        statuses = [inv.payment_status for inv in invoices.values()]
+        assert statuses.count("paid") == 10  # one seeded invoice in four is paid, in full
+        assert statuses.count("partial") == 7  # each seeded payment pays part of one
+        payments: list[Any] = await fb.payments.list_all("ACC001").collect()
+        assert len(payments) == 17 == created["payments"] + 10
+        assert all(invoices[p.invoiceid].status >= 2 for p in payments)  # no draft is paid
+        more = server.sandbox.seed_data(invoices=8, payments=3)
+        assert more == {"invoices": 8, "payments": 5}  # 2 paid invoices' payments, 3 more
+        await check_agreement(fb)
+
+
+async def test_invoice_details_csv_lists_what_the_report_lists(server: SandboxServer) -> None:
+    import csv
+    import io
+
+    async with FreshBooksClient(server.token, base_url=server.url) as fb:
+        for params in (
+            {},
+            {"currency_code": "CAD"},
+            {"params": {"clientids[]": 3}},
+            {"start_date": dt.date(2000, 1, 1)},
+        ):
+            body = await report(server, "invoice_details", **params)
+            listed = [i for client in body["clients"] for i in client["invoices"]]
+            assert listed
+            data = await fb.reports.csv_download("ACC001", body["download_token"])
+            rows = list(csv.DictReader(io.StringIO(data.decode())))
+            assert [r["invoice_number"] for r in rows] == [i["invoice_number"] for i in listed]
+            for row, item in zip(rows, listed, strict=True):
+                for key in ("amount", "paid", "outstanding"):
+                    assert row[key] == item[key]["amount"], (key, row, item)
+                assert (row["currency_code"], row["status"]) == (
+                    item["amount"]["code"],
+                    item["v3_status"],
+                )
+        for bad in (
+            "ACC001-invoice_details-bm90IGpzb24",  # "not json"
+            "ACC001-invoice_details-WzEsMiwzLDQsNSw2XQ",  # [1,2,3,4,5,6]
+            "ACC002-invoice_details",
+            "ACC001-payments_collected",
+        ):
+            with pytest.raises(NotFoundError):
+                await fb.reports.csv_download("ACC001", bad)
+        bare = await fb.reports.csv_download("ACC001", "ACC001-invoice_details")
+        assert bare.startswith(b"invoice_number,invoiceid,clientid,client,")  # all, in USD

@@ -24,9 +24,16 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from freshbooks_async import FakeClock, FreshBooksClient, RetryPolicy, errors
-from freshbooks_async._secrets import REDACTED, Scrubber, scoped_secrets, secret_scope
+from freshbooks_async._secrets import (
+    REDACTED,
+    CallSecrets,
+    Scrubber,
+    scoped_secrets,
+    secret_scope,
+)
 from freshbooks_async.auth import OAuth2Session, Token
-from freshbooks_async.testing import MockTransport, Router
+from freshbooks_async.models import Invoice
+from freshbooks_async.testing import MockTransport, Router, sample_json
 from freshbooks_async.transports import AiohttpTransport, Request, Response, StreamedResponse
 
 BASE = "https://api.freshbooks.com"
@@ -320,6 +327,167 @@ async def test_a_streamed_body_error_is_scrubbed_before_the_caller_sees_it() -> 
         assert "lost the connection" in str(caught.value.__cause__)
 
 
+# ----------------------------------------------------- echoed in a success body, echoed headers
+
+ACC = "/accounting/account/ACC001"
+# A JWT-like token longer than the excerpt a decode error quotes of a value (80 chars).
+LONG_TOKEN = "eyJhbGciOiJSUzI1NiJ9." + "c2VjcmV0LXBheWxvYWQ" * 6 + ".sig-9f8e7d6c5b4a"
+COOKIE = "session-cookie-77e1c0d2a4b6"
+PROXY_CREDENTIALS = "cHJveHk6cHJveHktcGFzcw=="
+OTHER_BEARER = "caller-bearer-3c2b1a0f9e8d"
+
+
+class EchoingAPI:
+    """An aiohttp.web app on 127.0.0.1 that echoes what it was sent back to the client:
+    its success bodies put the request's bearer token into model fields that cannot
+    hold it (an invoice's status and amount, a report's total), and the clients list
+    answers 400 with the values of the request's Cookie, Authorization and Proxy-Authorization
+    headers in its error (message, field value and body)."""
+
+    def __init__(self) -> None:
+        app = web.Application()
+        app.router.add_get(ACC + "/invoices/invoices/1", self.invoice)
+        app.router.add_get(ACC + "/invoices/invoices", self.invoices)
+        app.router.add_post(ACC + "/invoices/invoices", self.invoice)
+        self.lookups_fail = False
+        app.router.add_get(ACC + "/reports/accounting/invoice_details", self.report)
+        app.router.add_get(ACC + "/users/clients", self.echo_headers)
+        self.server = TestServer(app, host="127.0.0.1")
+
+    @staticmethod
+    def token(request: web.Request) -> str:
+        return request.headers["Authorization"].removeprefix("Bearer ")
+
+    def bad_invoice(self, request: web.Request) -> dict[str, Any]:
+        token = self.token(request)
+        money = {"amount": token, "code": "USD"}
+        return sample_json(
+            Invoice,
+            id=1,
+            status=token,
+            amount=money,
+            invoice_number="0000042",
+            customerid=1,  # the bulk test's draft: a look-up finds it as the draft's
+            create_date="2026-01-02",
+        )
+
+    async def invoice(self, request: web.Request) -> web.Response:
+        result = {"invoice": self.bad_invoice(request)}
+        return web.json_response({"response": {"result": result}})
+
+    async def invoices(self, request: web.Request) -> web.Response:
+        page = int(request.query.get("page", "1"))
+        looked_up = "search[invoice_number]" in request.query
+        if looked_up and self.lookups_fail:
+            return web.json_response({"message": "look-ups are down"}, status=500)
+        items = (
+            [self.bad_invoice(request)] if page == 2 or looked_up else [sample_json(Invoice, id=1)]
+        )
+        result = {"invoices": items, "page": page, "pages": 2, "per_page": 1, "total": 2}
+        return web.json_response({"response": {"result": result}})
+
+    async def report(self, request: web.Request) -> web.Response:
+        token = self.token(request)
+        body = {"invoice_details": {"total_amount": {"amount": token, "code": "USD"}}}
+        return web.json_response({"response": {"result": body}})
+
+    async def echo_headers(self, request: web.Request) -> web.Response:
+        shown = [
+            request.headers.get(name, "")
+            for name in ("Cookie", "Authorization", "Proxy-Authorization")
+        ]
+        error = {
+            "errno": 1001,
+            "field": "headers",
+            "message": "refused: " + " | ".join(shown),
+            "object": "client",
+            "value": shown,
+        }
+        return web.json_response({"response": {"errors": [error]}}, status=400)
+
+    async def __aenter__(self) -> EchoingAPI:
+        await self.server.start_server()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.server.close()
+
+    @property
+    def url(self) -> str:
+        return str(self.server.make_url(""))
+
+
+@pytest.mark.parametrize("token", [ACCESS, LONG_TOKEN], ids=["short", "cut-short"])
+async def test_a_token_echoed_into_a_model_field_is_scrubbed_from_decode_errors(
+    token: str,
+) -> None:
+    """A success body whose fields hold the token: the decode error quotes the values,
+    the long token cut short, and is scrubbed as every error of that call is."""
+    async with (
+        EchoingAPI() as api,
+        FreshBooksClient(token, base_url=api.url, retry=RetryPolicy.disabled()) as fb,
+    ):
+        with pytest.raises(errors.ModelDecodeError) as one:
+            await fb.invoices.get("ACC001", 1)
+        with pytest.raises(errors.ModelDecodeError) as page:
+            await fb.invoices.list("ACC001", page=2, per_page=1)
+        with pytest.raises(errors.PageFetchError) as scan:
+            await fb.invoices.list_all("ACC001", per_page=1).collect()
+        with pytest.raises(errors.ModelDecodeError) as report:
+            await fb.reports.invoice_details("ACC001")
+    for caught in (one, page, scan, report):
+        assert_no_secret(caught.value, (token, token[:40]))
+        assert REDACTED in str(caught.value), str(caught.value)
+    assert isinstance(scan.value.cause, errors.ModelDecodeError)
+    assert "$.status" in str(one.value)  # still says where and what
+
+
+@pytest.mark.parametrize("lookups_fail", [False, True], ids=["found", "lookup-fails"])
+async def test_a_token_echoed_into_bulk_created_invoices_is_scrubbed(lookups_fail: bool) -> None:
+    """Bulk creation decodes the invoice a create answers, then, that failing, the one a
+    look-up by its number finds: what the first decoding raises is the context of a
+    failed look-up's error, what the second raises the draft's error."""
+    async with (
+        EchoingAPI() as api,
+        FreshBooksClient(ACCESS, base_url=api.url, retry=RetryPolicy.disabled()) as fb,
+    ):
+        api.lookups_fail = lookups_fail
+        draft = {"customerid": 1, "create_date": "2026-01-02", "invoice_number": "0000042"}
+        result = await fb.invoices.bulk_create("ACC001", [draft])
+    (item,) = result.items
+    assert item.status == "unknown"
+    assert item.error is not None
+    decoding = item.error.__context__ if lookups_fail else item.error
+    assert isinstance(decoding, errors.ModelDecodeError)
+    assert_no_secret(item.error, (ACCESS,))
+    assert REDACTED in str(decoding)
+
+
+async def test_sensitive_headers_given_to_a_call_are_scrubbed_from_its_api_error() -> None:
+    """Cookie, Proxy-Authorization and (unauthenticated) Authorization values a caller
+    passes to ``fb.request`` are secrets of that call, as the bearer token is."""
+    async with (
+        EchoingAPI() as api,
+        FreshBooksClient(ACCESS, base_url=api.url, retry=RetryPolicy.disabled()) as fb,
+    ):
+        headers = {"Cookie": f"sid={COOKIE}", "Proxy-Authorization": f"Basic {PROXY_CREDENTIALS}"}
+        with pytest.raises(errors.ValidationError) as authenticated:
+            await fb.request("GET", ACC + "/users/clients", headers=headers)
+        with pytest.raises(errors.ValidationError) as own_bearer:
+            await fb.request(
+                "GET",
+                ACC + "/users/clients",
+                headers={**headers, "Authorization": f"Bearer {OTHER_BEARER}"},
+                authenticated=False,
+            )
+    for caught in (authenticated, own_bearer):
+        assert_no_secret(caught.value, (ACCESS, COOKIE, PROXY_CREDENTIALS, OTHER_BEARER))
+        assert "refused: " in str(caught.value)
+    assert b"<redacted>" in own_bearer.value.body
+    (detail,) = own_bearer.value.details
+    assert str(detail.value).count(REDACTED) == 3
+
+
 # --------------------------------------------------------------------------- the scrubber
 
 
@@ -337,6 +505,37 @@ def test_values_too_short_to_be_credentials_are_not_searched_for() -> None:
     error = errors.ReadError("a token was lost")
     assert scrub.error(error) is error
     assert error.message == "a token was lost"
+
+
+def test_a_secret_cut_short_by_an_excerpt_is_replaced() -> None:
+    """An excerpt shows a long value's first characters and "...": a secret's start
+    (8 characters or more) cut there is replaced; a shorter start, or one not cut, is
+    not a secret's."""
+    scrub = Scrubber([LONG_TOKEN])
+    excerpt = repr("Bearer " + LONG_TOKEN)[:77] + "..."
+    assert scrub.shows(excerpt)
+    assert scrub.text(f"got {excerpt} (str)") == f"got 'Bearer {REDACTED}... (str)"
+    assert scrub.text(f"got {LONG_TOKEN[:30]}… and more") == f"got {REDACTED}… and more"
+    assert scrub.text(LONG_TOKEN[:7] + "...") == LONG_TOKEN[:7] + "..."  # too short to tell
+    assert scrub.text(LONG_TOKEN[:30] + " then ...") == LONG_TOKEN[:30] + " then ..."
+    assert not scrub.shows(LONG_TOKEN[:30])
+    assert scrub.text(f"{LONG_TOKEN} and {LONG_TOKEN[:20]}...") == (f"{REDACTED} and {REDACTED}...")
+
+
+def test_call_secrets_name_none_and_pick_header_values_when_scrubbing() -> None:
+    headers = [("Cookie", f"a=1; sid={COOKIE}"), ("Accept", "application/json")]
+    secrets = CallSecrets([ACCESS, None, ""], headers)
+    assert ACCESS not in repr(secrets)
+    assert ACCESS in secrets.values()
+    assert COOKIE in secrets.values()  # the cookie's value, and the header's
+    assert f"a=1; sid={COOKIE}" in secrets.values()
+    assert "application/json" not in secrets.values()
+    both = secrets.merged(CallSecrets([ACCESS, REFRESH])).values()
+    assert both == (*secrets.values(), REFRESH)  # each once
+    error = errors.ResponseDecodeError(f"bad {COOKIE} for {ACCESS}")
+    with pytest.raises(errors.ResponseDecodeError), secrets.guard():
+        raise error
+    assert str(error) == f"bad {REDACTED} for {REDACTED}"
 
 
 def test_own_errors_are_scrubbed_in_place_attributes_args_and_containers() -> None:

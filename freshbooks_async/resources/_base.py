@@ -265,7 +265,8 @@ class Resource(Generic[T]):
         response = await self._client.request(
             method, path, params=params or None, json=body, idempotent=idempotent
         )
-        return self._decode(self._unwrap(response, key))  # type: ignore[no-any-return]
+        with response._secrets.guard():  # decode errors quote values: scrub the call's secrets
+            return self._decode(self._unwrap(response, key))  # type: ignore[no-any-return]
 
     async def _call_raw(
         self,

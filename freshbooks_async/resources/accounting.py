@@ -521,7 +521,8 @@ class Expenses(
         data = response.data
         if isinstance(data, dict) and isinstance(data.get("expense_summary"), dict):
             data = data["expense_summary"]
-        return _decode(ExpenseSummary, data)
+        with response._secrets.guard():
+            return _decode(ExpenseSummary, data)
 
     async def vendors(
         self, account_id: str, *, page: int = 1, per_page: int = MAX_PER_PAGE

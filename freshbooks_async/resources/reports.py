@@ -133,7 +133,8 @@ class Reports(Resource[TimeEntry]):
                 report=leaf,
             )
         response = await self._client.request("GET", path, params=params or None)
-        return decode(model, _report_body(response.data, REPORTS[name].key, response))
+        with response._secrets.guard():  # decode errors quote values: scrub the call's secrets
+            return decode(model, _report_body(response.data, REPORTS[name].key, response))
 
     # ------------------------------------------------------------------ accounting reports
 

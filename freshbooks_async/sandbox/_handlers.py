@@ -8,12 +8,14 @@ uploads, reports, payment options, retainers) are registered in ``_SPECIAL``.
 from __future__ import annotations
 
 import base64
+import csv
 import datetime as dt
 import hashlib
 import hmac
+import io
 import json
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
@@ -38,7 +40,7 @@ from ._objects import (
 )
 from ._store import Record, Table, dumps, on_undo
 
-__all__ = ["emit", "render", "resolve"]
+__all__ = ["counts_as_paid", "emit", "render", "resolve", "sync_paid"]
 
 # The resource-specific id attribute accounting objects carry beside "id".
 _EXTRA_ID = {
@@ -947,24 +949,63 @@ def _next_number(sb: Sandbox, biz: Business, resource: str, field: str) -> str:
     return next_invoice_number(last)
 
 
-def _apply_payment(ctx: Ctx, biz: Business, rec: Record) -> None:
+def _apply_payment(ctx: Ctx, biz: Business, rec: Record, was_for: Any = None) -> None:
+    """After a payment was created (``was_for`` is ``None``) or changed: its amount in its
+    invoice's currency, and the paid amounts of its invoice and of the invoice it was for
+    before the change (``was_for``) counted again."""
     inv_id = rec.data.get("invoiceid")
     invoice = (
-        ctx.sb.table(biz.account_id, "invoices").get(inv_id) if isinstance(inv_id, int) else None
+        ctx.sb.table(biz.account_id, "invoices").peek(inv_id) if isinstance(inv_id, int) else None
     )
-    if invoice is None:
-        ctx.sb.table(biz.account_id, "payments").remove(rec.id)
+    if invoice is not None:
+        code = render(ctx.sb, "invoices", biz.account_id, invoice)["currency_code"]
+        rec.data["amount"] = money(dec(rec.data.get("amount")), code)
+        if was_for is None or "clientid" not in rec.data or inv_id != was_for:
+            rec.data["clientid"] = invoice.data.get("customerid")
+    elif was_for is None:  # a new payment (a changed invoiceid was checked before)
         raise SandboxAPIError(
             404, "Invoice not found.", errno=1012, field="invoiceid", value=inv_id, object="invoice"
         )
-    paid = dec(invoice.data.get("_paid", 0)) + dec(rec.data.get("amount"))
-    invoice.data["_paid"] = str(paid)
-    invoice.data["_date_paid"] = rec.data.get("date")
-    code = render(ctx.sb, "invoices", biz.account_id, invoice)["currency_code"]
-    rec.data["amount"] = money(dec(rec.data.get("amount")), code)
-    rec.data.setdefault("clientid", invoice.data.get("customerid"))
-    invoice.touch()
-    ctx.sb.table(biz.account_id, "invoices").changed()
+    sync_paid(ctx.sb, biz.account_id, {inv_id, was_for})
+
+
+def counts_as_paid(payment: dict[str, Any]) -> bool:
+    """Whether a stored payment counts toward its invoice's paid amount (and is reported
+    by payments_collected): every payment but a deleted one. An archived payment still
+    counts: archiving hides it from the active list, it does not undo it."""
+    return bool(payment.get("vis_state", 0) != 1)
+
+
+def sync_paid(sb: Sandbox, account_id: str, invoice_ids: Iterable[Any]) -> None:
+    """Set the paid amount and date paid of each of ``invoice_ids`` from the payments
+    recorded against it (those that :func:`counts_as_paid`): the sum of their amounts and
+    the latest of their dates (none without a payment). The invoice's outstanding amount,
+    status and payment status follow from them when it is rendered."""
+    sums = {i: Decimal(0) for i in invoice_ids if isinstance(i, int)}
+    if not sums:
+        return
+    dates: dict[int, str] = {}
+    for pay in sb.table(account_id, "payments").records.values():  # reads only
+        data = pay.data
+        inv_id = data.get("invoiceid")
+        if inv_id in sums and counts_as_paid(data):
+            sums[inv_id] += _money_amount(data.get("amount"))[0]
+            day = str(data.get("date") or "")[:10]
+            if day > dates.get(inv_id, ""):
+                dates[inv_id] = day
+    invoices = sb.table(account_id, "invoices")
+    for inv_id, paid in sums.items():
+        invoice = invoices.get(inv_id)
+        if invoice is None:
+            continue
+        if paid or inv_id in dates:
+            invoice.data["_paid"] = str(paid)
+            invoice.data["_date_paid"] = dates.get(inv_id)
+        else:
+            invoice.data.pop("_paid", None)
+            invoice.data.pop("_date_paid", None)
+        invoice.touch()
+    invoices.changed()
 
 
 async def acc_update(ctx: Ctx) -> Reply:
@@ -974,6 +1015,7 @@ async def acc_update(ctx: Ctx) -> Reply:
     rec = _lookup(ctx, table, s.singular)
     obj = _unwrap(ctx, s.singular)
     verb = "update"
+    was_for = rec.data.get("invoiceid")  # a payment's invoice, before the change
     # One phase per PUT, by precedence: vis_state > actions > fields (DOCS:active_deleted).
     if "vis_state" in obj:
         state = obj["vis_state"]
@@ -1008,6 +1050,8 @@ async def acc_update(ctx: Ctx) -> Reply:
         if s.name == "clients" and "contacts" in clean:
             _set_contacts(ctx.sb, biz, rec, clean.pop("contacts"))
         rec.data.update(clean)
+    if s.name == "payments":
+        _apply_payment(ctx, biz, rec, was_for)
     rec.data["updated"] = _now_acc(ctx.sb)
     rec.touch()
     table.changed()
@@ -1568,7 +1612,7 @@ def _accounts_aging(ctx: Ctx, biz: Business, code: str, end: str) -> dict[str, A
     clients = ctx.sb.table(biz.account_id, "clients")
     paid_later: dict[Any, Decimal] = {}
     for pay in ctx.sb.table(biz.account_id, "payments").records.values():
-        if pay.data.get("vis_state", 0) != 1 and str(pay.data.get("date"))[:10] > end:
+        if counts_as_paid(pay.data) and str(pay.data.get("date"))[:10] > end:
             invoice_id = pay.data.get("invoiceid")
             amount = _money_amount(pay.data.get("amount"))[0]
             paid_later[invoice_id] = paid_later.get(invoice_id, Decimal(0)) + amount
@@ -1611,45 +1655,114 @@ def _accounts_aging(ctx: Ctx, biz: Business, code: str, end: str) -> dict[str, A
     return {"accounts": accounts, "totals": summary}
 
 
-def _invoice_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> dict[str, Any]:
-    """Sent (not draft, not deleted) invoices in ``code`` issued (``date_type=issue``, the
-    default) or due (``due``) from ``start`` to ``end``, grouped by client, with their
-    summed total, paid and outstanding amounts."""
-    sb, aid = ctx.sb, biz.account_id
-    date_type = ctx.query.get("date_type", "issue")
-    if date_type not in ("issue", "due"):
-        raise _report_error("date_type", date_type)
-    clientids = _report_ids(ctx, "clientids")
-    statusids = _report_ids(ctx, "statusids")
-    date_key = "create_date" if date_type == "issue" else "due_date"
-    clients = sb.table(aid, "clients")
+class _DetailOptions:
+    """What an invoice_details report covers: its currency, period, date type and filters
+    (the JSON report's parameters, and what its ``download_token`` carries to the CSV)."""
+
+    __slots__ = ("clientids", "code", "date_type", "end", "start", "statusids")
+
+    def __init__(
+        self,
+        code: str,
+        start: str,
+        end: str,
+        date_type: str = "issue",
+        clientids: list[int] | None = None,
+        statusids: list[int] | None = None,
+    ) -> None:
+        self.code = code
+        self.start = start
+        self.end = end
+        self.date_type = date_type
+        self.clientids = clientids or []
+        self.statusids = statusids or []
+
+    @classmethod
+    def of(cls, ctx: Ctx, code: str, start: str, end: str) -> _DetailOptions:
+        """The options of a report request (400 naming a bad parameter)."""
+        date_type = ctx.query.get("date_type", "issue")
+        if date_type not in ("issue", "due"):
+            raise _report_error("date_type", date_type)
+        clientids = _report_ids(ctx, "clientids")
+        statusids = _report_ids(ctx, "statusids")
+        return cls(code, start, end, date_type, clientids, statusids)
+
+    def token(self, account_id: str) -> str:
+        """A download token that names these options (base64url JSON after the name)."""
+        fields = [self.code, self.start, self.end, self.date_type, self.clientids, self.statusids]
+        packed = base64.urlsafe_b64encode(dumps(fields)).decode().rstrip("=")
+        return f"{account_id}-invoice_details-{packed}"
+
+    @classmethod
+    def from_token(cls, account_id: str, token: str, today: str) -> _DetailOptions:
+        """The options a :meth:`token` names (the defaults for the bare
+        ``<account>-invoice_details``); 404 for a token this account did not issue."""
+        name = f"{account_id}-invoice_details"
+        if token == name:
+            return cls("USD", "2000-01-01", today)
+        if token.startswith(name + "-"):
+            packed = token[len(name) + 1 :]
+            try:
+                fields = json.loads(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)))
+                code, start, end, date_type, clientids, statusids = fields
+                texts = (code, start, end, date_type)
+                ids = (clientids, statusids)
+                if (
+                    all(isinstance(t, str) for t in texts)
+                    and date_type in ("issue", "due")
+                    and dt.date.fromisoformat(start) <= dt.date.fromisoformat(end)
+                    and all(isinstance(x, list) for x in ids)
+                    and all(type(i) is int for x in ids for i in x)
+                ):
+                    options = cls(code, start, end, date_type, clientids, statusids)
+                    if options.token(account_id) == token:  # spelled as a token spells it
+                        return options
+            except (ValueError, TypeError):  # not base64, not JSON, not six fields
+                pass
+        raise SandboxAPIError(
+            404,
+            "Report not found.",
+            errno=1012,
+            field="download_token",
+            value=token,
+            object="report",
+        )
+
+
+def _detail_groups(
+    sb: Sandbox, biz: Business, o: _DetailOptions
+) -> dict[Any, list[dict[str, Any]]]:
+    """The rendered invoices an invoice_details report covers, by client (in the order
+    the clients first appear): sent (not draft, not deleted) invoices in ``o.code``
+    issued (``date_type=issue``) or due (``due``) from ``o.start`` to ``o.end``, of
+    ``o.clientids`` and in ``o.statusids`` when given."""
+    date_key = "create_date" if o.date_type == "issue" else "due_date"
     groups: dict[Any, list[dict[str, Any]]] = {}
-    total = paid = outstanding = Decimal(0)
-    rows = 0
-    for full in _reported_invoices(sb, biz, code):
-        if not start <= str(full[date_key])[:10] <= end:
+    for full in _reported_invoices(sb, biz, o.code):
+        if not o.start <= str(full[date_key])[:10] <= o.end:
             continue
-        if (clientids and full.get("customerid") not in clientids) or (
-            statusids and full["status"] not in statusids
+        if (o.clientids and full.get("customerid") not in o.clientids) or (
+            o.statusids and full["status"] not in o.statusids
         ):
             continue
-        total += Decimal(full["amount"]["amount"])
-        paid += Decimal(full["paid"]["amount"])
-        outstanding += Decimal(full["outstanding"]["amount"])
-        rows += 1
-        groups.setdefault(full.get("customerid"), []).append(
-            {
-                "invoiceid": full["id"],
-                "invoice_number": full["invoice_number"],
-                "create_date": full["create_date"],
-                "due_date": full["due_date"],
-                "status": full["status"],
-                "v3_status": full["v3_status"],
-                "amount": full["amount"],
-                "paid": full["paid"],
-                "outstanding": full["outstanding"],
-            }
-        )
+        groups.setdefault(full.get("customerid"), []).append(full)
+    return groups
+
+
+def _invoice_details(ctx: Ctx, biz: Business, o: _DetailOptions) -> dict[str, Any]:
+    """The invoices of :func:`_detail_groups`, grouped by client in ``clients``, with
+    their summed total, paid and outstanding amounts."""
+    sb, code = ctx.sb, o.code
+    clients = sb.table(biz.account_id, "clients")
+    groups = _detail_groups(sb, biz, o)
+    total = paid = outstanding = Decimal(0)
+    rows = 0
+    for invoices in groups.values():
+        for full in invoices:
+            total += Decimal(full["amount"]["amount"])
+            paid += Decimal(full["paid"]["amount"])
+            outstanding += Decimal(full["outstanding"]["amount"])
+            rows += 1
     summary_only = ctx.query.get("summary_only", "").lower() in ("true", "1")
     summary_only = summary_only or rows > REPORT_ROW_LIMIT
     detail = []
@@ -1664,7 +1777,20 @@ def _invoice_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -
                 {
                     "clientid": cid,
                     "client": _client_name(client),
-                    "invoices": invoices,
+                    "invoices": [
+                        {
+                            "invoiceid": full["id"],
+                            "invoice_number": full["invoice_number"],
+                            "create_date": full["create_date"],
+                            "due_date": full["due_date"],
+                            "status": full["status"],
+                            "v3_status": full["v3_status"],
+                            "amount": full["amount"],
+                            "paid": full["paid"],
+                            "outstanding": full["outstanding"],
+                        }
+                        for full in invoices
+                    ],
                     "summary": {
                         "total": money(sums[0], code),
                         "paid": money(sums[1], code),
@@ -1673,9 +1799,9 @@ def _invoice_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -
                 }
             )
     return {
-        "clientids": clientids,
-        "statusids": statusids,
-        "date_type": date_type,
+        "clientids": o.clientids,
+        "statusids": o.statusids,
+        "date_type": o.date_type,
         "summary_only": summary_only,
         "clients": detail,
         "summary": {
@@ -1698,7 +1824,7 @@ def _payments_collected(ctx: Ctx, biz: Business, start: str, end: str) -> dict[s
     methods: set[str] = set()
     for rec in sb.table(aid, "payments").records.values():
         data = rec.data
-        if data.get("vis_state", 0) == 1 or not start <= str(data.get("date"))[:10] <= end:
+        if not counts_as_paid(data) or not start <= str(data.get("date"))[:10] <= end:
             continue
         invoice = (
             invoices.peek(data["invoiceid"]) if isinstance(data.get("invoiceid"), int) else None
@@ -1956,6 +2082,9 @@ async def report(ctx: Ctx) -> Reply:
         "end_date": end,
         "download_token": f"{biz.account_id}-{key}",
     }
+    if key == "invoice_details":
+        options = _DetailOptions.of(ctx, code, start, end)
+        body["download_token"] = options.token(biz.account_id)
     if key == "profitloss":
         body.update(_profit_loss(ctx, biz, code, start, end))
     elif key == "accounts_aging":
@@ -1965,7 +2094,7 @@ async def report(ctx: Ctx) -> Reply:
     elif key == "expense_details":
         body.update(_expense_details(ctx, biz, code, start, end))
     elif key == "invoice_details":
-        body.update(_invoice_details(ctx, biz, code, start, end))
+        body.update(_invoice_details(ctx, biz, options))
     elif key in _LIVE_SHAPES:
         body.update(_LIVE_SHAPES[key](ctx, biz, t, code, start, end))
     elif key in ("general_ledger", "cash_flow"):
@@ -1987,17 +2116,52 @@ async def report(ctx: Ctx) -> Reply:
     return Reply(200, {"response": {"result": {key: body}}})
 
 
+#: The columns of the invoice_details CSV download, one row per invoice.
+CSV_COLUMNS = (
+    "invoice_number",
+    "invoiceid",
+    "clientid",
+    "client",
+    "create_date",
+    "due_date",
+    "currency_code",
+    "amount",
+    "paid",
+    "outstanding",
+    "status",
+)
+
+
 async def report_csv(ctx: Ctx) -> Reply:
+    """The invoice_details report whose ``download_token`` is in the path, as CSV: the
+    invoices it covers, in its order, one row each (all of them: the row limit of the
+    JSON body does not apply to a file)."""
     biz = _account(ctx)
-    lines = ["invoice_number,amount,outstanding,status"]
-    for rec in ctx.sb.table(biz.account_id, "invoices"):
-        if rec.data.get("vis_state", 0) != 1:
-            f = render(ctx.sb, "invoices", biz.account_id, rec)
-            lines.append(
-                f"{f['invoice_number']},{f['amount']['amount']},"
-                f"{f['outstanding']['amount']},{f['v3_status']}"
+    today = accounting_time(ctx.sb.clock.time())[:10]
+    options = _DetailOptions.from_token(biz.account_id, ctx.params.get("download_token", ""), today)
+    clients = ctx.sb.table(biz.account_id, "clients")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for cid, invoices in _detail_groups(ctx.sb, biz, options).items():
+        name = _client_name(clients.peek(cid) if isinstance(cid, int) else None)
+        for f in invoices:
+            writer.writerow(
+                [
+                    f["invoice_number"],
+                    f["id"],
+                    cid,
+                    name,
+                    f["create_date"],
+                    f["due_date"],
+                    f["amount"]["code"],
+                    f["amount"]["amount"],
+                    f["paid"]["amount"],
+                    f["outstanding"]["amount"],
+                    f["v3_status"],
+                ]
             )
-    return Reply(200, ("\n".join(lines) + "\n").encode(), content_type="text/csv")
+    return Reply(200, out.getvalue().encode(), content_type="text/csv")
 
 
 # ----------------------------------------------------------------------------- ledger

@@ -888,7 +888,9 @@ def expand_invoice(
     """The full invoice as FreshBooks returns it, computed from stored fields and lines.
 
     amount = (sum of lines - discount%) + line taxes on the discounted amounts (docs
-    example: 100.00 with 5% discount and 10% tax -> 104.50); outstanding = amount - paid;
+    example: 100.00 with 5% discount and 10% tax -> 104.50); paid = the payments against
+    it (``_paid``, kept by ``sync_paid``); outstanding = amount - paid; paid and partial
+    statuses come from paid alone;
     due_date = create_date + due_offset_days; v3/display/payment status from status. With
     ``today`` (``YYYY-MM-DD``, US/Eastern), a sent, viewed or partly paid invoice whose
     due date is before it has v3_status ``overdue`` (invoices page, v3 statuses).
@@ -915,6 +917,8 @@ def expand_invoice(
     status = int(full.get("status") or 1)
     if status in (1, 2, 3, 4, 8) and paid > 0:
         status = 4 if outstanding <= 0 else 8
+    elif status in (4, 8):  # paid or partial by its payments only: it has none (left)
+        status = 2
     full["status"] = status
     v3 = INVOICE_STATUS.get(status, "draft")
     full["v3_status"] = v3

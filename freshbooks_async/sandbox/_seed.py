@@ -2,6 +2,9 @@
 time entries, staff, expense categories and gateways. Fast enough for 100,000 invoices in
 a few seconds (compact stored fields; full objects are rendered lazily and cached).
 
+Seeded invoices and payments agree as the API's do: a paid invoice has a payment of its
+total, and every seeded payment counts toward its invoice's paid amount.
+
 Every business also starts with what the API can list but not create
 (:func:`seed_defaults`): its staff (the owner first), the standard expense categories,
 payment gateways and the journal entry accounts; the default account also has client 1.
@@ -10,10 +13,19 @@ payment gateways and the journal entry accounts; the default account also has cl
 from __future__ import annotations
 
 import random
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._objects import accounting_date, accounting_time, iso_time, next_invoice_number, template
-from ._store import Record
+from ._objects import (
+    accounting_date,
+    accounting_time,
+    expand_invoice,
+    iso_time,
+    money,
+    next_invoice_number,
+    template,
+)
+from ._store import Record, Table
 
 if TYPE_CHECKING:
     from ._core import Business, Sandbox
@@ -54,6 +66,8 @@ _CATEGORIES = (
     "Utilities",
 )
 _GATEWAYS = ("fbpay", "stripe", "paypal", "wepay")
+#: What one seeded payment pays of an invoice that owes more.
+_PART = Decimal("10.00")
 # Journal entry accounts with their sub-accounts (ids of the sub-accounts are what a
 # journal entry's details name in ``sub_accountid``).
 _JOURNAL_ACCOUNTS = (
@@ -145,6 +159,59 @@ def _gateway(rid: int, aid: str, name: str) -> dict[str, Any]:
     }
 
 
+def _payment(
+    rid: int,
+    aid: str,
+    stamp: str,
+    invoice_id: int | str,
+    clientid: Any,
+    amount: Decimal,
+    code: str,
+    day: str,
+) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "logid": rid,
+        "invoiceid": invoice_id,
+        "clientid": clientid,
+        "from_credit": False,
+        "amount": money(amount, code),
+        "date": day,
+        "type": "Check",
+        "note": "",
+        "vis_state": 0,
+        "accounting_systemid": aid,
+        "updated": stamp,
+    }
+
+
+class _Owed:
+    """The invoices that still owe something, in turn: each call to :meth:`next` moves
+    on to the next sent (not draft, not deleted) invoice with an outstanding amount and
+    books a payment of up to :data:`_PART` on it."""
+
+    def __init__(self, invoices: Table, aid: str) -> None:
+        self.invoices = invoices
+        self.aid = aid
+        self.ids = list(invoices.records)
+        self.cursor = 0
+
+    def next(self) -> tuple[int | str, Decimal, str] | None:
+        for _ in range(len(self.ids)):
+            rec = self.invoices.records[self.ids[self.cursor % len(self.ids)]]
+            self.cursor += 1
+            data = rec.data
+            if data.get("vis_state", 0) == 1 or int(data.get("status") or 1) < 2:
+                continue
+            full = expand_invoice(data, rec.extras.get("lines", []), self.aid)
+            owed = Decimal(full["outstanding"]["amount"])
+            if owed > 0:
+                amount = min(owed, _PART)
+                data["_paid"] = str(Decimal(data.get("_paid", 0)) + amount)  # sync_paid sets it
+                return rec.id, amount, str(full["currency_code"])
+        return None
+
+
 def seed_defaults(sb: Sandbox, biz: Business, *, default_client: bool = False) -> None:
     """What a new business has before any create: staff (the owner is staff 1), the
     standard expense categories, two payment gateways and the journal entry accounts;
@@ -224,6 +291,8 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
             raise ValueError(f"{kind}: unknown seed kind; one of {sorted(_KINDS)}")
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise ValueError(f"{kind}: count must be an int >= 0, got {n!r}")
+    from ._handlers import _PROJECT_TEMPLATE, _TIME_TEMPLATE, sync_paid
+
     rng = random.Random(f"{sb.seed}:{biz.account_id}:{sorted(counts.items())}")
     now = sb.clock.time()
     stamp = accounting_time(now)
@@ -238,13 +307,16 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
         clients.add(Record(rid, _client(rid, aid, stamp, first, last, f"{org} {rid}")))
     client_ids = list(clients.records)
     invoices = sb.table(aid, "invoices")
+    payments = sb.table(aid, "payments")
+    payments_before = len(payments)
     number = biz.last_invoice_number
     day = accounting_date(now)
+    paid_ids: list[int | str] = []
     for _ in range(counts.get("invoices", 0)):
         rid = invoices.new_id()
         number = next_invoice_number(number)
         cid = client_ids[rid % len(client_ids)]
-        status = (1, 2, 2, 4)[rid % 4]
+        paid = rid % 4 == 3  # draft, sent, sent, paid (by a payment of its total)
         qty = rng.randint(1, 5)
         unit = f"{rng.randint(10, 500)}.00"
         data = {
@@ -255,46 +327,40 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
             "create_date": day,
             "created_at": stamp,
             "updated": stamp,
-            "status": status,
+            "status": 1 if rid % 4 == 0 else 2,
             "organization": clients.records[cid].data["organization"],
             "due_offset_days": 30,
             "uuid": f"00000000-0000-4000-8000-{rid:012d}",
             "version": stamp + ".000000",
         }
-        if status == 4:
-            data["_paid"] = str(qty * int(unit[:-3]))
-            data["_date_paid"] = day
         lines = [
             {"name": rng.choice(_ITEMS), "qty": qty, "unit_cost": {"amount": unit, "code": "USD"}}
         ]
         invoices.records[rid] = Record(rid, data, {"lines": lines})
         biz.invoice_numbers.add(number)
-    invoices.changed()
-    biz.last_invoice_number = number
-    payments = sb.table(aid, "payments")
-    inv_ids = list(invoices.records)
-    for _ in range(counts.get("payments", 0)):
-        if not inv_ids:
-            break
-        rid = payments.new_id()
-        inv = inv_ids[rid % len(inv_ids)]
-        payments.add(
-            Record(
-                rid,
-                {
-                    "id": rid,
-                    "logid": rid,
-                    "invoiceid": inv,
-                    "amount": {"amount": "10.00", "code": "USD"},
-                    "date": day,
-                    "type": "Check",
-                    "note": "",
-                    "vis_state": 0,
-                    "accounting_systemid": aid,
-                    "updated": stamp,
-                },
+        if paid:
+            pid = payments.new_id()
+            payments.records[pid] = Record(
+                pid,
+                _payment(pid, aid, stamp, rid, cid, Decimal(qty * int(unit[:-3])), "USD", day),
             )
-        )
+            paid_ids.append(rid)
+    invoices.changed()
+    payments.changed()
+    biz.last_invoice_number = number
+    # Further payments pay part of the invoices that still owe something, one after
+    # another (drafts and deleted invoices get none).
+    owed = _Owed(invoices, aid)
+    for _ in range(counts.get("payments", 0)):
+        found = owed.next()
+        if found is None:
+            break  # nothing is owed
+        inv_id, amount, code = found
+        pid = payments.new_id()
+        clientid = invoices.records[inv_id].data.get("customerid")
+        payments.add(Record(pid, _payment(pid, aid, stamp, inv_id, clientid, amount, code, day)))
+        paid_ids.append(inv_id)
+    sync_paid(sb, aid, set(paid_ids))
     expenses = sb.table(aid, "expenses")
     for _ in range(counts.get("expenses", 0)):
         rid = expenses.new_id()
@@ -317,7 +383,6 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
             )
         )
     projects = sb.table(biz.id, "projects")
-    from ._handlers import _PROJECT_TEMPLATE, _TIME_TEMPLATE
 
     for _ in range(counts.get("projects", 0)):
         rid = projects.new_id()
@@ -366,4 +431,7 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
     created = dict(counts)
     if n_clients != counts.get("clients", 0):
         created["clients"] = n_clients
+    made = len(payments) - payments_before
+    if made != counts.get("payments", 0):
+        created["payments"] = made  # the paid invoices' payments, and as many as were owed
     return created

@@ -27,7 +27,7 @@ from aiohttp.client_reqrep import ClientRequest
 from aiohttp.connector import Connection
 from aiohttp.tracing import Trace
 
-from .._secrets import Scrubber
+from .._secrets import Scrubber, header_secrets
 from .._validate import check_bool as _check_bool
 from .._validate import check_int as _check_int
 from ..errors import (
@@ -40,7 +40,7 @@ from ..errors import (
     TransportError,
 )
 from ._streamed import StreamedResponse
-from ._types import SENSITIVE_HEADERS, Headers, Request, Response, multidict_of
+from ._types import Headers, Request, Response, multidict_of
 
 __all__ = ["DEFAULT_MAX_RESPONSE_SIZE", "AiohttpTransport", "Phase", "translate_error"]
 
@@ -216,15 +216,7 @@ def _request_secrets(request: Request) -> list[str]:
     """The secrets a request carries in its headers and URL: each sensitive header's
     value, its credentials without the scheme (``Bearer <token>``), and each cookie's
     value."""
-    found: list[str] = []
-    for name, value in request.headers.raw_items():
-        if name.lower() in SENSITIVE_HEADERS:
-            found.append(value)
-            scheme, _, credentials = value.partition(" ")
-            if scheme and credentials:
-                found.append(credentials.strip())
-            if "=" in value:
-                found += [pair.partition("=")[2].strip() for pair in value.split(";")]
+    found = header_secrets(request.headers.raw_items())
     if request.url.password:
         found.append(request.url.password)
     return found
