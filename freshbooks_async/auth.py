@@ -896,20 +896,22 @@ class OAuth2Session:
                 if stored is not new:
                     self._token = stored
 
+    def _refresh_form(self, refresh_token: str) -> dict[str, str]:
+        """The token endpoint's form for a refresh (the same in both refresh paths)."""
+        return {
+            "grant_type": "refresh_token",
+            "refresh_token": refresh_token,
+            "client_id": self._client_id,
+            "client_secret": self._client_secret,
+            "redirect_uri": self._redirect_uri,
+        }
+
     async def _do_refresh(self, refresh_token: str) -> Token:
         if isinstance(self._store, SharedTokenStore):
             return await self._do_shared_refresh(self._store, refresh_token)
         self._refresh_count += 1
         try:
-            token = await self._token_request(
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": refresh_token,
-                    "client_id": self._client_id,
-                    "client_secret": self._client_secret,
-                    "redirect_uri": self._redirect_uri,
-                }
-            )
+            token = await self._token_request(self._refresh_form(refresh_token))
         except InvalidGrantError as exc:
             self._blocked = exc
             logger.warning("token refresh rejected (invalid_grant): authorization needed")
@@ -972,15 +974,7 @@ class OAuth2Session:
         self._refresh_count += 1
         outcome: RefreshOutcome = "ambiguous"
         try:
-            token = await self._token_request(
-                {
-                    "grant_type": "refresh_token",
-                    "refresh_token": refresh_token,
-                    "client_id": self._client_id,
-                    "client_secret": self._client_secret,
-                    "redirect_uri": self._redirect_uri,
-                }
-            )
+            token = await self._token_request(self._refresh_form(refresh_token))
         except InvalidGrantError as exc:
             outcome = "invalid_grant"
             self._blocked = exc

@@ -15,41 +15,16 @@ from aiohttp import web
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Mount, Route
+from test_webhooks import FIELDS, VERIFIER, Recorder
 
 from freshbooks_async.webhooks import (
     SIGNATURE_HEADER,
-    VerificationRequest,
-    WebhookEvent,
     asgi_webhook_app,
     compute_signature,
     webhook_handler,
 )
 
-VERIFIER = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
-FIELDS = {
-    "name": "invoice.create",
-    "object_id": "1234",
-    "account_id": "ACC001",
-    "business_id": "77",
-    "identity_id": "9",
-    "user_id": "9",
-}
 MAX_BODY = 1024
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.events: list[WebhookEvent] = []
-        self.verifications: list[VerificationRequest] = []
-        self.fail = False
-
-    async def on_event(self, event: WebhookEvent) -> None:
-        if self.fail:
-            raise RuntimeError("downstream broke")
-        self.events.append(event)
-
-    async def on_verification(self, request: VerificationRequest) -> None:
-        self.verifications.append(request)
 
 
 async def verifiers(fields: Mapping[str, str]) -> list[str]:
