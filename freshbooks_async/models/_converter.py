@@ -520,14 +520,12 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
         kwargs.append(f"{p.name}={x}")
         code = [f"v = g({key}, _U)"]
         # null and an absent key, inline where nothing is refused (a helper raises).
-        if is_model and not p.nullable:
-            null = f"{x}, ab = _an(P{i}, v, ab)"
-        else:
-            null = f"{x} = None"
+        refuse = f"{x}, ab = _an(P{i}, v, ab)"
+        null = refuse if is_model and not p.nullable else f"{x} = None"
         if not is_model:
             absent = f"{x} = v"
         elif p.required:
-            absent = f"{x}, ab = _an(P{i}, v, ab)"
+            absent = refuse
         else:
             absent = f"{x} = {'[]' if p.empty_list else 'None'}; aa({p.name!r})"
         # Each kind tests the value's class once on the common path; anything else (an
