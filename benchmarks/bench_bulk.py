@@ -62,6 +62,9 @@ CONCURRENCY = 16
 SANDBOX_CPU_MS = 0.4  # about what the sandbox's process spends per create (measured)
 ROUTE = "POST /accounting/account/*/invoices/invoices"
 
+#: Issue 20's targets, wall time over the bound, per numbering.
+BULK_TARGETS = {"server": 1.15, "client": 1.12}
+
 
 def drafts(n: int, run: int) -> list[dict[str, Any]]:
     return [
@@ -348,9 +351,9 @@ def main() -> int:
         goals.append(
             goal(
                 f"bulk create ({numbering} numbering) vs ceil(M/(1-p)/C) x latency",
-                "<= 1.25x",
+                f"<= {BULK_TARGETS[numbering]}x",
                 median,
-                median <= 1.25,
+                median <= BULK_TARGETS[numbering],
                 f"{n} drafts, p={CONFLICT_RATE}, {LATENCY_MS:.0f} ms, C={CONCURRENCY}; "
                 f"{req:.2f} requests per draft",
             )

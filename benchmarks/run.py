@@ -112,6 +112,7 @@ SCENARIOS = [
         quick_flag=False,
     ),
     Scenario("headers", "Headers CPU (extra)", "bench_headers.py"),
+    Scenario("import", "7. Import time", "bench_import.py"),
 ]
 
 
@@ -145,6 +146,19 @@ def adapt_decode(data: dict[str, Any], stdout: str, quick: bool) -> dict[str, An
             f"{medians['ours']:.3f} s vs {hand:.3f} s for {rows_count:,} rows",
         )
     ]
+    if "json_only" in medians:
+        # Issue 20: bytes to typed objects against the stdlib parse of the same bytes.
+        per_json = medians["ours"] / medians["json_only"]
+        goals.append(
+            goal(
+                "decode one invoice row: bytes to models / stdlib json.loads of the bytes",
+                "<= 1.5",
+                per_json,
+                per_json <= 1.5,
+                f"{medians['ours'] / rows_count * 1e6:.1f} us vs "
+                f"{medians['json_only'] / rows_count * 1e6:.1f} us per row",
+            )
+        )
     if "sdk" in medians:
         goals.append(
             goal(
@@ -216,7 +230,12 @@ def run_scenario(scenario: Scenario, quick: bool, workdir: Path) -> dict[str, An
             "rows": [],
             "goals": [],
         }
-    if scenario.key not in ADAPTERS and scenario.key not in ("cpu", "memory", "connections"):
+    if scenario.key not in ADAPTERS and scenario.key not in (
+        "cpu",
+        "memory",
+        "connections",
+        "import",
+    ):
         # Another owner's script: pass the flags it understands.
         scenario.quick_flag = _supports(scenario.script, "--quick")
         scenario.output_flag = _supports(scenario.script, "--output")

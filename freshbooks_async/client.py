@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 import sys
 import warnings
 from collections.abc import Mapping
 from contextlib import AbstractAsyncContextManager
 from types import TracebackType
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import yarl
 
@@ -19,62 +20,62 @@ from ._version import __version__
 from .coordination import Coordinator, InProcessCoordinator
 from .errors import TransportError
 from .hooks import EventHooks, _hook_set
-from .models.identity import Identity
-from .resources import (
-    Applications,
-    BillableItems,
-    BillPayments,
-    Bills,
-    BillVendors,
-    Businesses,
-    CheckoutLinks,
-    Clients,
-    Contacts,
-    CreditCards,
-    CreditNotes,
-    Estimates,
-    ExpenseCategories,
-    ExpenseProfiles,
-    Expenses,
-    Gateways,
-    Identities,
-    InvitationRates,
-    Invitations,
-    InvoiceProfiles,
-    Invoices,
-    Items,
-    JournalEntries,
-    JournalEntryAccounts,
-    JournalEntryDetails,
-    LedgerAccounts,
-    LedgerAccountSubTypes,
-    LedgerAccountTypes,
-    OtherIncomes,
-    PaymentGateways,
-    PaymentOptionsResource,
-    Payments,
-    Projects,
-    ProjectServiceRates,
-    ProjectThreads,
-    Reports,
-    Retainers,
-    ServiceRates,
-    Services,
-    Staffs,
-    Systems,
-    Tasks,
-    Taxes,
-    TeamMemberRates,
-    TeamMembers,
-    ThreadComments,
-    TimeEntries,
-)
 from .retry import RetryPolicy
 from .transports import BodyStream, Response, Transport
 from .transports._protocol import missing_methods
 from .transports._streamed import StreamedResponse
-from .uploads import Attachments, Images
-from .webhooks import Callbacks
+
+if TYPE_CHECKING:
+    from .models.identity import Identity
+    from .resources.accounting import (
+        BillableItems,
+        BillPayments,
+        Bills,
+        BillVendors,
+        Clients,
+        Contacts,
+        CreditNotes,
+        Estimates,
+        ExpenseCategories,
+        ExpenseProfiles,
+        Expenses,
+        Gateways,
+        InvoiceProfiles,
+        Invoices,
+        Items,
+        JournalEntries,
+        JournalEntryAccounts,
+        JournalEntryDetails,
+        OtherIncomes,
+        Payments,
+        Staffs,
+        Systems,
+        Tasks,
+        Taxes,
+    )
+    from .resources.identity import Applications, Businesses, Identities, Invitations, TeamMembers
+    from .resources.ledger import LedgerAccounts, LedgerAccountSubTypes, LedgerAccountTypes
+    from .resources.online_payments import (
+        CheckoutLinks,
+        CreditCards,
+        PaymentGateways,
+        PaymentOptionsResource,
+    )
+    from .resources.projects import (
+        InvitationRates,
+        Projects,
+        ProjectServiceRates,
+        ProjectThreads,
+        Retainers,
+        ServiceRates,
+        Services,
+        TeamMemberRates,
+        ThreadComments,
+        TimeEntries,
+    )
+    from .resources.reports import Reports
+    from .uploads import Attachments, Images
+    from .webhooks import Callbacks
 
 __all__ = ["DEFAULT_BASE_URL", "FreshBooksClient", "StaticToken"]
 
@@ -292,57 +293,368 @@ class FreshBooksClient:
         if callable(attach):
             attach(self)
 
-        # Resource namespaces (freshbooks_async.resources; one per catalogue resource).
-        self.invoices = Invoices(self)
-        self.clients = Clients(self)
-        self.contacts = Contacts(self)
-        self.credit_notes = CreditNotes(self)
-        self.estimates = Estimates(self)
-        self.expenses = Expenses(self)
-        self.expense_profiles = ExpenseProfiles(self)
-        self.expense_categories = ExpenseCategories(self)
-        self.invoice_profiles = InvoiceProfiles(self)
-        self.items = Items(self)
-        self.payments = Payments(self)
-        self.other_income = OtherIncomes(self)
-        self.taxes = Taxes(self)
-        self.bills = Bills(self)
-        self.bill_payments = BillPayments(self)
-        self.bill_vendors = BillVendors(self)
-        self.tasks = Tasks(self)
-        self.staff = Staffs(self)
-        self.systems = Systems(self)
-        self.gateways = Gateways(self)
-        self.journal_entries = JournalEntries(self)
-        self.journal_entry_details = JournalEntryDetails(self)
-        self.journal_entry_accounts = JournalEntryAccounts(self)
-        self.billable_items = BillableItems(self)
-        self.reports = Reports(self)
-        self.ledger_accounts = LedgerAccounts(self)
-        self.ledger_account_types = LedgerAccountTypes(self)
-        self.ledger_account_sub_types = LedgerAccountSubTypes(self)
-        self.projects = Projects(self)
-        self.time_entries = TimeEntries(self)
-        self.services = Services(self)
-        self.service_rates = ServiceRates(self)
-        self.project_service_rates = ProjectServiceRates(self)
-        self.retainers = Retainers(self)
-        self.team_member_rates = TeamMemberRates(self)
-        self.invitation_rates = InvitationRates(self)
-        self.project_threads = ProjectThreads(self)
-        self.thread_comments = ThreadComments(self)
-        self.identity = Identities(self)
-        self.businesses = Businesses(self)
-        self.team_members = TeamMembers(self)
-        self.applications = Applications(self)
-        self.invitations = Invitations(self)
-        self.payment_options = PaymentOptionsResource(self)
-        self.checkout_links = CheckoutLinks(self)
-        self.payment_gateways = PaymentGateways(self)
-        self.credit_cards = CreditCards(self)
-        self.callbacks = Callbacks(self)
-        self.images = Images(self)
-        self.attachments = Attachments(self)
+    # ----------------------------------------------------------------- namespaces
+
+    # One per catalogue resource, built on first access: a namespace's module, and the
+    # model classes it decodes, are imported then, not when the client is imported.
+
+    @functools.cached_property
+    def invoices(self) -> Invoices:
+        """The invoices namespace (:class:`Invoices`)."""
+        from .resources.accounting import Invoices
+
+        return Invoices(self)
+
+    @functools.cached_property
+    def clients(self) -> Clients:
+        """The clients namespace (:class:`Clients`)."""
+        from .resources.accounting import Clients
+
+        return Clients(self)
+
+    @functools.cached_property
+    def contacts(self) -> Contacts:
+        """The contacts namespace (:class:`Contacts`)."""
+        from .resources.accounting import Contacts
+
+        return Contacts(self)
+
+    @functools.cached_property
+    def credit_notes(self) -> CreditNotes:
+        """The credit notes namespace (:class:`CreditNotes`)."""
+        from .resources.accounting import CreditNotes
+
+        return CreditNotes(self)
+
+    @functools.cached_property
+    def estimates(self) -> Estimates:
+        """The estimates namespace (:class:`Estimates`)."""
+        from .resources.accounting import Estimates
+
+        return Estimates(self)
+
+    @functools.cached_property
+    def expenses(self) -> Expenses:
+        """The expenses namespace (:class:`Expenses`)."""
+        from .resources.accounting import Expenses
+
+        return Expenses(self)
+
+    @functools.cached_property
+    def expense_profiles(self) -> ExpenseProfiles:
+        """The expense profiles namespace (:class:`ExpenseProfiles`)."""
+        from .resources.accounting import ExpenseProfiles
+
+        return ExpenseProfiles(self)
+
+    @functools.cached_property
+    def expense_categories(self) -> ExpenseCategories:
+        """The expense categories namespace (:class:`ExpenseCategories`)."""
+        from .resources.accounting import ExpenseCategories
+
+        return ExpenseCategories(self)
+
+    @functools.cached_property
+    def invoice_profiles(self) -> InvoiceProfiles:
+        """The invoice profiles namespace (:class:`InvoiceProfiles`)."""
+        from .resources.accounting import InvoiceProfiles
+
+        return InvoiceProfiles(self)
+
+    @functools.cached_property
+    def items(self) -> Items:
+        """The items namespace (:class:`Items`)."""
+        from .resources.accounting import Items
+
+        return Items(self)
+
+    @functools.cached_property
+    def payments(self) -> Payments:
+        """The payments namespace (:class:`Payments`)."""
+        from .resources.accounting import Payments
+
+        return Payments(self)
+
+    @functools.cached_property
+    def other_income(self) -> OtherIncomes:
+        """The other income namespace (:class:`OtherIncomes`)."""
+        from .resources.accounting import OtherIncomes
+
+        return OtherIncomes(self)
+
+    @functools.cached_property
+    def taxes(self) -> Taxes:
+        """The taxes namespace (:class:`Taxes`)."""
+        from .resources.accounting import Taxes
+
+        return Taxes(self)
+
+    @functools.cached_property
+    def bills(self) -> Bills:
+        """The bills namespace (:class:`Bills`)."""
+        from .resources.accounting import Bills
+
+        return Bills(self)
+
+    @functools.cached_property
+    def bill_payments(self) -> BillPayments:
+        """The bill payments namespace (:class:`BillPayments`)."""
+        from .resources.accounting import BillPayments
+
+        return BillPayments(self)
+
+    @functools.cached_property
+    def bill_vendors(self) -> BillVendors:
+        """The bill vendors namespace (:class:`BillVendors`)."""
+        from .resources.accounting import BillVendors
+
+        return BillVendors(self)
+
+    @functools.cached_property
+    def tasks(self) -> Tasks:
+        """The tasks namespace (:class:`Tasks`)."""
+        from .resources.accounting import Tasks
+
+        return Tasks(self)
+
+    @functools.cached_property
+    def staff(self) -> Staffs:
+        """The staff namespace (:class:`Staffs`)."""
+        from .resources.accounting import Staffs
+
+        return Staffs(self)
+
+    @functools.cached_property
+    def systems(self) -> Systems:
+        """The systems namespace (:class:`Systems`)."""
+        from .resources.accounting import Systems
+
+        return Systems(self)
+
+    @functools.cached_property
+    def gateways(self) -> Gateways:
+        """The gateways namespace (:class:`Gateways`)."""
+        from .resources.accounting import Gateways
+
+        return Gateways(self)
+
+    @functools.cached_property
+    def journal_entries(self) -> JournalEntries:
+        """The journal entries namespace (:class:`JournalEntries`)."""
+        from .resources.accounting import JournalEntries
+
+        return JournalEntries(self)
+
+    @functools.cached_property
+    def journal_entry_details(self) -> JournalEntryDetails:
+        """The journal entry details namespace (:class:`JournalEntryDetails`)."""
+        from .resources.accounting import JournalEntryDetails
+
+        return JournalEntryDetails(self)
+
+    @functools.cached_property
+    def journal_entry_accounts(self) -> JournalEntryAccounts:
+        """The journal entry accounts namespace (:class:`JournalEntryAccounts`)."""
+        from .resources.accounting import JournalEntryAccounts
+
+        return JournalEntryAccounts(self)
+
+    @functools.cached_property
+    def billable_items(self) -> BillableItems:
+        """The billable items namespace (:class:`BillableItems`)."""
+        from .resources.accounting import BillableItems
+
+        return BillableItems(self)
+
+    @functools.cached_property
+    def reports(self) -> Reports:
+        """The reports namespace (:class:`Reports`)."""
+        from .resources.reports import Reports
+
+        return Reports(self)
+
+    @functools.cached_property
+    def ledger_accounts(self) -> LedgerAccounts:
+        """The ledger accounts namespace (:class:`LedgerAccounts`)."""
+        from .resources.ledger import LedgerAccounts
+
+        return LedgerAccounts(self)
+
+    @functools.cached_property
+    def ledger_account_types(self) -> LedgerAccountTypes:
+        """The ledger account types namespace (:class:`LedgerAccountTypes`)."""
+        from .resources.ledger import LedgerAccountTypes
+
+        return LedgerAccountTypes(self)
+
+    @functools.cached_property
+    def ledger_account_sub_types(self) -> LedgerAccountSubTypes:
+        """The ledger account sub types namespace (:class:`LedgerAccountSubTypes`)."""
+        from .resources.ledger import LedgerAccountSubTypes
+
+        return LedgerAccountSubTypes(self)
+
+    @functools.cached_property
+    def projects(self) -> Projects:
+        """The projects namespace (:class:`Projects`)."""
+        from .resources.projects import Projects
+
+        return Projects(self)
+
+    @functools.cached_property
+    def time_entries(self) -> TimeEntries:
+        """The time entries namespace (:class:`TimeEntries`)."""
+        from .resources.projects import TimeEntries
+
+        return TimeEntries(self)
+
+    @functools.cached_property
+    def services(self) -> Services:
+        """The services namespace (:class:`Services`)."""
+        from .resources.projects import Services
+
+        return Services(self)
+
+    @functools.cached_property
+    def service_rates(self) -> ServiceRates:
+        """The service rates namespace (:class:`ServiceRates`)."""
+        from .resources.projects import ServiceRates
+
+        return ServiceRates(self)
+
+    @functools.cached_property
+    def project_service_rates(self) -> ProjectServiceRates:
+        """The project service rates namespace (:class:`ProjectServiceRates`)."""
+        from .resources.projects import ProjectServiceRates
+
+        return ProjectServiceRates(self)
+
+    @functools.cached_property
+    def retainers(self) -> Retainers:
+        """The retainers namespace (:class:`Retainers`)."""
+        from .resources.projects import Retainers
+
+        return Retainers(self)
+
+    @functools.cached_property
+    def team_member_rates(self) -> TeamMemberRates:
+        """The team member rates namespace (:class:`TeamMemberRates`)."""
+        from .resources.projects import TeamMemberRates
+
+        return TeamMemberRates(self)
+
+    @functools.cached_property
+    def invitation_rates(self) -> InvitationRates:
+        """The invitation rates namespace (:class:`InvitationRates`)."""
+        from .resources.projects import InvitationRates
+
+        return InvitationRates(self)
+
+    @functools.cached_property
+    def project_threads(self) -> ProjectThreads:
+        """The project threads namespace (:class:`ProjectThreads`)."""
+        from .resources.projects import ProjectThreads
+
+        return ProjectThreads(self)
+
+    @functools.cached_property
+    def thread_comments(self) -> ThreadComments:
+        """The thread comments namespace (:class:`ThreadComments`)."""
+        from .resources.projects import ThreadComments
+
+        return ThreadComments(self)
+
+    @functools.cached_property
+    def identity(self) -> Identities:
+        """The identity namespace (:class:`Identities`)."""
+        from .resources.identity import Identities
+
+        return Identities(self)
+
+    @functools.cached_property
+    def businesses(self) -> Businesses:
+        """The businesses namespace (:class:`Businesses`)."""
+        from .resources.identity import Businesses
+
+        return Businesses(self)
+
+    @functools.cached_property
+    def team_members(self) -> TeamMembers:
+        """The team members namespace (:class:`TeamMembers`)."""
+        from .resources.identity import TeamMembers
+
+        return TeamMembers(self)
+
+    @functools.cached_property
+    def applications(self) -> Applications:
+        """The applications namespace (:class:`Applications`)."""
+        from .resources.identity import Applications
+
+        return Applications(self)
+
+    @functools.cached_property
+    def invitations(self) -> Invitations:
+        """The invitations namespace (:class:`Invitations`)."""
+        from .resources.identity import Invitations
+
+        return Invitations(self)
+
+    @functools.cached_property
+    def payment_options(self) -> PaymentOptionsResource:
+        """The payment options namespace (:class:`PaymentOptionsResource`)."""
+        from .resources.online_payments import PaymentOptionsResource
+
+        return PaymentOptionsResource(self)
+
+    @functools.cached_property
+    def checkout_links(self) -> CheckoutLinks:
+        """The checkout links namespace (:class:`CheckoutLinks`)."""
+        from .resources.online_payments import CheckoutLinks
+
+        return CheckoutLinks(self)
+
+    @functools.cached_property
+    def payment_gateways(self) -> PaymentGateways:
+        """The payment gateways namespace (:class:`PaymentGateways`)."""
+        from .resources.online_payments import PaymentGateways
+
+        return PaymentGateways(self)
+
+    @functools.cached_property
+    def credit_cards(self) -> CreditCards:
+        """The credit cards namespace (:class:`CreditCards`)."""
+        from .resources.online_payments import CreditCards
+
+        return CreditCards(self)
+
+    @functools.cached_property
+    def callbacks(self) -> Callbacks:
+        """The callbacks namespace (:class:`Callbacks`)."""
+        from .webhooks import Callbacks
+
+        return Callbacks(self)
+
+    @functools.cached_property
+    def images(self) -> Images:
+        """The images namespace (:class:`Images`)."""
+        from .uploads import Images
+
+        return Images(self)
+
+    @functools.cached_property
+    def attachments(self) -> Attachments:
+        """The attachments namespace (:class:`Attachments`)."""
+        from .uploads import Attachments
+
+        return Attachments(self)
+
+    def _namespaces(self) -> dict[str, object]:
+        """Every namespace by attribute name (building the ones not used yet)."""
+        return {
+            name: getattr(self, name)
+            for name, attr in vars(type(self)).items()
+            if isinstance(attr, functools.cached_property)
+        }
 
     # ----------------------------------------------------------------- lifecycle
 

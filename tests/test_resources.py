@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -407,9 +409,40 @@ async def test_bad_input_fails_before_any_request(
 # --------------------------------------------------------------------------- structure
 
 
+def test_importing_the_client_builds_no_model_and_imports_no_aiohttp() -> None:
+    # Import time: a namespace's module and the models it decodes are imported when it
+    # is first used, and aiohttp when the default transport is built. A fresh
+    # interpreter, as a user's program starts.
+    code = (
+        "import sys\n"
+        "from freshbooks_async import FreshBooksClient\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith(('aiohttp', "
+        "'freshbooks_async.models', 'freshbooks_async.resources', 'freshbooks_async.webhooks', "
+        "'freshbooks_async.uploads', 'freshbooks_async.bulk')))\n"
+        "print(loaded)\n"
+        "fb = FreshBooksClient('token-123456789')\n"
+        "assert 'freshbooks_async.models.invoices' not in sys.modules\n"
+        "assert type(fb.invoices).__name__ == 'Invoices'\n"
+        "assert 'freshbooks_async.models.invoices' in sys.modules\n"
+    )
+    done = subprocess.run(  # noqa: S603 - this interpreter, fixed code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+def test_namespaces_are_built_once_and_can_be_replaced() -> None:
+    fb = FreshBooksClient("token-123456789", transport=MockTransport(Router()))
+    first = fb.invoices
+    assert fb.invoices is first
+    assert first._client is fb
+    assert fb._namespaces()["invoices"] is first
+
+
 def test_namespaces_follow_the_catalogue() -> None:
     fb = FreshBooksClient("token-123456789", transport=MockTransport(Router()))
-    namespaces = [v for v in vars(fb).values() if isinstance(v, Resource)]
+    namespaces = [v for v in fb._namespaces().values() if isinstance(v, Resource)]
     assert len(namespaces) >= 45
     for ns in namespaces:
         spec = ns._spec

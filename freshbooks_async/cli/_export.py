@@ -108,7 +108,7 @@ class ExportTarget:
 def listable_resources(client: FreshBooksClient) -> dict[str, ExportTarget]:
     """Every resource of ``client`` that ``export`` can stream, by name."""
     found: dict[str, ExportTarget] = {}
-    for name, namespace in sorted(vars(client).items()):
+    for name, namespace in sorted(client._namespaces().items()):
         method = getattr(namespace, "list", None)
         if not isinstance(namespace, Resource) or not callable(method):
             continue

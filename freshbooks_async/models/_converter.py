@@ -405,7 +405,7 @@ _EMPTY_SET: Final[frozenset[str]] = frozenset()
 
 
 def _absent_set(names: list[str] | None) -> frozenset[str]:
-    if names is None:
+    if not names:
         return _EMPTY_SET
     key = tuple(names)
     found = _ABSENT_SETS.get(key)
@@ -510,7 +510,8 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
     ns["_an"] = _absent_or_null if is_model else _keep
     ns["_unparsed"] = _unparsed if is_model else _keep
     ns["_fs"] = _absent_set
-    body = ["def structure(o):", "    g = o.get", "    w = None", "    bad = None", "    ab = None"]
+    body = ["def structure(o):", "    g = o.get", "    w = None", "    bad = None", "    ab = []"]
+    body.append("    aa = ab.append")
     kwargs: list[str] = []
     for i, p in enumerate(plans):
         key = repr(p.key)
@@ -518,10 +519,19 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
         ns[f"P{i}"] = p
         kwargs.append(f"{p.name}={x}")
         code = [f"v = g({key}, _U)"]
+        # null and an absent key, inline where nothing is refused (a helper raises).
+        refuse = f"{x}, ab = _an(P{i}, v, ab)"
+        null = refuse if is_model and not p.nullable else f"{x} = None"
+        if not is_model:
+            absent = f"{x} = v"
+        elif p.required:
+            absent = refuse
+        else:
+            absent = f"{x} = {'[]' if p.empty_list else 'None'}; aa({p.name!r})"
         # Each kind tests the value's class once on the common path; anything else (an
         # absent key, null, a value to convert or to refuse) goes to a helper.
         if p.kind == "plain" and p.runtime is None:
-            code += [f"if v is _U: {x}, ab = _an(P{i}, v, ab)", f"else: {x} = v"]
+            code += [f"if v is _U: {absent}", f"else: {x} = v"]
         elif p.kind == "plain":
             fast = [t for t in p.runtime or () if t in _FAST_CLASSES]
             if p.item_runtime is not None or not fast:
@@ -532,7 +542,8 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                 test = " and ".join(f"v.__class__ is not T{i}_{t.__name__}" for t in fast)
             code += [
                 f"if {test}:",
-                f"    if v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"    if v is None: {null}",
+                f"    elif v is _U: {absent}",
                 f"    else: {x}, w = _plain(P{i}, v, w)",
                 f"else: {x} = v",
             ]
@@ -540,14 +551,16 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
             ns[f"s{i}"] = _structure_fn(p.arg)
             code += [
                 f"if v.__class__ is dict: {x} = s{i}(v)",
-                f"elif v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"elif v is None: {null}",
+                f"elif v is _U: {absent}",
                 f"else: {x} = _bad_type({key}, v, 'a JSON object')",
             ]
         elif p.kind == "model_list":
             ns[f"s{i}"] = _structure_fn(p.arg)
             code += [
                 f"if v.__class__ is list: {x} = [s{i}(e) for e in v]",
-                f"elif v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"elif v is None: {null}",
+                f"elif v is _U: {absent}",
                 f"else: {x} = _bad_type({key}, v, 'a list')",
             ]
         elif p.kind == "enum":
@@ -557,7 +570,8 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
             code += [
                 f"{x} = m{i}.get(v, _MISS) if v.__class__ is {base} else _MISS",
                 f"if {x} is _MISS:",
-                f"    if v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"    if v is None: {null}",
+                f"    elif v is _U: {absent}",
                 f"    else: {x} = e{i}(v)",
             ]
         elif p.kind in ("datetime", "date"):
@@ -587,7 +601,8 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                     f"        if len(v) > 20 and not {x}.microsecond: w = _add(w, {key}, v)",
                 ]
             code += [
-                f"elif v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"elif v is None: {null}",
+                f"elif v is _U: {absent}",
                 f"else: {x} = _bad_type({key}, v, {what!r})",
             ]
         elif p.kind == "decimal":
@@ -600,7 +615,8 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                 f"        {x}, w = _slow_dec(v, {key}, w)",
                 "    else:",
                 f"        if str({x}) != v: w = _add(w, {key}, v)",
-                f"elif v is _U or v is None: {x}, ab = _an(P{i}, v, ab)",
+                f"elif v is None: {null}",
+                f"elif v is _U: {absent}",
                 f"else: {x}, w = _slow_dec(v, {key}, w)",
             ]
         else:  # pragma: no cover - _classify only yields the kinds above

@@ -7,12 +7,16 @@ from a function, for tests, and :class:`Router` is a handler for it that scripts
 per route.
 """
 
-from ._aiohttp import DEFAULT_MAX_RESPONSE_SIZE, AiohttpTransport
+from typing import TYPE_CHECKING, Any
+
 from ._mock import MockHandler, MockTransport
 from ._protocol import Transport
 from ._router import Route, RouteCallback, Router, RouteResponse
 from ._streamed import StreamedResponse
 from ._types import BodyStream, Headers, Request, Response
+
+if TYPE_CHECKING:
+    from ._aiohttp import DEFAULT_MAX_RESPONSE_SIZE, AiohttpTransport
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_SIZE",
@@ -30,3 +34,15 @@ __all__ = [
     "StreamedResponse",
     "Transport",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The aiohttp transport (and aiohttp itself) is imported on first use, not with the
+    # package: a client given another transport never imports aiohttp.
+    if name in ("AiohttpTransport", "DEFAULT_MAX_RESPONSE_SIZE"):
+        from . import _aiohttp
+
+        value = getattr(_aiohttp, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
