@@ -10,8 +10,9 @@ comment above a block runs first; a block under ``.. example: no-run (reason)`` 
 skipped with its reason.
 
 Examples written for production (``FreshBooksClient(access_token="...")``, no
-``base_url``) are pointed at the sandbox: while an example runs, a client made without a
-transport and with the default base URL talks to the sandbox with its token.
+``base_url``) are pointed at the sandbox: while an example runs, a client made with the
+default base URL, over HTTP (no transport, or an ``AiohttpTransport``), talks to the
+sandbox with its token.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any
 import attrs
 import pytest
 
-from freshbooks_async import FreshBooksClient
+from freshbooks_async import AiohttpTransport, FreshBooksClient
 from freshbooks_async.client import DEFAULT_BASE_URL
 from freshbooks_async.sandbox import Sandbox, SandboxServer
 
@@ -110,9 +111,9 @@ def _pointed_at(target: _Target) -> Any:
     original = _original_init()
 
     def init(self: FreshBooksClient, access_token: str | None = None, **kwargs: Any) -> None:
-        if kwargs.get("transport") is None and kwargs.get("base_url", DEFAULT_BASE_URL) == (
-            DEFAULT_BASE_URL
-        ):
+        transport = kwargs.get("transport")
+        over_http = transport is None or isinstance(transport, AiohttpTransport)
+        if over_http and kwargs.get("base_url", DEFAULT_BASE_URL) == DEFAULT_BASE_URL:
             kwargs["base_url"] = target.url
             if access_token is not None:
                 access_token = target.token
@@ -154,6 +155,7 @@ def _run_in_thread(example: Example, target: _Target) -> None:
         else:
             # Synchronous code (it may call asyncio.run itself).
             exec(compile(context, f"{example.name} (context)", "exec"), namespace)  # noqa: S102
+            exec(compile(setup, f"{example.name} (setup)", "exec"), namespace)  # noqa: S102
             exec(compile(example.code, example.name, "exec"), namespace)  # noqa: S102
     finally:
         # Clients an example makes and keeps (``fb = FreshBooksClient(...)`` at module
