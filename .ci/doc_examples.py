@@ -18,6 +18,18 @@ then the block, inside ``async def`` when it uses ``await`` at top level (as the
 snippets do). Deterministic: files are named after their source and position, and the
 output directory is emptied first.
 
+tests/test_doc_examples.py *runs* the same examples against a sandbox. Two more comments
+just above a block (in any order with the context) serve it::
+
+    .. example setup:
+       drafts = [InvoiceCreate(customerid=1, create_date=datetime.date(2026, 1, 5))]
+
+    .. example: no-run (needs a browser to authorize the app)
+
+``setup`` is code run before the example (not shown, not type-checked: the values the
+prose takes for granted); ``no-run`` says why an example cannot run as written (the
+runner lists these, with their reasons).
+
 Run: ``python .ci/doc_examples.py OUTPUT_DIR``.
 """
 
@@ -62,6 +74,7 @@ business_uuid: str
 
 _DIRECTIVE = re.compile(r"^(\s*)\.\. code-block:: python\s*$")
 _CONTEXT = re.compile(r"^(\s*)\.\. example context:\s*$")
+_COMMENT = re.compile(r"^\.\. example(?: (context|setup)):\s*$|^\.\. example: no-run \((.+)\)\s*$")
 
 
 def _indent(line: str) -> int:
@@ -97,6 +110,30 @@ def _context_before(lines: list[str], index: int) -> list[str]:
     return []
 
 
+def _comments_before(lines: list[str], index: int) -> dict[str, list[str]]:
+    """The ``.. example ...`` comments just above line ``index``: ``{"context": lines,
+    "setup": lines, "no-run": [reason]}`` (each present when given)."""
+    found: dict[str, list[str]] = {}
+    i = index - 1
+    while True:
+        while i >= 0 and not lines[i].strip():
+            i -= 1
+        j = i
+        while j >= 0 and lines[j].strip() and _indent(lines[j]) > 0:
+            j -= 1
+        if j < 0 or _indent(lines[j]) != 0:
+            return found
+        match = _COMMENT.match(lines[j].rstrip())
+        if match is None:
+            return found
+        if match[2] is not None:
+            found["no-run"] = [match[2]]
+        else:
+            body, _ = _block(lines, j + 1, 0)
+            found[match[1]] = textwrap.dedent("\n".join(body)).splitlines()
+        i = j - 1
+
+
 def _is_python(code: str) -> bool:
     try:
         tree = compile(
@@ -120,8 +157,19 @@ def _needs_async(code: str) -> bool:
 
 def examples(path: Path) -> list[tuple[int, str, list[str]]]:
     """``(line, code, context)`` of each example in one RST file."""
+    return [(line, code, notes.get("context", [])) for line, code, notes in annotated(path)]
+
+
+def sources() -> list[Path]:
+    """The files whose examples are checked: README.rst and docs/*.rst."""
+    return [ROOT / "README.rst", *sorted((ROOT / "docs").glob("*.rst"))]
+
+
+def annotated(path: Path) -> list[tuple[int, str, dict[str, list[str]]]]:
+    """``(line, code, comments)`` of each example in one RST file (see
+    :func:`_comments_before` for the comments)."""
     lines = path.read_text().splitlines()
-    found: list[tuple[int, str, list[str]]] = []
+    found: list[tuple[int, str, dict[str, list[str]]]] = []
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -136,7 +184,12 @@ def examples(path: Path) -> list[tuple[int, str, list[str]]]:
             body, end = _block(lines, start, base)
             code = textwrap.dedent("\n".join(body))
             if body and (directive or _is_python(code)):
-                found.append((i + 1, code, _context_before(lines, i)))
+                notes = _comments_before(lines, i)
+                if "context" not in notes:
+                    context = _context_before(lines, i)
+                    if context:
+                        notes["context"] = context
+                found.append((i + 1, code, notes))
             i = max(end, i + 1)
             continue
         i += 1
@@ -160,9 +213,8 @@ def main(argv: list[str]) -> int:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    sources = [ROOT / "README.rst", *sorted((ROOT / "docs").glob("*.rst"))]
     count = 0
-    for path in sources:
+    for path in sources():
         name = path.relative_to(ROOT).as_posix()
         stem = re.sub(r"\W", "_", path.stem.lower())
         for line, code, context in examples(path):

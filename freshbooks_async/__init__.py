@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     )
     from .client import DEFAULT_BASE_URL, FreshBooksClient, StaticToken
     from .coordination import Coordinator, InProcessCoordinator
-    from .pagination import Page, Paginator
+    from .pagination import Checkpoint, Page, Paginator
     from .query import Query
     from .resources import DeleteStyle
     from .retry import RetryBudget, RetryPolicy
@@ -44,6 +44,7 @@ __all__ = [
     "BulkResult",
     "BulkSend",
     "BulkStatus",
+    "Checkpoint",
     "Clock",
     "Coordinator",
     "DeleteStyle",
@@ -111,6 +112,7 @@ _HOMES: dict[str, str] = {
     "StaticToken": ".client",
     "Coordinator": ".coordination",
     "InProcessCoordinator": ".coordination",
+    "Checkpoint": ".pagination",
     "Page": ".pagination",
     "Paginator": ".pagination",
     "Query": ".query",

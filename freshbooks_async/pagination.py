@@ -39,6 +39,12 @@ finished pages wait in memory; with ``ordered=False`` pages are yielded as they 
   avoid that; filter on ``updated_min`` and rescan if you need a consistent snapshot.
 * **Unpaginated lists** (ledger accounts) are one page. A listing that does not report
   its page count is read until the first short page, ``concurrency`` pages ahead.
+* **Resuming.** In ordered mode, :meth:`Paginator.checkpoint` tells where the latest scan
+  is: a :class:`Checkpoint` (the next page, and how many of its items were already
+  handed over) that serialises to a short JSON text. A paginator made with
+  ``resume=checkpoint`` starts exactly there, so a job that stopped (cancelled, crashed,
+  killed) goes on without losing or repeating an item, as long as the listing did not
+  change meanwhile (see *Changing data*).
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import json
 import math
 from collections.abc import (
     AsyncGenerator,
@@ -71,6 +78,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_PER_PAGE",
+    "Checkpoint",
     "FetchPage",
     "Page",
     "Paginator",
@@ -139,6 +147,103 @@ class Page(Generic[T]):
         return self.items[index]
 
 
+#: The version written in :meth:`Checkpoint.to_json` (and the only one read back).
+_CHECKPOINT_VERSION = 1
+
+
+def _checkpoint_int(name: str, low: int, high: int | None = None) -> Callable[..., None]:
+    def check(_instance: object, _attribute: object, value: object) -> None:
+        _check_int(f"Checkpoint.{name}", value, low, high)
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Checkpoint:
+    """Where a scan of a listing stands: pass it as ``resume=`` to go on from there.
+
+    Get one from :meth:`Paginator.checkpoint` after you have dealt with the items handed
+    to you; store it with :meth:`to_json` (a short JSON object) and read it back with
+    :meth:`from_json`. It holds no secret and no query: resume it on the same listing,
+    with the same filters and sort.
+
+    Attributes:
+        page: The next page to read (1-based).
+        offset: How many items of ``page`` were already handed over (they are skipped).
+        per_page: The page size of the scan; a resumed scan uses the same, or page
+            numbers would not line up.
+
+    Raises:
+        TypeError, ValueError: A field of the wrong type or out of range (the message
+            names it).
+    """
+
+    page: int = attrs.field(validator=_checkpoint_int("page", 1))
+    offset: int = attrs.field(default=0, validator=_checkpoint_int("offset", 0))
+    per_page: int = attrs.field(
+        default=MAX_PER_PAGE, validator=_checkpoint_int("per_page", 1, MAX_PER_PAGE)
+    )
+
+    def __attrs_post_init__(self) -> None:
+        if self.offset >= self.per_page:
+            raise ValueError(
+                f"Checkpoint.offset: must be below per_page ({self.per_page}), got {self.offset!r}"
+            )
+
+    def to_dict(self) -> dict[str, int]:
+        """The checkpoint as a JSON-ready dict (with a format ``version``)."""
+        return {
+            "version": _CHECKPOINT_VERSION,
+            "page": self.page,
+            "offset": self.offset,
+            "per_page": self.per_page,
+        }
+
+    def to_json(self) -> str:
+        """The checkpoint as a compact JSON text, e.g.
+        ``{"version":1,"page":7,"offset":40,"per_page":100}``."""
+        return json.dumps(self.to_dict(), separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Checkpoint:
+        """Read back what :meth:`to_dict` wrote.
+
+        Raises:
+            TypeError, ValueError: Not a checkpoint, another version, a missing or bad
+                field (the message names it).
+        """
+        if not isinstance(data, Mapping):
+            raise TypeError(f"checkpoint: expected a JSON object, got {type(data).__name__}")
+        version = data.get("version")
+        if version != _CHECKPOINT_VERSION:
+            raise ValueError(f"checkpoint: version must be {_CHECKPOINT_VERSION}, got {version!r}")
+        unknown = sorted(set(data) - {"version", "page", "offset", "per_page"})
+        if unknown:
+            raise ValueError(f"checkpoint: unknown field(s) {unknown}")
+        if "page" not in data:
+            raise ValueError("checkpoint: 'page' is missing")
+        return cls(
+            page=data["page"],
+            offset=data.get("offset", 0),
+            per_page=data.get("per_page", MAX_PER_PAGE),
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Checkpoint:
+        """Read back what :meth:`to_json` wrote.
+
+        Raises:
+            TypeError, ValueError: Not JSON, not a checkpoint, or a bad field.
+        """
+        if not isinstance(text, str | bytes):
+            raise TypeError(f"checkpoint: expected str or bytes, got {type(text).__name__}")
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise ValueError(f"checkpoint: not JSON ({exc}): {text[:80]!r}") from None
+        return cls.from_dict(data)
+
+
 #: ``async (page_number, per_page) -> Page[T]``: how a :class:`Paginator` reads one page.
 FetchPage = Callable[[int, int], Awaitable[Page[T]]]
 
@@ -177,6 +282,9 @@ class Paginator(Generic[T]):
         max_items: Stop after this many items (``None``: all).
         dedupe: Drop items whose ``id`` was already yielded in this scan.
         dedupe_key: Drop items whose key was already yielded (implies ``dedupe``).
+        resume: Start where a :meth:`checkpoint` says (its page, skipping the items of
+            that page already handed over, at its ``per_page``). Not with
+            ``start_page``; ``max_items`` and ``dedupe`` count from the resumed point.
 
     Raises:
         TypeError, ValueError: An argument is out of range or of the wrong type.
@@ -193,6 +301,7 @@ class Paginator(Generic[T]):
         max_items: int | None = None,
         dedupe: bool = False,
         dedupe_key: Callable[[T], Hashable] | None = None,
+        resume: Checkpoint | None = None,
     ) -> None:
         if not callable(fetch_page):
             raise TypeError(
@@ -202,6 +311,26 @@ class Paginator(Generic[T]):
         self._fetch_page = fetch_page
         self.per_page = _check_int("per_page", per_page, 1, MAX_PER_PAGE)
         self.start_page = _check_int("start_page", start_page, 1)
+        #: Items of ``start_page`` to skip (already handed over before a resume).
+        self._skip = 0
+        if resume is not None:
+            if not isinstance(resume, Checkpoint):
+                raise TypeError(
+                    f"resume: expected a Checkpoint (Checkpoint.from_json(text) reads a "
+                    f"stored one), got {type(resume).__name__}: {resume!r}"
+                )
+            if start_page != 1:
+                raise ValueError(f"start_page: give start_page ({start_page}) or resume, not both")
+            if per_page not in (MAX_PER_PAGE, resume.per_page):
+                raise ValueError(
+                    f"per_page: {per_page} differs from the checkpoint's per_page "
+                    f"{resume.per_page}; page numbers would not line up (leave per_page out)"
+                )
+            self.per_page = resume.per_page
+            self.start_page = resume.page
+            self._skip = resume.offset
+        # (page, offset) of the latest ordered scan: see checkpoint().
+        self._position = (self.start_page, self._skip)
         self.concurrency = _check_int("concurrency", concurrency, 1, 1000)
         if not isinstance(ordered, bool):
             raise TypeError(f"ordered: expected bool, got {type(ordered).__name__}: {ordered!r}")
@@ -229,8 +358,25 @@ class Paginator(Generic[T]):
             f"max_items={self.max_items}, dedupe={self.dedupe_key is not None})"
         )
 
+    def checkpoint(self) -> Checkpoint:
+        """Where the latest scan of this paginator stands, to resume it later.
+
+        Everything handed to you so far (items by ``async for``, pages by :meth:`pages`)
+        counts as done: call it after you have dealt with them, e.g. once a batch is
+        committed. Before any scan, it is where the paginator starts.
+
+        Raises:
+            ValueError: The paginator is unordered (``ordered=False``): its pages come
+                out of order, so no single point tells what was handed over.
+        """
+        if not self.ordered:
+            raise ValueError("checkpoint: needs ordered=True (pages come out of order)")
+        page, offset = self._position
+        return Checkpoint(page=page, offset=offset, per_page=self.per_page)
+
     async def first_page(self) -> Page[T]:
-        """Read only ``start_page`` (what ``await paginator`` does).
+        """Read only ``start_page`` (what ``await paginator`` does; a resumed
+        paginator's first page keeps all its items).
 
         Raises:
             PageFetchError: The page failed (after the client's retries).
@@ -255,10 +401,22 @@ class Paginator(Generic[T]):
         Raises:
             PageFetchError: A page failed after the client's retries.
         """
-        async with contextlib.aclosing(self.pages()) as pages:
+        scan = _Scan(self, per_item=True)
+        async with contextlib.aclosing(scan.run()) as pages:
             async for page in pages:
-                for item in page.items:
+                number, ends, complete = scan.emitted
+                last = len(page.items) - 1
+                for index, item in enumerate(page.items):
+                    # Counted as handed over before it is: checkpoint() in the loop
+                    # body, after the item is dealt with, includes it.
+                    if self.ordered:
+                        if index == last and complete:
+                            self._position = (number + 1, 0)
+                        else:
+                            self._position = (number, ends[index])
                     yield item
+                if complete and self.ordered:
+                    self._position = (number + 1, 0)
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self.items()
@@ -276,8 +434,13 @@ class Paginator(Generic[T]):
 class _Scan(Generic[T]):
     """The state of one pass over a listing (one ``async for``)."""
 
-    def __init__(self, paginator: Paginator[T]) -> None:
+    def __init__(self, paginator: Paginator[T], *, per_item: bool = False) -> None:
         self.p = paginator
+        # items() moves the paginator's checkpoint item by item; pages() page by page.
+        self.per_item = per_item
+        # The page last yielded: (number, offset in the raw page after each of its items,
+        # whether the rest of that page was dealt with too).
+        self.emitted: tuple[int, list[int], bool] = (0, [], False)
         # page number -> request task. Finished tasks wait here for their turn (ordered
         # mode) or to be taken (unordered); at most `concurrency` are in flight and at
         # most `concurrency` more are held finished, so memory stays bounded by 2 x C
@@ -429,22 +592,35 @@ class _Scan(Generic[T]):
         if not task.cancelled():
             self.fill()
 
-    def trim(self, page: Page[T]) -> Page[T]:
-        """Apply dedupe and max_items; count what is delivered."""
+    def trim(self, number: int, page: Page[T]) -> Page[T]:
+        """Skip what a resumed scan already handed over, apply dedupe and max_items;
+        count what is delivered and where it ends in the page (for checkpoints)."""
         items = page.items
+        skip = self.p._skip if number == self.p.start_page else 0
+        if skip:
+            items = items[skip:]
+        ends = list(range(skip + 1, skip + len(items) + 1))
         key = self.p.dedupe_key
         if key is not None:
             fresh: list[T] = []
-            for item in items:
+            kept: list[int] = []
+            for item, end in zip(items, ends, strict=True):
                 k = key(item)
                 if k not in self.seen:
                     self.seen.add(k)
                     fresh.append(item)
-            items = tuple(fresh)
+                    kept.append(end)
+            items, ends = tuple(fresh), kept
         limit = self.p.max_items
+        complete = True
         if limit is not None and self.delivered + len(items) > limit:
             items = items[: limit - self.delivered]
+            ends = ends[: len(items)]
+            complete = False
         self.delivered += len(items)
+        self.emitted = (number, ends, complete)
+        if self.p.ordered and not self.per_item:
+            self.p._position = (number + 1, 0) if complete else (number, ends[-1] if ends else skip)
         return page if items is page.items else attrs.evolve(page, items=items)
 
     async def cleanup(self) -> None:
@@ -470,7 +646,9 @@ class _Scan(Generic[T]):
             # Start the window before page 1 is decoded and before the consumer gets it,
             # however long it takes with it.
             await self.start_requests()
-            page = self.trim(await self.decode(self.p.start_page, first))
+            if self.p.ordered:
+                self.p._position = (self.p.start_page, self.p._skip)
+            page = self.trim(self.p.start_page, await self.decode(self.p.start_page, first))
             self.in_hand = 0
             yield page
             if self.p.ordered:
@@ -499,7 +677,7 @@ class _Scan(Generic[T]):
                 raise ahead
             page = ahead if ahead is not None else await self.decode(number, page)
             number += 1
-            yield self.trim(page)
+            yield self.trim(number - 1, page)
 
     async def decode_ahead(self, number: int, task: asyncio.Task[tuple[int, Page[T]]]) -> None:
         """While page ``number`` is on the wire, decode the pages after it that arrive.
@@ -546,7 +724,7 @@ class _Scan(Generic[T]):
                 self.adopt(completed, page)
                 if self.last_page is not None and number > self.last_page and not page.items:
                     continue  # past the end
-                yield self.trim(await self.decode(number, page))
+                yield self.trim(number, await self.decode(number, page))
                 if not self.budget_left():
                     return
 
@@ -669,6 +847,7 @@ def paginate(
     max_items: int | None = ...,
     dedupe: bool = ...,
     dedupe_key: Callable[[U], Hashable] | None = ...,
+    resume: Checkpoint | None = ...,
 ) -> Paginator[U]: ...
 
 
@@ -687,6 +866,7 @@ def paginate(
     max_items: int | None = ...,
     dedupe: bool = ...,
     dedupe_key: Callable[[Any], Hashable] | None = ...,
+    resume: Checkpoint | None = ...,
 ) -> Paginator[Any]: ...
 
 
@@ -704,6 +884,7 @@ def paginate(
     max_items: int | None = None,
     dedupe: bool = False,
     dedupe_key: Callable[[Any], Hashable] | None = None,
+    resume: Checkpoint | None = None,
 ) -> Paginator[Any]:
     """A :class:`Paginator` over ``GET path?page=N&per_page=M`` through ``client``.
 
@@ -717,7 +898,7 @@ def paginate(
         items_key: The list's key in the payload; ``None`` picks the only list.
         params: Other query parameters (filters, includes, sort); must not contain
             ``page`` or ``per_page``.
-        per_page, start_page, concurrency, ordered, max_items, dedupe, dedupe_key:
+        per_page, start_page, concurrency, ordered, max_items, dedupe, dedupe_key, resume:
             See :class:`Paginator`.
 
     Returns:
@@ -759,6 +940,7 @@ def paginate(
         max_items=max_items,
         dedupe=dedupe,
         dedupe_key=dedupe_key,
+        resume=resume,
     )
     paginator._frees_slot_on_response = True  # one client.request per page
     paginator._decode_items = decode

@@ -1,5 +1,6 @@
 """Paginator tests: order, window, early exit, cancellation, failures, changing data,
-every family's list shape. All in-process (MockTransport + FakeClock): zero wall time."""
+every family's list shape, checkpoints. In-process (MockTransport + FakeClock): zero wall
+time; resuming an interrupted job also runs over loopback against the sandbox."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 from freshbooks_async import FreshBooksClient, RetryPolicy
 from freshbooks_async.errors import NotFoundError, PageFetchError, ResponseDecodeError, ServerError
 from freshbooks_async.pagination import (
+    Checkpoint,
     Page,
     Paginator,
     item_id,
@@ -23,6 +25,7 @@ from freshbooks_async.pagination import (
     pages_bound,
     paginate,
 )
+from freshbooks_async.sandbox import SandboxServer
 from freshbooks_async.testing import FakeClock, MockTransport, Router
 from freshbooks_async.transports import Request, Response
 
@@ -880,3 +883,159 @@ def test_a_page_is_a_sequence_of_its_items() -> None:
     empty: Page[str] = Page(items=(), page=2, pages=1, per_page=3)
     assert list(empty) == []
     assert not empty
+
+
+# --------------------------------------------------------------------------- checkpoints
+
+
+async def test_checkpoint_counts_items_handed_over(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    paginator = paginate(client_for, INVOICES, per_page=30, concurrency=3)
+    assert paginator.checkpoint() == Checkpoint(page=1, offset=0, per_page=30)
+    seen: list[Checkpoint] = []
+    async for item in paginator:
+        seen.append(paginator.checkpoint())
+        if item["id"] == 65:
+            break
+    # After item 1 (page 1, offset 1) ... item 30 closes page 1 ... item 65 is 5th of page 3.
+    assert seen[0] == Checkpoint(page=1, offset=1, per_page=30)
+    assert seen[28] == Checkpoint(page=1, offset=29, per_page=30)
+    assert seen[29] == Checkpoint(page=2, offset=0, per_page=30)
+    assert seen[-1] == Checkpoint(page=3, offset=5, per_page=30)
+    rest = paginate(client_for, INVOICES, resume=seen[-1])
+    assert rest.per_page == 30
+    assert rest.start_page == 3
+    assert [i["id"] async for i in rest] == list(range(66, 1051))
+    assert rest.checkpoint() == Checkpoint(page=36, offset=0, per_page=30)
+
+
+async def test_checkpoint_by_pages_and_after_max_items(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    paginator = paginate(client_for, INVOICES, max_items=250)
+    marks = [(page.page, paginator.checkpoint()) async for page in paginator.pages()]
+    assert marks == [
+        (1, Checkpoint(page=2)),
+        (2, Checkpoint(page=3)),
+        (3, Checkpoint(page=3, offset=50)),  # max_items cut page 3 after 50 items
+    ]
+    rest = paginate(client_for, INVOICES, resume=marks[-1][1], max_items=60)
+    assert [i["id"] async for i in rest] == list(range(251, 311))
+    assert rest.checkpoint() == Checkpoint(page=4, offset=10)
+
+
+async def test_checkpoint_with_dedupe_counts_dropped_repeats(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    listing.data[100]["id"] = 100  # page 2 starts with a repeat of page 1's last id
+    listing.data[101]["id"] = 99
+    paginator = paginate(client_for, INVOICES, dedupe=True)
+    async for item in paginator:
+        if item["id"] == 103:
+            break
+    # 103 is the 3rd item of page 2 (offset 3), the two repeats before it were dropped.
+    assert paginator.checkpoint() == Checkpoint(page=2, offset=3)
+    resumed = paginate(client_for, INVOICES, resume=paginator.checkpoint(), max_items=2)
+    assert [i["id"] async for i in resumed] == [104, 105]
+
+
+async def test_resuming_at_a_page_boundary_and_past_the_end(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    rest = paginate(client_for, INVOICES, resume=Checkpoint(page=11, offset=40))
+    assert [i["id"] async for i in rest] == list(range(1041, 1051))
+    done = paginate(client_for, INVOICES, resume=Checkpoint(page=12))
+    assert await done.collect() == []
+    assert done.checkpoint() == Checkpoint(page=13)  # the empty page 12 was dealt with
+
+
+def test_checkpoint_json_round_trip_and_errors() -> None:
+    point = Checkpoint(page=7, offset=40, per_page=50)
+    text = point.to_json()
+    assert json.loads(text) == {"version": 1, "page": 7, "offset": 40, "per_page": 50}
+    assert Checkpoint.from_json(text) == point
+    assert Checkpoint.from_json(text.encode()) == point
+    assert Checkpoint.from_dict({"version": 1, "page": 2}) == Checkpoint(page=2)
+    cases: list[tuple[Callable[[], object], type[Exception], str]] = [
+        (lambda: Checkpoint(page=0), ValueError, "Checkpoint.page: must be >= 1, got 0"),
+        (lambda: Checkpoint(page="2"), TypeError, "Checkpoint.page: expected int"),  # type: ignore[arg-type]
+        (lambda: Checkpoint(page=1, offset=-1), ValueError, "Checkpoint.offset"),
+        (lambda: Checkpoint(page=1, per_page=101), ValueError, "Checkpoint.per_page"),
+        (
+            lambda: Checkpoint(page=1, offset=30, per_page=30),
+            ValueError,
+            "Checkpoint.offset: must be below per_page (30), got 30",
+        ),
+        (lambda: Checkpoint.from_json("{oops"), ValueError, "checkpoint: not JSON"),
+        (lambda: Checkpoint.from_json("[1]"), TypeError, "expected a JSON object, got list"),
+        (lambda: Checkpoint.from_json('{"page": 2}'), ValueError, "version must be 1, got None"),
+        (lambda: Checkpoint.from_json('{"version": 1}'), ValueError, "'page' is missing"),
+        (
+            lambda: Checkpoint.from_json('{"version": 1, "page": 2, "pgae": 3}'),
+            ValueError,
+            "unknown field(s) ['pgae']",
+        ),
+        (lambda: Checkpoint.from_json(7), TypeError, "expected str or bytes, got int"),  # type: ignore[arg-type]
+    ]
+    for make, error, message in cases:
+        with pytest.raises(error) as info:
+            make()
+        assert message in str(info.value)
+
+
+async def test_resume_argument_errors(client_for: FreshBooksClient) -> None:
+    point = Checkpoint(page=3, offset=5, per_page=30)
+    with pytest.raises(TypeError, match="resume: expected a Checkpoint"):
+        paginate(client_for, INVOICES, resume={"page": 3})  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match=r"start_page: give start_page \(2\) or resume"):
+        paginate(client_for, INVOICES, start_page=2, resume=point)
+    with pytest.raises(ValueError, match="per_page: 50 differs from the checkpoint's per_page 30"):
+        paginate(client_for, INVOICES, per_page=50, resume=point)
+    assert paginate(client_for, INVOICES, per_page=30, resume=point).per_page == 30
+    with pytest.raises(ValueError, match=r"checkpoint: needs ordered=True"):
+        paginate(client_for, INVOICES, ordered=False).checkpoint()
+    with pytest.raises(ValueError, match=r"start_page: give start_page \(4\) or resume"):
+        client_for.invoices.list_all("ABC", start_page=4, resume=point)
+
+
+@pytest.mark.parametrize("stop_after", [1, 19, 20, 21, 137, 249])
+async def test_a_cancelled_job_resumes_over_loopback_without_loss_or_repeat(
+    stop_after: int,
+) -> None:
+    """An ETL job over real HTTP against the sandbox is cancelled mid-scan (while it
+    writes an item, before its checkpoint is saved); the next run resumes from the stored
+    checkpoint and the output holds every invoice exactly once, in order."""
+    async with (
+        SandboxServer(seed_invoices=250) as server,
+        FreshBooksClient(server.token, base_url=server.url) as fb,
+    ):
+        expected = [inv.id async for inv in fb.invoices.list_all("ACC001")]
+        assert len(expected) == 250
+        written: list[int] = []
+        stored: dict[str, str] = {}  # the job's durable state
+        reached = asyncio.Event()
+
+        async def job() -> None:
+            text = stored.get("checkpoint")
+            resume = Checkpoint.from_json(text) if text else None
+            invoices = fb.invoices.list_all("ACC001", per_page=20, concurrency=4, resume=resume)
+            async for invoice in invoices:
+                await asyncio.sleep(0)  # writing the row
+                if len(written) == stop_after and not reached.is_set():
+                    reached.set()
+                    await asyncio.Event().wait()  # a write that hangs: cancelled here
+                written.append(invoice.id)
+                stored["checkpoint"] = invoices.checkpoint().to_json()
+
+        first = asyncio.create_task(job())
+        await asyncio.wait_for(reached.wait(), 30)
+        first.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        assert len(written) == stop_after
+        assert Checkpoint.from_json(stored["checkpoint"]) == Checkpoint(
+            page=stop_after // 20 + 1, offset=stop_after % 20, per_page=20
+        )
+        await asyncio.wait_for(job(), 30)  # the second run, resumed
+        assert written == expected

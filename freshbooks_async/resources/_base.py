@@ -28,7 +28,7 @@ from ..errors import ResponseDecodeError
 from ..models import WriteModel, decode, to_payload, vis_state_payload
 from ..models._payload import payload_from_mapping
 from ..models.common import VisState
-from ..pagination import MAX_PER_PAGE, Page, Paginator, page_from_response, paginate
+from ..pagination import MAX_PER_PAGE, Checkpoint, Page, Paginator, page_from_response, paginate
 from ..query import Query
 
 if TYPE_CHECKING:
@@ -312,6 +312,8 @@ class Resource(Generic[T]):
         concurrency: int,
         max_items: int | None,
         dedupe: bool,
+        start_page: int = 1,
+        resume: Checkpoint | None = None,
     ) -> Paginator[T]:
         path = self._collection(ids)
         return paginate(
@@ -324,6 +326,8 @@ class Resource(Generic[T]):
             concurrency=concurrency,
             max_items=max_items,
             dedupe=dedupe,
+            start_page=start_page,
+            resume=resume,
         )
 
     async def _get(self, ids: Mapping[str, object], query: Query | None) -> T:
@@ -440,6 +444,8 @@ class AccountList(Resource[T]):
         concurrency: int = 4,
         max_items: int | None = None,
         dedupe: bool = False,
+        start_page: int = 1,
+        resume: Checkpoint | None = None,
     ) -> Paginator[T]:
         """Every item, as a :class:`~freshbooks_async.pagination.Paginator` (nothing is
         sent until it is awaited or iterated).
@@ -451,9 +457,19 @@ class AccountList(Resource[T]):
             concurrency: Pages fetched at once.
             max_items: Stop after this many items.
             dedupe: Drop repeated ids (items shifted by concurrent inserts).
+            start_page: The first page to read.
+            resume: Go on from a :meth:`~freshbooks_async.pagination.Paginator.checkpoint`
+                of an earlier scan of the same listing (not with ``start_page``).
         """
         return self._list_all(
-            scope_account(account_id), query, per_page, concurrency, max_items, dedupe
+            scope_account(account_id),
+            query,
+            per_page,
+            concurrency,
+            max_items,
+            dedupe,
+            start_page=start_page,
+            resume=resume,
         )
 
 
@@ -599,6 +615,8 @@ class BusinessList(Resource[T]):
         concurrency: int = 4,
         max_items: int | None = None,
         dedupe: bool = False,
+        start_page: int = 1,
+        resume: Checkpoint | None = None,
     ) -> Paginator[T]:
         """Every item, as a :class:`~freshbooks_async.pagination.Paginator`.
 
@@ -609,9 +627,19 @@ class BusinessList(Resource[T]):
             concurrency: Pages fetched at once.
             max_items: Stop after this many items.
             dedupe: Drop repeated ids.
+            start_page: The first page to read.
+            resume: Go on from a :meth:`~freshbooks_async.pagination.Paginator.checkpoint`
+                of an earlier scan of the same listing (not with ``start_page``).
         """
         return self._list_all(
-            scope_business(business_id), query, per_page, concurrency, max_items, dedupe
+            scope_business(business_id),
+            query,
+            per_page,
+            concurrency,
+            max_items,
+            dedupe,
+            start_page=start_page,
+            resume=resume,
         )
 
 
