@@ -84,10 +84,22 @@ NAMES: dict[str, list[tuple[str, str, str]]] = {
         ("logging.Logger", "class", _PY + "logging.html#logging.Logger"),
     ],
     "aiohttp": [
-        ("aiohttp.ClientSession", "class", _AIOHTTP + "client_reference.html#aiohttp.ClientSession"),
-        ("aiohttp.ClientTimeout", "class", _AIOHTTP + "client_reference.html#aiohttp.ClientTimeout"),
+        (
+            "aiohttp.ClientSession",
+            "class",
+            _AIOHTTP + "client_reference.html#aiohttp.ClientSession",
+        ),
+        (
+            "aiohttp.ClientTimeout",
+            "class",
+            _AIOHTTP + "client_reference.html#aiohttp.ClientTimeout",
+        ),
         ("aiohttp.TCPConnector", "class", _AIOHTTP + "client_reference.html#aiohttp.TCPConnector"),
-        ("aiohttp.web.Application", "class", _AIOHTTP + "web_reference.html#aiohttp.web.Application"),
+        (
+            "aiohttp.web.Application",
+            "class",
+            _AIOHTTP + "web_reference.html#aiohttp.web.Application",
+        ),
         ("aiohttp.web.Request", "class", _AIOHTTP + "web_reference.html#aiohttp.web.Request"),
         ("aiohttp.web.Response", "class", _AIOHTTP + "web_reference.html#aiohttp.web.Response"),
     ],
