@@ -188,7 +188,7 @@ def _expand(kind: str, arg: str, options: dict[str, str], module: str | None) ->
         if "no-members" in options:
             return
         wanted = [m.strip() for m in options.get("members", "").split(",") if m.strip()]
-        for name in wanted or getattr(mod, "__all__", ()):
+        for name in wanted or list(getattr(mod, "__all__", [])):
             obj = getattr(mod, name)
             if inspect.ismodule(obj):
                 continue
