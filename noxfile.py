@@ -153,8 +153,22 @@ def demo(session: nox.Session) -> None:
 @nox.session(python=PYTHON)
 def docs(session: nox.Session) -> None:
     """Build the Sphinx docs with warnings as errors."""
-    session.install("-e", ".[docs]")
+    session.install("-e", ".[docs,pytest]")
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    # Every public name has one entry in the inventory just built.
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "tests/test_docs_reference.py",
+        env={
+            "FRESHBOOKS_DOCS_INVENTORY": "docs/_build/html/objects.inv",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        },
+    )
 
 
 @nox.session(python=PYTHON)

@@ -45,9 +45,9 @@ __all__ = [
 
 T = TypeVar("T")
 
-# Accounting wall-clock times are US/Eastern (official Python SDK ``models.py``).
-# The tz database's "America/New_York" where the platform has one, else the same rules
-# computed in code (``_tz.USEastern``): importing never fails for want of tz files.
+#: Accounting wall-clock times are US/Eastern (official Python SDK ``models.py``).
+#: The tz database's "America/New_York" where the platform has one, else the same rules
+#: computed in code (``_tz.USEastern``): importing never fails for want of tz files.
 EASTERN: Final[tzinfo] = eastern()
 
 EMPTY_MAPPING: Final[Mapping[str, Any]] = MappingProxyType({})
@@ -98,9 +98,13 @@ class DateTimeFormat(enum.Enum):
     entries' ``local_started_at`` and ``local_timezone``): decoded to a *naive* datetime."""
 
 
+#: A datetime written as :attr:`DateTimeFormat.ACCOUNTING` (US/Eastern wall time).
 AccountingDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ACCOUNTING]
+#: A datetime written as :attr:`DateTimeFormat.ACCOUNTING_UTC` (UTC, accounting format).
 AccountingUTCDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ACCOUNTING_UTC]
+#: A datetime written as :attr:`DateTimeFormat.ISO` (ISO 8601, UTC).
 ISODateTime: TypeAlias = Annotated[datetime, DateTimeFormat.ISO]
+#: A datetime written as :attr:`DateTimeFormat.LOCAL` (naive wall time).
 LocalDateTime: TypeAlias = Annotated[datetime, DateTimeFormat.LOCAL]
 
 
