@@ -68,6 +68,7 @@ __all__ = [
     "InvalidGrantError",
     "InvoiceNumberConflictError",
     "LeaseLostError",
+    "ModelDataWarning",
     "ModelDecodeError",
     "NotAuthorizedError",
     "NotFoundError",
