@@ -180,7 +180,7 @@ class Endpoint:
         Raises:
             ValueError: A placeholder has no value, an unknown one was given, or a value
                 is not an id that can be sent as given
-                (:func:`~freshbooks_async._validate.check_path_segment`).
+                (a single path segment, no ``..``, ``/``, ``?`` or ``%``).
         """
         return _render(self.path_template, params)
 

@@ -154,7 +154,7 @@ def check_business_uuid(business_uuid: object, name: str = "business_uuid") -> s
 def build_path(template: str, **params: object) -> str:
     """Fill ``{name}`` placeholders of a path template with ids, each one path segment.
 
-    Each value is checked by :func:`~freshbooks_async._validate.check_path_segment`:
+    Each value is checked before it is used:
     an id that would change the path (``".."``, a ``/``, ``?``, ``%``...) is refused
     with a ``ValueError`` naming the placeholder, before anything is sent.
 

@@ -359,7 +359,7 @@ class RefreshLease(Protocol):
 
     @property
     def fence(self) -> int:
-        """The fencing token: larger for every later holder of the lock."""
+        """The fencing token, larger for every later holder of the lock."""
         ...
 
     async def load(self) -> SharedTokenState:
@@ -370,8 +370,8 @@ class RefreshLease(Protocol):
         """Mark a refresh of ``token`` (the stored pair) as begun.
 
         Returns:
-            True when marked: send the refresh now. False when the lease is no longer
-            this holder's or the stored pair changed meanwhile: do not send; look again.
+            True when marked (send the refresh now); False when the lease is no longer
+            this holder's or the stored pair changed meanwhile (do not send; look again).
         """
         ...
 
@@ -523,7 +523,7 @@ class JSONFileTokenStore:
 
 # --------------------------------------------------------------------------- session
 
-#: Called with every new token: ``(token) -> None`` or a coroutine function.
+#: Called with every new token, as ``(token) -> None`` or a coroutine function.
 TokenRefreshedHook = Callable[[Token], "Awaitable[None] | None"]
 
 

@@ -34,7 +34,7 @@ What happens, in order:
      100, ``sort=invoice_number_desc``) are read. Numbers continue the newest invoice's
      sequence after the *highest* number in use in it (the newest invoice's number can
      be lower), with FreshBooks' increment rule
-     (:func:`~freshbooks_async._numbering.next_invoice_number`), and are posted
+     (``"0005"`` -> ``"0006"``, ``"000D"`` -> ``"000E"``), and are posted
      explicitly, so the batch does not collide with itself. If a number turns out to be
      taken (400 "already exists", a second 409 for it, or a look-up finds someone
      else's invoice with it), the numbering jumps past it, re-reads the numbers in use
@@ -264,7 +264,11 @@ class BulkProgress:
 
     Attributes:
         total: Drafts in the call.
-        created, failed, invalid, unknown, not_attempted: Drafts settled so far, by status.
+        created: Drafts created so far.
+        failed: Drafts settled as ``failed`` so far.
+        invalid: Drafts settled as ``invalid`` so far.
+        unknown: Drafts settled as ``unknown`` so far.
+        not_attempted: Drafts settled as ``not_attempted`` so far.
         attempts: POSTs sent so far.
         conflicts: 409 (and "number exists") answers so far.
         in_flight: POSTs on the wire now.
@@ -318,7 +322,7 @@ class BulkResult(Generic[T]):
 
     @property
     def failed(self) -> list[BulkItem[T]]:
-        """Items not created: ``failed``, ``invalid``, ``unknown`` and ``not_attempted``."""
+        """Items not created (``failed``, ``invalid``, ``unknown`` and ``not_attempted``)."""
         return [item for item in self.items if item.status is not BulkStatus.CREATED]
 
     @property

@@ -300,350 +300,358 @@ class FreshBooksClient:
 
     @functools.cached_property
     def invoices(self) -> Invoices:
-        """The invoices namespace (:class:`Invoices`)."""
+        """The invoices namespace (:class:`~freshbooks_async.resources.Invoices`)."""
         from .resources.accounting import Invoices
 
         return Invoices(self)
 
     @functools.cached_property
     def clients(self) -> Clients:
-        """The clients namespace (:class:`Clients`)."""
+        """The clients namespace (:class:`~freshbooks_async.resources.Clients`)."""
         from .resources.accounting import Clients
 
         return Clients(self)
 
     @functools.cached_property
     def contacts(self) -> Contacts:
-        """The contacts namespace (:class:`Contacts`)."""
+        """The contacts namespace (:class:`~freshbooks_async.resources.Contacts`)."""
         from .resources.accounting import Contacts
 
         return Contacts(self)
 
     @functools.cached_property
     def credit_notes(self) -> CreditNotes:
-        """The credit notes namespace (:class:`CreditNotes`)."""
+        """The credit notes namespace (:class:`~freshbooks_async.resources.CreditNotes`)."""
         from .resources.accounting import CreditNotes
 
         return CreditNotes(self)
 
     @functools.cached_property
     def estimates(self) -> Estimates:
-        """The estimates namespace (:class:`Estimates`)."""
+        """The estimates namespace (:class:`~freshbooks_async.resources.Estimates`)."""
         from .resources.accounting import Estimates
 
         return Estimates(self)
 
     @functools.cached_property
     def expenses(self) -> Expenses:
-        """The expenses namespace (:class:`Expenses`)."""
+        """The expenses namespace (:class:`~freshbooks_async.resources.Expenses`)."""
         from .resources.accounting import Expenses
 
         return Expenses(self)
 
     @functools.cached_property
     def expense_profiles(self) -> ExpenseProfiles:
-        """The expense profiles namespace (:class:`ExpenseProfiles`)."""
+        """The expense profiles namespace (:class:`~freshbooks_async.resources.ExpenseProfiles`)."""
         from .resources.accounting import ExpenseProfiles
 
         return ExpenseProfiles(self)
 
     @functools.cached_property
     def expense_categories(self) -> ExpenseCategories:
-        """The expense categories namespace (:class:`ExpenseCategories`)."""
+        """The expense categories namespace
+        (:class:`~freshbooks_async.resources.ExpenseCategories`)."""
         from .resources.accounting import ExpenseCategories
 
         return ExpenseCategories(self)
 
     @functools.cached_property
     def invoice_profiles(self) -> InvoiceProfiles:
-        """The invoice profiles namespace (:class:`InvoiceProfiles`)."""
+        """The invoice profiles namespace (:class:`~freshbooks_async.resources.InvoiceProfiles`)."""
         from .resources.accounting import InvoiceProfiles
 
         return InvoiceProfiles(self)
 
     @functools.cached_property
     def items(self) -> Items:
-        """The items namespace (:class:`Items`)."""
+        """The items namespace (:class:`~freshbooks_async.resources.Items`)."""
         from .resources.accounting import Items
 
         return Items(self)
 
     @functools.cached_property
     def payments(self) -> Payments:
-        """The payments namespace (:class:`Payments`)."""
+        """The payments namespace (:class:`~freshbooks_async.resources.Payments`)."""
         from .resources.accounting import Payments
 
         return Payments(self)
 
     @functools.cached_property
     def other_income(self) -> OtherIncomes:
-        """The other income namespace (:class:`OtherIncomes`)."""
+        """The other income namespace (:class:`~freshbooks_async.resources.OtherIncomes`)."""
         from .resources.accounting import OtherIncomes
 
         return OtherIncomes(self)
 
     @functools.cached_property
     def taxes(self) -> Taxes:
-        """The taxes namespace (:class:`Taxes`)."""
+        """The taxes namespace (:class:`~freshbooks_async.resources.Taxes`)."""
         from .resources.accounting import Taxes
 
         return Taxes(self)
 
     @functools.cached_property
     def bills(self) -> Bills:
-        """The bills namespace (:class:`Bills`)."""
+        """The bills namespace (:class:`~freshbooks_async.resources.Bills`)."""
         from .resources.accounting import Bills
 
         return Bills(self)
 
     @functools.cached_property
     def bill_payments(self) -> BillPayments:
-        """The bill payments namespace (:class:`BillPayments`)."""
+        """The bill payments namespace (:class:`~freshbooks_async.resources.BillPayments`)."""
         from .resources.accounting import BillPayments
 
         return BillPayments(self)
 
     @functools.cached_property
     def bill_vendors(self) -> BillVendors:
-        """The bill vendors namespace (:class:`BillVendors`)."""
+        """The bill vendors namespace (:class:`~freshbooks_async.resources.BillVendors`)."""
         from .resources.accounting import BillVendors
 
         return BillVendors(self)
 
     @functools.cached_property
     def tasks(self) -> Tasks:
-        """The tasks namespace (:class:`Tasks`)."""
+        """The tasks namespace (:class:`~freshbooks_async.resources.Tasks`)."""
         from .resources.accounting import Tasks
 
         return Tasks(self)
 
     @functools.cached_property
     def staff(self) -> Staffs:
-        """The staff namespace (:class:`Staffs`)."""
+        """The staff namespace (:class:`~freshbooks_async.resources.Staffs`)."""
         from .resources.accounting import Staffs
 
         return Staffs(self)
 
     @functools.cached_property
     def systems(self) -> Systems:
-        """The systems namespace (:class:`Systems`)."""
+        """The systems namespace (:class:`~freshbooks_async.resources.Systems`)."""
         from .resources.accounting import Systems
 
         return Systems(self)
 
     @functools.cached_property
     def gateways(self) -> Gateways:
-        """The gateways namespace (:class:`Gateways`)."""
+        """The gateways namespace (:class:`~freshbooks_async.resources.Gateways`)."""
         from .resources.accounting import Gateways
 
         return Gateways(self)
 
     @functools.cached_property
     def journal_entries(self) -> JournalEntries:
-        """The journal entries namespace (:class:`JournalEntries`)."""
+        """The journal entries namespace (:class:`~freshbooks_async.resources.JournalEntries`)."""
         from .resources.accounting import JournalEntries
 
         return JournalEntries(self)
 
     @functools.cached_property
     def journal_entry_details(self) -> JournalEntryDetails:
-        """The journal entry details namespace (:class:`JournalEntryDetails`)."""
+        """The journal entry details namespace
+        (:class:`~freshbooks_async.resources.JournalEntryDetails`)."""
         from .resources.accounting import JournalEntryDetails
 
         return JournalEntryDetails(self)
 
     @functools.cached_property
     def journal_entry_accounts(self) -> JournalEntryAccounts:
-        """The journal entry accounts namespace (:class:`JournalEntryAccounts`)."""
+        """The journal entry accounts namespace
+        (:class:`~freshbooks_async.resources.JournalEntryAccounts`)."""
         from .resources.accounting import JournalEntryAccounts
 
         return JournalEntryAccounts(self)
 
     @functools.cached_property
     def billable_items(self) -> BillableItems:
-        """The billable items namespace (:class:`BillableItems`)."""
+        """The billable items namespace (:class:`~freshbooks_async.resources.BillableItems`)."""
         from .resources.accounting import BillableItems
 
         return BillableItems(self)
 
     @functools.cached_property
     def reports(self) -> Reports:
-        """The reports namespace (:class:`Reports`)."""
+        """The reports namespace (:class:`~freshbooks_async.resources.Reports`)."""
         from .resources.reports import Reports
 
         return Reports(self)
 
     @functools.cached_property
     def ledger_accounts(self) -> LedgerAccounts:
-        """The ledger accounts namespace (:class:`LedgerAccounts`)."""
+        """The ledger accounts namespace (:class:`~freshbooks_async.resources.LedgerAccounts`)."""
         from .resources.ledger import LedgerAccounts
 
         return LedgerAccounts(self)
 
     @functools.cached_property
     def ledger_account_types(self) -> LedgerAccountTypes:
-        """The ledger account types namespace (:class:`LedgerAccountTypes`)."""
+        """The ledger account types namespace
+        (:class:`~freshbooks_async.resources.LedgerAccountTypes`)."""
         from .resources.ledger import LedgerAccountTypes
 
         return LedgerAccountTypes(self)
 
     @functools.cached_property
     def ledger_account_sub_types(self) -> LedgerAccountSubTypes:
-        """The ledger account sub types namespace (:class:`LedgerAccountSubTypes`)."""
+        """The ledger account sub types namespace
+        (:class:`~freshbooks_async.resources.LedgerAccountSubTypes`)."""
         from .resources.ledger import LedgerAccountSubTypes
 
         return LedgerAccountSubTypes(self)
 
     @functools.cached_property
     def projects(self) -> Projects:
-        """The projects namespace (:class:`Projects`)."""
+        """The projects namespace (:class:`~freshbooks_async.resources.Projects`)."""
         from .resources.projects import Projects
 
         return Projects(self)
 
     @functools.cached_property
     def time_entries(self) -> TimeEntries:
-        """The time entries namespace (:class:`TimeEntries`)."""
+        """The time entries namespace (:class:`~freshbooks_async.resources.TimeEntries`)."""
         from .resources.projects import TimeEntries
 
         return TimeEntries(self)
 
     @functools.cached_property
     def services(self) -> Services:
-        """The services namespace (:class:`Services`)."""
+        """The services namespace (:class:`~freshbooks_async.resources.Services`)."""
         from .resources.projects import Services
 
         return Services(self)
 
     @functools.cached_property
     def service_rates(self) -> ServiceRates:
-        """The service rates namespace (:class:`ServiceRates`)."""
+        """The service rates namespace (:class:`~freshbooks_async.resources.ServiceRates`)."""
         from .resources.projects import ServiceRates
 
         return ServiceRates(self)
 
     @functools.cached_property
     def project_service_rates(self) -> ProjectServiceRates:
-        """The project service rates namespace (:class:`ProjectServiceRates`)."""
+        """The project service rates namespace
+        (:class:`~freshbooks_async.resources.ProjectServiceRates`)."""
         from .resources.projects import ProjectServiceRates
 
         return ProjectServiceRates(self)
 
     @functools.cached_property
     def retainers(self) -> Retainers:
-        """The retainers namespace (:class:`Retainers`)."""
+        """The retainers namespace (:class:`~freshbooks_async.resources.Retainers`)."""
         from .resources.projects import Retainers
 
         return Retainers(self)
 
     @functools.cached_property
     def team_member_rates(self) -> TeamMemberRates:
-        """The team member rates namespace (:class:`TeamMemberRates`)."""
+        """The team member rates namespace
+        (:class:`~freshbooks_async.resources.TeamMemberRates`)."""
         from .resources.projects import TeamMemberRates
 
         return TeamMemberRates(self)
 
     @functools.cached_property
     def invitation_rates(self) -> InvitationRates:
-        """The invitation rates namespace (:class:`InvitationRates`)."""
+        """The invitation rates namespace (:class:`~freshbooks_async.resources.InvitationRates`)."""
         from .resources.projects import InvitationRates
 
         return InvitationRates(self)
 
     @functools.cached_property
     def project_threads(self) -> ProjectThreads:
-        """The project threads namespace (:class:`ProjectThreads`)."""
+        """The project threads namespace (:class:`~freshbooks_async.resources.ProjectThreads`)."""
         from .resources.projects import ProjectThreads
 
         return ProjectThreads(self)
 
     @functools.cached_property
     def thread_comments(self) -> ThreadComments:
-        """The thread comments namespace (:class:`ThreadComments`)."""
+        """The thread comments namespace (:class:`~freshbooks_async.resources.ThreadComments`)."""
         from .resources.projects import ThreadComments
 
         return ThreadComments(self)
 
     @functools.cached_property
     def identity(self) -> Identities:
-        """The identity namespace (:class:`Identities`)."""
+        """The identity namespace (:class:`~freshbooks_async.resources.Identities`)."""
         from .resources.identity import Identities
 
         return Identities(self)
 
     @functools.cached_property
     def businesses(self) -> Businesses:
-        """The businesses namespace (:class:`Businesses`)."""
+        """The businesses namespace (:class:`~freshbooks_async.resources.Businesses`)."""
         from .resources.identity import Businesses
 
         return Businesses(self)
 
     @functools.cached_property
     def team_members(self) -> TeamMembers:
-        """The team members namespace (:class:`TeamMembers`)."""
+        """The team members namespace (:class:`~freshbooks_async.resources.TeamMembers`)."""
         from .resources.identity import TeamMembers
 
         return TeamMembers(self)
 
     @functools.cached_property
     def applications(self) -> Applications:
-        """The applications namespace (:class:`Applications`)."""
+        """The applications namespace (:class:`~freshbooks_async.resources.Applications`)."""
         from .resources.identity import Applications
 
         return Applications(self)
 
     @functools.cached_property
     def invitations(self) -> Invitations:
-        """The invitations namespace (:class:`Invitations`)."""
+        """The invitations namespace (:class:`~freshbooks_async.resources.Invitations`)."""
         from .resources.identity import Invitations
 
         return Invitations(self)
 
     @functools.cached_property
     def payment_options(self) -> PaymentOptionsResource:
-        """The payment options namespace (:class:`PaymentOptionsResource`)."""
+        """The payment options namespace
+        (:class:`~freshbooks_async.resources.PaymentOptionsResource`)."""
         from .resources.online_payments import PaymentOptionsResource
 
         return PaymentOptionsResource(self)
 
     @functools.cached_property
     def checkout_links(self) -> CheckoutLinks:
-        """The checkout links namespace (:class:`CheckoutLinks`)."""
+        """The checkout links namespace (:class:`~freshbooks_async.resources.CheckoutLinks`)."""
         from .resources.online_payments import CheckoutLinks
 
         return CheckoutLinks(self)
 
     @functools.cached_property
     def payment_gateways(self) -> PaymentGateways:
-        """The payment gateways namespace (:class:`PaymentGateways`)."""
+        """The payment gateways namespace (:class:`~freshbooks_async.resources.PaymentGateways`)."""
         from .resources.online_payments import PaymentGateways
 
         return PaymentGateways(self)
 
     @functools.cached_property
     def credit_cards(self) -> CreditCards:
-        """The credit cards namespace (:class:`CreditCards`)."""
+        """The credit cards namespace (:class:`~freshbooks_async.resources.CreditCards`)."""
         from .resources.online_payments import CreditCards
 
         return CreditCards(self)
 
     @functools.cached_property
     def callbacks(self) -> Callbacks:
-        """The callbacks namespace (:class:`Callbacks`)."""
+        """The callbacks namespace (:class:`~freshbooks_async.webhooks.Callbacks`)."""
         from .webhooks import Callbacks
 
         return Callbacks(self)
 
     @functools.cached_property
     def images(self) -> Images:
-        """The images namespace (:class:`Images`)."""
+        """The images namespace (:class:`~freshbooks_async.uploads.Images`)."""
         from .uploads import Images
 
         return Images(self)
 
     @functools.cached_property
     def attachments(self) -> Attachments:
-        """The attachments namespace (:class:`Attachments`)."""
+        """The attachments namespace (:class:`~freshbooks_async.uploads.Attachments`)."""
         from .uploads import Attachments
 
         return Attachments(self)

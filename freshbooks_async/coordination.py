@@ -26,7 +26,7 @@ operations:
 * **Invoice numbers** (:meth:`Coordinator.next_invoice_number`,
   :meth:`Coordinator.advance_invoice_numbers`): one counter per account, seeded with the
   highest number in use and advanced with FreshBooks' increment rule
-  (:func:`~freshbooks_async._numbering.next_invoice_number`: ``"0005"`` -> ``"0006"``,
+  (``"0005"`` -> ``"0006"``,
   ``"000D"`` -> ``"000E"``), so no two processes send the same number; a number found
   taken moves the counter past it.
 * **Retry budget** (:meth:`Coordinator.retry_budget`): a
@@ -150,8 +150,7 @@ class Coordinator(Protocol):
         A missing counter is created so that the next number follows ``past`` (``None``:
         the account has no invoice; the next number is ``"0000001"``). An existing one
         moves to ``past`` when ``past`` lies ahead of it in FreshBooks' numbering
-        (compared as :meth:`NumberAllocator.jump_past
-        <freshbooks_async._numbering.NumberAllocator.jump_past>` does); otherwise it is
+        (compared as the in-process allocator compares numbers); otherwise it is
         left alone.
 
         Returns:

@@ -126,7 +126,7 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        """Whether a later page exists (for unknown counts: whether this page was full)."""
+        """Whether a later page exists (for unknown counts, whether this page was full)."""
         if self.pages is None:
             return len(self.items) >= self.per_page > 0
         return self.page < self.pages

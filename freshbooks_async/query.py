@@ -123,7 +123,7 @@ FILTERS: Final[Mapping[str, frozenset[str]]] = {
     "retainers": _names("client_id include_deleted"),
 }
 
-#: The filters that take a list, per accounting resource: FreshBooks' "In" filters, each
+#: The filters that take a list, per accounting resource. FreshBooks' "In" filters, each
 #: named after its field with ``ids`` (``customerids``, ``statusids``), rendered as
 #: ``search[name][]=v1&search[name][]=v2``. Every other filter takes one value
 #: (``v3_status`` too). Project-like lists have none.

@@ -60,7 +60,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra onl
     ) from exc
 
 from ._numbering import NumberAllocator, next_invoice_number
-from .auth import RefreshOutcome, SharedTokenState, Token
+from .auth import RefreshLease, RefreshOutcome, SharedTokenState, Token
 from .coordination import SlotLease, check_account_key, check_limit
 from .errors import CoordinatorUnavailableError, LeaseLostError, NumberingNotSeededError
 from .retry import RetryBudget
@@ -842,8 +842,7 @@ class RedisCoordinator:
     async def advance_invoice_numbers(self, account_id: str, past: str | None) -> bool:
         """See :meth:`~freshbooks_async.coordination.Coordinator.advance_invoice_numbers`.
 
-        A compare-and-set: the decision is :meth:`NumberAllocator.jump_past
-        <freshbooks_async._numbering.NumberAllocator.jump_past>`'s, and the counter moves
+        A compare-and-set: the decision is the in-process allocator's, and the counter moves
         only if nobody changed it meanwhile (else the decision is made again).
 
         Raises:
@@ -1110,7 +1109,7 @@ class RedisTokenStore:
         await self._link.call("clearing the token", lambda: self._link.client.delete(self.key))
 
     @contextlib.asynccontextmanager
-    async def refresh_lock(self) -> AsyncIterator[_RedisRefreshLease]:
+    async def refresh_lock(self) -> AsyncIterator[RefreshLease]:
         """See :meth:`~freshbooks_async.auth.SharedTokenStore.refresh_lock`.
 
         Waits (polling every ``poll_interval``) while another process holds the lock, at

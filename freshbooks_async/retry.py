@@ -10,16 +10,16 @@ The rules (DESIGN.md, "Requests, retries and errors"):
 * 409 is never retried here: an invoice-number collision needs a changed request or a
   decision, which is the bulk layer's job.
 * ``Retry-After`` (delta-seconds or an HTTP date) is honoured as given: jitter never
-  shortens it. A wait longer than :attr:`RetryPolicy.max_retry_after` is not slept: the
-  caller gets :class:`~freshbooks_async.errors.RateLimitError` at once.
+  shortens it. A wait longer than the policy's ``max_retry_after`` (:class:`RetryPolicy`)
+  is not slept: the caller gets :class:`~freshbooks_async.errors.RateLimitError` at once.
 * Other waits come from ``backoff.expo`` with full jitter.
 * A :class:`RetryBudget` shared by every request of a client caps retries during an
   outage, so a failing service does not see its traffic multiplied. Only answers that
   show the service failing spend it (see :meth:`RetryBudget.record_answer`): a 409
   invoice-number collision is a working service's answer and refunds it like a success.
 * A failure of a retryable kind that is not retried says why:
-  :attr:`RetryDecision.refused`, which the pipeline puts on the error as
-  :attr:`~freshbooks_async.errors.FreshBooksError.retry_refused`.
+  the ``refused`` of its :class:`RetryDecision`, which the pipeline puts on the error as
+  ``retry_refused`` (:class:`~freshbooks_async.errors.FreshBooksError`).
 """
 
 from __future__ import annotations

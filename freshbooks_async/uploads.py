@@ -12,7 +12,8 @@
 Files go up as ``multipart/form-data`` with the file in the field ``content``
 (docs/protocol.rst, "Other wire facts"). Their size and type are checked before anything
 is sent. Files given by path or as an async byte stream are streamed, never held in
-memory whole, and :meth:`~_Uploader.download_to` streams a download to disk.
+memory whole, and :meth:`Images.download_to` (``Attachments.download_to`` likewise)
+streams a download to disk.
 """
 
 from __future__ import annotations
@@ -129,7 +130,7 @@ class Upload:
 
     @property
     def path(self) -> str:
-        """The API path of the file: ``/uploads/images/<jwt>`` (what invoices reference)."""
+        """The API path of the file, ``/uploads/images/<jwt>`` (what invoices reference)."""
         return build_path(f"/uploads/{self.kind}s/{{jwt}}", jwt=self.jwt)
 
     def attachment_ref(self) -> dict[str, str]:
@@ -239,6 +240,11 @@ class _Uploader:
     kind: ClassVar[Literal["image", "attachment"]]
     default_types: ClassVar[frozenset[str]]
     default_max_size: ClassVar[int]
+
+    #: The largest file accepted, in bytes (``max_size=``, else the kind's default).
+    max_size: int
+    #: The MIME types accepted (``allowed_types=``, else the kind's default).
+    allowed_types: frozenset[str]
 
     def __init__(
         self,

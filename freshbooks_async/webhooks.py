@@ -303,7 +303,7 @@ def parse_verification(body_fields: FormFields) -> VerificationRequest | None:
 
 # --------------------------------------------------------------------------- handler
 
-#: Where the handler gets the verifier(s) to check a delivery with: one verifier, several
+#: Where the handler gets the verifiers to check a delivery with. One verifier, several
 #: (one per callback), or a function of the delivery's fields returning them.
 VerifierSource: TypeAlias = (
     str

@@ -35,7 +35,7 @@ class Model:
     is ``T | None``: ``None`` when its key is absent or ``null``. Which of the two it was is
     in :attr:`fields_set` (as pydantic's ``model_fields_set``), so
     ``encode(decode(cls, data)) == data`` holds exactly. Keys the model does not know are
-    kept in :attr:`extras`.
+    kept in ``extras``.
 
     Attributes:
         extras: JSON keys this model has no attribute for, with their raw values (a money

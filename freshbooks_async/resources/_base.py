@@ -147,9 +147,9 @@ class Resource(Generic[T]):
     Subclasses set:
 
     * ``_spec``: the catalogue entry (paths, JSON keys, delete style, family).
-    * ``_model``: the read model class, or ``None`` to return :data:`JSONObject`.
+    * ``_model``: the read model class, or ``None`` to return plain JSON objects (``dict``).
     * ``_create_model`` / ``_update_model``: the write models, or ``None`` to send a
-      checked mapping (:func:`raw_payload`).
+      mapping, checked to be a JSON object of string keys.
     * ``_doc_slug``: the page under https://www.freshbooks.com/api/.
     """
 

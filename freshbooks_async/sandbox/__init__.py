@@ -1,6 +1,6 @@
 """A faithful FreshBooks emulator for tests, benchmarks and users' test suites.
 
-Every endpoint of the catalogue (:mod:`freshbooks_async._catalogue`) is served with the
+Every endpoint of the SDK's endpoint catalogue is served with the
 right envelope and error body for its family, pagination and filter rules, vis_state soft
 delete, invoice auto-numbering with the real 409 race, OAuth with single-use refresh
 tokens, webhooks with verification and signed deliveries, uploads, and seeded,

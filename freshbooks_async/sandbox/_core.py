@@ -354,8 +354,8 @@ class Sandbox:
     A fresh sandbox has one business (``business_id`` 1, ``account_id`` ``"ACC001"``)
     with client 1 (so ``customerid: 1`` works), three staff (the owner is staff 1), the
     standard expense categories, two gateways and the journal entry accounts; a default
-    OAuth app (:attr:`client_id`, :attr:`client_secret`) and one pre-issued, all-scopes
-    access token (:attr:`token`). Bodies are checked against per-resource field tables
+    OAuth app (``client_id``, ``client_secret``) and one pre-issued, all-scopes
+    access token (``token``). Bodies are checked against per-resource field tables
     (unknown fields get the family's error) and references to other objects (a missing
     client, invoice, category, ... is errno 1012). A request changes everything or
     nothing: unless it succeeds, whatever it changed is undone (``_store.Journal``), and
@@ -369,11 +369,11 @@ class Sandbox:
         latency_ms: Fixed latency added to every request: it is processed on arrival and
             its answer is held back this long (faults included).
         jitter_ms: Uniform random extra latency per request.
-        faults: Fault specs (see :mod:`freshbooks_async.sandbox._faults`).
+        faults: Fault specs (see :ref:`testing-faults`).
         base_url: The public URL used in links (uploads, share links).
         max_body_bytes: Larger request bodies are refused (413, MaxLengthExceeded).
         deliver: ``async (url, headers, body) -> status`` that sends webhook POSTs; the
-            default posts with aiohttp. Deliveries are recorded in :attr:`deliveries`.
+            default posts with aiohttp. Deliveries are recorded in ``deliveries``.
         seed_clients: Clients to seed in the default account.
         seed_invoices: Invoices to seed in the default account.
         client_id: The OAuth app's client id (default ``"sandbox-client-id"``).
@@ -706,7 +706,7 @@ class Sandbox:
         return outcome.response
 
     async def process(self, request: Request) -> Outcome:
-        """Answer one request, reporting transport-level faults as :attr:`Outcome.action`.
+        """Answer one request, reporting transport-level faults in its ``action``.
 
         The request is processed on arrival; the latency (``latency_ms``, ``jitter_ms``,
         ``latency`` rules) then holds its answer back.

@@ -72,7 +72,7 @@ class FaultRule:
     """One configured fault. Mutable only in its counters.
 
     Attributes:
-        kind: One of :data:`FAULT_KINDS`.
+        kind: One of ``FAULT_KINDS``.
         rate: Probability that a matching request triggers it.
         method: HTTP method to match, or ``None`` for any.
         path_glob: ``fnmatch`` pattern over the path, or ``None`` for any.

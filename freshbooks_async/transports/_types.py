@@ -42,7 +42,7 @@ class Headers(Mapping[str, str]):
     Lookups ignore case; iteration yields each name once, as it was given. A name given
     more than once (``Set-Cookie``) keeps every value (:meth:`get_all`,
     :meth:`raw_items`); a lookup returns its last value. Values of
-    :data:`SENSITIVE_HEADERS` are redacted in ``repr``.
+    ``SENSITIVE_HEADERS`` are redacted in ``repr``.
 
     The pairs are held in a read-only ``multidict.CIMultiDictProxy`` (the structure
     aiohttp parses responses into), so a transport's response headers are wrapped
