@@ -52,6 +52,7 @@ NAMES: dict[str, list[tuple[str, str, str]]] = {
         ("datetime.datetime", "class", _PY + "datetime.html#datetime.datetime"),
         ("datetime.timedelta", "class", _PY + "datetime.html#datetime.timedelta"),
         ("datetime.timezone", "class", _PY + "datetime.html#datetime.timezone"),
+        ("datetime.tzinfo", "class", _PY + "datetime.html#datetime.tzinfo"),
         ("decimal.Decimal", "class", _PY + "decimal.html#decimal.Decimal"),
         ("enum.Enum", "class", _PY + "enum.html#enum.Enum"),
         ("enum.IntEnum", "class", _PY + "enum.html#enum.IntEnum"),
@@ -81,6 +82,7 @@ NAMES: dict[str, list[tuple[str, str, str]]] = {
         ("random.Random", "class", _PY + "random.html#random.Random"),
         ("argparse.ArgumentParser", "class", _PY + "argparse.html#argparse.ArgumentParser"),
         ("warnings", "module", _PY + "warnings.html#module-warnings"),
+        ("logging", "module", _PY + "logging.html#module-logging"),
         ("logging.Logger", "class", _PY + "logging.html#logging.Logger"),
     ],
     "aiohttp": [
@@ -150,4 +152,5 @@ ALIASES: dict[str, str] = {
     "web.Request": "aiohttp.web.Request",
     "web.Response": "aiohttp.web.Response",
     "aioredis.Redis": "redis.asyncio.client.Redis",
+    "tzinfo": "datetime.tzinfo",
 }
