@@ -151,7 +151,9 @@ def _check_raw_path(path: str) -> None:
         problem = "a '.' or '..' segment"
     elif "?" in path or "#" in path:
         problem = "a '?' or '#' (give the query as params=)"
-    elif any(c.isspace() or not c.isprintable() for c in path):
+    # One pass in C, not one call per character: every whitespace character but the
+    # space is also unprintable.
+    elif " " in path or not path.isprintable():
         problem = "a space or control character (percent-encode it)"
     else:
         return

@@ -629,6 +629,21 @@ async def test_request_refuses_a_path_with_dot_segments_query_or_spaces(
     assert transport.call_count == 0
 
 
+async def test_request_refuses_every_whitespace_and_unprintable_character(
+    router: Router,
+) -> None:
+    # Whitespace beyond ASCII (NBSP, U+2028, U+3000...) and every control character.
+    transport = MockTransport(router)
+    async with FreshBooksClient(CANARY, transport=transport) as fb:
+        for code in [*range(0x3001), 0xFEFF, 0x10FFFF]:
+            char = chr(code)
+            path = f"/accounting/account/A{char}B/users/clients"
+            if char.isspace() or not char.isprintable():
+                with pytest.raises(ValueError, match="space or control character"):
+                    await fb.request("GET", path)
+    assert transport.call_count == 0
+
+
 async def test_closed_client_refuses_requests(router: Router) -> None:
     fb = FreshBooksClient(CANARY, transport=MockTransport(router))
     await fb.aclose()
