@@ -769,7 +769,7 @@ class Pipeline:
         page: PageInfo | None = None
         if expect == "bytes":
             data = content
-        elif content.strip():
+        elif content and not content.isspace():  # content.strip(), without copying it
             try:
                 document = load_json(content)
             except JSONNestingError:
@@ -851,6 +851,8 @@ class _Attempts:
         self.secrets().scrub(error)
 
     def log(self, status: int | None, error: FreshBooksError | None = None) -> None:
+        if not logger.isEnabledFor(logging.DEBUG):
+            return  # (cached by logging): no clock read when nothing is logged
         elapsed = self.pipeline.clock.monotonic() - self.attempt_started
         _log_attempt(self.request, status, elapsed, self.retries, error)
 

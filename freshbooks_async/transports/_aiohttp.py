@@ -112,6 +112,24 @@ class _TrackingConnector(aiohttp.TCPConnector):
         return await super()._create_connection(req, traces, timeout)
 
 
+class _NoTimeout:
+    """What ``asyncio.timeout(None)`` does (nothing), without a new object per request."""
+
+    __slots__ = ()
+
+    async def __aenter__(self) -> None:
+        return None
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        return None
+
+    def expired(self) -> bool:
+        return False
+
+
+_NO_TIMEOUT: Final = _NoTimeout()
+
+
 def _safe_url(url: yarl.URL) -> str:
     return str(url.with_user(None)) if url.user or url.password else str(url)
 
@@ -493,12 +511,22 @@ class AiohttpTransport:
         # Built outside the error mapping: a failing stream factory is the caller's.
         kwargs = self._request_kwargs(request)
         progress = self._progress_for()
-        timeout = asyncio.timeout(self._total_for(request))
+        total = self._total_for(request)
+        # No total timeout (the default): no asyncio.Timeout to build, enter and leave.
+        timeout = asyncio.timeout(total) if total is not None else _NO_TIMEOUT
         started = time.monotonic()
         failure: TransportError | None = None
         try:
             async with timeout:
-                resp = await self._open(session, request, kwargs, progress)
+                # _open inlined: one coroutine less per request.
+                if progress is None:
+                    resp = await session.request(request.method, request.url, **kwargs)
+                else:
+                    token = _PROGRESS.set(progress)
+                    try:
+                        resp = await session.request(request.method, request.url, **kwargs)
+                    finally:
+                        _PROGRESS.reset(token)
                 try:
                     body = await self._read_body(resp, request)
                 except BaseException:

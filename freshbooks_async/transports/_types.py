@@ -211,12 +211,13 @@ class Request:
             raise TypeError(f"headers: expected Headers, got {type(headers).__name__}")
         clone = object.__new__(Request)
         for field in _REQUEST_FIELDS:
-            object.__setattr__(clone, field, getattr(self, field))
-        object.__setattr__(clone, "headers", headers)
+            _set(clone, field, getattr(self, field))
+        _set(clone, "headers", headers)
         return clone
 
 
-_REQUEST_FIELDS = tuple(f.name for f in attrs.fields(Request))
+_REQUEST_FIELDS = tuple(f.name for f in attrs.fields(Request) if f.name != "headers")
+_set = object.__setattr__
 
 
 @attrs.frozen(kw_only=True)
