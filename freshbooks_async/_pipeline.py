@@ -488,12 +488,16 @@ class Pipeline:
         max_in_flight: int,
         default_headers: Mapping[str, str],
         timeout: float | None,
+        budgets: Callable[[str], RetryBudget] | None = None,
     ) -> None:
         self.transport = transport
         self.base_url = base_url
         self.tokens = tokens
         self.retry = retry
         self.budget = RetryBudget()
+        # The retry budget of a request, by its URL path (the client's coordinator keeps
+        # one per account); without it, one budget for every request.
+        self.budgets: Callable[[str], RetryBudget] = budgets or (lambda path: self.budget)
         self.clock = clock
         self.limiter = asyncio.Semaphore(max_in_flight)
         self.default_headers = Headers(default_headers)
@@ -599,7 +603,7 @@ class Pipeline:
                     continue
                 attempts.log(response.status)
                 if response.status < 300:
-                    self.budget.record_success()
+                    attempts.budget.record_success()
                     arrived = RESPONSE_ARRIVED.get()
                     if arrived is not None:
                         RESPONSE_ARRIVED.set(None)
@@ -620,20 +624,28 @@ class Pipeline:
         method: str,
         retries_taken: int,
         idempotent: bool | None = None,
+        budget: RetryBudget | None = None,
     ) -> None:
         """Sleep before sending an exchange that failed with ``error`` again, or re-raise
         ``error``: the retry policy, the retry budget and the clock decide, as for every
         attempt. Also for callers that replay a whole exchange themselves, e.g. a
-        streamed download whose body broke off after it was handed over."""
+        streamed download whose body broke off after it was handed over. ``budget``:
+        the request's (default: the one of ``error.url``'s path)."""
         error.retries_taken = retries_taken
-        self.budget.record_failure()
+        if budget is None:
+            try:
+                path = yarl.URL(error.url).path
+            except (TypeError, ValueError):
+                path = ""
+            budget = self.budgets(path)
+        budget.record_failure()
         decision = decide(
             self.retry,
             method=method,
             retries_taken=retries_taken,
             error=error,
             idempotent=idempotent,
-            budget=self.budget,
+            budget=budget,
         )
         if not decision.retry:
             error.retry_refused = decision.refused
@@ -687,7 +699,7 @@ class Pipeline:
                     raise
                 attempts.log(streamed.status)
                 if streamed.status < 300:
-                    self.budget.record_success()
+                    attempts.budget.record_success()
                     async with stack:
                         yield _scrubbing(streamed, attempts)
                     return
@@ -765,6 +777,7 @@ class _Attempts:
         self.tokens: list[str] = []  # the bearer tokens sent: secrets to scrub
         self.started = pipeline.clock.monotonic()
         self.attempt_started = self.started
+        self.budget = pipeline.budgets(request.url.path)
 
     @property
     def elapsed(self) -> float:
@@ -793,7 +806,11 @@ class _Attempts:
         """Sleep before retrying after a transport error, or re-raise it."""
         self.log(None, exc)
         await self.pipeline.before_replay(
-            exc, method=self.request.method, retries_taken=self.retries, idempotent=self.idempotent
+            exc,
+            method=self.request.method,
+            retries_taken=self.retries,
+            idempotent=self.idempotent,
+            budget=self.budget,
         )
         self.retries += 1
 
@@ -814,7 +831,7 @@ class _Attempts:
         retry_after = parse_retry_after(
             response.headers.get("Retry-After"), now=pipeline.clock.time()
         )
-        pipeline.budget.record_answer(
+        self.budget.record_answer(
             status, retry_after=retry_after, retry_statuses=pipeline.retry.retry_statuses
         )
         decision = decide(
@@ -824,7 +841,7 @@ class _Attempts:
             status=status,
             retry_after=retry_after,
             idempotent=self.idempotent,
-            budget=pipeline.budget,
+            budget=self.budget,
         )
         if not decision.retry:
             raise _api_error(response, self.envelope, self.retries, retry_after, decision.refused)
