@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from .._catalogue import spec
 from .._pipeline import build_path
 from ..bulk import BulkResult, bulk_create_invoices
+from ..coordination import account_slot
 from ..errors import ResponseDecodeError
 from ..models import decode
 from ..models.billable_items import BillableItem, BillableItemCreate
@@ -376,6 +377,14 @@ class Invoices(
     _update_model = InvoiceUpdate
     _doc_slug = "invoices"
 
+    async def _create(
+        self, ids: Mapping[str, object], data: object, fields: Mapping[str, Any], path: str = ""
+    ) -> Invoice:
+        client = self._client
+        account_id = str(ids["account_id"])
+        async with account_slot(client.coordinator, account_id, client.per_account_concurrency):
+            return await super()._create(ids, data, fields, path)
+
     async def mark_as_sent(self, account_id: str, id: int) -> Invoice:
         """Mark an invoice sent without e-mailing it (``action_mark_as_sent``).
 
@@ -468,8 +477,8 @@ class Invoices(
         """Create many invoices concurrently, accounting for every draft.
 
         Delegates to :func:`freshbooks_async.bulk.bulk_create_invoices` (``options``:
-        ``concurrency``, ``numbering``, ``on_progress``, ...); creates share the client's
-        per-account semaphore.
+        ``concurrency``, ``numbering``, ``on_progress``, ...); creates share the account's
+        slots in the client's coordinator.
         """
         return await bulk_create_invoices(self._client, account_id, drafts, **options)
 
