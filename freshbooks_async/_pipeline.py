@@ -639,6 +639,7 @@ class Pipeline:
                 path = ""
             budget = self.budgets(path)
         budget.record_failure()
+        await budget.sync()  # a shared budget: as every process left it
         decision = decide(
             self.retry,
             method=method,
@@ -834,6 +835,8 @@ class _Attempts:
         self.budget.record_answer(
             status, retry_after=retry_after, retry_statuses=pipeline.retry.retry_statuses
         )
+        if status in pipeline.retry.retry_statuses:
+            await self.budget.sync()  # a shared budget: as every process left it
         decision = decide(
             pipeline.retry,
             method=self.request.method,

@@ -408,6 +408,9 @@ class _Waiters:
 #: The most waiters one acquire script call serves.
 _BATCH: Final = 64
 
+#: The longest a retry decision waits for the shared retry budget (seconds).
+_SYNC_TIMEOUT: Final = 0.5
+
 
 class _SharedRetryBudget(RetryBudget):
     """A :class:`RetryBudget` whose bucket lives in Redis.
@@ -470,7 +473,7 @@ class _SharedRetryBudget(RetryBudget):
                     keys=[self._key],
                     args=[failures, successes, self.max_tokens, self.token_ratio, self._ttl_ms],
                 )
-            except _UNAVAILABLE as exc:
+            except (*_UNAVAILABLE, redis_errors.RedisError) as exc:
                 if not self._warned:
                     logger.warning(
                         "retry budget %s: Redis unreachable (%s); counting in this process",
@@ -487,6 +490,19 @@ class _SharedRetryBudget(RetryBudget):
             self.tokens = min(self.max_tokens, tokens + self._successes * self.token_ratio)
             if not (self._failures or self._successes):
                 return
+
+    async def sync(self) -> None:
+        """Send this process's counts and take the bucket as every process left it (the
+        client awaits this before a retry decision). Waits at most
+        ``_SYNC_TIMEOUT`` seconds: a Redis that does not answer leaves this process's
+        view."""
+        self._kick(stale_after=0.0)
+        task = self._task
+        if task is None or task.done():
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(_SYNC_TIMEOUT):
+                await asyncio.shield(task)
 
     async def aclose(self) -> None:
         if self._task is not None:

@@ -16,7 +16,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from freshbooks_async import FakeClock, FreshBooksClient, RetryPolicy, errors
+from freshbooks_async import FakeClock, FreshBooksClient, RetryBudget, RetryPolicy, errors
 from freshbooks_async.coordination import InProcessCoordinator, retry_scope
 from freshbooks_async.testing import MockTransport, Router
 from freshbooks_async.transports import AiohttpTransport, Request, Response, Transport
@@ -607,6 +607,38 @@ async def test_a_replay_spends_the_budget_of_its_urls_account(
         await fb.before_replay(error, method="GET", retries_taken=0)
         assert fb.coordinator.retry_budget("account:ABC").tokens == 19.0
         assert fb.coordinator.retry_budget("api").tokens == 20.0
+
+
+async def test_the_budget_is_synced_before_each_retry_decision(
+    router: Router, clock: FakeClock
+) -> None:
+    # A shared budget learns what other processes spent when it is synced: the client
+    # syncs it before it decides on a retry (not for an answer that is never retried).
+    class Drained(RetryBudget):
+        syncs = 0
+
+        async def sync(self) -> None:
+            Drained.syncs += 1
+            self.tokens = 0.0  # every other process spent it meanwhile
+
+    class Shared(InProcessCoordinator):
+        def retry_budget(self, scope: str) -> RetryBudget:
+            return self._budgets.setdefault(scope, Drained())
+
+    router.get(CLIENTS + "/1", not_found())
+    route = router.get(CLIENTS, Router.json({}, status=503), ok({"clients": []}))
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=EXACT, coordinator=Shared()
+    ) as fb:
+        with pytest.raises(errors.NotFoundError):
+            await fb.request("GET", CLIENTS + "/1")
+        assert Drained.syncs == 0
+        with pytest.raises(errors.ServerError) as refused:
+            await fb.request("GET", CLIENTS)
+    assert Drained.syncs == 1
+    assert route.call_count == 1
+    assert refused.value.retry_refused is not None
+    assert refused.value.retry_refused.startswith("retry budget exhausted")
 
 
 def test_retry_scope() -> None:
