@@ -99,11 +99,20 @@ def check_account_key(name: str, value: object) -> str:
         TypeError: ``value`` is not a str.
         ValueError: It is empty or holds whitespace or control characters.
     """
+    if type(value) is str and value in _CHECKED_KEYS:  # every request checks its scope
+        return value
     if not isinstance(value, str):
         raise TypeError(f"{name}: expected str, got {type(value).__name__}: {value!r}")
     if not value or any(c.isspace() or not c.isprintable() for c in value):
         raise ValueError(f"{name}: must be a non-empty word without whitespace, got {value!r}")
+    if len(_CHECKED_KEYS) >= 4096:
+        _CHECKED_KEYS.clear()
+    _CHECKED_KEYS.add(value)
     return value
+
+
+#: Keys :func:`check_account_key` found good (the same few are checked again and again).
+_CHECKED_KEYS: set[str] = set()
 
 
 def check_limit(value: object) -> int:

@@ -221,6 +221,12 @@ async def test_numbers_beyond_ascii_use_the_python_rule(
     first = await coordinator.next_invoice_number("ACC1")
     assert first == next_invoice_number(number)
     assert await coordinator.next_invoice_number("ACC1") == next_invoice_number(first)
+    together = await asyncio.gather(*(coordinator.next_invoice_number("ACC1") for _ in range(5)))
+    expected, value = [], next_invoice_number(first)
+    for _ in range(5):
+        value = next_invoice_number(value)
+        expected.append(value)
+    assert sorted(together) == sorted(expected)
 
 
 async def test_counter_seeding_and_skipping(coordinator: RedisCoordinator) -> None:
@@ -268,6 +274,25 @@ async def test_concurrent_allocations_from_several_coordinators_never_repeat(
     assert set(numbers) == expected  # no gaps either
 
 
+async def evalsha_calls(client: aioredis.Redis) -> int:
+    stats = await client.info("commandstats")
+    return int(stats.get("cmdstat_evalsha", {}).get("calls", 0))
+
+
+async def test_number_calls_that_come_together_share_one_round_trip(
+    coordinator: RedisCoordinator, redis_client: aioredis.Redis
+) -> None:
+    await coordinator.advance_invoice_numbers("ACC1", "0000099")
+    await coordinator.next_invoice_number("ACC1")  # the script is loaded
+    before = await evalsha_calls(redis_client)
+    numbers = await asyncio.gather(*(coordinator.next_invoice_number("ACC1") for _ in range(100)))
+    calls = await evalsha_calls(redis_client) - before
+    assert sorted(numbers) == [f"{n:07d}" for n in range(101, 201)]
+    assert calls <= 3  # 64 a call at most
+    with pytest.raises(NumberingNotSeededError):
+        await asyncio.gather(*(coordinator.next_invoice_number("ACC2") for _ in range(3)))
+
+
 async def test_six_processes_share_one_counter(
     redis_server: RedisServer, redis_client: aioredis.Redis
 ) -> None:
@@ -313,6 +338,7 @@ async def test_slots_cap_holders_across_coordinators(redis_server: RedisServer) 
     try:
         await asyncio.gather(*(work(c) for c in coordinators for _ in range(40)))
         assert peak == 4
+        await asyncio.sleep(0.05)  # a released slot lingers 5 ms for its process's next
         assert await coordinators[0].slots_in_use("ACC1") == 0
     finally:
         for c in coordinators:
@@ -340,6 +366,129 @@ async def test_a_waiter_in_another_coordinator_is_woken_by_a_release(
         await b.aclose()
 
 
+async def test_a_released_slot_goes_straight_to_a_local_waiter_up_to_the_limit(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    c = RedisCoordinator.from_url(
+        redis_server.url, handoff_limit=2, poll_interval=30.0, slot_linger=0
+    )
+    key = "freshbooks:slots:ACC1"
+    try:
+        first = await c.acquire_slot("ACC1", 1)
+        (member,) = [_text(m) for m in await redis_client.zrange(key, 0, -1)]
+        waiters = [asyncio.ensure_future(c.acquire_slot("ACC1", 1)) for _ in range(3)]
+        await asyncio.sleep(0.05)
+        await c.release_slot(first)  # handed over: no Redis call, the same entry
+        second = await asyncio.wait_for(waiters[0], 1)
+        assert second.id != first.id
+        assert [_text(m) for m in await redis_client.zrange(key, 0, -1)] == [member]
+        await c.release_slot(first)  # a second release of the old lease does nothing
+        assert await c.slots_in_use("ACC1") == 1
+        assert not waiters[1].done()
+        await c.release_slot(second)  # the second handoff in a row
+        third = await asyncio.wait_for(waiters[1], 1)
+        assert [_text(m) for m in await redis_client.zrange(key, 0, -1)] == [member]
+        await c.release_slot(third)  # the limit: back to Redis, then to the last waiter
+        fourth = await asyncio.wait_for(waiters[2], 5)
+        members = [_text(m) for m in await redis_client.zrange(key, 0, -1)]
+        assert len(members) == 1
+        assert members != [member]
+        await c.release_slot(fourth)
+        assert await c.slots_in_use("ACC1") == 0
+    finally:
+        await c.aclose()
+
+
+async def test_a_released_slot_lingers_for_this_processs_next_acquire(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    c = RedisCoordinator.from_url(redis_server.url, slot_linger=0.2, handoff_limit=3)
+    key = "freshbooks:slots:ACC1"
+    try:
+        lease = await c.acquire_slot("ACC1", 4)
+        (member,) = await redis_client.zrange(key, 0, -1)
+        for _ in range(3):  # taken again within the linger: no Redis call, same entry
+            await c.release_slot(lease)
+            before = await evalsha_calls(redis_client)
+            again = await c.acquire_slot("ACC1", 4)
+            assert await evalsha_calls(redis_client) == before
+            assert again.id != lease.id
+            assert await redis_client.zrange(key, 0, -1) == [member]
+            lease = again
+        await c.release_slot(lease)  # its handoffs are used up: back to Redis at once
+        assert await redis_client.zcard(key) == 0
+        lease = await c.acquire_slot("ACC1", 4)
+        await c.release_slot(lease)
+        assert await redis_client.zcard(key) == 1  # lingering...
+        await asyncio.sleep(0.4)
+        assert await redis_client.zcard(key) == 0  # ... then given back
+        lease = await c.acquire_slot("ACC1", 4)
+        await c.release_slot(lease)
+    finally:
+        await c.aclose()
+    assert await redis_client.zcard(key) == 0  # closing gives a lingering slot back
+
+
+async def test_a_process_handing_slots_over_does_not_starve_another(
+    redis_server: RedisServer,
+) -> None:
+    busy = RedisCoordinator.from_url(redis_server.url)
+    other = RedisCoordinator.from_url(redis_server.url)
+    holds = 0
+    done = asyncio.Event()
+
+    async def hog() -> None:
+        nonlocal holds
+        while not done.is_set():
+            async with account_slot(busy, "ACC1", 2):
+                holds += 1
+                await asyncio.sleep(0.002)
+
+    hogs = [asyncio.ensure_future(hog()) for _ in range(8)]
+    try:
+        await asyncio.sleep(0.1)
+        started, before = time.monotonic(), holds
+        waits = []
+        for _ in range(5):
+            asked = time.monotonic()
+            lease = await asyncio.wait_for(other.acquire_slot("ACC1", 2), 10)
+            waits.append(time.monotonic() - asked)
+            await other.release_slot(lease)
+        done.set()
+        await asyncio.gather(*hogs)
+        print(
+            f"FIGURE another process got a slot 5 times in {time.monotonic() - started:.2f} s "
+            f"while 8 tasks of a busy one took {holds - before} (waits "
+            f"{', '.join(f'{w * 1000:.0f}' for w in waits)} ms)"
+        )
+        assert max(waits) < 2.0
+    finally:
+        done.set()
+        await busy.aclose()
+        await other.aclose()
+
+
+async def test_a_dead_process_keeps_its_place_in_line_one_line_lease_at_most(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    # A process waiting for a slot of ACC1 died (its place in line is never renewed):
+    # a free slot is kept for it until its place runs out, then served to the next.
+    now_s, now_us = await redis_client.time()
+    now_ms = int(now_s) * 1000 + int(now_us) // 1000
+    await redis_client.zadd("freshbooks:slot-line:ACC1", {"dead-process": now_ms})
+    await redis_client.zadd("freshbooks:slot-line-expiry:ACC1", {"dead-process": now_ms + 800})
+    c = RedisCoordinator.from_url(redis_server.url, poll_interval=0.05)
+    try:
+        started = time.monotonic()
+        lease = await asyncio.wait_for(c.acquire_slot("ACC1", 1), 5)
+        waited = time.monotonic() - started
+        await c.release_slot(lease)
+        assert await redis_client.zcard("freshbooks:slot-line:ACC1") == 0
+    finally:
+        await c.aclose()
+    assert 0.5 < waited < 1.5, waited
+
+
 async def test_a_cancelled_waiter_leaves_no_slot_behind(coordinator: RedisCoordinator) -> None:
     lease = await coordinator.acquire_slot("ACC1", 1)
     waiters = [asyncio.ensure_future(coordinator.acquire_slot("ACC1", 1)) for _ in range(5)]
@@ -361,6 +510,7 @@ async def test_a_held_slot_is_renewed_past_its_lease(redis_server: RedisServer) 
         await asyncio.sleep(1.0)  # more than 3 leases
         assert await coordinator.slots_in_use("ACC1") == 1
         await coordinator.release_slot(lease)
+        await asyncio.sleep(0.05)  # the linger
         assert await coordinator.slots_in_use("ACC1") == 0
     finally:
         await coordinator.aclose()
