@@ -131,7 +131,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Literal, TypeVar
 import attrs
 import backoff
 
-from ._numbering import NumberAllocator, compare_invoice_numbers
+from ._numbering import NumberAllocator
 from ._pipeline import APIResponse, build_path, check_account_id
 from ._validate import check_int as _check_int
 from ._validate import check_seconds as _check_seconds
@@ -525,6 +525,12 @@ _MIN_ADAPTIVE_BACKOFF: Final = 0.001
 _NUMBERS_PAGE: Final = 100
 
 
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    """Mark a shared task's exception retrieved (its waiters, if any, got it)."""
+    if not future.cancelled():
+        future.exception()
+
+
 #: Re-seeds of a lost shared counter one allocation tries before giving up.
 _MAX_RESEEDS: Final = 3
 
@@ -534,11 +540,13 @@ class _ClientNumbering:
     client's coordinator (shared by every client and process using it), seeded from the
     numbers in use; and where taken numbers are reported.
 
-    ``taken`` moves the counter past a number found taken and re-reads the numbers in use,
-    once per round of collisions in this call: creates that find out at once share one
-    read, and a number chosen before the last read never causes another. A counter that
-    lost its value (a Redis restart without persistence) is seeded again from the numbers
-    in use, past the last number this call saw.
+    Numbers are asked for a round of drafts at a time (as many as the call's concurrency,
+    at most as many as drafts still need one), together: a shared coordinator answers
+    them in one round trip. ``taken`` moves the counter past a number found taken and
+    re-reads the numbers in use, once per round of collisions in this call: creates that
+    find out at once share one read, and a number chosen before the last read never
+    causes another. A counter that lost its value (a Redis restart without persistence)
+    is seeded again from the numbers in use, past the last number this call saw.
     """
 
     def __init__(
@@ -547,15 +555,21 @@ class _ClientNumbering:
         account_id: str,
         read_in_use: Callable[[], Awaitable[list[str]]],
         reserved: set[str],
+        wanted: Callable[[], int],
+        chunk: int,
     ) -> None:
         self.coordinator = coordinator
         self.account_id = account_id
         self.read_in_use = read_in_use
         self.reserved = reserved  # the batch's own numbers: never handed out
+        self.wanted = wanted  # how many drafts still need a number
+        self.chunk = chunk
+        self.numbers: deque[str] = deque()  # handed out by the counter, not used yet
         self.anchor: str | None = None  # the last number known, in the counter's sequence
         self.generation = 0  # re-reads after a taken number so far
         self.seeds = 0  # (re-)seedings so far
         self.lock = asyncio.Lock()
+        self.fetching: asyncio.Future[None] | None = None
 
     async def seed(self, newest: str | None, in_use: Iterable[str]) -> None:
         """Seed the counter (or move it forward) past the highest number in use in the
@@ -576,20 +590,40 @@ class _ClientNumbering:
             CoordinatorError: The coordinator failed, or its counter stayed unseeded.
             FreshBooksError: Reading the numbers in use to seed it again failed.
         """
+        while True:
+            if self.numbers:
+                number = self.numbers.popleft()
+                if number not in self.reserved:
+                    return number, self.generation
+                continue
+            # One fetch for every draft that needs a number now; all wake when it ends.
+            fetching = self.fetching
+            if fetching is None or fetching.done():
+                fetching = self.fetching = asyncio.ensure_future(self.fetch())
+                fetching.add_done_callback(_retrieve)
+            await asyncio.shield(fetching)
+
+    async def fetch(self) -> None:
+        """Ask the counter for the next round of numbers (one round trip to a shared
+        coordinator, which answers calls that come together at once)."""
+        count = max(1, min(self.chunk, self.wanted()))
         reseeds = 0
         while True:
-            try:
-                number = await self.coordinator.next_invoice_number(self.account_id)
-            except NumberingNotSeededError:
-                if reseeds == _MAX_RESEEDS:
-                    raise
+            answers = await asyncio.gather(
+                *(self.coordinator.next_invoice_number(self.account_id) for _ in range(count)),
+                return_exceptions=True,
+            )
+            numbers = [answer for answer in answers if isinstance(answer, str)]
+            if numbers:
+                self.numbers.extend(numbers)  # in the order the counter handed them out
+                self.anchor = numbers[-1]  # the counter's sequence, where it was last seen
+                return
+            error = next(a for a in answers if isinstance(a, BaseException))
+            if isinstance(error, NumberingNotSeededError) and reseeds < _MAX_RESEEDS:
                 reseeds += 1
                 await self.reseed()
                 continue
-            if self.anchor is None or compare_invoice_numbers(number, self.anchor) == 1:
-                self.anchor = number
-            if number not in self.reserved:
-                return number, self.generation
+            raise error
 
     async def reseed(self) -> None:
         """The counter lost its value: seed it past the numbers in use and the last number
@@ -625,6 +659,7 @@ class _ClientNumbering:
             if generation < self.generation:
                 return  # a re-read already happened since this number was chosen
             self.generation += 1
+            self.numbers.clear()  # handed out before the collision: may be taken too
             try:
                 in_use = await self.read_in_use()
             except FreshBooksError as exc:
@@ -704,6 +739,7 @@ class _Bulk:
         self.graveyard: set[asyncio.Task[None]] = set()
         self.deferred: list[_Draft] = []
         self.numbers: _ClientNumbering | None = None  # client numbering, once started
+        self.to_number = 0  # queued drafts that still need a number (client numbering)
         self.reserved: set[str] = set()
         self.sort_numbers = True  # the server sorts invoices by number (until it refuses)
         self.baseline = 0
@@ -811,7 +847,12 @@ class _Bulk:
         latest, self.baseline = newest
         self.baseline_read = True
         self.numbers = _ClientNumbering(
-            self.coordinator, self.account_id, self.read_numbers_in_use, self.reserved
+            self.coordinator,
+            self.account_id,
+            self.read_numbers_in_use,
+            self.reserved,
+            wanted=lambda: self.to_number,
+            chunk=self.concurrency,
         )
         try:
             await self.numbers.seed(latest, in_use)
@@ -890,6 +931,7 @@ class _Bulk:
                 number, draft.number_generation = await self.numbers.allocate()
                 payload["invoice_number"] = number
                 draft.number = number
+                self.to_number -= 1
                 draft.number_conflicts = 0
             slot = await self.coordinator.acquire_slot(self.account_id, self.slot_limit)
         except FreshBooksError as exc:  # the coordinator failed (or a re-seeding read): not sent
@@ -1294,6 +1336,7 @@ class _Bulk:
             self.deferred.append(draft)
         elif outcome is _Outcome.NUMBER_TAKEN:  # the numbering moved on in the attempt task
             draft.number = None
+            self.to_number += 1
             self.requeue(draft)
         elif outcome is _Outcome.CONFLICT and self.numbers is not None and not draft.own_number:
             # A 409 for a number this call chose is about that number, not a race with
@@ -1328,6 +1371,7 @@ class _Bulk:
                     fresh.extend(await self.resolve_in_doubt(doubtful))
                     fresh.sort(key=lambda d: d.index)
                 self.ready.extend(fresh)
+                self.to_number = sum(1 for d in fresh if not d.own_number)
                 # From here a draft lives only while it is queued or in flight: its
                 # payload and errors are freed as soon as it is settled.
                 del prepared, fresh, doubtful
