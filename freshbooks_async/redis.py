@@ -47,7 +47,7 @@ import math
 import secrets
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar, cast
 
 import yarl
 
@@ -361,6 +361,11 @@ if not redis.call('HGET', KEYS[1], 'token') then
 end
 return redis.call('HGET', KEYS[1], 'token')
 """
+
+
+def _awaitable(value: Any) -> Awaitable[Any]:
+    """A redis-py command's result (redis-py < 6 types some as ``Awaitable[T] | T``)."""
+    return cast("Awaitable[Any]", value)
 
 
 def _text(value: object) -> str:
@@ -703,7 +708,7 @@ class RedisCoordinator:
             namespace: Prefix of every key and channel.
             **options: The other arguments of :class:`RedisCoordinator`.
         """
-        client = aioredis.from_url(_check_url(url))
+        client = aioredis.from_url(_check_url(url))  # type: ignore[no-untyped-call, unused-ignore]
         return cls(client, namespace=namespace, close_client=True, **options)
 
     @property
@@ -1008,7 +1013,7 @@ class RedisCoordinator:
             finally:
                 self._listening.clear()
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
             await asyncio.sleep(0.2)
 
     async def slots_in_use(self, account_id: str) -> int:
@@ -1330,7 +1335,7 @@ class RedisTokenStore:
             key: The Redis key of the token pair.
             **options: The other arguments of :class:`RedisTokenStore`.
         """
-        client = aioredis.from_url(_check_url(url))
+        client = aioredis.from_url(_check_url(url))  # type: ignore[no-untyped-call, unused-ignore]
         return cls(client, key=key, close_client=True, **options)
 
     @property
@@ -1347,7 +1352,9 @@ class RedisTokenStore:
     async def _state(self) -> SharedTokenState:
         token_raw, rt, spent_rt, reason = await self._link.call(
             "reading the token",
-            lambda: self._link.client.hmget(self.key, ["token", "rt", "spent_rt", "spent_reason"]),
+            lambda: _awaitable(
+                self._link.client.hmget(self.key, ["token", "rt", "spent_rt", "spent_reason"])
+            ),
         )
         if token_raw is None:
             return SharedTokenState(token=None)
@@ -1377,8 +1384,8 @@ class RedisTokenStore:
         data = json.dumps(token.to_json(), sort_keys=True)
         await self._link.call(
             "saving the token",
-            lambda: self._link.client.hset(
-                self.key, mapping={"token": data, "rt": _rt_hash(token)}
+            lambda: _awaitable(
+                self._link.client.hset(self.key, mapping={"token": data, "rt": _rt_hash(token)})
             ),
         )
 

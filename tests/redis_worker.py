@@ -27,7 +27,7 @@ from freshbooks_async.redis import RedisCoordinator, RedisTokenStore
 async def _barrier(url: str, ready: str | None, go: str | None) -> None:
     if ready is None and go is None:
         return
-    client = aioredis.from_url(url)
+    client = aioredis.from_url(url)  # type: ignore[no-untyped-call, unused-ignore]
     try:
         if ready is not None:
             await client.rpush(ready, "1")

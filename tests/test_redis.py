@@ -55,7 +55,7 @@ async def coordinator(redis_server: RedisServer) -> AsyncIterator[RedisCoordinat
 
 @pytest.fixture
 async def redis_client(redis_server: RedisServer) -> AsyncIterator[aioredis.Redis]:
-    client = aioredis.from_url(redis_server.url)
+    client = aioredis.from_url(redis_server.url)  # type: ignore[no-untyped-call, unused-ignore]
     yield client
     await client.aclose()
 
@@ -100,12 +100,12 @@ async def wait_ready(client: aioredis.Redis, key: str, count: int, timeout: floa
     socket timeout is shorter than a slow machine's process start)."""
     deadline = time.monotonic() + timeout
     for _ in range(count):
-        while await client.blpop([key], timeout=1) is None:
+        while await client.blpop([key], timeout=1) is None:  # type: ignore[misc, unused-ignore]
             assert time.monotonic() < deadline, f"a worker did not get ready within {timeout} s"
 
 
 async def go(client: aioredis.Redis, key: str, count: int) -> None:
-    await client.rpush(key, *["go"] * count)
+    await client.rpush(key, *["go"] * count)  # type: ignore[misc, unused-ignore]
 
 
 async def token_posts(server: SandboxServer) -> int:
