@@ -18,7 +18,8 @@ The scenarios (issue 7): 1. per-request CPU (``bench_cpu.py``), 2. list all
 (``bench_bulk.py``), 5. streaming memory (``bench_memory.py``), 6. connection reuse
 (``bench_connections.py``); issue 18's 7. many workers (``bench_many_workers.py``: one
 account's bulk creates shared by 1, 2 and 4 processes through Redis); plus the
-transport's own CPU benchmark (``bench_transport.py``). A script that is not in the tree is reported as missing.
+transport's own CPU benchmark (``bench_transport.py``). A script that is not in the tree
+is reported as missing.
 
 Contract for scenario scripts: accept ``--quick`` and ``--output PATH`` and write the
 document of ``_common.scenario_result`` (``rows`` and ``goals``). Scripts with another
