@@ -16,9 +16,10 @@ loopback, and hands back JSON. This harness collects them, with the environment,
 The scenarios (issue 7): 1. per-request CPU (``bench_cpu.py``), 2. list all
 (``bench_list_all.py``), 3. decode (``bench_decode.py``), 4. bulk create
 (``bench_bulk.py``), 5. streaming memory (``bench_memory.py``), 6. connection reuse
-(``bench_connections.py``); plus the transport's own CPU benchmark
-(``bench_transport.py``) and the headers' (``bench_headers.py``). A script that is not
-in the tree is reported as missing.
+(``bench_connections.py``); issue 18's 7. many workers (``bench_many_workers.py``: one
+account's bulk creates shared by 1, 2 and 4 processes through Redis); plus the
+transport's own CPU benchmark (``bench_transport.py``) and the headers'
+(``bench_headers.py``). A script that is not in the tree is reported as missing.
 
 Contract for scenario scripts: accept ``--quick`` and ``--output PATH`` and write the
 document of ``_common.scenario_result`` (``rows`` and ``goals``). Scripts with another
@@ -102,6 +103,7 @@ SCENARIOS = [
     Scenario("bulk", "4. Bulk create", "bench_bulk.py"),
     Scenario("memory", "5. Streaming memory", "bench_memory.py"),
     Scenario("connections", "6. Connection reuse", "bench_connections.py"),
+    Scenario("many_workers", "7. Many workers", "bench_many_workers.py"),
     Scenario(
         "transport",
         "Transport CPU (extra)",

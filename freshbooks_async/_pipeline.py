@@ -507,6 +507,7 @@ class Pipeline:
         default_headers: Mapping[str, str],
         timeout: float | None,
         hooks: _HookSet | None = None,
+        budgets: Callable[[str], RetryBudget] | None = None,
     ) -> None:
         self.transport = transport
         #: The client's event hooks; ``None`` when it has none (then no event is built).
@@ -515,6 +516,9 @@ class Pipeline:
         self.tokens = tokens
         self.retry = retry
         self.budget = RetryBudget()
+        # The retry budget of a request, by its URL path (the client's coordinator keeps
+        # one per account); without it, one budget for every request.
+        self.budgets: Callable[[str], RetryBudget] = budgets or (lambda path: self.budget)
         self.clock = clock
         self.limiter = asyncio.Semaphore(max_in_flight)
         self.default_headers = Headers(default_headers)
@@ -625,7 +629,7 @@ class Pipeline:
                     continue
                 attempts.log(response.status)
                 if response.status < 300:
-                    self.budget.record_success()
+                    attempts.budget.record_success()
                     arrived = RESPONSE_ARRIVED.get()
                     if arrived is not None:
                         RESPONSE_ARRIVED.set(None)
@@ -651,35 +655,49 @@ class Pipeline:
         method: str,
         retries_taken: int,
         idempotent: bool | None = None,
+        budget: RetryBudget | None = None,
     ) -> None:
         """Sleep before sending an exchange that failed with ``error`` again, or re-raise
         ``error``: the retry policy, the retry budget and the clock decide, as for every
         attempt. Also for callers that replay a whole exchange themselves, e.g. a
-        streamed download whose body broke off after it was handed over."""
-        decision = self.replay_decision(
-            error, method=method, retries_taken=retries_taken, idempotent=idempotent
+        streamed download whose body broke off after it was handed over. ``budget``:
+        the request's (default: the one of ``error.url``'s path)."""
+        decision = await self.replay_decision(
+            error,
+            method=method,
+            retries_taken=retries_taken,
+            idempotent=idempotent,
+            budget=budget,
         )
         await self.clock.sleep(decision.wait)
 
-    def replay_decision(
+    async def replay_decision(
         self,
         error: TransportError,
         *,
         method: str,
         retries_taken: int,
         idempotent: bool | None = None,
+        budget: RetryBudget | None = None,
     ) -> RetryDecision:
         """:meth:`before_replay` without the sleep: the decision to replay, or ``error``
         re-raised."""
         error.retries_taken = retries_taken
-        self.budget.record_failure()
+        if budget is None:
+            try:
+                path = yarl.URL(error.url).path
+            except (TypeError, ValueError):
+                path = ""
+            budget = self.budgets(path)
+        budget.record_failure()
+        await budget.sync()  # a shared budget: as every process left it
         decision = decide(
             self.retry,
             method=method,
             retries_taken=retries_taken,
             error=error,
             idempotent=idempotent,
-            budget=self.budget,
+            budget=budget,
         )
         if not decision.retry:
             error.retry_refused = decision.refused
@@ -734,7 +752,7 @@ class Pipeline:
                     raise
                 attempts.log(streamed.status)
                 if streamed.status < 300:
-                    self.budget.record_success()
+                    attempts.budget.record_success()
                     async with stack:
                         yield _scrubbing(streamed, attempts)
                     return
@@ -825,6 +843,7 @@ class _Attempts:
             self.attempt = 0
             self.call_id = next(_CALL_IDS)
             self.event: RequestEvent | None = None  # the attempt on the wire, or last
+        self.budget = pipeline.budgets(request.url.path)
 
     @property
     def elapsed(self) -> float:
@@ -942,8 +961,12 @@ class _Attempts:
     async def failed(self, exc: TransportError) -> None:
         """Sleep before retrying after a transport error, or re-raise it."""
         self.log(None, exc)
-        decision = self.pipeline.replay_decision(
-            exc, method=self.request.method, retries_taken=self.retries, idempotent=self.idempotent
+        decision = await self.pipeline.replay_decision(
+            exc,
+            method=self.request.method,
+            retries_taken=self.retries,
+            idempotent=self.idempotent,
+            budget=self.budget,
         )
         await self._retrying(decision.wait, decision.reason, error=exc)
         await self.pipeline.clock.sleep(decision.wait)
@@ -967,9 +990,11 @@ class _Attempts:
         retry_after = parse_retry_after(
             response.headers.get("Retry-After"), now=pipeline.clock.time()
         )
-        pipeline.budget.record_answer(
+        self.budget.record_answer(
             status, retry_after=retry_after, retry_statuses=pipeline.retry.retry_statuses
         )
+        if status in pipeline.retry.retry_statuses:
+            await self.budget.sync()  # a shared budget: as every process left it
         decision = decide(
             pipeline.retry,
             method=self.request.method,
@@ -977,7 +1002,7 @@ class _Attempts:
             status=status,
             retry_after=retry_after,
             idempotent=self.idempotent,
-            budget=pipeline.budget,
+            budget=self.budget,
         )
         if not decision.retry:
             raise _api_error(response, self.envelope, self.retries, retry_after, decision.refused)

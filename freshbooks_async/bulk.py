@@ -13,9 +13,11 @@ What happens, in order:
    :class:`~freshbooks_async.models.InvoiceCreate`) is checked before the first request;
    an invalid draft is reported as ``invalid`` and never sent.
 2. **Creates** run at most ``concurrency`` at a time for this call, and every create for
-   the account also holds a permit of the client's per-account semaphore
-   (:meth:`FreshBooksClient.account_semaphore`), which every bulk call on the client
-   shares. A permit is held only while a POST is on the wire, never while waiting.
+   the account also holds one of the account's ``per_account_concurrency`` *slots* in
+   the client's coordinator (:func:`~freshbooks_async.coordination.account_slot`), which
+   every bulk call and ``invoices.create`` of every client sharing that coordinator
+   respect: with a :class:`~freshbooks_async.redis.RedisCoordinator`, every process. A
+   slot is held only while a POST is on the wire, never while waiting.
    Each POST carries ``X-Client-Reference: <unique per draft>`` (recorded by the sandbox's
    ledger, ignored by FreshBooks).
 3. **Numbering.**
@@ -35,12 +37,16 @@ What happens, in order:
      sequence after the *highest* number in use in it (the newest invoice's number can
      be lower), with FreshBooks' increment rule
      (``"0005"`` -> ``"0006"``, ``"000D"`` -> ``"000E"``), and are posted
-     explicitly, so the batch does not collide with itself. If a number turns out to be
-     taken (400 "already exists", a second 409 for it, or a look-up finds someone
-     else's invoice with it), the numbering jumps past it, re-reads the numbers in use
-     (one read however many creates found out at once) and jumps past the highest;
-     the draft is posted with a fresh number. Drafts that carry their own
-     ``invoice_number`` keep it, and no other draft gets it.
+     explicitly, so the batch does not collide with itself. They come from the
+     account's counter in the client's coordinator, seeded (or moved forward) with the
+     highest number in use: bulk calls, and processes, sharing the coordinator never
+     send the same number. If a number turns out to be taken (400 "already exists", a
+     second 409 for it, or a look-up finds someone else's invoice with it), the counter
+     moves past it, the numbers in use are re-read (one read however many creates found
+     out at once) and it moves past the highest; the draft is posted with a fresh
+     number. A counter that lost its value (a Redis restart without persistence) is
+     seeded again the same way. Drafts that carry their own ``invoice_number`` keep it,
+     and no other draft of the call gets it.
 
 4. **Ambiguous failures.** A POST whose outcome is unknown (the connection broke after
    sending: :class:`~freshbooks_async.errors.RequestMaybeSentError`; a 5xx; a success
@@ -91,6 +97,14 @@ What happens, in order:
    ``post_unresolved=True``. ``freshbooks-async bulk-create`` does exactly this with
    its results file.
 
+7. **The coordinator failing.** A coordinator that cannot be reached (Redis down longer
+   than its ``unavailable_timeout``:
+   :class:`~freshbooks_async.errors.CoordinatorUnavailableError`) before a POST means the
+   POST is not sent: that draft is ``not_attempted`` with the error, and the call stops
+   as if ``stop`` were set (every draft not started is ``not_attempted`` with the same
+   error; creates on the wire finish). Nothing is sent without a slot and a number, so
+   nothing is created twice.
+
 Stopping early: set ``stop`` (an :class:`asyncio.Event`) or pass ``deadline`` (seconds
 on the client's clock). No new create starts; creates on the wire finish, set-aside
 drafts are still reconciled, and everything left is ``not_attempted``: the call returns a
@@ -122,11 +136,14 @@ from ._pipeline import APIResponse, build_path, check_account_id
 from ._secrets import NO_SECRETS
 from ._validate import check_int as _check_int
 from ._validate import check_seconds as _check_seconds
+from .coordination import Coordinator
 from .errors import (
     APIError,
     BulkError,
     ConflictError,
+    CoordinatorError,
     FreshBooksError,
+    NumberingNotSeededError,
     ReadTimeoutError,
     RequestMaybeSentError,
     ResponseDecodeError,
@@ -452,7 +469,7 @@ class _Outcome(enum.Enum):
     DEFER = "defer"  # ambiguous, fingerprint reconciliation later
     FAILED = "failed"
     UNKNOWN = "unknown"
-    NOT_SENT = "not_sent"  # on_send raised: nothing sent, the call stops
+    NOT_SENT = "not_sent"  # on_send or the coordinator failed: nothing sent, the call stops
 
 
 @attrs.frozen
@@ -513,50 +530,154 @@ _MIN_ADAPTIVE_BACKOFF: Final = 0.001
 _NUMBERS_PAGE: Final = 100
 
 
-class _ClientNumbering:
-    """Where client numbering's invoice numbers come from: the one place that chooses
-    them (an allocator seeded from the numbers in use) and learns of taken ones.
+def _retrieve(future: asyncio.Future[Any]) -> None:
+    """Mark a shared task's exception retrieved (its waiters, if any, got it)."""
+    if not future.cancelled():
+        future.exception()
 
-    ``taken`` jumps past a number found taken and re-reads the numbers in use, once per
-    round of collisions: creates that find out at once share one read, and a number
-    chosen before the last read never causes another.
+
+#: Re-seeds of a lost shared counter one allocation tries before giving up.
+_MAX_RESEEDS: Final = 3
+
+
+class _ClientNumbering:
+    """Where client numbering's invoice numbers come from: the account's counter in the
+    client's coordinator (shared by every client and process using it), seeded from the
+    numbers in use; and where taken numbers are reported.
+
+    Numbers are asked for a round of drafts at a time (as many as the call's concurrency,
+    at most as many as drafts still need one), together: a shared coordinator answers
+    them in one round trip. ``taken`` moves the counter past a number found taken and
+    re-reads the numbers in use, once per round of collisions in this call: creates that
+    find out at once share one read, and a number chosen before the last read never
+    causes another. A counter that lost its value (a Redis restart without persistence)
+    is seeded again from the numbers in use, past the last number this call saw.
     """
 
     def __init__(
         self,
+        coordinator: Coordinator,
+        account_id: str,
         read_in_use: Callable[[], Awaitable[list[str]]],
         reserved: set[str],
-        newest: str | None,
-        in_use: Iterable[str],
+        wanted: Callable[[], int],
+        chunk: int,
     ) -> None:
+        self.coordinator = coordinator
+        self.account_id = account_id
         self.read_in_use = read_in_use
         self.reserved = reserved  # the batch's own numbers: never handed out
-        self.allocator = NumberAllocator.seeded(newest, in_use)
-        self.generation = 0  # re-reads so far
+        self.wanted = wanted  # how many drafts still need a number
+        self.chunk = chunk
+        self.numbers: deque[str] = deque()  # handed out by the counter, not used yet
+        self.anchor: str | None = None  # the last number known, in the counter's sequence
+        self.generation = 0  # re-reads after a taken number so far
+        self.seeds = 0  # (re-)seedings so far
         self.lock = asyncio.Lock()
+        self.fetching: asyncio.Future[None] | None = None
 
-    def allocate(self) -> tuple[str, int]:
-        """A number for a draft, and the generation it was chosen in."""
-        number = self.allocator.allocate()
-        while number in self.reserved:
-            number = self.allocator.allocate()
-        return number, self.generation
+    async def seed(self, newest: str | None, in_use: Iterable[str]) -> None:
+        """Seed the counter (or move it forward) past the highest number in use in the
+        sequence of the account's newest invoice.
+
+        Raises:
+            CoordinatorError: The coordinator failed.
+        """
+        start = NumberAllocator.seeded(newest, in_use).last
+        await self.coordinator.advance_invoice_numbers(self.account_id, start)
+        self.anchor = start
+        self.seeds += 1
+
+    async def allocate(self) -> tuple[str, int]:
+        """A number for a draft, and the generation it was chosen in.
+
+        Raises:
+            CoordinatorError: The coordinator failed, or its counter stayed unseeded.
+            FreshBooksError: Reading the numbers in use to seed it again failed.
+        """
+        while True:
+            if self.numbers:
+                number = self.numbers.popleft()
+                if number not in self.reserved:
+                    return number, self.generation
+                continue
+            # One fetch for every draft that needs a number now; all wake when it ends.
+            fetching = self.fetching
+            if fetching is None or fetching.done():
+                fetching = self.fetching = asyncio.ensure_future(self.fetch())
+                fetching.add_done_callback(_retrieve)
+            await asyncio.shield(fetching)
+
+    async def fetch(self) -> None:
+        """Ask the counter for the next round of numbers (one round trip to a shared
+        coordinator, which answers calls that come together at once)."""
+        count = max(1, min(self.chunk, self.wanted()))
+        reseeds = 0
+        while True:
+            answers = await asyncio.gather(
+                *(self.coordinator.next_invoice_number(self.account_id) for _ in range(count)),
+                return_exceptions=True,
+            )
+            numbers = [answer for answer in answers if isinstance(answer, str)]
+            if numbers:
+                self.numbers.extend(numbers)  # in the order the counter handed them out
+                self.anchor = numbers[-1]  # the counter's sequence, where it was last seen
+                return
+            error = next(a for a in answers if isinstance(a, BaseException))
+            if isinstance(error, NumberingNotSeededError) and reseeds < _MAX_RESEEDS:
+                reseeds += 1
+                await self.reseed()
+                continue
+            raise error
+
+    async def reseed(self) -> None:
+        """The counter lost its value: seed it past the numbers in use and the last number
+        this call saw (one read for every allocation that found out at once)."""
+        seeds = self.seeds
+        async with self.lock:
+            if self.seeds != seeds:
+                return  # another allocation seeded it meanwhile
+            in_use = await self.read_in_use()
+            logger.warning(
+                "bulk create: account %s: the shared invoice counter lost its value; "
+                "seeding it again from the %d numbers in use",
+                self.account_id,
+                len(in_use),
+            )
+            allocator = NumberAllocator(self.anchor)
+            for used in in_use:
+                allocator.jump_past(used)
+            await self.coordinator.advance_invoice_numbers(self.account_id, allocator.last)
+            self.seeds += 1
 
     async def taken(self, number: str | None, generation: int) -> None:
-        """``number``, chosen in ``generation``, exists: move past it, and past the
-        highest number in use unless they were re-read since it was chosen."""
-        self.allocator.jump_past(number)
+        """``number``, chosen in ``generation``, exists: move the counter past it, and past
+        the highest number in use unless they were re-read since it was chosen."""
+        try:
+            await self.coordinator.advance_invoice_numbers(self.account_id, number)
+        except CoordinatorError as exc:
+            # The next allocation meets the same failure (and stops the call), or the
+            # coordinator is back and a number still taken draws one more collision.
+            logger.warning("bulk create: moving the invoice counter failed: %s", exc)
+            return
         async with self.lock:
             if generation < self.generation:
                 return  # a re-read already happened since this number was chosen
             self.generation += 1
+            self.numbers.clear()  # handed out before the collision: may be taken too
             try:
                 in_use = await self.read_in_use()
             except FreshBooksError as exc:
                 logger.warning("bulk create: re-reading the invoice numbers failed: %s", exc)
                 return
+            allocator = NumberAllocator(number)
             for used in in_use:
-                self.allocator.jump_past(used)
+                allocator.jump_past(used)
+            if allocator.last != number:
+                try:
+                    await self.coordinator.advance_invoice_numbers(self.account_id, allocator.last)
+                except CoordinatorError as exc:
+                    logger.warning("bulk create: moving the invoice counter failed: %s", exc)
 
 
 class _Bulk:
@@ -604,7 +725,11 @@ class _Bulk:
         self.reconcile_delay = reconcile_delay
         self.stop = stop if stop is not None else asyncio.Event()
         self.deadline = deadline
-        self.semaphore = client.account_semaphore(account_id)
+        # The account's slots, in the client's coordinator: one is held while a POST is on
+        # the wire (shared with every bulk call, and process, using that coordinator).
+        self.coordinator: Coordinator = client.coordinator
+        self.slot_limit = client.per_account_concurrency
+        self.stop_error: BaseException | None = None  # why the call stopped by itself
         self.clock = client.clock
         self.claimed = _CLAIMED.setdefault(client, {}).setdefault(account_id, set())
         self.results: list[BulkItem[Invoice] | None] = []
@@ -619,6 +744,7 @@ class _Bulk:
         self.graveyard: set[asyncio.Task[None]] = set()
         self.deferred: list[_Draft] = []
         self.numbers: _ClientNumbering | None = None  # client numbering, once started
+        self.to_number = 0  # queued drafts that still need a number (client numbering)
         self.reserved: set[str] = set()
         self.sort_numbers = True  # the server sorts invoices by number (until it refuses)
         self.baseline = 0
@@ -730,7 +856,20 @@ class _Bulk:
             raise in_use
         latest, self.baseline = newest
         self.baseline_read = True
-        self.numbers = _ClientNumbering(self.read_numbers_in_use, self.reserved, latest, in_use)
+        self.numbers = _ClientNumbering(
+            self.coordinator,
+            self.account_id,
+            self.read_numbers_in_use,
+            self.reserved,
+            wanted=lambda: self.to_number,
+            chunk=self.concurrency,
+        )
+        try:
+            await self.numbers.seed(latest, in_use)
+        except CoordinatorError as exc:
+            # Nothing can be numbered: no create is sent; drafts an earlier call may have
+            # created are still looked up (that needs no coordinator).
+            self.give_up(exc)
 
     async def read_numbers_in_use(self) -> list[str]:
         """Invoice numbers in use: one page, highest first (``sort=invoice_number_desc``;
@@ -795,14 +934,21 @@ class _Bulk:
         draft.attempts += 1
         self.attempts += 1
         payload = draft.payload
-        if self.numbers is not None and not draft.own_number and draft.number is None:
-            # A draft keeps its number across retries (no gaps in the numbering); it gets
-            # a new one only when its number turned out to be taken.
-            number, draft.number_generation = self.numbers.allocate()
-            payload["invoice_number"] = number
-            draft.number = number
-            draft.number_conflicts = 0
-        async with self.semaphore:
+        try:
+            if self.numbers is not None and not draft.own_number and draft.number is None:
+                # A draft keeps its number across retries (no gaps in the numbering); it
+                # gets a new one only when its number turned out to be taken.
+                number, draft.number_generation = await self.numbers.allocate()
+                payload["invoice_number"] = number
+                draft.number = number
+                self.to_number -= 1
+                draft.number_conflicts = 0
+            slot = await self.coordinator.acquire_slot(self.account_id, self.slot_limit)
+        except FreshBooksError as exc:  # the coordinator failed (or a re-seeding read): not sent
+            draft.attempts -= 1
+            self.attempts -= 1
+            return _Attempt(draft, _Outcome.NOT_SENT, error=exc)
+        try:
             if self.on_send is not None:
                 try:
                     self.on_send(self.send_record(draft))
@@ -845,7 +991,10 @@ class _Bulk:
             finally:
                 self.in_flight -= 1
                 self.observe(self.clock.monotonic() - sent_at)
-        # The permit is released: reconcile before anything is sent again.
+        finally:
+            # Given back however the attempt ends (shielded: a cancelled attempt too).
+            await asyncio.shield(self.coordinator.release_slot(slot))
+        # The slot is given back: reconcile before anything is sent again.
         return await self.reconcile(draft, ambiguous)
 
     def send_record(self, draft: _Draft) -> BulkSend:
@@ -1086,7 +1235,7 @@ class _Bulk:
         if draft.attempts >= self.max_attempts:
             self.settle_draft(draft, BulkStatus.FAILED)
         elif self.stopping():
-            self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED)
+            self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED, error=self.halt_error(draft))
         elif not wait:
             self.ready.append(draft)
             self.changed.set()
@@ -1147,15 +1296,29 @@ class _Bulk:
             return True
         return False
 
+    def give_up(self, error: BaseException) -> None:
+        """Stop the call because nothing more can be sent (the journal or the coordinator
+        failed): what has not started is ``not_attempted`` with ``error``."""
+        if self.stop_error is None:
+            logger.error("bulk create: %s; stopping (nothing more is sent)", error)
+            self.stop_error = error
+        self.stop.set()
+        self.changed.set()
+
     def halt(self) -> None:
         """Stop requested: settle everything that has not started."""
         self.stopped = True
         while self.ready:
-            self.settle_draft(self.ready.popleft(), BulkStatus.NOT_ATTEMPTED)
+            draft = self.ready.popleft()
+            self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED, error=self.halt_error(draft))
         for timer, draft in self.timers.items():
             self.bury(timer)
-            self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED)
+            self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED, error=self.halt_error(draft))
         self.timers.clear()
+
+    def halt_error(self, draft: _Draft) -> BaseException | None:
+        """The error a draft stopped before its (next) POST is reported with."""
+        return draft.last_error if draft.last_error is not None else self.stop_error
 
     async def handle(self, result: _Attempt) -> None:
         draft = result.draft
@@ -1178,13 +1341,16 @@ class _Bulk:
         elif outcome is _Outcome.UNKNOWN:
             self.settle_draft(draft, BulkStatus.UNKNOWN, error=result.error)
         elif outcome is _Outcome.NOT_SENT:
-            logger.error("bulk create: on_send raised (%s); stopping", result.error)
-            self.stop.set()
+            # The journal (on_send) or the coordinator failed before the POST left: the
+            # drafts after it would fail alike, so the call stops.
+            assert result.error is not None
             self.settle_draft(draft, BulkStatus.NOT_ATTEMPTED, error=result.error)
+            self.give_up(result.error)
         elif outcome is _Outcome.DEFER:
             self.deferred.append(draft)
         elif outcome is _Outcome.NUMBER_TAKEN:  # the numbering moved on in the attempt task
             draft.number = None
+            self.to_number += 1
             self.requeue(draft)
         elif outcome is _Outcome.CONFLICT and self.numbers is not None and not draft.own_number:
             # A 409 for a number this call chose is about that number, not a race with
@@ -1219,6 +1385,7 @@ class _Bulk:
                     fresh.extend(await self.resolve_in_doubt(doubtful))
                     fresh.sort(key=lambda d: d.index)
                 self.ready.extend(fresh)
+                self.to_number = sum(1 for d in fresh if not d.own_number)
                 # From here a draft lives only while it is queued or in flight: its
                 # payload and errors are freed as soon as it is settled.
                 del prepared, fresh, doubtful
@@ -1399,7 +1566,8 @@ async def bulk_create_invoices(
     See the module documentation for numbering, 409 handling and reconciliation.
 
     Args:
-        client: The client (its per-account semaphore, retries and clock are used).
+        client: The client (its coordinator's account slots and invoice counter,
+            ``per_account_concurrency``, retries and clock are used).
         account_id: The accounting account id.
         drafts: Mappings of invoice fields or :class:`~freshbooks_async.models.InvoiceCreate`
             objects (``customerid`` and ``create_date`` required).
@@ -1458,7 +1626,7 @@ async def bulk_create_invoices(
         FreshBooksError: Reading the account's latest invoice (client numbering, or the
             fingerprint baseline) failed; nothing was created.
     """
-    for attribute in ("request", "account_semaphore", "clock"):
+    for attribute in ("request", "coordinator", "per_account_concurrency", "clock"):
         if not hasattr(client, attribute):
             raise TypeError(f"client: expected a FreshBooksClient, got {type(client).__name__}")
     check_account_id(account_id)

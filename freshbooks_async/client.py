@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import math
 import sys
@@ -17,7 +16,7 @@ import yarl
 from ._clock import Clock, SystemClock
 from ._pipeline import APIResponse, Expect, Pipeline, QueryParams, TokenSource
 from ._version import __version__
-from .coordination import Coordinator, InProcessCoordinator
+from .coordination import AccountSemaphore, Coordinator, InProcessCoordinator, retry_scope
 from .errors import TransportError
 from .hooks import EventHooks, _hook_set
 from .retry import RetryPolicy
@@ -179,7 +178,8 @@ class FreshBooksClient:
         clock: Time and sleeping; inject a :class:`~freshbooks_async.FakeClock` in tests.
         max_in_flight: The most requests this client has on the wire at once.
         per_account_concurrency: The most invoice creates in flight per account, across
-            every bulk call on this client (FreshBooks' numbering races grow with it).
+            every bulk call and ``invoices.create`` of every client that shares the
+            ``coordinator`` (FreshBooks' numbering races grow with it).
         timeout: Seconds allowed per attempt (connect + response). When the client
             creates its transport, also the longest wait for the next bytes of a
             response body, so a body that stalls raises
@@ -194,7 +194,8 @@ class FreshBooksClient:
             :class:`~freshbooks_async.redis.RedisCoordinator` shares it with every
             process using the same Redis. Default: a new
             :class:`~freshbooks_async.coordination.InProcessCoordinator` (this client
-            alone). The client does not close it.
+            alone). The client does not close it. Its retry budgets are the client's,
+            one per account (:func:`~freshbooks_async.coordination.retry_scope`).
         event_hooks: Callables to observe every attempt of every call, by event:
             ``{"request": [...], "response": [...], "retry": [...]}``, sync or async
             (see :mod:`freshbooks_async.hooks`).
@@ -277,7 +278,8 @@ class FreshBooksClient:
         self._coordinator: Coordinator = (
             coordinator if coordinator is not None else InProcessCoordinator()
         )
-        self._account_semaphores: dict[str, asyncio.Semaphore] = {}
+        self._account_semaphores: dict[str, AccountSemaphore] = {}
+        coordinator_budget = self._coordinator.retry_budget
         self._pipeline = Pipeline(
             transport=transport,
             base_url=url,
@@ -288,6 +290,7 @@ class FreshBooksClient:
             default_headers=headers,
             timeout=timeout_s,
             hooks=hooks,
+            budgets=lambda path: coordinator_budget(retry_scope(path)),
         )
         # A token source that must call the API itself (OAuth2 refresh) is handed the
         # client, so token requests share its transport, retries and clock.
@@ -698,15 +701,20 @@ class FreshBooksClient:
         """The most invoice creates in flight per account (``per_account_concurrency=``)."""
         return self._per_account_concurrency
 
-    def account_semaphore(self, account_id: str) -> asyncio.Semaphore:
-        """The semaphore shared by every bulk create for ``account_id`` on this client.
+    def account_semaphore(self, account_id: str) -> AccountSemaphore:
+        """``account_id``'s invoice-create slots as a semaphore (kept for compatibility).
 
-        Two concurrent bulk calls on one account share it; different accounts do not
-        block each other.
+        ``async with fb.account_semaphore(account_id):`` holds one of the
+        ``per_account_concurrency`` slots that every bulk create and ``invoices.create``
+        for the account takes in the client's coordinator (so, with a shared
+        coordinator, in every process). Different accounts do not block each other.
+        New code: :func:`~freshbooks_async.coordination.account_slot`.
         """
         semaphore = self._account_semaphores.get(account_id)
         if semaphore is None:
-            semaphore = asyncio.Semaphore(self._per_account_concurrency)
+            semaphore = AccountSemaphore(
+                self._coordinator, account_id, self._per_account_concurrency
+            )
             self._account_semaphores[account_id] = semaphore
         return semaphore
 

@@ -30,8 +30,10 @@ operations:
   ``"000D"`` -> ``"000E"``), so no two processes send the same number; a number found
   taken moves the counter past it.
 * **Retry budget** (:meth:`Coordinator.retry_budget`): a
-  :class:`~freshbooks_async.retry.RetryBudget` per scope (an account id), so an outage one
-  process sees slows the retries of all.
+  :class:`~freshbooks_async.retry.RetryBudget` per scope, so an outage one process sees
+  slows the retries of all. The client asks for one per account: every request's scope is
+  :func:`retry_scope` of its path (``"account:<account_id>"``,
+  ``"business:<business_id>"``, or ``"api"`` for the paths of no account).
 
 The token refresh, the other thing processes must agree on (FreshBooks refresh tokens
 are single use), is a token-store protocol:
@@ -43,6 +45,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import re
 from collections import deque
 from collections.abc import AsyncIterator
 from typing import Protocol, runtime_checkable
@@ -54,13 +57,39 @@ from .errors import NumberingNotSeededError
 from .retry import RetryBudget
 
 __all__ = [
+    "AccountSemaphore",
     "Coordinator",
     "InProcessCoordinator",
     "SlotLease",
     "account_slot",
     "check_account_key",
     "check_limit",
+    "retry_scope",
 ]
+
+#: The retry-budget scope of requests whose path names no account or business.
+API_SCOPE = "api"
+
+_SCOPED_PATH = re.compile(r"/(account|business)/([^/?#]+)(?:/|$)")
+
+
+def retry_scope(path: str) -> str:
+    """The retry-budget scope of a request to ``path`` (an API path or a URL's path).
+
+    ``"account:<account_id>"`` for ``/accounting/account/<account_id>/...`` (and the
+    events, payments and uploads paths of an account), ``"business:<business_id>"`` for
+    ``/projects/business/<business_id>/...`` (time tracking, comments), and ``"api"``
+    for the rest (identity, OAuth, upload downloads).
+
+    >>> retry_scope("/accounting/account/ABC123/invoices/invoices")
+    'account:ABC123'
+    >>> retry_scope("/projects/business/77/projects"), retry_scope("/auth/api/v1/users/me")
+    ('business:77', 'api')
+    """
+    match = _SCOPED_PATH.search(path)
+    if match is None:
+        return API_SCOPE
+    return f"{match[1]}:{match[2]}"
 
 
 def check_account_key(name: str, value: object) -> str:
@@ -70,11 +99,20 @@ def check_account_key(name: str, value: object) -> str:
         TypeError: ``value`` is not a str.
         ValueError: It is empty or holds whitespace or control characters.
     """
+    if type(value) is str and value in _CHECKED_KEYS:  # every request checks its scope
+        return value
     if not isinstance(value, str):
         raise TypeError(f"{name}: expected str, got {type(value).__name__}: {value!r}")
     if not value or any(c.isspace() or not c.isprintable() for c in value):
         raise ValueError(f"{name}: must be a non-empty word without whitespace, got {value!r}")
+    if len(_CHECKED_KEYS) >= 4096:
+        _CHECKED_KEYS.clear()
+    _CHECKED_KEYS.add(value)
     return value
+
+
+#: Keys :func:`check_account_key` found good (the same few are checked again and again).
+_CHECKED_KEYS: set[str] = set()
 
 
 def check_limit(value: object) -> int:
@@ -193,6 +231,56 @@ async def account_slot(
     finally:
         # A cancelled holder still gives its slot back (shielded: the release must run).
         await asyncio.shield(coordinator.release_slot(lease))
+
+
+class AccountSemaphore:
+    """An account's slots seen as a semaphore (:meth:`FreshBooksClient.account_semaphore
+    <freshbooks_async.FreshBooksClient.account_semaphore>`, kept for code written when
+    the cap was an :class:`asyncio.Semaphore` of the client).
+
+    ``async with sem:`` holds one of the account's slots in the client's coordinator, so
+    the cap is the one every bulk call and every process sharing the coordinator
+    respects. :meth:`acquire` / :meth:`release` work too (a release gives back the slot
+    this object took last). New code: :func:`account_slot`.
+    """
+
+    __slots__ = ("_coordinator", "_held", "_tasks", "account_id", "limit")
+
+    def __init__(self, coordinator: Coordinator, account_id: str, limit: int) -> None:
+        self._coordinator = coordinator
+        self.account_id = check_account_key("account_id", account_id)
+        self.limit = check_limit(limit)
+        self._held: list[SlotLease] = []
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def acquire(self) -> bool:
+        """Take a slot (waits while ``limit`` are held). Returns True, as
+        :meth:`asyncio.Semaphore.acquire` does."""
+        self._held.append(await self._coordinator.acquire_slot(self.account_id, self.limit))
+        return True
+
+    def release(self) -> None:
+        """Give back the slot taken last (the release runs in a task).
+
+        Raises:
+            ValueError: No slot is held through this object.
+        """
+        if not self._held:
+            raise ValueError(f"account {self.account_id}: release() without acquire()")
+        task = asyncio.get_running_loop().create_task(
+            self._coordinator.release_slot(self._held.pop())
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await asyncio.shield(self._coordinator.release_slot(self._held.pop()))
+
+    def __repr__(self) -> str:
+        return f"AccountSemaphore({self.account_id!r}, limit={self.limit}, held={len(self._held)})"
 
 
 class _Slots:

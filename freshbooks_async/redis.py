@@ -47,7 +47,7 @@ import math
 import secrets
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar, cast
 
 import yarl
 
@@ -81,6 +81,10 @@ DEFAULT_UNAVAILABLE_TIMEOUT: Final = 5.0
 DEFAULT_COUNTER_TTL: Final = 7 * 24 * 3600.0
 #: Seconds an unused retry budget is kept (then it starts full again).
 DEFAULT_BUDGET_TTL: Final = 600.0
+#: Local handoffs of a released slot in a row before it goes back to Redis.
+DEFAULT_HANDOFF_LIMIT: Final = 8
+#: Seconds a released slot nobody here waits for is kept for this process's next acquire.
+DEFAULT_SLOT_LINGER: Final = 0.005
 
 _UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
 
@@ -98,42 +102,99 @@ local function keep(key, ttl)
 end
 """
 
-# KEYS[1] slots zset; ARGV: limit, lease_ms, member... Grants slots to the members in
-# order while fewer than limit are held (a member already holding one, after a repeated
-# call, counts as granted). -> {granted, ms until the earliest lease runs out}.
+# The processes waiting for an account's slots form a line: KEYS[2] holds each waiting
+# process (its coordinator instance) with the server time it joined (or was last served),
+# KEYS[3] when its entry expires (each call renews it: a dead process leaves the line).
+# A free slot is kept for every process ahead of the caller in the line, so the process
+# that waited longest is served next, whoever asks first.
+#
+# KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries; ARGV: limit, lease_ms,
+# instance, line_ms, member... Grants slots to the members in order while fewer than limit
+# are held and none is kept for a process ahead (a member already holding one, after a
+# repeated call, counts as granted). Served in full: the caller leaves the line; in part
+# or not at all: it stays (served in part: at the back). -> {granted, ms until the
+# earliest lease runs out (0: every slot is held by no one or kept; try again later)}.
 _ACQUIRE = (
     _NOW
     + _KEEP
     + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+for _, who in ipairs(gone) do redis.call('ZREM', KEYS[2], who) end
+if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
 local limit = tonumber(ARGV[1])
 local lease = tonumber(ARGV[2])
+local me = ARGV[3]
+local line = tonumber(ARGV[4])
 local held = redis.call('ZCARD', KEYS[1])
+local place = redis.call('ZRANK', KEYS[2], me)
+local ahead = place or redis.call('ZCARD', KEYS[2])
+local free = limit - held - ahead
 local granted = 0
-for i = 3, #ARGV do
+for i = 5, #ARGV do
   if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
     granted = granted + 1
-  elseif held < limit then
+  elseif free > 0 then
     redis.call('ZADD', KEYS[1], now + lease, ARGV[i])
     held = held + 1
+    free = free - 1
     granted = granted + 1
   else
     break
   end
 end
 if granted > 0 then keep(KEYS[1], lease + 1000) end
-if granted == #ARGV - 2 then return {granted, 0} end
+if granted == #ARGV - 4 then
+  if place then
+    redis.call('ZREM', KEYS[2], me)
+    redis.call('ZREM', KEYS[3], me)
+  end
+  return {granted, 0}
+end
+if granted > 0 or not place then redis.call('ZADD', KEYS[2], now, me) end
+redis.call('ZADD', KEYS[3], now + line, me)
+keep(KEYS[2], line + 1000)
+keep(KEYS[3], line + 1000)
+if held < limit then return {granted, 0} end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if first[2] == nil then return {granted, 0} end
 return {granted, tonumber(first[2]) - now}
 """
 )
 
-# KEYS[1] slots zset; ARGV: member, channel, account. Announces the free slot.
-_RELEASE = """
+# KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries; ARGV: member, channel,
+# account, instance, back, limit. back = '1': the releasing process has had its turn (it
+# handed the slot over locally as often as allowed) and goes to the back of the line.
+# Announces the free slot: "<account>" when nobody is in line (anyone may take it), else
+# "<account> <instance>..." naming the processes the free slots are kept for (the others
+# need not ask).
+_RELEASE = (
+    _NOW
+    + """
 local removed = redis.call('ZREM', KEYS[1], ARGV[1])
-redis.call('PUBLISH', ARGV[2], ARGV[3])
+local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
+for _, who in ipairs(gone) do redis.call('ZREM', KEYS[2], who) end
+if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
+if ARGV[5] == '1' and redis.call('ZSCORE', KEYS[2], ARGV[4]) then
+  redis.call('ZADD', KEYS[2], 'XX', now, ARGV[4])
+end
+local free = tonumber(ARGV[6]) - redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
+local message = ARGV[3]
+if free > 0 then
+  local heads = redis.call('ZRANGE', KEYS[2], 0, free - 1)
+  if #heads > 0 then message = message .. ' ' .. table.concat(heads, ' ') end
+end
+redis.call('PUBLISH', ARGV[2], message)
 return removed
+"""
+)
+
+# KEYS[1] line, KEYS[2] line expiries; ARGV: instance. A process with no waiter left
+# leaves the line.
+_LEAVE = """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
 """
 
 # KEYS[1] slots zset; ARGV: lease_ms, member... A held slot is re-added if missing (its
@@ -152,15 +213,12 @@ return #ARGV - 1
 # FreshBooks' increment rule, as freshbooks_async._numbering.next_invoice_number has it,
 # for ASCII numbers (a test checks the two agree). A number with other bytes is answered
 # {2, last}: the client advances it with the Python function under a compare-and-set.
-# KEYS[1] counter; ARGV: ttl_ms, first number. -> {0} not seeded, {1, next} or {2, last}.
+# KEYS[1] counter; ARGV: ttl_ms, first number, count. Hands out `count` numbers in a row
+# (the calls of one process that came together). -> {0} not seeded, {1, next...} or
+# {2, last}.
 _NEXT_NUMBER = r"""
-local last = redis.call('GET', KEYS[1])
-if not last then return {0, ''} end
-if string.find(last, '[\128-\255]') then return {2, last} end
-local nxt
-if last == '' then
-  nxt = ARGV[2]
-else
+local function increment(last)
+  if last == '' then return ARGV[2] end
   local chars = {}
   for i = 1, #last do chars[i] = string.sub(last, i, i) end
   local i = #chars
@@ -171,20 +229,25 @@ else
     elseif c == 'z' then chars[i] = 'a'
     else
       chars[i] = string.char(string.byte(c) + 1)
-      nxt = table.concat(chars)
-      break
+      return table.concat(chars)
     end
     i = i - 1
   end
-  if not nxt then
-    local lead = 'A'
-    if i + 1 > #chars or string.find(chars[i + 1], '^%d$') then lead = '1' end
-    table.insert(chars, i + 1, lead)
-    nxt = table.concat(chars)
-  end
+  local lead = 'A'
+  if i + 1 > #chars or string.find(chars[i + 1], '^%d$') then lead = '1' end
+  table.insert(chars, i + 1, lead)
+  return table.concat(chars)
 end
-redis.call('SET', KEYS[1], nxt, 'PX', ARGV[1])
-return {1, nxt}
+local last = redis.call('GET', KEYS[1])
+if not last then return {0, ''} end
+if string.find(last, '[\128-\255]') then return {2, last} end
+local out = {1}
+for _ = 1, tonumber(ARGV[3]) do
+  last = increment(last)
+  out[#out + 1] = last
+end
+redis.call('SET', KEYS[1], last, 'PX', ARGV[1])
+return out
 """
 
 # KEYS[1] counter; ARGV: expected, new, ttl_ms, expect_absent ('1'/'0'). -> 1 set, 0 not.
@@ -198,11 +261,13 @@ return 0
 """
 
 # KEYS[1] budget; ARGV: failures, successes, max_tokens, token_ratio, ttl_ms -> tokens.
+# Refunds first: successes can be sent late (see _SharedRetryBudget.record_success), so
+# they are older than the failures sent with them.
 _BUDGET = """
 local max = tonumber(ARGV[3])
 local tokens = tonumber(redis.call('GET', KEYS[1]) or max)
-tokens = math.max(0, tokens - tonumber(ARGV[1]))
 tokens = math.min(max, tokens + tonumber(ARGV[2]) * tonumber(ARGV[4]))
+tokens = math.max(0, tokens - tonumber(ARGV[1]))
 redis.call('SET', KEYS[1], tostring(tokens), 'PX', ARGV[5])
 return tostring(tokens)
 """
@@ -298,6 +363,11 @@ return redis.call('HGET', KEYS[1], 'token')
 """
 
 
+def _awaitable(value: Any) -> Awaitable[Any]:
+    """A redis-py command's result (redis-py < 6 types some as ``Awaitable[T] | T``)."""
+    return cast("Awaitable[Any]", value)
+
+
 def _text(value: object) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8")
@@ -384,9 +454,12 @@ class _Link:
 
 
 class _Waiter:
+    """A task waiting for a slot; its future is resolved with the lease id it got (its
+    own ``member``, granted by Redis, or a lease handed over by a local release)."""
+
     __slots__ = ("future", "limit", "member")
 
-    def __init__(self, future: asyncio.Future[None], member: str, limit: int) -> None:
+    def __init__(self, future: asyncio.Future[str], member: str, limit: int) -> None:
         self.future = future
         self.member = member
         self.limit = limit
@@ -397,16 +470,20 @@ class _Waiters:
     Redis for slots for as many of them as are waiting, in one script call; ``freed`` is
     set when a slot of the account was released anywhere."""
 
-    __slots__ = ("freed", "pump", "queue")
+    __slots__ = ("freed", "in_line", "pump", "queue")
 
     def __init__(self) -> None:
         self.queue: deque[_Waiter] = deque()
         self.pump: asyncio.Task[None] | None = None
         self.freed = asyncio.Event()
+        self.in_line = False  # this process is in the account's line in Redis
 
 
 #: The most waiters one acquire script call serves.
 _BATCH: Final = 64
+
+#: The longest a retry decision waits for the shared retry budget (seconds).
+_SYNC_TIMEOUT: Final = 0.5
 
 
 class _SharedRetryBudget(RetryBudget):
@@ -431,9 +508,17 @@ class _SharedRetryBudget(RetryBudget):
         self._warned = False
 
     def record_success(self) -> None:
-        """Refund part of a token (here and, soon after, in Redis)."""
+        """Refund part of a token (here and, soon after, in Redis).
+
+        While the bucket is full as last seen and no failure waits to be sent, the refund
+        is only counted: it is sent with the next exchange (a failure, or the sync before
+        a retry decision). A full bucket cannot grow, so steady success costs no Redis
+        traffic.
+        """
         super().record_success()
         self._successes += 1
+        if self.tokens >= self.max_tokens and not self._failures:
+            return
         self._kick()
 
     def record_failure(self) -> None:
@@ -470,7 +555,7 @@ class _SharedRetryBudget(RetryBudget):
                     keys=[self._key],
                     args=[failures, successes, self.max_tokens, self.token_ratio, self._ttl_ms],
                 )
-            except _UNAVAILABLE as exc:
+            except (*_UNAVAILABLE, redis_errors.RedisError) as exc:
                 if not self._warned:
                     logger.warning(
                         "retry budget %s: Redis unreachable (%s); counting in this process",
@@ -483,10 +568,23 @@ class _SharedRetryBudget(RetryBudget):
             self._synced_at = loop.time()
             tokens = float(_text(value))
             # Counts recorded while the call was out are not in Redis's answer yet.
-            tokens = max(0.0, tokens - self._failures)
-            self.tokens = min(self.max_tokens, tokens + self._successes * self.token_ratio)
+            tokens = min(self.max_tokens, tokens + self._successes * self.token_ratio)
+            self.tokens = max(0.0, tokens - self._failures)
             if not (self._failures or self._successes):
                 return
+
+    async def sync(self) -> None:
+        """Send this process's counts and take the bucket as every process left it (the
+        client awaits this before a retry decision). Waits at most
+        ``_SYNC_TIMEOUT`` seconds: a Redis that does not answer leaves this process's
+        view."""
+        self._kick(stale_after=0.0)
+        task = self._task
+        if task is None or task.done():
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(_SYNC_TIMEOUT):
+                await asyncio.shield(task)
 
     async def aclose(self) -> None:
         if self._task is not None:
@@ -516,6 +614,16 @@ class RedisCoordinator:
             raising :class:`~freshbooks_async.errors.CoordinatorUnavailableError`.
         counter_ttl: Seconds an unused invoice counter is kept.
         budget_ttl: Seconds an unused retry budget is kept.
+        handoff_limit: A released slot goes straight to a task of this process waiting
+            for one (no Redis round trip for either) at most this many times in a row;
+            then it is given back to Redis, where every process's waiters compete for
+            it. The fairness rule: a process keeps a slot for at most
+            ``handoff_limit + 1`` holders while others wait. ``0``: every release goes
+            through Redis.
+        slot_linger: Seconds a released slot that no task of this process waits for is
+            kept for this process's next acquire (a handoff too) before it goes back to
+            Redis: a loop that releases and takes a slot again (a bulk worker between
+            two creates) does it without a round trip. ``0``: released at once.
         close_client: Close ``client`` in :meth:`aclose` (``from_url`` sets it).
 
     Raises:
@@ -532,11 +640,29 @@ class RedisCoordinator:
         unavailable_timeout: float = DEFAULT_UNAVAILABLE_TIMEOUT,
         counter_ttl: float = DEFAULT_COUNTER_TTL,
         budget_ttl: float = DEFAULT_BUDGET_TTL,
+        handoff_limit: int = DEFAULT_HANDOFF_LIMIT,
+        slot_linger: float = DEFAULT_SLOT_LINGER,
         close_client: bool = False,
     ) -> None:
         if not isinstance(client, aioredis.Redis):
             raise TypeError(f"client: expected redis.asyncio.Redis, got {type(client).__name__}")
         check_account_key("namespace", namespace)
+        if isinstance(handoff_limit, bool) or not isinstance(handoff_limit, int):
+            raise TypeError(f"handoff_limit: expected int, got {handoff_limit!r}")
+        if handoff_limit < 0:
+            raise ValueError(f"handoff_limit: must be >= 0, got {handoff_limit!r}")
+        self._handoff_limit = handoff_limit
+        if isinstance(slot_linger, bool) or not isinstance(slot_linger, int | float):
+            raise TypeError(f"slot_linger: expected a number of seconds, got {slot_linger!r}")
+        if not 0 <= slot_linger < 1:
+            raise ValueError(f"slot_linger: must be >= 0 and < 1 s, got {slot_linger!r}")
+        self._linger = float(slot_linger)
+        # account -> lease id -> (limit, timer): released slots kept for a moment
+        self._parked: dict[str, dict[str, tuple[int, asyncio.TimerHandle]]] = {}
+        # lease id -> local handoffs in a row, and -> the Redis member it holds (for
+        # leases handed over at least once; otherwise the lease id is the member)
+        self._handoffs: dict[str, int] = {}
+        self._members: dict[str, str] = {}
         self._namespace = namespace
         self._lease_ms = int(_seconds("slot_lease", slot_lease, minimum=0.05) * 1000)
         self._poll = _seconds("poll_interval", poll_interval)
@@ -549,6 +675,10 @@ class RedisCoordinator:
         )
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
+        self._leave = client.register_script(_LEAVE)
+        # A waiting process's place in an account's line lasts this long unless renewed
+        # (its pump renews it at least every poll interval).
+        self._line_ms = int(max(1.0, 5 * self._poll) * 1000)
         self._renew = client.register_script(_RENEW)
         self._next = client.register_script(_NEXT_NUMBER)
         self._cas = client.register_script(_NUMBER_CAS)
@@ -556,9 +686,10 @@ class RedisCoordinator:
         self._instance = secrets.token_hex(8)
         self._ids = itertools.count(1)
         self._waiters: dict[str, _Waiters] = {}
-        # lease id -> (slots key, account, loop time of the last grant or renewal)
-        self._held: dict[str, tuple[str, str, float]] = {}
+        # lease id -> (slots key, account, loop time of the last grant or renewal, limit)
+        self._held: dict[str, tuple[str, str, float, int]] = {}
         self._budgets: dict[str, _SharedRetryBudget] = {}
+        self._number_calls: dict[str, list[asyncio.Future[str]]] = {}
         self._background: set[asyncio.Task[Any]] = set()
         self._renewer: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
@@ -577,7 +708,7 @@ class RedisCoordinator:
             namespace: Prefix of every key and channel.
             **options: The other arguments of :class:`RedisCoordinator`.
         """
-        client = aioredis.from_url(_check_url(url))
+        client = aioredis.from_url(_check_url(url))  # type: ignore[no-untyped-call, unused-ignore]
         return cls(client, namespace=namespace, close_client=True, **options)
 
     @property
@@ -621,36 +752,49 @@ class RedisCoordinator:
         check_limit(limit)
         if self._closed:
             raise RuntimeError("RedisCoordinator: closed")
-        member = f"{self._instance}:{next(self._ids)}"
         waiters = self._waiters.get(account_id)
         if waiters is None:
             waiters = self._waiters[account_id] = _Waiters()
+        if not any(not w.future.done() for w in waiters.queue):
+            parked = self._take_parked(account_id, limit)
+            if parked is not None:
+                return SlotLease(account_id=account_id, id=parked, limit=limit)
+        member = f"{self._instance}:{next(self._ids)}"
         waiter = _Waiter(asyncio.get_running_loop().create_future(), member, limit)
         waiters.queue.append(waiter)
         if waiters.pump is None or waiters.pump.done():
             waiters.pump = asyncio.get_running_loop().create_task(self._pump(account_id))
         try:
-            await waiter.future
+            granted = await waiter.future
         except asyncio.CancelledError:
             if waiter.future.done() and not waiter.future.cancelled():
                 # Granted as the cancellation arrived: give the slot back.
-                lease = SlotLease(account_id=account_id, id=member, limit=limit)
+                lease = SlotLease(account_id=account_id, id=waiter.future.result(), limit=limit)
                 self._spawn(self.release_slot(lease))
             raise
-        return SlotLease(account_id=account_id, id=member, limit=limit)
+        return SlotLease(account_id=account_id, id=granted, limit=limit)
 
     async def _pump(self, account_id: str) -> None:
         """Take slots for this process's waiters on ``account_id`` until none is left."""
         waiters = self._waiters[account_id]
         key = self._key("slots", account_id)
+        line = [self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
+        slot_keys = [key, *line]
         loop = asyncio.get_running_loop()
         queue = waiters.queue
         try:
             while True:
-                while queue and queue[0].future.done():  # cancelled while waiting
+                while queue and queue[0].future.done():  # cancelled, or handed a slot
                     queue.popleft()
                 if not queue:
-                    return
+                    if not waiters.in_line:
+                        return
+                    waiters.in_line = False  # nobody waits here now: leave the line
+                    await self._link.call(
+                        f"account {account_id}: leaving the slot line",
+                        lambda: self._leave(keys=line, args=[self._instance]),
+                    )
+                    continue  # a waiter may have come meanwhile
                 limit = queue[0].limit
                 batch: list[_Waiter] = []
                 for waiter in queue:
@@ -659,12 +803,14 @@ class RedisCoordinator:
                     if not waiter.future.done():
                         batch.append(waiter)
                 waiters.freed.clear()
-                args = [limit, self._lease_ms, *(w.member for w in batch)]
+                args = [limit, self._lease_ms, self._instance, self._line_ms]
+                args += [w.member for w in batch]
                 reply = await self._link.call(
                     f"account {account_id}: taking a slot",
-                    lambda args=args: self._acquire(keys=[key], args=args),  # type: ignore[misc]
+                    lambda args=args: self._acquire(keys=slot_keys, args=args),  # type: ignore[misc]
                 )
                 granted, wait_ms = int(reply[0]), int(reply[1])
+                waiters.in_line = granted < len(batch)
                 now = loop.time()
                 winners = batch[:granted]
                 # The winners lead the queue (behind, at most, waiters cancelled before).
@@ -673,12 +819,12 @@ class RedisCoordinator:
                     if queue.popleft() is winners[index]:
                         index += 1
                 for waiter in winners:
-                    self._held[waiter.member] = (key, account_id, now)
-                    if waiter.future.done():  # cancelled meanwhile: give it back
+                    self._held[waiter.member] = (key, account_id, now, limit)
+                    if waiter.future.done():  # cancelled or handed a slot meanwhile
                         lease = SlotLease(account_id=account_id, id=waiter.member, limit=limit)
                         self._spawn(self.release_slot(lease))
                     else:
-                        waiter.future.set_result(None)
+                        waiter.future.set_result(waiter.member)
                 if granted:
                     self._start_renewer()
                 if granted == len(batch):
@@ -714,20 +860,103 @@ class RedisCoordinator:
         """
         if not isinstance(lease, SlotLease):
             raise TypeError(f"lease: expected SlotLease, got {type(lease).__name__}")
-        held = self._held.pop(lease.id, None)
+        if lease.id not in self._held:
+            return
+        handed = self._hand_over(lease)
+        if handed is None:
+            return
+        if handed is False and self._park(lease):
+            return
+        await self._give_back(lease.id, back=handed)
+
+    async def _give_back(self, lease_id: str, *, back: bool) -> None:
+        """Release a slot in Redis (``back``: this process goes to the back of the line)."""
+        held = self._held.pop(lease_id, None)
         if held is None:
             return
-        key, account_id, _ = held
+        key, account_id, _, limit = held
+        member = self._members.pop(lease_id, lease_id)
+        self._handoffs.pop(lease_id, None)
+        keys = [key, self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
+        args = [member, self._channel, account_id, self._instance, "1" if back else "0", limit]
         try:
             await self._link.call(
                 f"account {account_id}: releasing a slot",
-                lambda: self._release(keys=[key], args=[lease.id, self._channel, account_id]),
+                lambda: self._release(keys=keys, args=args),
             )
         except CoordinatorUnavailableError as exc:
             logger.warning("%s; the slot frees itself when its lease runs out", exc)
         waiters = self._waiters.get(account_id)
         if waiters is not None:
             waiters.freed.set()
+
+    def _park(self, lease: SlotLease) -> bool:
+        """Keep a released slot that no task here waits for during ``slot_linger``, for
+        the next acquire of this process (a bulk worker asks again a moment after its
+        release); then give it back to Redis. Reuses count as handoffs."""
+        if (
+            self._linger <= 0
+            or self._closed
+            or self._handoffs.get(lease.id, 0) >= self._handoff_limit
+        ):
+            return False
+        loop = asyncio.get_running_loop()
+        timer = loop.call_later(self._linger, self._unpark, lease.account_id, lease.id)
+        self._parked.setdefault(lease.account_id, {})[lease.id] = (lease.limit, timer)
+        return True
+
+    def _unpark(self, account_id: str, lease_id: str) -> None:
+        """The linger ran out: give the parked slot back to Redis."""
+        parked = self._parked.get(account_id)
+        if parked is None or parked.pop(lease_id, None) is None:
+            return
+        self._spawn(self._give_back(lease_id, back=False))
+
+    def _take_parked(self, account_id: str, limit: int) -> str | None:
+        """A parked slot of the account under ``limit``, as a new lease id, or None."""
+        parked = self._parked.get(account_id)
+        if not parked:
+            return None
+        for lease_id, (parked_limit, timer) in parked.items():
+            if parked_limit == limit:
+                del parked[lease_id]
+                timer.cancel()
+                return self._rename(lease_id)
+        return None
+
+    def _rename(self, lease_id: str) -> str:
+        """Move a held slot to a new lease id (one more handoff in a row)."""
+        new = f"{self._instance}:{next(self._ids)}"
+        self._held[new] = self._held.pop(lease_id)
+        self._members[new] = self._members.pop(lease_id, lease_id)
+        self._handoffs[new] = self._handoffs.pop(lease_id, 0) + 1
+        return new
+
+    def _hand_over(self, lease: SlotLease) -> bool | None:
+        """Give a released slot straight to the first task of this process waiting for
+        one of the account's slots under the same limit, unless the slot was handed over
+        ``handoff_limit`` times in a row already. The slot (its Redis entry, renewed as
+        before) changes holder under a new lease id, so a second release of the old
+        lease does nothing; Redis is not asked.
+
+        Returns:
+            ``None`` when handed over; True when a waiter was there but the slot had its
+            handoffs (it goes back to Redis, and this process to the back of the line);
+            False when no waiter could take it.
+        """
+        waiters = self._waiters.get(lease.account_id)
+        if waiters is None or self._closed:
+            return False
+        for waiter in waiters.queue:
+            if waiter.future.done():
+                continue
+            if waiter.limit != lease.limit:
+                return False  # served in order: a waiter under another limit goes first
+            if self._handoffs.get(lease.id, 0) >= self._handoff_limit:
+                return True
+            waiter.future.set_result(self._rename(lease.id))
+            return None
+        return False
 
     def _start_renewer(self) -> None:
         if self._renewer is None or self._renewer.done():
@@ -740,19 +969,20 @@ class RedisCoordinator:
             await asyncio.sleep(every)
             now = loop.time()
             due: dict[str, list[str]] = {}
-            for member, (key, _, since) in self._held.items():
+            for lease_id, (key, _, since, _) in self._held.items():
                 if now - since >= every:
-                    due.setdefault(key, []).append(member)
-            for key, members in due.items():
+                    due.setdefault(key, []).append(lease_id)
+            for key, lease_ids in due.items():
+                members = [self._members.get(i, i) for i in lease_ids]
                 try:
                     await self._renew(keys=[key], args=[self._lease_ms, *members])
                 except _UNAVAILABLE as exc:
                     logger.warning("renewing slot leases: Redis unreachable (%s)", exc)
                     continue
-                for member in members:
-                    held = self._held.get(member)
+                for lease_id in lease_ids:
+                    held = self._held.get(lease_id)
                     if held is not None:
-                        self._held[member] = (held[0], held[1], now)
+                        self._held[lease_id] = (held[0], held[1], now, held[3])
 
     async def _start_listener(self) -> None:
         """Subscribe to release announcements (waits up to a second for the subscription;
@@ -772,7 +1002,10 @@ class RedisCoordinator:
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
-                    waiters = self._waiters.get(_text(message["data"]))
+                    account_id, *kept_for = _text(message["data"]).split()
+                    if kept_for and self._instance not in kept_for:
+                        continue  # the free slots are kept for processes ahead in line
+                    waiters = self._waiters.get(account_id)
                     if waiters is not None:
                         waiters.freed.set()
             except _UNAVAILABLE as exc:
@@ -780,7 +1013,7 @@ class RedisCoordinator:
             finally:
                 self._listening.clear()
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
             await asyncio.sleep(0.2)
 
     async def slots_in_use(self, account_id: str) -> int:
@@ -807,29 +1040,79 @@ class RedisCoordinator:
                 ``unavailable_timeout``.
         """
         check_account_key("account_id", account_id)
+        if self._closed:
+            raise RuntimeError("RedisCoordinator: closed")
+        # Calls of this process that come together share one script call.
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        pending = self._number_calls.get(account_id)
+        if pending is None:
+            pending = self._number_calls[account_id] = []
+            self._spawn(self._allocate_numbers(account_id))
+        pending.append(future)
+        return await future
+
+    async def _allocate_numbers(self, account_id: str) -> None:
+        """Answer the account's pending number calls, a batch per script call, until none
+        is left."""
         key = self._key("invoice-number", account_id)
         what = f"account {account_id}: allocating an invoice number"
         while True:
-            reply = await self._link.call(
-                what,
-                lambda: self._next(
-                    keys=[key], args=[self._counter_ttl_ms, next_invoice_number(None)]
-                ),
+            calls = self._number_calls.get(account_id) or []
+            if not calls:
+                self._number_calls.pop(account_id, None)
+                return
+            batch, rest = calls[:_BATCH], calls[_BATCH:]
+            self._number_calls[account_id] = rest
+            try:
+                numbers = await self._next_numbers(what, account_id, key, len(batch))
+            except asyncio.CancelledError:  # closed: no call waits forever
+                for future in batch + self._number_calls.pop(account_id, []):
+                    if not future.done():
+                        future.set_exception(RuntimeError("RedisCoordinator: closed"))
+                raise
+            except Exception as exc:  # every call of the batch gets the error
+                for future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            for future, number in zip(batch, numbers, strict=True):
+                if not future.done():  # a cancelled caller leaves its number unused
+                    future.set_result(number)
+
+    async def _next_numbers(self, what: str, account_id: str, key: str, count: int) -> list[str]:
+        reply = await self._link.call(
+            what,
+            lambda: self._next(
+                keys=[key], args=[self._counter_ttl_ms, next_invoice_number(None), count]
+            ),
+        )
+        status = int(reply[0])
+        if status == 1:
+            return [_text(number) for number in reply[1:]]
+        if status == 0:
+            raise NumberingNotSeededError(
+                f"account {account_id!r}: the shared invoice counter has no value "
+                "(never seeded, expired, or lost with a Redis restart); seed it with "
+                "advance_invoice_numbers(account_id, highest_number_in_use)",
+                account_id=account_id,
             )
-            status = int(reply[0])
-            if status == 1:
-                return _text(reply[1])
-            if status == 0:
+        # Not ASCII: FreshBooks' rule in Python, one number at a time under a
+        # compare-and-set.
+        numbers: list[str] = []
+        last = _text(reply[1])
+        while len(numbers) < count:
+            if await self._compare_and_set(what, key, last, next_invoice_number(last)):
+                last = next_invoice_number(last)
+                numbers.append(last)
+                continue
+            raw = await self._link.call(what, lambda: self._link.client.get(key))
+            if raw is None:
                 raise NumberingNotSeededError(
-                    f"account {account_id!r}: the shared invoice counter has no value "
-                    "(never seeded, expired, or lost with a Redis restart); seed it with "
-                    "advance_invoice_numbers(account_id, highest_number_in_use)",
+                    f"account {account_id!r}: the shared invoice counter lost its value",
                     account_id=account_id,
                 )
-            # Not ASCII: FreshBooks' rule in Python, under a compare-and-set.
-            last = _text(reply[1])
-            if await self._compare_and_set(what, key, last, next_invoice_number(last)):
-                return next_invoice_number(last)
+            last = _text(raw)
+        return numbers
 
     async def _compare_and_set(self, what: str, key: str, expected: str | None, new: str) -> bool:
         absent = "1" if expected is None else "0"
@@ -900,8 +1183,12 @@ class RedisCoordinator:
         if self._closed:
             return
         self._closed = True
-        for member, (_, account_id, _) in list(self._held.items()):
-            lease = SlotLease(account_id=account_id, id=member, limit=1)
+        for parked in self._parked.values():
+            for _, timer in parked.values():
+                timer.cancel()
+        self._parked.clear()
+        for member, (_, account_id, _, limit) in list(self._held.items()):
+            lease = SlotLease(account_id=account_id, id=member, limit=limit)
             with contextlib.suppress(Exception):
                 await self.release_slot(lease)
         tasks = [t for t in (self._renewer, self._listener) if t is not None]
@@ -912,6 +1199,14 @@ class RedisCoordinator:
         for task in tasks:
             with contextlib.suppress(BaseException):
                 await task
+        for account_id, waiters in self._waiters.items():
+            if waiters.in_line:  # leave the lines this process waited in
+                line = [
+                    self._key("slot-line", account_id),
+                    self._key("slot-line-expiry", account_id),
+                ]
+                with contextlib.suppress(Exception):
+                    await self._leave(keys=line, args=[self._instance])
         for budget in self._budgets.values():
             await budget.aclose()
         await self._link.aclose()
@@ -1039,7 +1334,7 @@ class RedisTokenStore:
             key: The Redis key of the token pair.
             **options: The other arguments of :class:`RedisTokenStore`.
         """
-        client = aioredis.from_url(_check_url(url))
+        client = aioredis.from_url(_check_url(url))  # type: ignore[no-untyped-call, unused-ignore]
         return cls(client, key=key, close_client=True, **options)
 
     @property
@@ -1056,7 +1351,9 @@ class RedisTokenStore:
     async def _state(self) -> SharedTokenState:
         token_raw, rt, spent_rt, reason = await self._link.call(
             "reading the token",
-            lambda: self._link.client.hmget(self.key, ["token", "rt", "spent_rt", "spent_reason"]),
+            lambda: _awaitable(
+                self._link.client.hmget(self.key, ["token", "rt", "spent_rt", "spent_reason"])
+            ),
         )
         if token_raw is None:
             return SharedTokenState(token=None)
@@ -1086,8 +1383,8 @@ class RedisTokenStore:
         data = json.dumps(token.to_json(), sort_keys=True)
         await self._link.call(
             "saving the token",
-            lambda: self._link.client.hset(
-                self.key, mapping={"token": data, "rt": _rt_hash(token)}
+            lambda: _awaitable(
+                self._link.client.hset(self.key, mapping={"token": data, "rt": _rt_hash(token)})
             ),
         )
 

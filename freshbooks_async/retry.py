@@ -209,6 +209,16 @@ class RetryBudget:
         """True while more than half of the bucket remains."""
         return self.tokens > self.max_tokens / 2
 
+    async def sync(self) -> None:
+        """Bring the bucket up to date before a retry decision (awaited by the client
+        before it asks :attr:`allows_retry` about a failure).
+
+        Nothing to do here; a budget shared between processes (see
+        :meth:`Coordinator.retry_budget
+        <freshbooks_async.coordination.Coordinator.retry_budget>`) exchanges its counts
+        with the shared store, so the decision sees what every process spent.
+        """
+
     def __repr__(self) -> str:
         return f"RetryBudget(tokens={self.tokens:.1f}/{self.max_tokens:.0f})"
 

@@ -11,12 +11,14 @@ import argparse
 import asyncio
 import hashlib
 import json
+import logging
 import sys
 from typing import Any
 
 import redis.asyncio as aioredis
 
 from freshbooks_async import FreshBooksClient, OAuth2Session, RetryPolicy
+from freshbooks_async.bulk import bulk_create_invoices
 from freshbooks_async.coordination import account_slot
 from freshbooks_async.errors import FreshBooksError
 from freshbooks_async.redis import RedisCoordinator, RedisTokenStore
@@ -25,7 +27,7 @@ from freshbooks_async.redis import RedisCoordinator, RedisTokenStore
 async def _barrier(url: str, ready: str | None, go: str | None) -> None:
     if ready is None and go is None:
         return
-    client = aioredis.from_url(url)
+    client = aioredis.from_url(url)  # type: ignore[no-untyped-call, unused-ignore]
     try:
         if ready is not None:
             await client.rpush(ready, "1")
@@ -105,7 +107,103 @@ async def numbers(args: argparse.Namespace) -> dict[str, Any]:
         await coordinator.aclose()
 
 
-MODES = {"refresh": refresh, "hold-lock": hold_lock, "hold-slot": hold_slot, "numbers": numbers}
+class _Count(logging.Handler):
+    """Counts the log records whose message holds ``text``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.text in record.getMessage():
+            self.count += 1
+
+
+def _drafts(count: int, worker: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "customerid": 1 + i % 7,
+            "create_date": "2024-01-05",
+            "notes": f"worker {worker} draft {i}",
+            "lines": [
+                {"name": "Work", "qty": "1", "unit_cost": {"amount": f"{10 + i}.00", "code": "USD"}}
+            ],
+        }
+        for i in range(count)
+    ]
+
+
+async def bulk(args: argparse.Namespace) -> dict[str, Any]:
+    """``--count`` bulk creates for ``--account`` with client numbering, the cap
+    ``--limit`` shared through the coordinator. Prints ``{"ready": true}`` once its
+    coordinator is connected (the test may kill it from then on)."""
+    coordinator = RedisCoordinator.from_url(
+        args.redis, slot_lease=args.lease, unavailable_timeout=args.unavailable_timeout
+    )
+    reseeds = _Count("lost its value")
+    logging.getLogger("freshbooks_async.bulk").addHandler(reseeds)
+    try:
+        async with FreshBooksClient(
+            args.token,
+            base_url=args.base_url,
+            coordinator=coordinator,
+            per_account_concurrency=args.limit,
+        ) as fb:
+            await coordinator.slots_in_use(args.account)  # connected
+            # Its leases are "<instance>:<n>" in the account's slot set.
+            print(json.dumps({"instance": coordinator._instance}), flush=True)
+            await _barrier(args.redis, args.ready, args.go)
+            result = await bulk_create_invoices(
+                fb,
+                args.account,
+                _drafts(args.count, args.name),
+                numbering="client",
+                concurrency=args.concurrency,
+            )
+        return {
+            "counts": result.counts,
+            "conflicts": result.conflicts,
+            "attempts": result.attempts,
+            "elapsed": result.elapsed,
+            "created": [item.reference for item in result.items if item.ok],
+            "errors": sorted({type(i.error).__name__ for i in result.items if i.error}),
+            "reseeds": reseeds.count,
+        }
+    finally:
+        await coordinator.aclose()
+
+
+async def outage(args: argparse.Namespace) -> dict[str, Any]:
+    """``--count`` GETs of an account's clients, each retried while the policy and the
+    retry budget (shared in ``--namespace``) allow; what each failure says."""
+    coordinator = RedisCoordinator.from_url(args.redis, namespace=args.namespace)
+    policy = RetryPolicy(max_retries=100, base_delay=0.001, max_delay=0.002)
+    outcomes: list[dict[str, Any]] = []
+    try:
+        async with FreshBooksClient(
+            args.token, base_url=args.base_url, coordinator=coordinator, retry=policy
+        ) as fb:
+            for _ in range(args.count):
+                try:
+                    await fb.request("GET", f"/accounting/account/{args.account}/users/clients")
+                except FreshBooksError as exc:
+                    outcomes.append({"retries": exc.retries_taken, "refused": exc.retry_refused})
+                else:
+                    outcomes.append({"retries": 0, "refused": None, "ok": True})
+        return {"outcomes": outcomes}
+    finally:
+        await coordinator.aclose()
+
+
+MODES = {
+    "refresh": refresh,
+    "hold-lock": hold_lock,
+    "hold-slot": hold_slot,
+    "numbers": numbers,
+    "bulk": bulk,
+    "outage": outage,
+}
 
 
 def main() -> int:
@@ -123,6 +221,11 @@ def main() -> int:
     parser.add_argument("--seed", default=None)
     parser.add_argument("--ready")
     parser.add_argument("--go")
+    parser.add_argument("--token")
+    parser.add_argument("--name", default="w")
+    parser.add_argument("--namespace", default="freshbooks")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--unavailable-timeout", type=float, default=5.0)
     args = parser.parse_args()
     result = asyncio.run(MODES[args.mode](args))
     print(json.dumps(result), flush=True)

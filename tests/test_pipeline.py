@@ -16,7 +16,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from freshbooks_async import FakeClock, FreshBooksClient, RetryPolicy, errors
+from freshbooks_async import FakeClock, FreshBooksClient, RetryBudget, RetryPolicy, errors
+from freshbooks_async.coordination import InProcessCoordinator, retry_scope
 from freshbooks_async.testing import MockTransport, Router
 from freshbooks_async.transports import AiohttpTransport, Request, Response, Transport
 
@@ -540,11 +541,114 @@ async def test_a_429_with_retry_after_is_retried_whatever_the_budget(
     ) as fb:
         await drain_the_budget(fb, router)
         response = await fb.request("POST", INVOICES, json={"invoice": {}})
-        tokens = fb._pipeline.budget.tokens
+        tokens = fb.coordinator.retry_budget("account:ABC").tokens
     assert response.retries_taken == 2
     assert route.call_count == 3
     assert clock.sleeps[-2:] == [1.0, 1.0]
     assert tokens == pytest.approx(10.1)  # the 429s spent nothing; the 200 refunded
+
+
+async def test_the_retry_budget_is_per_account(router: Router, clock: FakeClock) -> None:
+    # An outage on one account's requests stops their retries; another account's requests
+    # (their own budget) and the account-less ones (the "api" scope) still retry.
+    other = "/accounting/account/XYZ/users/clients"
+    business = "/projects/business/77/projects"
+    me = "/auth/api/v1/users/me"
+    for path in (other, business, me):
+        router.get(path, Router.json({}, status=503), ok({"clients": []}))
+    policy = RetryPolicy(max_retries=100, jitter=lambda c: 0.0)
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=policy
+    ) as fb:
+        await drain_the_budget(fb, router)
+        answers = [await fb.request("GET", path) for path in (other, business, me)]
+        budgets = {
+            scope: fb.coordinator.retry_budget(scope).tokens
+            for scope in ("account:ABC", "account:XYZ", "business:77", "api")
+        }
+    assert [a.retries_taken for a in answers] == [1, 1, 1]
+    assert budgets == pytest.approx(
+        {"account:ABC": 10.0, "account:XYZ": 19.1, "business:77": 19.1, "api": 19.1}
+    )
+
+
+async def test_clients_sharing_a_coordinator_share_the_retry_budget(
+    router: Router, clock: FakeClock
+) -> None:
+    shared = InProcessCoordinator()
+    route = router.get(CLIENTS, Router.json({}, status=503))
+    policy = RetryPolicy(max_retries=100, jitter=lambda c: 0.0)
+    async with (
+        FreshBooksClient(
+            CANARY, transport=MockTransport(router), clock=clock, retry=policy, coordinator=shared
+        ) as a,
+        FreshBooksClient(
+            CANARY, transport=MockTransport(router), clock=clock, retry=policy, coordinator=shared
+        ) as b,
+    ):
+        with pytest.raises(errors.ServerError):
+            await a.request("GET", CLIENTS)  # the outage, as a sees it
+        seen_by_a = route.call_count
+        with pytest.raises(errors.ServerError) as refused:
+            await b.request("GET", CLIENTS)
+    assert seen_by_a == 10
+    assert route.call_count == seen_by_a + 1  # b did not retry: a had spent the budget
+    assert refused.value.retry_refused is not None
+    assert refused.value.retry_refused.startswith("retry budget exhausted")
+
+
+async def test_a_replay_spends_the_budget_of_its_urls_account(
+    router: Router, clock: FakeClock
+) -> None:
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=EXACT
+    ) as fb:
+        error = errors.ReadError("broken body", method="GET", url=f"{BASE}{CLIENTS}?page=2")
+        await fb.before_replay(error, method="GET", retries_taken=0)
+        assert fb.coordinator.retry_budget("account:ABC").tokens == 19.0
+        assert fb.coordinator.retry_budget("api").tokens == 20.0
+
+
+async def test_the_budget_is_synced_before_each_retry_decision(
+    router: Router, clock: FakeClock
+) -> None:
+    # A shared budget learns what other processes spent when it is synced: the client
+    # syncs it before it decides on a retry (not for an answer that is never retried).
+    class Drained(RetryBudget):
+        syncs = 0
+
+        async def sync(self) -> None:
+            Drained.syncs += 1
+            self.tokens = 0.0  # every other process spent it meanwhile
+
+    class Shared(InProcessCoordinator):
+        def retry_budget(self, scope: str) -> RetryBudget:
+            return self._budgets.setdefault(scope, Drained())
+
+    router.get(CLIENTS + "/1", not_found())
+    route = router.get(CLIENTS, Router.json({}, status=503), ok({"clients": []}))
+    async with FreshBooksClient(
+        CANARY, transport=MockTransport(router), clock=clock, retry=EXACT, coordinator=Shared()
+    ) as fb:
+        with pytest.raises(errors.NotFoundError):
+            await fb.request("GET", CLIENTS + "/1")
+        assert Drained.syncs == 0
+        with pytest.raises(errors.ServerError) as refused:
+            await fb.request("GET", CLIENTS)
+    assert Drained.syncs == 1
+    assert route.call_count == 1
+    assert refused.value.retry_refused is not None
+    assert refused.value.retry_refused.startswith("retry budget exhausted")
+
+
+def test_retry_scope() -> None:
+    assert retry_scope("/accounting/account/ABC123/invoices/invoices/4") == "account:ABC123"
+    assert retry_scope("/events/account/ABC123/events/callbacks") == "account:ABC123"
+    assert retry_scope("/base/path/payments/account/A%2FB/x") == "account:A%2FB"
+    assert retry_scope("/timetracking/business/12/time_entries") == "business:12"
+    assert retry_scope("/accounting/businesses/abc-uuid/bills") == "api"
+    assert retry_scope("/auth/oauth/token") == "api"
+    assert retry_scope("") == "api"
 
 
 async def test_one_debug_record_per_attempt_and_no_token_anywhere(

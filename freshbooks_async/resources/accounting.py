@@ -14,6 +14,7 @@ from typing import Any, Literal, TypedDict, TypeVar, Unpack
 from .._catalogue import spec
 from .._pipeline import build_path
 from ..bulk import BulkItem, BulkProgress, BulkResult, BulkSend, bulk_create_invoices
+from ..coordination import account_slot
 from ..errors import ResponseDecodeError
 from ..models import decode
 from ..models.billable_items import BillableItem, BillableItemCreate
@@ -685,6 +686,14 @@ class Invoices(
         """
         return await self._update({**scope_account(account_id), "id": check_id(id)}, data, fields)
 
+    async def _create(
+        self, ids: Mapping[str, object], data: object, fields: Mapping[str, Any], path: str = ""
+    ) -> Invoice:
+        client = self._client
+        account_id = str(ids["account_id"])
+        async with account_slot(client.coordinator, account_id, client.per_account_concurrency):
+            return await super()._create(ids, data, fields, path)
+
     async def mark_as_sent(self, account_id: str, id: int) -> Invoice:
         """Mark an invoice sent without e-mailing it (``action_mark_as_sent``).
 
@@ -779,7 +788,7 @@ class Invoices(
         Delegates to :func:`freshbooks_async.bulk.bulk_create_invoices`; ``options`` are
         its keyword arguments (typed: :class:`BulkCreateOptions`, so
         ``concurency=8`` or ``numbering="clinet"`` is a type error). Creates share the
-        client's per-account semaphore.
+        account's slots in the client's coordinator.
         """
         return await bulk_create_invoices(self._client, account_id, drafts, **options)
 

@@ -1,0 +1,482 @@
+"""Scenario 7, many workers: one account's bulk creates shared by 1, 2 and 4 OS processes
+through a :class:`~freshbooks_async.redis.RedisCoordinator`.
+
+Each run starts a fresh sandbox (its own process, 10 ms latency per request) and ``P``
+worker processes (this script with ``--worker``); every worker creates ``M / P`` drafts
+with ``bulk_create_invoices`` (client numbering, ``concurrency=C``), and all share the
+account's ``per_account_concurrency=C`` slots and its invoice counter through one
+``redis-server`` (started here on a free loopback port, without persistence). Measured:
+the wall time from the common start to the last worker's end, over the bound
+``ceil(M / C) x latency`` (the time ``M`` creates need with ``C`` on the wire), and from
+the sandbox: drafts lost or duplicated, 409 answers and the most creates in flight at once.
+The same run with one process and the in-process coordinator (no Redis) is the baseline.
+
+Then the per-acquire cost of a slot, in microseconds, for the in-process and the Redis
+coordinator: a free slot taken and given back by one task (``acquire`` and ``release``
+timed apart), and a contended one (``4 x C`` tasks cycling through ``C`` slots: the time
+per grant).
+
+Full run: M = 5,000, C = 16, 10 ms. ``--quick``: M = 800. Goals: wall / bound <= 1.15 at
+every process count; 0 lost, 0 duplicated, at most C in flight.
+
+``redis-server`` must be on PATH (Debian: ``apt-get install redis-server``); without it the
+Redis rows are skipped with a note (an error when ``CI=true``).
+
+Run: ``python benchmarks/bench_many_workers.py [--quick] [--repeat N] [--output PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+from _common import (
+    ACCOUNT_ID,
+    RESULTS_DIR,
+    ROOT,
+    SandboxProcess,
+    add_common_arguments,
+    check_repeat,
+    environment,
+    goal,
+    interleaved,
+    row,
+    scenario_result,
+    stop_process,
+    write_json,
+)
+
+from freshbooks_async import FreshBooksClient
+from freshbooks_async.bulk import bulk_create_invoices
+from freshbooks_async.coordination import Coordinator, InProcessCoordinator
+
+LATENCY_MS = 10.0
+CAP = 16
+PROCESSES = (1, 2, 4)
+GOAL = 1.15
+IN_PROCESS = "in-process"
+
+
+def drafts(n: int, worker: int) -> list[dict[str, Any]]:
+    return [
+        {
+            "customerid": 1 + i % 50,
+            "create_date": "2024-01-05",
+            "notes": f"worker {worker} draft {i}",
+            "lines": [
+                {"name": "Work", "qty": "1", "unit_cost": {"amount": f"{100 + i}", "code": "USD"}}
+            ],
+        }
+        for i in range(n)
+    ]
+
+
+# --------------------------------------------------------------------------- redis-server
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def redis_server() -> Iterator[str]:
+    """A ``redis-server`` on a free loopback port (no persistence); yields its URL."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise FileNotFoundError("redis-server is not on PATH")
+    with tempfile.TemporaryDirectory(prefix="fb-bench-redis-") as workdir:
+        port = _free_port()
+        process = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
+            [
+                *(binary, "--port", str(port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no", "--dir", workdir),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        try:
+            deadline = time.monotonic() + 10
+            while True:
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+                        sock.sendall(b"PING\r\n")
+                        if sock.recv(64).startswith(b"+PONG"):
+                            break
+                except OSError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start")
+                time.sleep(0.02)
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            stop_process(process)
+
+
+# --------------------------------------------------------------------------- worker process
+
+
+async def _worker(args: argparse.Namespace) -> dict[str, Any]:
+    """One worker process: wait for "go" on stdin, create its drafts, report times."""
+    coordinator: Coordinator
+    if args.redis:
+        from freshbooks_async.redis import RedisCoordinator
+
+        coordinator = RedisCoordinator.from_url(args.redis, namespace=args.namespace)
+    else:
+        coordinator = InProcessCoordinator()
+    try:
+        async with FreshBooksClient(
+            args.token,
+            base_url=args.url,
+            coordinator=coordinator,
+            per_account_concurrency=CAP,
+            max_in_flight=64,
+        ) as client:
+            # Warm up: a connection to the sandbox, and to Redis (a slot taken and given).
+            await client.request("GET", f"/accounting/account/{ACCOUNT_ID}/invoices/invoices")
+            lease = await coordinator.acquire_slot(ACCOUNT_ID, CAP)
+            await coordinator.release_slot(lease)
+            print("ready", flush=True)
+            await asyncio.to_thread(sys.stdin.readline)  # "go", from the parent
+            started = time.time()
+            cpu = time.process_time()
+            result = await bulk_create_invoices(
+                client,
+                ACCOUNT_ID,
+                drafts(args.count, args.index),
+                concurrency=CAP,
+                numbering="client",
+            )
+            ended = time.time()
+            cpu = time.process_time() - cpu
+    finally:
+        await coordinator.aclose()
+    return {
+        "started": started,
+        "ended": ended,
+        "created": result.counts["created"],
+        "conflicts": result.conflicts,
+        "attempts": result.attempts,
+        "cpu": cpu,
+    }
+
+
+def run_once(
+    url: str, token: str, redis_url: str | None, processes: int, n: int, namespace: str
+) -> dict[str, float]:
+    """One measured run: ``processes`` workers share ``n`` drafts; returns the figures."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    counts = [n // processes + (1 if i < n % processes else 0) for i in range(processes)]
+    children = []
+    for index, count in enumerate(counts):
+        argv = [sys.executable, __file__, "--worker", "--url", url, "--token", token]
+        argv += ["--count", str(count), "--index", str(index)]
+        argv += ["--namespace", namespace]
+        if redis_url:
+            argv += ["--redis", redis_url]
+        children.append(
+            subprocess.Popen(  # noqa: S603 - this script
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+            )
+        )
+    try:
+        for child in children:  # every worker connected and warmed up
+            assert child.stdout is not None
+            line = child.stdout.readline()
+            if line.strip() != "ready":
+                assert child.stderr is not None
+                raise RuntimeError(f"a worker did not start: {child.stderr.read()[-2000:]}")
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        reports = []
+        for child in children:
+            out, err = child.communicate(timeout=600)
+            if child.returncode != 0:
+                raise RuntimeError(f"a worker failed: {err[-3000:]}")
+            reports.append(json.loads(out.strip().splitlines()[-1]))
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+    wall = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
+    return {
+        "wall": wall,
+        "created": sum(r["created"] for r in reports),
+        "conflicts": sum(r["conflicts"] for r in reports),
+        "attempts": sum(r["attempts"] for r in reports),
+        "cpu_us": sum(r["cpu"] for r in reports) / n * 1e6,
+    }
+
+
+def measure(
+    variant: str, processes: int, n: int, run: int, redis_url: str | None
+) -> dict[str, float]:
+    """A fresh sandbox, one run, and the sandbox's own count of what was created."""
+    with SandboxProcess(latency_ms=LATENCY_MS, seed_clients=50) as sandbox:
+        figures = run_once(
+            sandbox.url, sandbox.token, redis_url, processes, n, f"bench-{run}-{processes}"
+        )
+        with sandbox.control() as control:
+            summary = control.call("GET", "/_sandbox/ledger")["summary"]
+            stats = control.stats()
+    figures["lost"] = n - summary["distinct_references"]
+    figures["duplicated"] = len(summary["duplicated_references"]) + len(
+        summary["duplicate_numbers"]
+    )
+    figures["peak"] = float(stats["max_concurrent_invoice_creates"].get(ACCOUNT_ID, 0))
+    figures["409s"] = float(stats["statuses"].get("409", 0))
+    return figures
+
+
+# --------------------------------------------------------------------------- per-acquire cost
+
+
+async def acquire_costs(coordinator: Coordinator, rounds: int) -> dict[str, float]:
+    """Microseconds: a free slot's acquire and release (one task), and the time per grant
+    with ``4 x CAP`` tasks cycling through ``CAP`` slots."""
+    account = "BENCH"
+    for _ in range(50):  # warm-up (connections, scripts loaded)
+        await coordinator.release_slot(await coordinator.acquire_slot(account, CAP))
+    acquire = release = 0.0
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        lease = await coordinator.acquire_slot(account, CAP)
+        t1 = time.perf_counter()
+        await coordinator.release_slot(lease)
+        t2 = time.perf_counter()
+        acquire += t1 - t0
+        release += t2 - t1
+    grants = rounds * 4
+
+    async def cycle(count: int) -> None:
+        for _ in range(count):
+            lease = await coordinator.acquire_slot(account, CAP)
+            await asyncio.sleep(0)  # "work": the slot is held across a loop turn
+            await coordinator.release_slot(lease)
+
+    tasks = 4 * CAP
+    t0 = time.perf_counter()
+    await asyncio.gather(*(cycle(grants // tasks) for _ in range(tasks)))
+    contended = time.perf_counter() - t0
+    return {
+        "acquire_us": acquire / rounds * 1e6,
+        "release_us": release / rounds * 1e6,
+        "contended_us": contended / (grants // tasks * tasks) * 1e6,
+    }
+
+
+#: Redis coordinator options per acquire-cost variant.
+REDIS_VARIANTS: dict[str, dict[str, Any]] = {
+    "Redis, every acquire a round trip": {"handoff_limit": 0, "slot_linger": 0},
+    "Redis (handoffs, linger: defaults)": {},
+}
+
+
+async def acquire_cost_runs(
+    redis_url: str | None, rounds: int, repeat: int
+) -> dict[str, list[dict[str, float]]]:
+    runs: dict[str, list[dict[str, float]]] = {IN_PROCESS: []}
+    for run in range(repeat):
+        runs[IN_PROCESS].append(await acquire_costs(InProcessCoordinator(), rounds))
+        if not redis_url:
+            continue
+        from freshbooks_async.redis import RedisCoordinator
+
+        for index, (name, options) in enumerate(REDIS_VARIANTS.items()):
+            redis = RedisCoordinator.from_url(
+                redis_url, namespace=f"acquire-{run}-{index}", **options
+            )
+            try:
+                runs.setdefault(name, []).append(await acquire_costs(redis, rounds))
+            finally:
+                await redis.aclose()
+    return runs
+
+
+# --------------------------------------------------------------------------- main
+
+
+def median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    add_common_arguments(parser)
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    for name in ("--url", "--token", "--redis", "--namespace"):
+        parser.add_argument(name, help=argparse.SUPPRESS)
+    parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--index", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--processes",
+        type=int,
+        nargs="+",
+        default=list(PROCESSES),
+        help=f"process counts sharing the Redis coordinator (default {PROCESSES})",
+    )
+    args = parser.parse_args()
+    if args.worker:
+        print(json.dumps(asyncio.run(_worker(args))), flush=True)
+        return 0
+    repeat = check_repeat(parser, args.repeat)
+    n = 800 if args.quick else 5_000
+    bound = math.ceil(n / CAP) * LATENCY_MS / 1000
+    rows: list[dict[str, Any]] = []
+    goals: list[dict[str, Any]] = []
+    notes = ""
+    with contextlib.ExitStack() as stack:
+        try:
+            redis_url: str | None = stack.enter_context(redis_server())
+        except FileNotFoundError as exc:
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                raise
+            redis_url = None
+            notes = f"Redis rows skipped: {exc} (apt-get install redis-server)."
+            print(f"  {notes}")
+        variants = [IN_PROCESS] + ([f"redis x{p}" for p in args.processes] if redis_url else [])
+        print(
+            f"many workers: {n} drafts, {LATENCY_MS:.0f} ms, cap {CAP} per account, "
+            f"bound {bound:.3f} s"
+        )
+        runs: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
+        for run, variant in interleaved(variants, repeat):
+            processes = 1 if variant == IN_PROCESS else int(variant.rsplit("x", 1)[1])
+            runs[variant].append(
+                measure(variant, processes, n, run, None if variant == IN_PROCESS else redis_url)
+            )
+        for variant in variants:
+            measured = runs[variant]
+            ratios = [m["wall"] / bound for m in measured]
+            label = (
+                "1 process, in-process coordinator"
+                if variant == IN_PROCESS
+                else (f"{variant.rsplit('x', 1)[1]} process(es), Redis coordinator")
+            )
+            case = f"{n} drafts, cap {CAP}, {LATENCY_MS:.0f} ms"
+            rows.append(
+                row(
+                    case,
+                    label,
+                    "wall / bound",
+                    "ratio",
+                    ratios,
+                    bound_seconds=bound,
+                    wall_seconds=[m["wall"] for m in measured],
+                )
+            )
+            for key, metric, unit in (
+                ("cpu_us", "client CPU per draft (all processes)", "us"),
+                ("409s", "409 answers", "count"),
+                ("peak", "creates in flight at most", "count"),
+                ("lost", "lost", "drafts"),
+                ("duplicated", "duplicated", "drafts"),
+            ):
+                rows.append(row(case, label, metric, unit, [m[key] for m in measured]))
+            ratio = median(ratios)
+            lost = max(m["lost"] for m in measured)
+            duplicated = max(m["duplicated"] for m in measured)
+            peak = max(m["peak"] for m in measured)
+            print(
+                f"  {label}: wall {ratio * bound:.3f} s = {ratio:.3f} x bound "
+                f"(runs {', '.join(f'{r:.2f}' for r in sorted(ratios))}); lost {lost:.0f}, "
+                f"duplicated {duplicated:.0f}, peak {peak:.0f}, "
+                f"409s {median([m['409s'] for m in measured]):.0f}, "
+                f"client CPU {median([m['cpu_us'] for m in measured]):.0f} us per draft"
+            )
+            goals.append(
+                goal(
+                    f"bulk create, {label} vs ceil(M/C) x latency",
+                    f"<= {GOAL}x",
+                    ratio,
+                    ratio <= GOAL,
+                    f"{n} drafts, C={CAP} shared, {LATENCY_MS:.0f} ms",
+                )
+            )
+            goals.append(
+                goal(
+                    f"bulk create, {label}: lost + duplicated drafts, creates beyond the cap",
+                    "0",
+                    lost + duplicated + max(0.0, peak - CAP),
+                    lost + duplicated == 0 and peak <= CAP,
+                    f"sandbox ledger and stats, every run; peak {peak:.0f} in flight",
+                )
+            )
+        rounds = 1000 if args.quick else 5000
+        costs = asyncio.run(acquire_cost_runs(redis_url, rounds, repeat))
+        for name, measured_costs in costs.items():
+            if not measured_costs:
+                continue
+            for key, metric in (
+                ("acquire_us", "acquire, free slot"),
+                ("release_us", "release"),
+                ("contended_us", f"time per grant, {4 * CAP} tasks on {CAP} slots"),
+            ):
+                rows.append(
+                    row("slot acquire", name, metric, "us", [c[key] for c in measured_costs])
+                )
+            acquire = median([c["acquire_us"] for c in measured_costs])
+            contended = median([c["contended_us"] for c in measured_costs])
+            print(
+                f"  per-acquire cost, {name}: {acquire:.1f} us free, "
+                f"release {median([c['release_us'] for c in measured_costs]):.1f} us, "
+                f"{contended:.1f} us per grant contended"
+            )
+            goals.append(
+                goal(
+                    f"slot acquire cost ({name}), a free slot",
+                    "(for information)",
+                    acquire,
+                    True,
+                    f"us; contended {contended:.1f} us per grant",
+                )
+            )
+    result = scenario_result(
+        "many_workers",
+        "Bulk create on many workers",
+        quick=args.quick,
+        rows=rows,
+        goals=goals,
+        notes=notes,
+        environment=environment(),
+    )
+    output = args.output or RESULTS_DIR / (
+        "many-workers-quick.json" if args.quick else "many-workers.json"
+    )
+    write_json(output, result)
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
