@@ -1225,3 +1225,55 @@ async def test_an_outage_one_process_sees_stops_the_retries_of_the_others(
     assert second["outcomes"][0]["refused"].startswith(exhausted)
     assert elsewhere["outcomes"][0]["retries"] == 9
     assert attempts == 10 + 1 + 10
+
+
+async def test_redis_down_mid_bulk_stops_the_call_and_sends_nothing_twice(
+    redis_server: RedisServer,
+) -> None:
+    """Redis gone for longer than ``unavailable_timeout``: the creates on the wire finish;
+    the next draft that needs the coordinator, and every draft after it, is
+    ``not_attempted`` with CoordinatorUnavailableError (nothing sent for them)."""
+    from freshbooks_async.bulk import BulkStatus, bulk_create_invoices
+
+    sandbox = Sandbox(seed_clients=6, processing_latency=0.005)
+    drafts = [
+        {
+            "customerid": 1 + i % 7,
+            "create_date": "2024-01-05",
+            "notes": f"draft {i}",
+            "lines": [{"name": "Work", "qty": "1", "unit_cost": {"amount": "10", "code": "USD"}}],
+        }
+        for i in range(300)
+    ]
+    async with SandboxServer(sandbox) as server:
+        coordinator = RedisCoordinator.from_url(redis_server.url, unavailable_timeout=0.5)
+        try:
+            async with FreshBooksClient(
+                sandbox.token,
+                base_url=server.url,
+                coordinator=coordinator,
+                per_account_concurrency=4,
+            ) as fb:
+                task = asyncio.ensure_future(
+                    bulk_create_invoices(
+                        fb, BULK_ACCOUNT, drafts, numbering="client", concurrency=4
+                    )
+                )
+                deadline = time.monotonic() + 60
+                while len(sandbox.ledger) < 50:
+                    assert time.monotonic() < deadline
+                    await asyncio.sleep(0.002)
+                await asyncio.to_thread(redis_server.stop)
+                result = await asyncio.wait_for(task, 60)
+        finally:
+            await coordinator.aclose()
+    counts = result.counts
+    print(f"FIGURE Redis down mid-bulk (300 drafts): {counts}")
+    assert counts["created"] >= 50
+    assert counts["not_attempted"] > 0
+    assert counts["created"] + counts["not_attempted"] == 300
+    assert result.stopped
+    skipped = [item for item in result.items if item.status is BulkStatus.NOT_ATTEMPTED]
+    assert all(isinstance(item.error, CoordinatorUnavailableError) for item in skipped)
+    assert all(item.attempts == 0 for item in skipped)
+    check_ledger(sandbox, [item.reference for item in result.items if item.ok])
