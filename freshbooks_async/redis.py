@@ -906,6 +906,7 @@ class RedisCoordinator:
             self._linger <= 0
             or self._closed
             or self._handoffs.get(lease.id, 0) >= self._handoff_limit
+            or not self._fresh(lease.id)
         ):
             return False
         loop = asyncio.get_running_loop()
@@ -926,11 +927,21 @@ class RedisCoordinator:
         if not parked:
             return None
         for lease_id, (parked_limit, timer) in parked.items():
-            if parked_limit == limit:
+            if parked_limit == limit and self._fresh(lease_id):
                 del parked[lease_id]
                 timer.cancel()
                 return self._rename(lease_id)
         return None
+
+    def _fresh(self, lease_id: str) -> bool:
+        """Whether the slot's lease surely still stands in Redis (granted or renewed less
+        than 90% of ``slot_lease`` ago): only such a slot is handed over; one whose
+        renewals failed (Redis unreachable) may have run out, and others may hold it."""
+        held = self._held.get(lease_id)
+        if held is None:
+            return False
+        age = asyncio.get_running_loop().time() - held[2]
+        return age < 0.9 * self._lease_ms / 1000
 
     def _rename(self, lease_id: str) -> str:
         """Move a held slot to a new lease id (one more handoff in a row)."""
@@ -960,7 +971,7 @@ class RedisCoordinator:
                 continue
             if waiter.limit != lease.limit:
                 return False  # served in order: a waiter under another limit goes first
-            if self._handoffs.get(lease.id, 0) >= self._handoff_limit:
+            if self._handoffs.get(lease.id, 0) >= self._handoff_limit or not self._fresh(lease.id):
                 return True
             waiter.future.set_result(self._rename(lease.id))
             return None

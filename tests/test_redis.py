@@ -24,6 +24,7 @@ import attrs
 import pytest
 import redis.asyncio as aioredis
 import yarl
+from redis import exceptions as redis_errors
 from redis_proc import RedisServer
 
 from freshbooks_async import FreshBooksClient, RetryBudget, RetryPolicy
@@ -427,6 +428,35 @@ async def test_a_released_slot_lingers_for_this_processs_next_acquire(
     finally:
         await c.aclose()
     assert await redis_client.zcard(key) == 0  # closing gives a lingering slot back
+
+
+async def test_a_slot_whose_renewals_failed_is_not_handed_over(
+    redis_server: RedisServer,
+) -> None:
+    # Its lease ran out in Redis and another process took the slot: a waiter of the old
+    # holder's process must not inherit it (two holders under a limit of one).
+    c = RedisCoordinator.from_url(redis_server.url, slot_lease=0.3, poll_interval=30.0)
+    other = RedisCoordinator.from_url(redis_server.url)
+    try:
+        stale = await c.acquire_slot("ACC1", 1)
+
+        async def unreachable(*args: Any, **kwargs: Any) -> Any:
+            raise redis_errors.ConnectionError("partitioned")
+
+        c._renew = unreachable  # type: ignore[assignment]
+        await asyncio.sleep(0.5)  # the lease runs out in Redis
+        taken = await asyncio.wait_for(other.acquire_slot("ACC1", 1), 5)
+        waiter = asyncio.ensure_future(c.acquire_slot("ACC1", 1))
+        await asyncio.sleep(0.1)
+        await c.release_slot(stale)
+        await asyncio.sleep(0.2)
+        assert not waiter.done()  # it waits for the slot the other process holds
+        await other.release_slot(taken)
+        got = await asyncio.wait_for(waiter, 5)
+        await c.release_slot(got)
+    finally:
+        await c.aclose()
+        await other.aclose()
 
 
 async def test_a_process_handing_slots_over_does_not_starve_another(
