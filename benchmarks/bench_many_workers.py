@@ -432,6 +432,21 @@ def main() -> int:
                     f"sandbox ledger and stats, every run; peak {peak:.0f} in flight",
                 )
             )
+        if IN_PROCESS in runs and len(variants) > 1:
+            baseline = median([m["wall"] for m in runs[IN_PROCESS]])
+            for variant in variants[1:]:
+                relative = median([m["wall"] for m in runs[variant]]) / baseline
+                goals.append(
+                    goal(
+                        f"bulk create, Redis x{variant.rsplit('x', 1)[1]} processes / one "
+                        "process in-process (same run)",
+                        "(for information)",
+                        relative,
+                        True,
+                        "what sharing through Redis costs, on this machine's load",
+                    )
+                )
+                print(f"  {variant} / in-process: {relative:.3f}")
         rounds = 1000 if args.quick else 5000
         costs = asyncio.run(acquire_cost_runs(redis_url, rounds, repeat))
         for name, measured_costs in costs.items():

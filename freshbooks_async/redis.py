@@ -16,12 +16,18 @@ Every process and host that uses the same Redis (and ``namespace``) shares:
 * **account slots** (:meth:`RedisCoordinator.acquire_slot`): a sorted set of leases per
   account, taken and pruned by one Lua script against the Redis server's clock. Holders
   renew their leases while they hold them; a killed holder's slot frees itself within
-  ``slot_lease`` seconds. A release is published, so waiters in other processes try again
-  at once (and every ``poll_interval`` seconds anyway);
+  ``slot_lease`` seconds. Processes waiting for an account's slots form a line in Redis:
+  a free slot goes to the process that waited longest, and a release is published to the
+  processes it is kept for, so they take it at once (and every ``poll_interval`` seconds
+  anyway). A released slot goes straight to a task of the same process waiting for one,
+  or lingers ``slot_linger`` seconds for its next acquire, at most ``handoff_limit``
+  times in a row: then it goes back to Redis and that process to the back of the line;
 * **invoice counters** (:meth:`RedisCoordinator.next_invoice_number`): the last number
-  handed out, advanced by a Lua script with FreshBooks' increment rule (one round trip, no
-  read-modify-write by the client);
-* **retry budgets** (:meth:`RedisCoordinator.retry_budget`): a token bucket per scope;
+  handed out, advanced by a Lua script with FreshBooks' increment rule (no
+  read-modify-write by the client; the calls of one process that come together share one
+  round trip);
+* **retry budgets** (:meth:`RedisCoordinator.retry_budget`): a token bucket per scope,
+  brought up to date before each retry decision;
 * **the token pair** (:class:`RedisTokenStore`): a hash holding the pair and the refresh
   lock (a lease with a fencing check), so one process at a time refreshes.
 
@@ -609,7 +615,9 @@ class RedisCoordinator:
         slot_lease: Seconds a slot lasts unless renewed; a killed holder's slot frees
             within this. Holders renew every third of it.
         poll_interval: Seconds a slot waiter waits between attempts when no release is
-            announced (announcements make it try at once).
+            announced (announcements make it try at once). A waiting process's place in
+            the account's line lasts ``max(1, 5 x poll_interval)`` seconds unless renewed
+            (a dead process keeps one free slot waiting at most that long).
         unavailable_timeout: Seconds an operation retries an unreachable Redis before
             raising :class:`~freshbooks_async.errors.CoordinatorUnavailableError`.
         counter_ttl: Seconds an unused invoice counter is kept.
@@ -898,6 +906,7 @@ class RedisCoordinator:
             self._linger <= 0
             or self._closed
             or self._handoffs.get(lease.id, 0) >= self._handoff_limit
+            or not self._fresh(lease.id)
         ):
             return False
         loop = asyncio.get_running_loop()
@@ -918,11 +927,21 @@ class RedisCoordinator:
         if not parked:
             return None
         for lease_id, (parked_limit, timer) in parked.items():
-            if parked_limit == limit:
+            if parked_limit == limit and self._fresh(lease_id):
                 del parked[lease_id]
                 timer.cancel()
                 return self._rename(lease_id)
         return None
+
+    def _fresh(self, lease_id: str) -> bool:
+        """Whether the slot's lease surely still stands in Redis (granted or renewed less
+        than 90% of ``slot_lease`` ago): only such a slot is handed over; one whose
+        renewals failed (Redis unreachable) may have run out, and others may hold it."""
+        held = self._held.get(lease_id)
+        if held is None:
+            return False
+        age = asyncio.get_running_loop().time() - held[2]
+        return age < 0.9 * self._lease_ms / 1000
 
     def _rename(self, lease_id: str) -> str:
         """Move a held slot to a new lease id (one more handoff in a row)."""
@@ -952,7 +971,7 @@ class RedisCoordinator:
                 continue
             if waiter.limit != lease.limit:
                 return False  # served in order: a waiter under another limit goes first
-            if self._handoffs.get(lease.id, 0) >= self._handoff_limit:
+            if self._handoffs.get(lease.id, 0) >= self._handoff_limit or not self._fresh(lease.id):
                 return True
             waiter.future.set_result(self._rename(lease.id))
             return None

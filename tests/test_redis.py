@@ -24,6 +24,7 @@ import attrs
 import pytest
 import redis.asyncio as aioredis
 import yarl
+from redis import exceptions as redis_errors
 from redis_proc import RedisServer
 
 from freshbooks_async import FreshBooksClient, RetryBudget, RetryPolicy
@@ -427,6 +428,35 @@ async def test_a_released_slot_lingers_for_this_processs_next_acquire(
     finally:
         await c.aclose()
     assert await redis_client.zcard(key) == 0  # closing gives a lingering slot back
+
+
+async def test_a_slot_whose_renewals_failed_is_not_handed_over(
+    redis_server: RedisServer,
+) -> None:
+    # Its lease ran out in Redis and another process took the slot: a waiter of the old
+    # holder's process must not inherit it (two holders under a limit of one).
+    c = RedisCoordinator.from_url(redis_server.url, slot_lease=0.3, poll_interval=30.0)
+    other = RedisCoordinator.from_url(redis_server.url)
+    try:
+        stale = await c.acquire_slot("ACC1", 1)
+
+        async def unreachable(*args: Any, **kwargs: Any) -> Any:
+            raise redis_errors.ConnectionError("partitioned")
+
+        c._renew = unreachable  # type: ignore[assignment]
+        await asyncio.sleep(0.5)  # the lease runs out in Redis
+        taken = await asyncio.wait_for(other.acquire_slot("ACC1", 1), 5)
+        waiter = asyncio.ensure_future(c.acquire_slot("ACC1", 1))
+        await asyncio.sleep(0.1)
+        await c.release_slot(stale)
+        await asyncio.sleep(0.2)
+        assert not waiter.done()  # it waits for the slot the other process holds
+        await other.release_slot(taken)
+        got = await asyncio.wait_for(waiter, 5)
+        await c.release_slot(got)
+    finally:
+        await c.aclose()
+        await other.aclose()
 
 
 async def test_a_process_handing_slots_over_does_not_starve_another(
@@ -1225,3 +1255,55 @@ async def test_an_outage_one_process_sees_stops_the_retries_of_the_others(
     assert second["outcomes"][0]["refused"].startswith(exhausted)
     assert elsewhere["outcomes"][0]["retries"] == 9
     assert attempts == 10 + 1 + 10
+
+
+async def test_redis_down_mid_bulk_stops_the_call_and_sends_nothing_twice(
+    redis_server: RedisServer,
+) -> None:
+    """Redis gone for longer than ``unavailable_timeout``: the creates on the wire finish;
+    the next draft that needs the coordinator, and every draft after it, is
+    ``not_attempted`` with CoordinatorUnavailableError (nothing sent for them)."""
+    from freshbooks_async.bulk import BulkStatus, bulk_create_invoices
+
+    sandbox = Sandbox(seed_clients=6, processing_latency=0.005)
+    drafts = [
+        {
+            "customerid": 1 + i % 7,
+            "create_date": "2024-01-05",
+            "notes": f"draft {i}",
+            "lines": [{"name": "Work", "qty": "1", "unit_cost": {"amount": "10", "code": "USD"}}],
+        }
+        for i in range(300)
+    ]
+    async with SandboxServer(sandbox) as server:
+        coordinator = RedisCoordinator.from_url(redis_server.url, unavailable_timeout=0.5)
+        try:
+            async with FreshBooksClient(
+                sandbox.token,
+                base_url=server.url,
+                coordinator=coordinator,
+                per_account_concurrency=4,
+            ) as fb:
+                task = asyncio.ensure_future(
+                    bulk_create_invoices(
+                        fb, BULK_ACCOUNT, drafts, numbering="client", concurrency=4
+                    )
+                )
+                deadline = time.monotonic() + 60
+                while len(sandbox.ledger) < 50:
+                    assert time.monotonic() < deadline
+                    await asyncio.sleep(0.002)
+                await asyncio.to_thread(redis_server.stop)
+                result = await asyncio.wait_for(task, 60)
+        finally:
+            await coordinator.aclose()
+    counts = result.counts
+    print(f"FIGURE Redis down mid-bulk (300 drafts): {counts}")
+    assert counts["created"] >= 50
+    assert counts["not_attempted"] > 0
+    assert counts["created"] + counts["not_attempted"] == 300
+    assert result.stopped
+    skipped = [item for item in result.items if item.status is BulkStatus.NOT_ATTEMPTED]
+    assert all(isinstance(item.error, CoordinatorUnavailableError) for item in skipped)
+    assert all(item.attempts == 0 for item in skipped)
+    check_ledger(sandbox, [item.reference for item in result.items if item.ok])
