@@ -206,7 +206,7 @@ class BulkWorker:
 
 async def enqueue_exports(redis: ArqRedis, account_ids: Iterable[str]) -> list[Job]:
     """One export job per account."""
-    jobs = []
+    jobs: list[Job] = []
     for account_id in account_ids:
         job = await redis.enqueue_job("export_invoices", account_id, _queue_name=EXPORT_QUEUE)
         if job is not None:
@@ -219,7 +219,7 @@ async def enqueue_bulk(
 ) -> list[Job]:
     """Bulk creates for ``account_id``, ``chunk`` drafts a job (jobs run in parallel on
     every ``BulkWorker``; the account's cap and counter are shared)."""
-    jobs = []
+    jobs: list[Job] = []
     for start in range(0, len(drafts), chunk):
         job = await redis.enqueue_job(
             "bulk_create",
