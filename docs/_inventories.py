@@ -59,6 +59,16 @@ NAMES: dict[str, list[tuple[str, str, str]]] = {
         ("enum.StrEnum", "class", _PY + "enum.html#enum.StrEnum"),
         ("asyncio.Event", "class", _PY + "asyncio-sync.html#asyncio.Event"),
         ("asyncio.Semaphore", "class", _PY + "asyncio-sync.html#asyncio.Semaphore"),
+        (
+            "asyncio.Semaphore.acquire",
+            "method",
+            _PY + "asyncio-sync.html#asyncio.Semaphore.acquire",
+        ),
+        (
+            "asyncio.Semaphore.release",
+            "method",
+            _PY + "asyncio-sync.html#asyncio.Semaphore.release",
+        ),
         ("asyncio.Lock", "class", _PY + "asyncio-sync.html#asyncio.Lock"),
         ("asyncio.Task", "class", _PY + "asyncio-task.html#asyncio.Task"),
         ("asyncio.sleep", "function", _PY + "asyncio-task.html#asyncio.sleep"),
