@@ -598,20 +598,35 @@ class _ClientNumbering:
         while True:
             if self.numbers:
                 number = self.numbers.popleft()
-                if number not in self.reserved:
-                    return number, self.generation
-                continue
+                if number in self.reserved:
+                    continue
+                if len(self.numbers) < self.chunk // 2:
+                    # The next round's numbers on their way before they are needed (never
+                    # more than the drafts after this one need).
+                    self.start_fetch(self.wanted() - 1 - len(self.numbers))
+                return number, self.generation
             # One fetch for every draft that needs a number now; all wake when it ends.
-            fetching = self.fetching
-            if fetching is None or fetching.done():
-                fetching = self.fetching = asyncio.ensure_future(self.fetch())
-                fetching.add_done_callback(_retrieve)
+            fetching = self.start_fetch(max(1, self.wanted()))
+            if fetching is None:
+                continue
             await asyncio.shield(fetching)
 
-    async def fetch(self) -> None:
-        """Ask the counter for the next round of numbers (one round trip to a shared
-        coordinator, which answers calls that come together at once)."""
-        count = max(1, min(self.chunk, self.wanted()))
+    def start_fetch(self, wanted: int) -> asyncio.Future[None] | None:
+        """The fetch under way, or a new one for ``wanted`` numbers (``None`` if none
+        are wanted)."""
+        fetching = self.fetching
+        if fetching is not None and not fetching.done():
+            return fetching
+        if wanted <= 0:
+            return None
+        fetching = self.fetching = asyncio.ensure_future(self.fetch(wanted))
+        fetching.add_done_callback(_retrieve)
+        return fetching
+
+    async def fetch(self, wanted: int) -> None:
+        """Ask the counter for the next round of numbers, at most ``wanted`` (one round
+        trip to a shared coordinator, which answers calls that come together at once)."""
+        count = max(1, min(self.chunk, wanted))
         reseeds = 0
         while True:
             answers = await asyncio.gather(

@@ -909,9 +909,11 @@ class RedisCoordinator:
             or not self._fresh(lease.id)
         ):
             return False
+        # Kept under a new id: a second release of the lease does nothing.
+        parked = self._rename(lease.id, handoff=False)
         loop = asyncio.get_running_loop()
-        timer = loop.call_later(self._linger, self._unpark, lease.account_id, lease.id)
-        self._parked.setdefault(lease.account_id, {})[lease.id] = (lease.limit, timer)
+        timer = loop.call_later(self._linger, self._unpark, lease.account_id, parked)
+        self._parked.setdefault(lease.account_id, {})[parked] = (lease.limit, timer)
         return True
 
     def _unpark(self, account_id: str, lease_id: str) -> None:
@@ -943,12 +945,12 @@ class RedisCoordinator:
         age = asyncio.get_running_loop().time() - held[2]
         return age < 0.9 * self._lease_ms / 1000
 
-    def _rename(self, lease_id: str) -> str:
-        """Move a held slot to a new lease id (one more handoff in a row)."""
+    def _rename(self, lease_id: str, *, handoff: bool = True) -> str:
+        """Move a held slot to a new lease id (``handoff``: one more handoff in a row)."""
         new = f"{self._instance}:{next(self._ids)}"
         self._held[new] = self._held.pop(lease_id)
         self._members[new] = self._members.pop(lease_id, lease_id)
-        self._handoffs[new] = self._handoffs.pop(lease_id, 0) + 1
+        self._handoffs[new] = self._handoffs.pop(lease_id, 0) + (1 if handoff else 0)
         return new
 
     def _hand_over(self, lease: SlotLease) -> bool | None:

@@ -410,6 +410,7 @@ async def test_a_released_slot_lingers_for_this_processs_next_acquire(
         (member,) = await redis_client.zrange(key, 0, -1)
         for _ in range(3):  # taken again within the linger: no Redis call, same entry
             await c.release_slot(lease)
+            await c.release_slot(lease)  # a second release of a lingering slot: nothing
             before = await evalsha_calls(redis_client)
             again = await c.acquire_slot("ACC1", 4)
             assert await evalsha_calls(redis_client) == before
