@@ -1,0 +1,131 @@
+# ----------------------------------------------------------------------------- callbacks
+
+
+def _sign(verifier: str, fields: dict[str, str]) -> str:
+    # base64(HMAC-SHA256(key=verifier, msg=json.dumps(fields))) (docs/protocol.rst,
+    # "Webhooks").
+    digest = hmac.new(verifier.encode(), json.dumps(fields).encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _send(sb: Sandbox, uri: str, verifier: str, fields: dict[str, str]) -> None:
+    body = urlencode(fields).encode()
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "X-FreshBooks-Hmac-SHA256": _sign(verifier, fields),
+    }
+    sb.spawn(sb.deliver(uri, headers, body))
+
+
+def emit(sb: Sandbox, biz: Business, resource: str, verb: str, object_id: int | str) -> None:
+    """Deliver ``<noun>.<verb>`` to every verified callback of the account that wants it."""
+    noun = _NOUN.get(resource)
+    table = sb.tables.get((biz.account_id, "callbacks"))
+    if noun is None or table is None:
+        return
+    name = f"{noun}.{verb}"
+    for cb in table:
+        event = cb.data["event"]
+        if cb.data.get("verified") and (event in (name, noun)):
+            fields = {
+                "name": name,
+                "object_id": str(object_id),
+                "account_id": biz.account_id,
+                "business_id": str(biz.id),
+                "identity_id": str(sb.identity_id),
+                "user_id": str(sb.identity_id),
+            }
+            _send(sb, cb.data["uri"], cb.extras["verifier"], fields)
+
+
+def _verify_fields(sb: Sandbox, biz: Business, rec: Record) -> dict[str, str]:
+    return {
+        "name": "callback.verify",
+        "object_id": str(rec.id),
+        "verifier": rec.extras["verifier"],
+        "account_id": biz.account_id,
+        "business_id": str(biz.id),
+        "identity_id": str(sb.identity_id),
+        "user_id": str(sb.identity_id),
+    }
+
+
+def _check_callback(obj: dict[str, Any]) -> None:
+    problems: list[tuple[str | None, str]] = []
+    if "event" in obj and obj["event"] not in EVENTS:
+        problems.append(("event", "Value error, Unrecognized event."))
+    if "uri" in obj:
+        uri = obj["uri"]
+        ok = (
+            isinstance(uri, str)
+            and yarl.URL(uri).scheme in ("http", "https")
+            and bool(yarl.URL(uri).host)
+        )
+        if not ok:
+            problems.append(("uri", "Input should be a valid URL, relative URL without a base"))
+    if problems:
+        raise SandboxAPIError(
+            422,
+            "The request was well-formed but was unable to be followed due to semantic errors.",
+            errno=422,
+            details=problems,
+        )
+
+
+async def callbacks(ctx: Ctx) -> Reply:
+    op = ctx.route.op
+    if op == "list":
+        return await acc_list(ctx)
+    if op == "get":
+        return await acc_get(ctx)
+    biz = _account(ctx)
+    sb = ctx.sb
+    table = sb.table(biz.account_id, "callbacks")
+    if op == "create":
+        obj = _unwrap(ctx, "callback")
+        clean = _validate(ctx, "callbacks", "callback", obj, create=True)
+        _check_callback(clean)
+        rid = table.new_id()
+        data = {
+            "callbackid": rid,
+            "id": rid,
+            "event": clean["event"],
+            "uri": clean["uri"],
+            "verified": False,
+            "updated_at": iso_time(sb.clock.time()),
+        }
+        rec = table.add(Record(rid, data, {"verifier": secrets.token_hex(16)}))
+        sb.record_create(
+            "callbacks", biz.account_id, rid, client_reference=ctx.headers.get("X-Client-Reference")
+        )
+        # Handshake: POST the verifier to the URI (DOCS:webhooks).
+        _send(sb, rec.data["uri"], rec.extras["verifier"], _verify_fields(sb, biz, rec))
+        return _acc_one(ctx, "callback", "callbacks", biz.account_id, rec)
+    rec = _lookup(ctx, table, "callback")
+    if op == "delete":
+        table.remove(rec.id)
+        return Reply(204)
+    obj = _unwrap(ctx, "callback")
+    clean = _validate(ctx, "callbacks", "callback", obj, create=False)
+    if "verifier" in clean:
+        if not hmac.compare_digest(str(clean["verifier"]), rec.extras["verifier"]):
+            raise SandboxAPIError(
+                422,
+                "The verifier does not match.",
+                errno=422,
+                details=[("verifier", "Value error, invalid verifier.")],
+            )
+        rec.data["verified"] = True
+    elif clean.get("resend"):
+        _send(sb, rec.data["uri"], rec.extras["verifier"], _verify_fields(sb, biz, rec))
+    else:
+        _check_callback(clean)
+        for key in ("event", "uri"):
+            if key in clean:
+                rec.data[key] = clean[key]
+        if "uri" in clean:
+            rec.data["verified"] = False
+    rec.data["updated_at"] = iso_time(sb.clock.time())
+    rec.touch()
+    table.changed()
+    return _acc_one(ctx, "callback", "callbacks", biz.account_id, rec)
