@@ -16,32 +16,6 @@ _EXTRA_ID = {
     "staff": "staffid",
     "contacts": "contactid",
 }
-# Webhook nouns per resource (events are "<noun>.<verb>").
-_NOUN = {
-    "invoices": "invoice",
-    "estimates": "estimate",
-    "clients": "client",
-    "payments": "payment",
-    "expenses": "expense",
-    "items": "item",
-    "taxes": "tax",
-    "bills": "bill",
-    "bill_vendors": "bill_vendor",
-    "bill_payments": "bill_payment",
-    "credit_notes": "credit_note",
-    "expense_categories": "category",
-    "other_income": "other_income",
-    "invoice_profiles": "recurring",
-    "projects": "project",
-    "time_entries": "time_entry",
-    "services": "service",
-}
-EVENTS = frozenset(
-    {f"{n}.{v}" for n in set(_NOUN.values()) for v in ("create", "update", "delete")}
-    | set(_NOUN.values())
-    | {"invoice.sendByEmail", "estimate.sendByEmail", "callback.verify"}
-)
-
 _NUMERIC_ERRNO = {"int": 1015, "number": 1015, "money": 1015, "date": 1033, "bool": 1031}
 
 
