@@ -25,7 +25,7 @@ guide ("Fault specs"); control endpoints under ``/_sandbox``: the Testing guide.
 
 from ._core import Business, LedgerEntry, Outcome, Sandbox, SandboxStats, TokenInfo
 from ._faults import FAULT_KINDS, FaultRule, parse_fault
-from ._handlers import make_pdf
+from ._handlers.invoices import make_pdf
 from ._web import SandboxServer, web_app
 
 __all__ = [

@@ -2,42 +2,19 @@
 
 Generic handlers are chosen from the catalogue route (family, resource, operation); the
 special ones (invoice numbering and actions, estimates, callbacks, OAuth, identity,
-uploads, reports, payment options, retainers) are registered in ``_SPECIAL``.
+uploads, reports, payment options, retainers) are registered in the route table
+(:mod:`.dispatch`). One module per family, over shared helpers:
+
+- ``dispatch``: the route table, ``resolve(route) -> handler``;
+- families: ``accounting`` (generic accounting CRUD, payments marking invoices paid),
+  ``contacts``, ``invoices``, ``reports`` (with ``reports_accounts`` and
+  ``reports_invoices``), ``ledger``, ``callbacks``, ``projects`` (projects, timetracking,
+  comments), ``auth`` (identity and OAuth), ``payments``, ``uploads``;
+- shared: ``common`` (ids, lookups, pagination), ``validation`` (request bodies),
+  ``rendering`` (records as JSON), ``filters`` (list filters and sorting), ``events``
+  (webhook emission, called by every writer).
+
+Imports go one way: ``dispatch`` -> families -> shared helpers -> the sandbox core
+(``.._core``, ``.._objects``, ``.._store``, ``.._errors``); ``_core`` imports ``dispatch``
+inside the function that resolves a route, since every handler module imports ``_core``.
 """
-
-from __future__ import annotations
-
-import base64
-import csv
-import datetime as dt
-import hashlib
-import hmac
-import io
-import json
-import secrets
-from collections.abc import Callable, Iterable
-from decimal import Decimal
-from typing import Any
-from urllib.parse import urlencode
-
-import yarl
-
-from .._catalogue import Family, ResourceSpec, spec
-from ._core import Business, Ctx, Handler, Reply, Route, Sandbox
-from ._errors import SandboxAPIError
-from ._objects import (
-    SCHEMAS,
-    Schema,
-    _line_amount,
-    accounting_time,
-    dec,
-    expand_invoice,
-    iso_time,
-    money,
-    next_invoice_number,
-    render_lines,
-    template,
-)
-from ._store import Record, Table, dumps, on_undo
-
-__all__ = ["counts_as_paid", "emit", "render", "resolve", "sync_paid"]

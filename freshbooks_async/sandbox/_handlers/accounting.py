@@ -1,4 +1,35 @@
-# ----------------------------------------------------------------------------- accounting
+"""The generic accounting handlers (list, get, create, update, delete, archive) for every
+table-driven resource, the payments that mark invoices paid, and the extra accounting
+lists (expense summaries and vendors) and the ``systems`` object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from ..._catalogue import ResourceSpec
+from .._core import Business, Ctx, Reply, Sandbox
+from .._errors import SandboxAPIError
+from .._objects import dec, money, next_invoice_number, template
+from .._store import Record, dumps
+from .common import (
+    _EXTRA_ID,
+    _account,
+    _lookup,
+    _money_amount,
+    _now_acc,
+    _paginate,
+    _spec,
+    _unwrap,
+    _uuid,
+)
+from .contacts import _set_contacts
+from .events import emit
+from .filters import _accounting_filter, _sort
+from .rendering import _acc_one, _bytes, _with_includes, render
+from .validation import _check_refs, _validate
 
 
 async def acc_list(ctx: Ctx) -> Reply:

@@ -1,4 +1,20 @@
-# ----------------------------------------------------------------------------- auth & oauth
+"""The auth family and OAuth: the identity (``/auth/api/v1/users/me``), businesses,
+applications, team members and the billing subscription; and the authorization server
+(authorize page, token grants with single-use refresh tokens, revocation).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+import yarl
+
+from .._core import Ctx, Reply, Sandbox
+from .._errors import SandboxAPIError
+from .._store import Record, on_undo
+from .common import _business, _digits
 
 
 def identity(sb: Sandbox) -> dict[str, Any]:

@@ -1,4 +1,24 @@
-# ----------------------------------------------------------------------------- callbacks
+"""The callbacks endpoints (events family): registering, listing, verifying, resending
+the verification of, and deleting webhook callbacks.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+import yarl
+
+from .._core import Business, Ctx, Reply, Sandbox
+from .._errors import SandboxAPIError
+from .._objects import iso_time
+from .._store import Record
+from .accounting import acc_get, acc_list
+from .common import _account, _lookup, _unwrap
+from .events import EVENTS, _send
+from .rendering import _acc_one
+from .validation import _validate
 
 
 def _verify_fields(sb: Sandbox, biz: Business, rec: Record) -> dict[str, str]:

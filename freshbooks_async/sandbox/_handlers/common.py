@@ -1,3 +1,18 @@
+"""Shared helpers of the handlers: ids per resource, the business a path names, lookups
+and their 404s, unwrapping a request body, pagination parameters, money amounts, uuids.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..._catalogue import ResourceSpec, spec
+from .._core import Business, Ctx, Route, Sandbox
+from .._errors import SandboxAPIError
+from .._objects import accounting_time, dec
+from .._store import Record, Table
+
 # The resource-specific id attribute accounting objects carry beside "id".
 _EXTRA_ID = {
     "invoices": "invoiceid",
@@ -17,9 +32,6 @@ _EXTRA_ID = {
     "contacts": "contactid",
 }
 _NUMERIC_ERRNO = {"int": 1015, "number": 1015, "money": 1015, "date": 1033, "bool": 1031}
-
-
-# ----------------------------------------------------------------------------- helpers
 
 
 def _digits(text: str) -> bool:

@@ -1,4 +1,16 @@
-# ----------------------------------------------------------------------------- contacts
+"""Client contacts: the contacts a client carries, kept in step with the contacts table,
+and the contact update and delete endpoints.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._core import Business, Ctx, Reply, Sandbox
+from .._store import Record
+from .common import _account, _lookup, _now_acc, _unwrap
+from .rendering import _acc_one
+from .validation import _validate
 
 _CONTACT_TEMPLATE: dict[str, Any] = {
     "email": "",

@@ -1,4 +1,29 @@
-# ----------------------------------------------------------------------------- dispatch
+"""The route table: which handler answers a catalogue route (family, resource,
+operation), the generic ones per family and the special cases.
+"""
+
+from __future__ import annotations
+
+from ..._catalogue import Family
+from .._core import Handler, Route
+from .accounting import (
+    acc_create,
+    acc_delete,
+    acc_get,
+    acc_list,
+    acc_list_extra,
+    acc_update,
+    systems_get,
+)
+from .auth import auth_family, oauth
+from .callbacks import callbacks
+from .contacts import contact_delete, contact_update
+from .invoices import invoice_create, invoice_pdf, invoice_presentations, invoice_share_link
+from .ledger import ledger
+from .payments import payments_family
+from .projects import p_create, p_delete, p_get, p_list, p_misc, p_update, service_rates
+from .reports import report, report_csv
+from .uploads import uploads
 
 _ACC_GENERIC: dict[str, Handler] = {
     "list": acc_list,

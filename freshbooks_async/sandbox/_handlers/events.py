@@ -1,3 +1,18 @@
+"""Webhook emission: the event names, the signature of a delivery, and ``emit``, which
+every writer calls after its commit to deliver ``<noun>.<verb>`` to the account's
+verified callbacks.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from urllib.parse import urlencode
+
+from .._core import Business, Sandbox
+
 # Webhook nouns per resource (events are "<noun>.<verb>").
 _NOUN = {
     "invoices": "invoice",

@@ -1,4 +1,18 @@
-# ----------------------------------------------------------------------------- filters
+"""List filters and sorting of the accounting lists: ``search[...]`` filters by field,
+id lists, date and amount ranges, and ``sort``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from .._core import Ctx
+from .._errors import SandboxAPIError
+from .._objects import dec
+from .common import _EXTRA_ID
 
 
 def _field(full: dict[str, Any], name: str) -> Any:

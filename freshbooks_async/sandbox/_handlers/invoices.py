@@ -1,4 +1,18 @@
-# ----------------------------------------------------------------------------- invoices
+"""Invoices beyond the generic CRUD: auto-numbered creates (with the number collision's
+409), PDFs, share links and presentation defaults.
+"""
+
+from __future__ import annotations
+
+from .._core import Business, Ctx, Reply
+from .._errors import SandboxAPIError
+from .._objects import next_invoice_number
+from .._store import on_undo
+from .accounting import _new_accounting
+from .common import _account, _lookup, _spec, _unwrap
+from .events import emit
+from .rendering import _acc_one, render
+from .validation import _check_refs, _validate
 
 
 async def invoice_create(ctx: Ctx) -> Reply:

@@ -1,4 +1,17 @@
-# ----------------------------------------------------------------------------- ledger
+"""The ledger (accounting_business family): ledger accounts (the chart of accounts, with its
+default accounts), and the account types and sub-types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .._core import Business, Ctx, Reply
+from .._errors import SandboxAPIError
+from .._objects import iso_time
+from .._store import Record
+from .common import _uuid
+from .validation import _validate
 
 _LEDGER_DEFAULTS: list[dict[str, Any]] = [
     {

@@ -1,4 +1,18 @@
-# ----------------------------------------------------------------------------- payments
+"""The payments family: invoices' payment options and their defaults, checkout links,
+gateways and their connections, and the tokenization endpoints.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from .._core import Business, Ctx, Reply, Sandbox
+from .._errors import SandboxAPIError
+from .._objects import dec, iso_time, money
+from .._store import Record
+from .common import _account, _digits
+from .validation import _validate
 
 
 def _gateway_connection(sb: Sandbox, biz: Business) -> dict[str, Any]:
@@ -38,6 +52,8 @@ def _gateway_connection(sb: Sandbox, biz: Business) -> dict[str, Any]:
         }
     paypal = {"enabled": True} if "paypal" in names else None
     return {"stripe": None, "stripe_unified": stripe, "paypal": paypal}
+
+
 _PAYMENT_DEFAULTS: dict[str, Any] = {
     "gateway_name": "fbpay",
     "has_credit_card": True,

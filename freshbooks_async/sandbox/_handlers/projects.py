@@ -1,4 +1,21 @@
-# ----------------------------------------------------------------------------- project-like
+"""The project-like families (projects, timetracking, comments): their generic CRUD,
+list filters, service rates, and the team, thread and ability endpoints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..._catalogue import Family, spec
+from .._core import Business, Ctx, Reply, Sandbox
+from .._errors import SandboxAPIError
+from .._objects import iso_time
+from .._store import Record, Table
+from .common import _business, _digits, _lookup, _paginate, _spec, _unwrap
+from .events import emit
+from .filters import _sort
+from .validation import _validate
 
 _PROJECT_TEMPLATE: dict[str, Any] = {
     "description": None,

@@ -1,4 +1,16 @@
-# ----------------------------------------------------------------------------- rendering
+"""Rendering records as FreshBooks' JSON objects: the cached full object of a record,
+bills and journal entries, ``include[]`` sub-objects, and one-object accounting replies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from .._core import Ctx, Reply, Sandbox
+from .._objects import dec, expand_invoice, money, render_lines
+from .._store import Record, dumps
 
 
 def render(sb: Sandbox, resource: str, scope: str, rec: Record) -> dict[str, Any]:

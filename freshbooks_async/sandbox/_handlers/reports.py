@@ -1,4 +1,40 @@
-# ----------------------------------------------------------------------------- reports
+"""The reports endpoints: which report a request asks for, its parameters and header,
+the body in the report's own shape, and the invoice_details CSV download.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+from .._core import Business, Ctx, Reply
+from .._errors import SandboxAPIError
+from .._objects import accounting_time, money
+from .common import _account
+from .ledger import _LEDGER_DEFAULTS
+from .reports_accounts import (
+    _balance_sheet,
+    _expense_details,
+    _item_sales,
+    _profit_loss,
+    _revenue_by_client,
+    _tax_summary,
+    _Totals,
+    _totals,
+    _trial_balance,
+)
+from .reports_invoices import (
+    _accounts_aging,
+    _client_name,
+    _detail_groups,
+    _DetailOptions,
+    _invoice_details,
+    _payments_collected,
+    _report_date,
+    _report_error,
+)
 
 _REPORT_KEYS = {
     "accounts_aging": "accounts_aging",

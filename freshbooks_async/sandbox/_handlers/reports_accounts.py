@@ -1,3 +1,19 @@
+"""Reports over the account's totals: profit and loss, expense details, tax summary,
+balance sheet, trial balance, item sales and revenue by client.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .._core import Business, Ctx, Sandbox
+from .._objects import _line_amount, dec, money
+from .common import _money_amount
+from .rendering import render
+from .reports_invoices import _reported_invoices
+
+
 def _totals(sb: Sandbox, biz: Business) -> dict[str, Decimal]:
     invoiced = outstanding = paid = expenses = Decimal(0)
     for rec in sb.table(biz.account_id, "invoices"):
@@ -11,8 +27,6 @@ def _totals(sb: Sandbox, biz: Business) -> dict[str, Decimal]:
         if rec.data.get("vis_state", 0) != 1:
             expenses += dec(rec.data.get("amount", 0))
     return {"invoiced": invoiced, "outstanding": outstanding, "paid": paid, "expenses": expenses}
-
-
 
 
 # Reports in the shapes of FreshBooks' own answers (live captures, official SDK fixtures):
@@ -56,6 +70,8 @@ def _profit_loss(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> di
         "total_expenses": _pl_entry("Total Expenses", "debit", expenses, code),
         "net_profit": _pl_entry(f"Net Profit ({code})", "credit", net, code),
     }
+
+
 def _expense_details(ctx: Ctx, biz: Business, code: str, start: str, end: str) -> dict[str, Any]:
     """Expenses (not deleted) dated from ``start`` to ``end``: one row each (``rows``),
     their sums per currency (``totals``) and the sum in ``code`` (``total``)."""

@@ -1,4 +1,23 @@
+"""Reports over invoices and payments: report parameters and their errors, the invoices
+a report counts, accounts aging, invoice details (with its CSV options) and payments
+collected.
+"""
 
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from decimal import Decimal
+from typing import Any
+
+from .._core import Business, Ctx, Sandbox
+from .._errors import SandboxAPIError
+from .._objects import money
+from .._store import Record, dumps
+from .accounting import counts_as_paid
+from .common import _digits, _money_amount
+from .rendering import render
 
 #: invoice_details lists its invoices only up to this many; beyond, the body carries the
 #: summary alone and says so with ``summary_only: true`` (as when it is asked for).

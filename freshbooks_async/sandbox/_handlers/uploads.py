@@ -1,4 +1,16 @@
-# ----------------------------------------------------------------------------- uploads
+"""The uploads family: multipart uploads of images and attachments and their download."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+from typing import Any
+
+from .._core import Ctx, Reply
+from .._errors import SandboxAPIError
+from .._store import on_undo
+from .common import _account, _uuid
 
 
 def _multipart(ctx: Ctx) -> tuple[bytes, str, str]:

@@ -1,3 +1,20 @@
+"""Validating request bodies against a resource's schema: field types and bounds,
+read-only and unknown fields, and references to other objects of the account (the
+errors name the field and the value, in the family's shape).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from ..._catalogue import Family
+from .._core import Business, Ctx
+from .._errors import SandboxAPIError
+from .._objects import SCHEMAS, Schema, dec
+from .common import _EXTRA_ID, _NUMERIC_ERRNO, _digits
+
 # Integer fields are 32-bit signed; amounts, quantities and rates stay below 10**15.
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 _NUMBER_LIMIT = Decimal(10) ** 15
