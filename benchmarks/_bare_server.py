@@ -5,8 +5,8 @@ answered with a 409 at the configured rate (seeded) or with a fixed invoice body
 GET with a fixed body (e.g. a page captured from the sandbox). Raw aiohttp against it
 measures what this machine's event loops, timers and loopback cost by themselves, so the
 benchmarks can tell that floor apart from the sandbox's own CPU. It runs on the sandbox
-process's loop (``freshbooks_async.sandbox._loop``: timers are not rounded up to whole
-milliseconds).
+process's loop (``freshbooks_async.sandbox.loop_factory``: timers are not rounded up to
+whole milliseconds).
 
 ``--cpu-ms`` makes each request also burn that much CPU, before the delay
 (``--delay last``, what the sandbox does) or after it (``--delay first``): the
@@ -33,7 +33,7 @@ from pathlib import Path
 from _common import stop_process
 from aiohttp import web
 
-from freshbooks_async.sandbox._loop import loop_factory
+from freshbooks_async.sandbox import loop_factory
 
 __all__ = ["bare_server"]
 

@@ -58,6 +58,11 @@ NAMES: dict[str, list[tuple[str, str, str]]] = {
         ("enum.IntEnum", "class", _PY + "enum.html#enum.IntEnum"),
         ("enum.StrEnum", "class", _PY + "enum.html#enum.StrEnum"),
         ("asyncio.Event", "class", _PY + "asyncio-sync.html#asyncio.Event"),
+        (
+            "asyncio.AbstractEventLoop",
+            "class",
+            _PY + "asyncio-eventloop.html#asyncio.AbstractEventLoop",
+        ),
         ("asyncio.Semaphore", "class", _PY + "asyncio-sync.html#asyncio.Semaphore"),
         (
             "asyncio.Semaphore.acquire",
@@ -149,6 +154,7 @@ ALIASES: dict[str, str] = {
     "_ssl.SSLContext": "ssl.SSLContext",
     "asyncio.locks.Semaphore": "asyncio.Semaphore",
     "asyncio.locks.Event": "asyncio.Event",
+    "asyncio.events.AbstractEventLoop": "asyncio.AbstractEventLoop",
     "asyncio.exceptions.CancelledError": "asyncio.CancelledError",
     "aiohttp.client.ClientSession": "aiohttp.ClientSession",
     "aiohttp.web_app.Application": "aiohttp.web.Application",

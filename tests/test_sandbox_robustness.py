@@ -8,11 +8,15 @@ refused (4xx) or fails (5xx) did, the store is as it was before.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
+import importlib
 import io
 import json
 import logging
+import pkgutil
 from collections.abc import AsyncIterator, Iterator
+from types import ModuleType
 from typing import Any
 from unittest import mock
 
@@ -24,8 +28,7 @@ from hypothesis import strategies as st
 
 from freshbooks_async._catalogue import Family, endpoints
 from freshbooks_async._clock import FakeClock
-from freshbooks_async.sandbox import Sandbox, SandboxServer
-from freshbooks_async.sandbox import _handlers as handlers
+from freshbooks_async.sandbox import Sandbox, SandboxServer, _handlers
 from freshbooks_async.sandbox._errors import family_of_path
 from freshbooks_async.transports import Request, Response
 
@@ -35,6 +38,19 @@ INVOICES = f"{ACC}/invoices/invoices"
 
 
 # ----------------------------------------------------------------------------- helpers
+
+HANDLER_MODULES = [
+    importlib.import_module(f"{_handlers.__name__}.{m.name}")
+    for m in pkgutil.iter_modules(_handlers.__path__)
+]
+
+
+def bound_in(name: str) -> list[ModuleType]:
+    """The handler modules that bind ``name``: where it is defined and where it is
+    imported. A function replaced in all of them is replaced for every handler."""
+    modules = [m for m in HANDLER_MODULES if hasattr(m, name)]
+    assert len(modules) > 1, (name, modules)  # defined in one module, called from others
+    return modules
 
 
 def state(sb: Sandbox) -> Any:
@@ -168,7 +184,8 @@ async def test_a_sandbox_bug_answers_a_shaped_500_and_commits_nothing(
     def broken(*args: Any) -> None:
         raise RuntimeError("a bug after the commit point")
 
-    monkeypatch.setattr(handlers, "_acc_one", broken)  # the last step of every create
+    for module in bound_in("_acc_one"):  # the last step of every create
+        monkeypatch.setattr(module, "_acc_one", broken)
     with caplog.at_level(logging.ERROR, logger="freshbooks_async.sandbox"):
         for path, body in (
             (INVOICES, {"invoice": {"customerid": 1, "create_date": "2024-01-01"}}),
@@ -363,7 +380,10 @@ def test_a_refused_or_failed_request_leaves_the_store_unchanged(
         await sb.drain()
         return response
 
-    with mock.patch.object(handlers, "emit", _bug if buggy else handlers.emit):
+    with contextlib.ExitStack() as bug:
+        if buggy:
+            for module in bound_in("emit"):
+                bug.enter_context(mock.patch.object(module, "emit", _bug))
         logging.disable(logging.ERROR)  # the bug's traceback, logged by the sandbox
         try:
             response = asyncio.run(send())

@@ -18,14 +18,16 @@ Over loopback::
     async with SandboxServer() as server:
         ...  # server.url, server.token, server.sandbox
 
-From a shell: ``python -m freshbooks_async.sandbox --port 8080 --seed-invoices 1000``.
+From a shell: ``python -m freshbooks_async.sandbox --port 8080 --seed-invoices 1000``
+(a process of its own, on the loop of :func:`loop_factory`: timers that fire when due).
 Fault specs (``"429:rate=0.1:retry_after=1"``): see :func:`parse_fault` and the Testing
 guide ("Fault specs"); control endpoints under ``/_sandbox``: the Testing guide.
 """
 
 from ._core import Business, LedgerEntry, Outcome, Sandbox, SandboxStats, TokenInfo
 from ._faults import FAULT_KINDS, FaultRule, parse_fault
-from ._handlers import make_pdf
+from ._handlers.invoices import make_pdf
+from ._loop import loop_factory
 from ._web import SandboxServer, web_app
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "SandboxServer",
     "SandboxStats",
     "TokenInfo",
+    "loop_factory",
     "make_pdf",
     "parse_fault",
     "web_app",

@@ -1146,7 +1146,7 @@ def _scope_for(route: Route, method: str) -> str | None:
 
 
 def _resolve(route: Route) -> Handler:
-    from ._handlers import resolve
+    from ._handlers.dispatch import resolve
 
     return resolve(route)
 

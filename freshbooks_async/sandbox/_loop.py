@@ -43,7 +43,17 @@ if hasattr(selectors, "EpollSelector"):
 
 def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
     """A factory of loops with precise timers where the platform needs one (epoll), or
-    ``None`` for the default loop (kqueue and Windows wait with finer timeouts)."""
+    ``None`` for the default loop (kqueue and Windows wait with finer timeouts).
+
+    For a process of its own that serves a sandbox holding answers back
+    (``latency_ms``), as ``python -m freshbooks_async.sandbox`` does::
+
+        with asyncio.Runner(loop_factory=loop_factory()) as runner:
+            runner.run(serve())
+
+    An in-process :class:`~freshbooks_async.sandbox.SandboxServer` runs on whatever loop
+    its caller has: a library does not replace it.
+    """
     if not hasattr(selectors, "EpollSelector"):
         return None
     return lambda: asyncio.SelectorEventLoop(PreciseEpollSelector())

@@ -291,7 +291,8 @@ def seed(sb: Sandbox, biz: Business, **counts: int) -> dict[str, int]:
             raise ValueError(f"{kind}: unknown seed kind; one of {sorted(_KINDS)}")
         if not isinstance(n, int) or isinstance(n, bool) or n < 0:
             raise ValueError(f"{kind}: count must be an int >= 0, got {n!r}")
-    from ._handlers import _PROJECT_TEMPLATE, _TIME_TEMPLATE, sync_paid
+    from ._handlers.accounting import sync_paid
+    from ._handlers.projects import _PROJECT_TEMPLATE, _TIME_TEMPLATE
 
     rng = random.Random(f"{sb.seed}:{biz.account_id}:{sorted(counts.items())}")
     now = sb.clock.time()
