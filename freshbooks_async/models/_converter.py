@@ -674,9 +674,12 @@ class _Refused(Exception):
 def _money_check(v: Any) -> None:
     """Raise unless ``money_from_wire`` takes the JSON object ``v`` on its fast path."""
     a = v.get("amount")
-    if a.__class__ is not str or len(v) != 2 or v.get("code").__class__ is not str:
+    if len(v) != 2 or v.get("code").__class__ is not str:
         raise _Refused
-    if a not in _GOOD_AMOUNTS:  # a listing repeats the same few amounts ("0.00")
+    if a.__class__ is not str:
+        if a.__class__ is not int or not _LO < a < _HI:  # (an amount sent as a JSON int)
+            raise _Refused
+    elif a not in _GOOD_AMOUNTS:  # a listing repeats the same few amounts ("0.00")
         if not _LO < Decimal(a) < _HI:  # NaN raises InvalidOperation
             raise _Refused
         if len(_GOOD_AMOUNTS) >= 4096:
