@@ -791,6 +791,17 @@ def _field_checker(plan: FieldPlan) -> _Checker:
 _call: Final = operator.call
 
 
+def _values_getter(keys: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """``o -> tuple of o[key] for each key`` (one C call)."""
+    if len(keys) == 1:  # itemgetter returns a bare value for one key
+        one = operator.itemgetter(keys[0])
+        return lambda o: (one(o),)
+    if keys:
+        getter: Callable[[Any], tuple[Any, ...]] = operator.itemgetter(*keys)
+        return getter
+    return lambda _o: ()
+
+
 class _ShapeChecker:
     """``check(o) -> bool`` of one read-model class: whether its generated decode function
     takes the JSON object ``o`` on its fast path, so that building it later cannot raise
@@ -833,7 +844,12 @@ class _ShapeChecker:
             present = set(keys)
             missing = any(p.required and p.key not in present for p in self.plans)
             # (keys, checks): the values to check, and how
-            result = False if missing else (tuple(k for k, _ in todo), tuple(c for _, c in todo))
+            # (values getter, checks): the values to check and how, in the same order
+            result = (
+                False
+                if missing
+                else (_values_getter([k for k, _ in todo]), tuple(c for _, c in todo))
+            )
         if len(self.shapes) >= 256:
             self.shapes.clear()
         self.shapes[shape] = result
@@ -856,9 +872,9 @@ def _make_check(cls: type) -> Callable[[Any], bool]:
             last[0] = (shape, todo)
         if todo is False:
             return False
-        keys, checks = todo
+        values, checks = todo
         try:
-            for _ in map(_call, checks, map(o.__getitem__, keys)):
+            for _ in map(_call, checks, values(o)):
                 pass
         except (_Refused, _LeafError, ArithmeticError, ValueError, TypeError):
             return False
