@@ -81,6 +81,10 @@ class Model(_LazySlot):
     ``encode(decode(cls, data)) == data`` holds exactly. Keys the model does not know are
     kept in ``extras``.
 
+    The models the client methods return are decoded lazily: checked in full when the
+    response is decoded, their fields built on the first read of any of them (the
+    "Lazy decoding" section of the models docs page).
+
     Attributes:
         extras: JSON keys this model has no attribute for, with their raw values (a money
             object among them is decoded to :class:`Money`). A timestamp or date string
