@@ -3,7 +3,14 @@
 Compares, on the same bytes (``--rows`` invoices generated from the FreshBooks docs'
 "List Invoices" example with varied ids, numbers, amounts and dates):
 
-* ``ours``: ``json.loads`` + ``freshbooks_async.models.decode_many(Invoice, rows)``;
+* ``ours``: ``json.loads`` + the decoder ``fb.invoices.list()``/``get()`` and
+  ``list_all()`` apply to each row of a response (lazy: the row is checked as strictly as
+  ``decode`` checks it, and its fields are built on first access; docs/models.rst,
+  "Lazy decoding"), one call per row as the paginator makes them;
+* ``ours_read_all``: the same, then reading every field of every row (the cost when all
+  of it is used);
+* ``ours_eager``: ``json.loads`` + ``freshbooks_async.models.decode_many(Invoice, rows)``
+  (the public ``decode``/``decode_many`` build every field at once);
 * ``hand``: ``json.loads`` + a hand-written function that builds the same ``Invoice`` /
   ``Money`` objects directly (``Decimal()``, ``datetime.fromisoformat()``, enum calls);
 * ``sdk``: ``json.loads`` + the official SDK's ``ListResult`` wrapper, iterated (it is
@@ -31,6 +38,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -42,6 +51,7 @@ from freshbooks_async.models import (  # noqa: E402
     VisState,
     decode_many,
 )
+from freshbooks_async.models._converter import _lazy_decoder  # noqa: E402
 from freshbooks_async.models.common import EASTERN  # noqa: E402
 
 SEED = ROOT / "tests" / "fixtures" / "seeds" / "invoices__list_invoices__response.json"
@@ -183,7 +193,28 @@ def hand_invoice(d: dict[str, Any]) -> Invoice:
 # ------------------------------------------------------------------------------- runners
 
 
+#: What the invoices resource decodes each row of a response with.
+_resource_decode = _lazy_decoder(Invoice)
+_FIELDS = tuple(field.name for field in attrs.fields(Invoice))
+
+
 def run_ours(body: bytes) -> int:
+    rows = json.loads(body)["response"]["result"]["invoices"]
+    decode = _resource_decode
+    return len([decode(row) for row in rows])
+
+
+def run_ours_read_all(body: bytes) -> int:
+    rows = json.loads(body)["response"]["result"]["invoices"]
+    decode = _resource_decode
+    invoices = [decode(row) for row in rows]
+    for invoice in invoices:
+        for name in _FIELDS:
+            getattr(invoice, name)
+    return len(invoices)
+
+
+def run_ours_eager(body: bytes) -> int:
     rows = json.loads(body)["response"]["result"]["invoices"]
     return len(decode_many(Invoice, rows))
 
@@ -242,11 +273,14 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     body = make_rows(args.rows)
     sample = json.loads(body)["response"]["result"]["invoices"][:50]
     assert decode_many(Invoice, sample) == [hand_invoice(r) for r in sample]
+    assert [_resource_decode(r) for r in sample] == [hand_invoice(r) for r in sample]
 
     runners: dict[str, Callable[[bytes], int]] = {
         "json_only": run_json_only,
         "hand": run_hand,
         "ours": run_ours,
+        "ours_read_all": run_ours_read_all,
+        "ours_eager": run_ours_eager,
     }
     if not args.skip_sdk:
         runners["sdk"] = run_sdk

@@ -161,6 +161,17 @@ def adapt_decode(data: dict[str, Any], stdout: str, quick: bool) -> dict[str, An
                 f"{medians['json_only'] / rows_count * 1e6:.1f} us per row",
             )
         )
+    if "json_only" in medians and "ours_read_all" in medians:
+        read_all = medians["ours_read_all"] / medians["json_only"]
+        goals.append(
+            goal(
+                "decode one invoice row, then every field read / stdlib json.loads",
+                "(for information)",
+                read_all,
+                True,
+                "the lazy models' cost when a job reads everything",
+            )
+        )
     if "sdk" in medians:
         goals.append(
             goal(

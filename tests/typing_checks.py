@@ -47,4 +47,7 @@ async def fields_freshbooks_always_sends_need_no_narrowing(
         del total
     # An optional field still needs narrowing:
     notes: str = invoice.notes  # type: ignore[assignment]
-    del outstanding, ident, notes
+    # Read models build their fields on first access (Model.__getattr__, hidden from type
+    # checkers): a misspelt attribute is still a type error.
+    misspelt = invoice.outstandng  # type: ignore[attr-defined]
+    del outstanding, ident, notes, misspelt

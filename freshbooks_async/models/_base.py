@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import operator
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 import attrs
 
@@ -25,8 +26,51 @@ def _freeze_extras(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return value if value else EMPTY_MAPPING
 
 
+class _LazySlot:
+    """The slot a lazily decoded read model keeps its JSON object in until first read.
+
+    A plain (non-attrs) base, so the slot is no attrs field: it takes no part in ``==``,
+    ``hash``, ``repr``, ``attrs.evolve``/``asdict`` or pickling (which read the fields,
+    and so build them first).
+    """
+
+    __slots__ = ("_lazy_raw",)
+
+
+_RAW: Any = _LazySlot.__dict__["_lazy_raw"]  # the member descriptor: no __getattr__ fallback
+_raw_get: Callable[[Any], Any] = _RAW.__get__
+_raw_set: Callable[[Any, Any], None] = _RAW.__set__
+_raw_del: Callable[[Any], None] = _RAW.__delete__
+
+#: Per lazily decodable class: ``fill(data, instance)``, the generated decode function
+#: writing every field of ``instance`` from its checked JSON object (set by _converter).
+_fillers: dict[type, Callable[[Any, Any], Any]] = {}
+_attr_names: dict[type, frozenset[str]] = {}
+
+
+def _lazy_names(cls: type) -> frozenset[str]:
+    names = _attr_names.get(cls)
+    if names is None:
+        names = _attr_names[cls] = frozenset(f.name for f in attrs.fields(cls))
+    return names
+
+
+def _materialize(obj: Any) -> None:
+    """Build every field of a lazily decoded ``obj`` (a no-op once built).
+
+    Idempotent: two threads building the same object at once write equal values.
+    """
+    try:
+        raw = _raw_get(obj)
+    except AttributeError:
+        return  # built already (or never lazy)
+    _fillers[type(obj)](raw, obj)
+    with contextlib.suppress(AttributeError):  # another thread may have deleted it first
+        _raw_del(obj)  # drop the JSON object: every field now lives in its slot
+
+
 @attrs.frozen(kw_only=True)
-class Model:
+class Model(_LazySlot):
     """Base of every read model (an object as FreshBooks sends it).
 
     A field FreshBooks always sends has a plain type (``Invoice.id: int``,
@@ -36,6 +80,10 @@ class Model:
     in :attr:`fields_set` (as pydantic's ``model_fields_set``), so
     ``encode(decode(cls, data)) == data`` holds exactly. Keys the model does not know are
     kept in ``extras``.
+
+    The models the client methods return are decoded lazily: checked in full when the
+    response is decoded, their fields built on the first read of any of them (the
+    "Lazy decoding" section of the models docs page).
 
     Attributes:
         extras: JSON keys this model has no attribute for, with their raw values (a money
@@ -55,6 +103,19 @@ class Model:
     _absent: frozenset[str] | None = attrs.field(
         default=None, alias="_absent", eq=False, hash=False, repr=False
     )
+
+    if not TYPE_CHECKING:  # type checkers keep reporting a misspelt attribute
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached when normal lookup fails: for a lazily decoded model, an
+            # attrs field whose slot is still empty (docs/models.rst, "Lazy decoding").
+            # Building fills every slot, so later reads are plain slot reads.
+            if name in _lazy_names(type(self)):
+                _materialize(self)
+                return object.__getattribute__(self, name)
+            raise AttributeError(
+                f"{type(self).__name__!r} object has no attribute {name!r}", name=name, obj=self
+            )
 
     @property
     def fields_set(self) -> frozenset[str]:

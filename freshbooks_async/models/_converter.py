@@ -27,7 +27,9 @@ names it (the official Python SDK's own fixtures carry such values).
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
+import operator
 import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
@@ -47,7 +49,7 @@ from cattrs.v import format_exception as _cattrs_format_exception
 from cattrs.v import transform_error
 
 from ..errors import ModelDataWarning, ModelDecodeError
-from ._base import Model, WriteModel, _freeze_extras
+from ._base import Model, WriteModel, _fillers, _freeze_extras, _raw_set
 from ._fields import RESERVED, FieldPlan, plans_for
 from .common import (
     EASTERN,
@@ -642,7 +644,8 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
         exprs["extras"] = "ex"
         exprs["_wire"] = "_EMPTY if w is None else w"
         exprs["_absent"] = "_fs(ab)"
-        body.append("    r = _new(_cls)")
+        body[0] = "def structure(o, r=None):"  # r: a lazily decoded instance to fill
+        body.append("    if r is None: r = _new(_cls)")
         ns["_new"] = object.__new__
         for j, (name, setter, default) in enumerate(setters):
             ns[f"S{j}"] = setter
@@ -653,6 +656,260 @@ def _make_structure(cls: type) -> Callable[[Any], Any]:
                 body.append(f"    S{j}(r, D{j})")
     body.append("    return r")
     fn: Callable[[Any], Any] = _compile("structure", body, ns, cls)
+    return fn
+
+
+# ------------------------------------------------------------------ lazy decoding
+
+
+_check_fns: dict[type, Callable[[Any], bool]] = {}
+_lazy_fns: dict[type, Callable[[Any], Any]] = {}
+_JSON_CLASSES: Final = (str, int, float, bool, dict, list)
+
+
+class _Refused(Exception):
+    """Internal: a value the eager decoder must look at (it may raise or warn)."""
+
+
+def _money_check(v: Any) -> None:
+    """Raise unless ``money_from_wire`` takes the JSON object ``v`` on its fast path."""
+    a = v.get("amount")
+    if len(v) != 2 or v.get("code").__class__ is not str:
+        raise _Refused
+    if a.__class__ is not str:
+        if a.__class__ is not int or not _LO < a < _HI:  # (an amount sent as a JSON int)
+            raise _Refused
+    elif a not in _GOOD_AMOUNTS:  # a listing repeats the same few amounts ("0.00")
+        if not _LO < Decimal(a) < _HI:  # NaN raises InvalidOperation
+            raise _Refused
+        if len(_GOOD_AMOUNTS) >= 4096:
+            _GOOD_AMOUNTS.clear()
+        _GOOD_AMOUNTS.add(a)
+
+
+#: Amount strings known to be finite decimals in range (bounded: cleared when full).
+_GOOD_AMOUNTS: set[str] = set()
+
+
+def _decimal_check(v: str) -> None:
+    if not _LO < Decimal(v) < _HI:  # NaN raises InvalidOperation, "" ConversionSyntax
+        raise _Refused
+
+
+_LO: Final = -MAX_DECIMAL
+_HI: Final = MAX_DECIMAL
+
+
+def _model_checker(cls: type) -> Callable[[Any], None]:
+    check = _check_fn(cls)
+
+    def model_check(v: Any) -> None:
+        if not check(v):
+            raise _Refused
+
+    return model_check
+
+
+def _list_checker(cls: type) -> Callable[[Any], None]:
+    check = _check_fn(cls)
+
+    def list_check(v: list[Any]) -> None:
+        for e in v:
+            if e.__class__ is not dict or not check(e):
+                raise _Refused
+
+    return list_check
+
+
+def _plain_checker(plan: FieldPlan) -> Callable[[Any], None]:
+    def plain_check(v: Any) -> None:
+        _plain(plan, v, None)  # raises _LeafError
+
+    return plain_check
+
+
+def _never(_data: Any) -> bool:
+    return False
+
+
+def _check_fn(cls: type) -> Callable[[Any], bool]:
+    fn = _check_fns.get(cls)
+    if fn is None:
+        if cls is Money:
+            fn = _money_ok
+        elif not issubclass(cls, Model):
+            fn = _never
+        else:
+            # A trampoline first, so self-referencing models terminate.
+            _check_fns[cls] = lambda data: _check_fns[cls](data)
+            fn = _make_check(cls)
+        _check_fns[cls] = fn
+    return fn
+
+
+def _money_ok(v: Any) -> bool:
+    try:
+        _money_check(v)
+    except (_Refused, ArithmeticError):
+        return False
+    return True
+
+
+#: Per read-model class: how to check the value of each field on the common path.
+_Checker = tuple[frozenset[type], Callable[[Any], object] | None]
+
+
+def _field_checker(plan: FieldPlan) -> _Checker:
+    """The JSON classes a non-null value of ``plan``'s field may have without the eager
+    decoder raising or warning, and the check (if any) its value needs beyond its class."""
+    kind = plan.kind
+    if kind == "plain":
+        if plan.runtime is None:
+            return frozenset(_JSON_CLASSES), None
+        runtime = plan.runtime
+        ok = frozenset(
+            c for c in _JSON_CLASSES if (bool in runtime if c is bool else issubclass(c, runtime))
+        )
+        return ok, (None if plan.item_runtime is None else _plain_checker(plan))
+    if kind == "enum":
+        return frozenset({int if issubclass(plan.arg, int) else str}), None
+    if kind == "money":
+        return frozenset({dict}), _money_check
+    if kind == "model":
+        return frozenset({dict}), _model_checker(plan.arg)
+    if kind == "model_list":
+        return frozenset({list}), _list_checker(plan.arg)
+    if kind == "datetime":
+        return frozenset({str}), _fromiso  # raises ValueError if it does not parse
+    if kind == "date":
+        return frozenset({str}), _date_fromiso
+    if kind == "decimal":
+        return frozenset({str}), _decimal_check
+    raise AssertionError(kind)  # pragma: no cover
+
+
+_call: Final = operator.call
+
+
+def _values_getter(keys: list[str]) -> Callable[[Any], tuple[Any, ...]]:
+    """``o -> tuple of o[key] for each key`` (one C call)."""
+    if len(keys) == 1:  # itemgetter returns a bare value for one key
+        one = operator.itemgetter(keys[0])
+        return lambda o: (one(o),)
+    if keys:
+        getter: Callable[[Any], tuple[Any, ...]] = operator.itemgetter(*keys)
+        return getter
+    return lambda _o: ()
+
+
+class _ShapeChecker:
+    """``check(o) -> bool`` of one read-model class: whether its generated decode function
+    takes the JSON object ``o`` on its fast path, so that building it later cannot raise
+    nor warn (a ``False`` sends ``o`` to the eager decoder, which raises or warns as
+    ``decode`` does, or decodes a rarer shape, such as an id sent as a digit string).
+
+    It builds nothing. The rows of a page share a few shapes (their keys, in order, and
+    the JSON class of each value): a shape is worked out once (required keys present,
+    ``null`` only where allowed, each value of a class its field accepts) and remembered,
+    with the few values it leaves to check one by one: each money amount and decimal
+    (a ``Decimal``, finite and in range), date and timestamp (it parses), nested object.
+    """
+
+    __slots__ = ("by_key", "plans", "shapes")
+
+    def __init__(self, cls: type) -> None:
+        self.plans = plans_for(cls)
+        self.by_key = {p.key: (p, _field_checker(p)) for p in self.plans}
+        self.shapes: dict[tuple[tuple[str, ...], tuple[type, ...]], Any] = {}
+
+    def learn(self, shape: tuple[tuple[str, ...], tuple[type, ...]]) -> Any:
+        keys, classes = shape
+        todo: list[tuple[str, Callable[[Any], object]]] = []
+        result: Any = None
+        for key, value_cls in zip(keys, classes, strict=True):
+            entry = self.by_key.get(key)
+            if entry is None:
+                continue  # an extra key: kept as sent
+            plan, (ok, check) = entry
+            if value_cls is type(None):
+                if not plan.nullable:
+                    result = False
+                    break
+            elif value_cls not in ok:
+                result = False
+                break
+            elif check is not None:
+                todo.append((key, check))
+        if result is None:
+            present = set(keys)
+            missing = any(p.required and p.key not in present for p in self.plans)
+            # (keys, checks): the values to check, and how
+            # (values getter, checks): the values to check and how, in the same order
+            result = (
+                False
+                if missing
+                else (_values_getter([k for k, _ in todo]), tuple(c for _, c in todo))
+            )
+        if len(self.shapes) >= 256:
+            self.shapes.clear()
+        self.shapes[shape] = result
+        return result
+
+
+def _make_check(cls: type) -> Callable[[Any], bool]:
+    checker = _ShapeChecker(cls)
+    shapes = checker.shapes
+    learn = checker.learn
+    last: list[Any] = [(None, False)]  # (the last shape seen, its entry): one item, atomic
+
+    def check(o: dict[str, Any]) -> bool:
+        shape = (tuple(o), tuple(map(type, o.values())))
+        seen, todo = last[0]
+        if shape != seen:  # a page's rows: the same key objects, compared by identity
+            todo = shapes.get(shape)
+            if todo is None:
+                todo = learn(shape)
+            last[0] = (shape, todo)
+        if todo is False:
+            return False
+        values, checks = todo
+        try:
+            for _ in map(_call, checks, values(o)):
+                pass
+        except (_Refused, _LeafError, ArithmeticError, ValueError, TypeError):
+            return False
+        return True
+
+    return check
+
+
+def _lazy_decoder(cls: type[M]) -> Callable[[Any], M]:
+    """The SDK's decode of its own parsed JSON (a response body): like ``decode(cls, o)``
+    (same errors, same warnings, raised here) but, for a read model whose object passes
+    the check, returning an instance whose fields are built on first access
+    (docs/models.rst, "Lazy decoding"). The object must not change afterwards.
+    """
+    fn = _lazy_fns.get(cls)
+    if fn is not None:
+        return fn
+    _check_model_cls(cls)
+    if cls is Money or not issubclass(cls, Model) or _slot_setters(cls) is None:
+        fn = functools.partial(decode, cls)
+    else:
+        check = _check_fn(cls)
+        fill: Callable[..., Any] = _structure_fn(cls)
+        _fillers[cls] = fill
+        new = object.__new__
+
+        def lazy(data: Any) -> Any:
+            if data.__class__ is dict and check(data):
+                r = new(cls)
+                _raw_set(r, data)
+                return r
+            return decode(cls, data)
+
+        fn = lazy
+    _lazy_fns[cls] = fn
     return fn
 
 

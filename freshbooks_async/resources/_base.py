@@ -11,7 +11,6 @@ operation has exactly one body.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar, Unpack
 
@@ -25,7 +24,8 @@ from .._pipeline import (
 )
 from .._validate import check_int as _check_int
 from ..errors import ResponseDecodeError
-from ..models import WriteModel, decode, to_payload, vis_state_payload
+from ..models import WriteModel, to_payload, vis_state_payload
+from ..models._converter import _lazy_decoder
 from ..models._payload import payload_from_mapping
 from ..models.common import VisState
 from ..pagination import MAX_PER_PAGE, Checkpoint, Page, Paginator, page_from_response, paginate
@@ -171,9 +171,7 @@ class Resource(Generic[T]):
             raise TypeError(f"client: expected a FreshBooksClient, got {type(client).__name__}")
         self._client = client
         model = type(self)._model
-        self._decode: Callable[[Any], Any] = (
-            _as_object if model is None else functools.partial(decode, model)
-        )
+        self._decode: Callable[[Any], Any] = _as_object if model is None else _lazy_decoder(model)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._spec.family.value}/{self._spec.name}>"
