@@ -24,11 +24,15 @@ just above a block (in any order with the context) serve it::
     .. example setup:
        drafts = [InvoiceCreate(customerid=1, create_date=datetime.date(2026, 1, 5))]
 
-    .. example: no-run (needs a browser to authorize the app)
+    .. example: no-run (needs Redis at cache.internal)
 
 ``setup`` is code run before the example (not shown, not type-checked: the values the
-prose takes for granted); ``no-run`` says why an example cannot run as written (the
+prose takes for granted; the runner's helpers, such as ``play_the_user()`` for an OAuth
+example, are called there); ``no-run`` says why an example cannot run as written (the
 runner lists these, with their reasons).
+
+An example that imports a name of its own which the prelude also provides (FastAPI's
+``Request``) gets a prelude without that name, so the two do not collide.
 
 Run: ``python .ci/doc_examples.py OUTPUT_DIR``.
 """
@@ -196,8 +200,54 @@ def annotated(path: Path) -> list[tuple[int, str, dict[str, list[str]]]]:
     return found
 
 
+def _own_imports(code: str) -> set[str]:
+    """The names the example's top-level ``import`` statements bind from other packages
+    than ours (an import of our own names binds the prelude's objects again)."""
+    try:
+        tree = compile(
+            code, "<example>", "exec", flags=ast.PyCF_ONLY_AST | ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
+        )
+    except SyntaxError:
+        return set()
+    return {
+        (alias.asname or alias.name).split(".")[0]
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        and not (isinstance(node, ast.ImportFrom) and _ours(node.module))
+        for alias in node.names
+    }
+
+
+def _ours(module: str | None) -> bool:
+    return module is not None and (module + ".").startswith("freshbooks_async.")
+
+
+def _without(head: str, names: set[str]) -> str:
+    """The prelude without ``names`` (its ``from M import *`` lines made explicit): an
+    example importing a name of its own (FastAPI's ``Request`` or ``Query``) is not
+    told it redefines the prelude's."""
+    import importlib
+
+    lines = []
+    for line in head.splitlines():
+        match = re.fullmatch(r"from ([\w.]+) import (.+)", line)
+        if match:
+            if match[2] == "*":
+                imported = list(getattr(importlib.import_module(match[1]), "__all__", ()))
+            else:
+                imported = [n.strip() for n in match[2].split(",")]
+            if names & set(imported):
+                kept = [n for n in imported if n not in names]
+                line = f"from {match[1]} import ({', '.join(kept)})" if kept else ""
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 def render(source: str, line: int, code: str, context: list[str]) -> str:
     head = PRELUDE.format(source=source, line=line)
+    own = _own_imports(code)
+    if own:
+        head = _without(head, own)
     if context:
         head += "\n" + "\n".join(context) + "\n"
     if _needs_async(code):

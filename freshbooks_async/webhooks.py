@@ -586,7 +586,7 @@ def asgi_webhook_app(
 
         receiver = asgi_webhook_app(verifier=lookup_verifier, on_event=handle_event)
         app = Starlette(routes=[Route("/webhooks/freshbooks", receiver, methods=["POST"])])
-        # FastAPI: app.add_route("/webhooks/freshbooks", receiver, methods=["POST"])
+        # FastAPI: FastAPI(routes=[Route("/webhooks/freshbooks", receiver, methods=["POST"])])
 
     (``Mount`` works too, but redirects ``/webhooks/freshbooks`` to a trailing slash.)
 

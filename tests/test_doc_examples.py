@@ -12,7 +12,16 @@ skipped with its reason.
 Examples written for production (``FreshBooksClient(access_token="...")``, no
 ``base_url``) are pointed at the sandbox: while an example runs, a client made with the
 default base URL, over HTTP (no transport, or an ``AiohttpTransport``), talks to the
-sandbox with its token.
+sandbox with its token. Each example runs in a temporary directory, which is also its
+``HOME`` (a token file ``"token.json"`` or ``"~/.freshbooks-token.json"`` lands there).
+
+The OAuth examples need a user who authorizes the app in a browser. Their setup calls
+``play_the_user()``, which plays that part: when the example asks
+``OAuth2Session.authorization_url`` for the page to send the user to, the harness opens
+it as the user's browser would, on the sandbox (whose authorize page consents at once:
+no login form), reads the redirect to ``redirect_uri`` and binds its ``code`` and
+``state`` to the names the example's prose provides, ``code`` and ``received_state``.
+The example's code itself runs as written.
 """
 
 from __future__ import annotations
@@ -20,15 +29,19 @@ from __future__ import annotations
 import ast
 import asyncio
 import functools
+import http.client
 import importlib.util
 import inspect
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
+import yarl
 
 from freshbooks_async import AiohttpTransport, FreshBooksClient
+from freshbooks_async.auth import AuthorizationRequest, OAuth2Session
 from freshbooks_async.client import DEFAULT_BASE_URL
 from freshbooks_async.sandbox import Sandbox, SandboxServer
 
@@ -122,11 +135,58 @@ def _pointed_at(target: _Target) -> Any:
     return init
 
 
+def _authorize_in_the_sandbox(target: _Target, url: str) -> tuple[str, str]:
+    """What the user's browser does with an authorization URL: open it (on the sandbox,
+    which consents at once) and land on the redirect. Returns its ``code`` and ``state``.
+
+    Blocking: it runs in the example's thread while the sandbox serves on the test's loop.
+    """
+    asked = yarl.URL(url)
+    redirect_uri = asked.query["redirect_uri"]
+    sandbox = yarl.URL(target.url)
+    connection = http.client.HTTPConnection(sandbox.host or "127.0.0.1", sandbox.port, timeout=10)
+    try:
+        connection.request("GET", asked.raw_path_qs)
+        response = connection.getresponse()
+        response.read()
+        location = response.getheader("Location")
+    finally:
+        connection.close()
+    assert response.status == 302, f"authorize answered {response.status}, not a redirect"
+    assert location is not None
+    landed = yarl.URL(location)
+    assert str(landed.with_query(None)) == redirect_uri, f"redirected to {location}"
+    return landed.query["code"], landed.query["state"]
+
+
+def _user_in_a_browser(
+    target: _Target, namespace: dict[str, Any], restore: list[Callable[[], None]]
+) -> Callable[[], None]:
+    """``play_the_user()`` for an example's setup (see the module docstring)."""
+
+    def play_the_user() -> None:
+        original = OAuth2Session.authorization_url
+
+        def authorization_url(
+            self: OAuth2Session, scopes: Iterable[str] = (), *, state: str | None = None
+        ) -> AuthorizationRequest:
+            request = original(self, scopes, state=state)
+            code, received = _authorize_in_the_sandbox(target, request.url)
+            namespace.update(code=code, received_state=received)
+            return request
+
+        OAuth2Session.authorization_url = authorization_url  # type: ignore[method-assign]
+        restore.append(lambda: setattr(OAuth2Session, "authorization_url", original))
+
+    return play_the_user
+
+
 def _run_in_thread(example: Example, target: _Target) -> None:
     """Run one example in this (worker) thread, on its own event loop."""
     namespace: dict[str, Any] = {"__name__": "__doc_example__"}
     exec(compile(_prelude(), "<prelude>", "exec"), namespace)  # noqa: S102
     business = target.sandbox.default_business
+    restore: list[Callable[[], None]] = []
     namespace.update(
         account_id=business.account_id,
         business_id=business.id,
@@ -134,6 +194,7 @@ def _run_in_thread(example: Example, target: _Target) -> None:
         token=target.token,
         sandbox=target.sandbox,
         server_url=target.url,
+        play_the_user=_user_in_a_browser(target, namespace, restore),
     )
     context = "\n".join(example.context)
     setup = "\n".join(example.setup)
@@ -158,6 +219,8 @@ def _run_in_thread(example: Example, target: _Target) -> None:
             exec(compile(setup, f"{example.name} (setup)", "exec"), namespace)  # noqa: S102
             exec(compile(example.code, example.name, "exec"), namespace)  # noqa: S102
     finally:
+        for undo in reversed(restore):
+            undo()
         # Clients an example makes and keeps (``fb = FreshBooksClient(...)`` at module
         # level, as an application would) are closed, as the application would at exit.
         left = [v for v in namespace.values() if isinstance(v, FreshBooksClient) and v is not own]
@@ -172,10 +235,13 @@ async def _close(clients: list[FreshBooksClient]) -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=[e.name for e in EXAMPLES])
 async def test_example_runs_against_the_sandbox(
-    example: Example, monkeypatch: pytest.MonkeyPatch
+    example: Example, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     if example.no_run is not None:
         pytest.skip(f"no-run: {example.no_run}")
+    # Files an example writes (a token file, an export) land here, not in the tree or ~.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
     async with SandboxServer() as server:
         target = _Target(server.url, server.token, server.sandbox)
         monkeypatch.setattr(FreshBooksClient, "__init__", _pointed_at(target))
