@@ -180,14 +180,21 @@ return {granted, tonumber(first[2]) - now}
 # (the first `free` of the line) that a slot is free, each on its own channel
 # ("<channel>:<instance>", message "<account>"): the others need not ask, and nobody is
 # told when nobody is in line (a process that is not in line waits for no slot: a waiter
-# joins the line in the same script call that finds no slot for it).
+# joins the line in the same script call that finds no slot for it). The calling process
+# (`me`) is not sent a message: announce() returns 1 when it is among them.
 _ANNOUNCE = """
-local function announce(limit, channel, account)
+local function announce(limit, channel, account, me)
   local free = limit - redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
-  if free <= 0 then return end
+  if free <= 0 then return 0 end
+  local told_me = 0
   for _, who in ipairs(redis.call('ZRANGE', KEYS[2], 0, free - 1)) do
-    redis.call('PUBLISH', channel .. ':' .. who, account)
+    if who == me then
+      told_me = 1
+    else
+      redis.call('PUBLISH', channel .. ':' .. who, account)
+    end
   end
+  return told_me
 end
 local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
 for _, who in ipairs(gone) do redis.call('ZREM', KEYS[2], who) end
@@ -197,7 +204,7 @@ if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
 # KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries; ARGV: member, channel,
 # account, instance, back, limit. back = '1': the releasing process has had its turn (it
 # handed the slot over locally as often as allowed) and goes to the back of the line.
-# The free slot is announced (see _ANNOUNCE).
+# The free slot is announced (see _ANNOUNCE). -> {removed, 1 if it is kept for the caller}.
 _RELEASE = (
     _NOW
     + _ANNOUNCE
@@ -206,8 +213,7 @@ local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 if ARGV[5] == '1' and redis.call('ZSCORE', KEYS[2], ARGV[4]) then
   redis.call('ZADD', KEYS[2], 'XX', now, ARGV[4])
 end
-announce(tonumber(ARGV[6]), ARGV[2], ARGV[3])
-return removed
+return {removed, announce(tonumber(ARGV[6]), ARGV[2], ARGV[3], ARGV[4])}
 """
 )
 
@@ -234,7 +240,7 @@ if redis.call('ZCARD', KEYS[1]) + ahead < limit then
   keep(KEYS[1], lease + 1000)
   return 1
 end
-announce(limit, ARGV[6], ARGV[7])
+announce(limit, ARGV[6], ARGV[7], ARGV[5])
 return 0
 """
 )
@@ -1010,14 +1016,19 @@ class RedisCoordinator:
         keys = [key, self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
         args = [member, self._channel, account_id, self._instance, "1" if back else "0", limit]
         try:
-            await self._link.call(
+            reply = await self._link.call(
                 f"account {account_id}: releasing a slot",
                 lambda: self._release(keys=keys, args=args),
             )
         except CoordinatorUnavailableError as exc:
             logger.warning("%s; the slot frees itself when its lease runs out", exc)
+            kept_for_us = True  # let this process's waiters meet the error themselves
+        else:
+            # Announced to the processes in line it is kept for; this process's waiters
+            # ask again at once only if it is one of them (else they would ask in vain).
+            kept_for_us = bool(int(reply[1]))
         waiters = self._waiters.get(account_id)
-        if waiters is not None:
+        if waiters is not None and kept_for_us:
             waiters.freed.set()
 
     def _park(self, lease: SlotLease) -> bool:

@@ -673,6 +673,35 @@ async def test_reacquire_lets_a_process_waiting_in_line_go_first(
         await b.aclose()
 
 
+async def test_a_release_wakes_only_the_processes_the_slot_is_kept_for(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    # b waits in line ahead of a's own waiter: a's release is b's, and a's waiter must
+    # not ask Redis in vain (one script call for the release, one for b's acquire).
+    a = RedisCoordinator.from_url(redis_server.url, handoff_limit=0, poll_interval=30.0)
+    b = RedisCoordinator.from_url(redis_server.url, poll_interval=30.0)
+    try:
+        await a.release_slot(await a.acquire_slot("WARM", 1))  # the scripts loaded
+        held = await a.acquire_slot("ACC1", 1)
+        b_waits = asyncio.ensure_future(b.acquire_slot("ACC1", 1))
+        await asyncio.sleep(0.2)
+        a_waits = asyncio.ensure_future(a.acquire_slot("ACC1", 1))
+        await asyncio.sleep(0.2)
+        before = await evalsha_calls(redis_client)
+        await a.release_slot(held)  # the handoff limit is 0: back to Redis
+        got = await asyncio.wait_for(b_waits, 5.0)
+        await asyncio.sleep(0.2)
+        assert await evalsha_calls(redis_client) == before + 2
+        assert not a_waits.done()
+        await b.release_slot(got)  # kept for a now: its waiter is told
+        await b.release_slot(got)
+        last = await asyncio.wait_for(a_waits, 5.0)
+        await a.release_slot(last)
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
 # --------------------------------------------------------------------------- retry budget
 
 
