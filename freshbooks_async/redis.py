@@ -18,14 +18,17 @@ Every process and host that uses the same Redis (and ``namespace``) shares:
   renew their leases while they hold them; a killed holder's slot frees itself within
   ``slot_lease`` seconds. Processes waiting for an account's slots form a line in Redis:
   a free slot goes to the process that waited longest, and a release is published to the
-  processes it is kept for, so they take it at once (and every ``poll_interval`` seconds
-  anyway). A released slot goes straight to a task of the same process waiting for one,
-  or lingers ``slot_linger`` seconds for its next acquire, at most ``handoff_limit``
-  times in a row: then it goes back to Redis and that process to the back of the line;
+  processes it is kept for (each on its own channel), so they take it at once (and every
+  ``poll_interval`` seconds anyway). A released slot goes straight to a task of the same
+  process waiting for one, or lingers ``slot_linger`` seconds for its next acquire, at
+  most ``handoff_limit`` times in a row: then it goes back to Redis and that process to
+  the back of the line. A holder going on to its next operation exchanges its slot
+  (:meth:`RedisCoordinator.reacquire_slot`): no round trip within the handoffs, one at
+  the limit;
 * **invoice counters** (:meth:`RedisCoordinator.next_invoice_number`): the last number
   handed out, advanced by a Lua script with FreshBooks' increment rule (no
   read-modify-write by the client; the calls of one process that come together share one
-  round trip);
+  round trip, and :meth:`RedisCoordinator.next_invoice_numbers` takes several in one);
 * **retry budgets** (:meth:`RedisCoordinator.retry_budget`): a token bucket per scope,
   brought up to date before each retry decision;
 * **the token pair** (:class:`RedisTokenStore`): a hash holding the pair and the refresh
@@ -955,7 +958,11 @@ class RedisCoordinator:
         if lease.id in self._held:
             waiters = self._waiters.get(account_id)
             if waiters is None or all(w.future.done() for w in waiters.queue):
-                if self._handoffs.get(lease.id, 0) < self._handoff_limit and self._fresh(lease.id):
+                if (
+                    self._handoffs.get(lease.id, 0) < self._handoff_limit
+                    and self._held[lease.id][3] == lease.limit  # else the acquire rule decides
+                    and self._fresh(lease.id)
+                ):
                     return SlotLease(
                         account_id=account_id, id=self._rename(lease.id), limit=lease.limit
                     )
@@ -969,8 +976,8 @@ class RedisCoordinator:
     async def _swap_slot(self, lease: SlotLease) -> str | None:
         """Give the slot back and take one again in one script call: the new lease id, or
         None when processes waiting in line go first (the slot was announced to them)."""
-        held = self._held.pop(lease.id)
-        key, account_id, _, limit = held
+        key, account_id, _, _ = self._held.pop(lease.id)
+        limit = lease.limit
         member = self._members.pop(lease.id, lease.id)
         self._handoffs.pop(lease.id, None)
         new = f"{self._instance}:{next(self._ids)}"

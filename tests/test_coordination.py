@@ -193,6 +193,22 @@ async def test_several_invoice_numbers_at_once(coordinator: Coordinator) -> None
             await next_invoice_numbers(coordinator, "ACC1", count)  # type: ignore[arg-type]
 
 
+async def test_reacquire_under_a_lowered_limit_waits_until_it_allows_one(
+    coordinator: Coordinator,
+) -> None:
+    first = await coordinator.acquire_slot("ACC1", 2)
+    second = await coordinator.acquire_slot("ACC1", 2)
+    exchange = asyncio.ensure_future(
+        reacquire_slot(coordinator, SlotLease(account_id="ACC1", id=second.id, limit=1))
+    )
+    await asyncio.sleep(0.1)
+    assert not exchange.done()  # `first` is held: a limit of 1 allows no other
+    await coordinator.release_slot(first)
+    lease = await asyncio.wait_for(exchange, 5)
+    assert lease.limit == 1
+    await coordinator.release_slot(lease)
+
+
 class _Minimal:
     """A user-written coordinator of the protocol's required methods only (no
     reacquire_slot), recording the slot calls."""
