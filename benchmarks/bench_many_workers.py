@@ -251,7 +251,7 @@ def redis_calls(redis_url: str | None, *, reset: bool = False) -> dict[str, floa
         if reset:
             client.config_resetstat()
             return {}
-        stats = client.info("commandstats")
+        stats: dict[str, Any] = client.info("commandstats")  # type: ignore[assignment, unused-ignore]
     finally:
         client.close()
     return {

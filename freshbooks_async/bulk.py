@@ -17,7 +17,10 @@ What happens, in order:
    the client's coordinator (:func:`~freshbooks_async.coordination.account_slot`), which
    every bulk call and ``invoices.create`` of every client sharing that coordinator
    respect: with a :class:`~freshbooks_async.redis.RedisCoordinator`, every process. A
-   slot is held only while a POST is on the wire, never while waiting.
+   slot is held while a POST is on the wire, and from a create that succeeded to the
+   next POST of a worker that has a draft to post at once (the slot is exchanged for it
+   in one step: :func:`~freshbooks_async.coordination.reacquire_slot`); never while
+   waiting for a draft, a backoff or a reconciliation.
    Each POST carries ``X-Client-Reference: <unique per draft>`` (recorded by the sandbox's
    ledger, ignored by FreshBooks).
 3. **Numbering.**
