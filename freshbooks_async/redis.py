@@ -933,8 +933,8 @@ class RedisCoordinator:
         await self._give_back(lease.id, back=handed)
 
     async def reacquire_slot(self, lease: SlotLease) -> SlotLease:
-        """See :meth:`~freshbooks_async.coordination.Coordinator.reacquire_slot`: give
-        ``lease``'s slot back and take one of the account's slots again, as one step.
+        """See :func:`~freshbooks_async.coordination.reacquire_slot`: give ``lease``'s
+        slot back and take one of the account's slots again, as one step.
 
         While no task of this process waits for one of the account's slots, the slot
         stays with its holder under a new lease id, with no Redis call, as a handoff (see
