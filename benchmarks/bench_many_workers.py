@@ -8,7 +8,9 @@ account's ``per_account_concurrency=C`` slots and its invoice counter through on
 ``redis-server`` (started here on a free loopback port, without persistence). Measured:
 the wall time from the common start to the last worker's end, over the bound
 ``ceil(M / C) x latency`` (the time ``M`` creates need with ``C`` on the wire), and from
-the sandbox: drafts lost or duplicated, 409 answers and the most creates in flight at once.
+the sandbox: drafts lost or duplicated, 409 answers and the most creates in flight at once;
+from Redis (``INFO commandstats``): the script calls (round trips) and the announcements
+(``PUBLISH``) per draft.
 The same run with one process and the in-process coordinator (no Redis) is the baseline.
 
 Then the per-acquire cost of a slot, in microseconds, for the in-process and the Redis
@@ -64,7 +66,7 @@ from _common import (
 
 from freshbooks_async import FreshBooksClient
 from freshbooks_async.bulk import bulk_create_invoices
-from freshbooks_async.coordination import Coordinator, InProcessCoordinator
+from freshbooks_async.coordination import Coordinator, InProcessCoordinator, reacquire_slot
 
 LATENCY_MS = 10.0
 CAP = 16
@@ -238,14 +240,39 @@ def run_once(
     }
 
 
+def redis_calls(redis_url: str | None, *, reset: bool = False) -> dict[str, float]:
+    """Redis's count of script calls (``EVALSHA``) and ``PUBLISH`` since the last reset."""
+    if redis_url is None:
+        return {}
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        if reset:
+            client.config_resetstat()
+            return {}
+        stats: dict[str, Any] = client.info("commandstats")  # type: ignore[assignment, unused-ignore]
+    finally:
+        client.close()
+    return {
+        name: float(stats.get(f"cmdstat_{name}", {}).get("calls", 0))
+        for name in ("evalsha", "publish")
+    }
+
+
 def measure(
     variant: str, processes: int, n: int, run: int, redis_url: str | None
 ) -> dict[str, float]:
     """A fresh sandbox, one run, and the sandbox's own count of what was created."""
     with SandboxProcess(latency_ms=LATENCY_MS, seed_clients=50) as sandbox:
+        redis_calls(redis_url, reset=True)
         figures = run_once(
             sandbox.url, sandbox.token, redis_url, processes, n, f"bench-{run}-{processes}"
         )
+        calls = redis_calls(redis_url)
+        if calls:
+            figures["round_trips"] = calls["evalsha"] / n
+            figures["publish"] = calls["publish"] / n
         with sandbox.control() as control:
             summary = control.call("GET", "/_sandbox/ledger")["summary"]
             stats = control.stats()
@@ -262,8 +289,9 @@ def measure(
 
 
 async def acquire_costs(coordinator: Coordinator, rounds: int) -> dict[str, float]:
-    """Microseconds: a free slot's acquire and release (one task), and the time per grant
-    with ``4 x CAP`` tasks cycling through ``CAP`` slots."""
+    """Microseconds: a free slot's acquire and release (one task), its exchange for the
+    next one (``reacquire_slot``, as a bulk worker between two creates), and the time per
+    grant with ``4 x CAP`` tasks cycling through ``CAP`` slots."""
     account = "BENCH"
     for _ in range(50):  # warm-up (connections, scripts loaded)
         await coordinator.release_slot(await coordinator.acquire_slot(account, CAP))
@@ -276,6 +304,12 @@ async def acquire_costs(coordinator: Coordinator, rounds: int) -> dict[str, floa
         t2 = time.perf_counter()
         acquire += t1 - t0
         release += t2 - t1
+    lease = await coordinator.acquire_slot(account, CAP)
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        lease = await reacquire_slot(coordinator, lease)
+    reacquire = time.perf_counter() - t0
+    await coordinator.release_slot(lease)
     grants = rounds * 4
 
     async def cycle(count: int) -> None:
@@ -291,6 +325,7 @@ async def acquire_costs(coordinator: Coordinator, rounds: int) -> dict[str, floa
     return {
         "acquire_us": acquire / rounds * 1e6,
         "release_us": release / rounds * 1e6,
+        "reacquire_us": reacquire / rounds * 1e6,
         "contended_us": contended / (grants // tasks * tasks) * 1e6,
     }
 
@@ -397,12 +432,15 @@ def main() -> int:
             )
             for key, metric, unit in (
                 ("cpu_us", "client CPU per draft (all processes)", "us"),
+                ("round_trips", "Redis script calls per draft (all processes)", "count"),
+                ("publish", "Redis announcements per draft", "count"),
                 ("409s", "409 answers", "count"),
                 ("peak", "creates in flight at most", "count"),
                 ("lost", "lost", "drafts"),
                 ("duplicated", "duplicated", "drafts"),
             ):
-                rows.append(row(case, label, metric, unit, [m[key] for m in measured]))
+                if key in measured[0]:
+                    rows.append(row(case, label, metric, unit, [m[key] for m in measured]))
             ratio = median(ratios)
             lost = max(m["lost"] for m in measured)
             duplicated = max(m["duplicated"] for m in measured)
@@ -413,6 +451,12 @@ def main() -> int:
                 f"duplicated {duplicated:.0f}, peak {peak:.0f}, "
                 f"409s {median([m['409s'] for m in measured]):.0f}, "
                 f"client CPU {median([m['cpu_us'] for m in measured]):.0f} us per draft"
+                + (
+                    f", Redis script calls {median([m['round_trips'] for m in measured]):.3f} "
+                    f"and announcements {median([m['publish'] for m in measured]):.3f} per draft"
+                    if "round_trips" in measured[0]
+                    else ""
+                )
             )
             goals.append(
                 goal(
@@ -455,6 +499,7 @@ def main() -> int:
             for key, metric in (
                 ("acquire_us", "acquire, free slot"),
                 ("release_us", "release"),
+                ("reacquire_us", "exchange (reacquire_slot)"),
                 ("contended_us", f"time per grant, {4 * CAP} tasks on {CAP} slots"),
             ):
                 rows.append(
@@ -465,6 +510,7 @@ def main() -> int:
             print(
                 f"  per-acquire cost, {name}: {acquire:.1f} us free, "
                 f"release {median([c['release_us'] for c in measured_costs]):.1f} us, "
+                f"exchange {median([c['reacquire_us'] for c in measured_costs]):.1f} us, "
                 f"{contended:.1f} us per grant contended"
             )
             goals.append(

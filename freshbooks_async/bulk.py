@@ -17,7 +17,10 @@ What happens, in order:
    the client's coordinator (:func:`~freshbooks_async.coordination.account_slot`), which
    every bulk call and ``invoices.create`` of every client sharing that coordinator
    respect: with a :class:`~freshbooks_async.redis.RedisCoordinator`, every process. A
-   slot is held only while a POST is on the wire, never while waiting.
+   slot is held while a POST is on the wire, and from a create that succeeded to the
+   next POST of a worker that has a draft to post at once (the slot is exchanged for it
+   in one step: :func:`~freshbooks_async.coordination.reacquire_slot`); never while
+   waiting for a draft, a backoff or a reconciliation.
    Each POST carries ``X-Client-Reference: <unique per draft>`` (recorded by the sandbox's
    ledger, ignored by FreshBooks).
 3. **Numbering.**
@@ -136,7 +139,7 @@ from ._pipeline import APIResponse, build_path, check_account_id
 from ._secrets import NO_SECRETS
 from ._validate import check_int as _check_int
 from ._validate import check_seconds as _check_seconds
-from .coordination import Coordinator
+from .coordination import Coordinator, SlotLease, next_invoice_numbers, reacquire_slot
 from .errors import (
     APIError,
     BulkError,
@@ -624,26 +627,23 @@ class _ClientNumbering:
         return fetching
 
     async def fetch(self, wanted: int) -> None:
-        """Ask the counter for the next round of numbers, at most ``wanted`` (one round
-        trip to a shared coordinator, which answers calls that come together at once)."""
+        """Ask the counter for the next round of numbers, at most ``wanted``, in one call
+        (:func:`~freshbooks_async.coordination.next_invoice_numbers`: one round trip to a
+        shared coordinator)."""
         count = max(1, min(self.chunk, wanted))
         reseeds = 0
         while True:
-            answers = await asyncio.gather(
-                *(self.coordinator.next_invoice_number(self.account_id) for _ in range(count)),
-                return_exceptions=True,
-            )
-            numbers = [answer for answer in answers if isinstance(answer, str)]
-            if numbers:
-                self.numbers.extend(numbers)  # in the order the counter handed them out
-                self.anchor = numbers[-1]  # the counter's sequence, where it was last seen
-                return
-            error = next(a for a in answers if isinstance(a, BaseException))
-            if isinstance(error, NumberingNotSeededError) and reseeds < _MAX_RESEEDS:
+            try:
+                numbers = await next_invoice_numbers(self.coordinator, self.account_id, count)
+            except NumberingNotSeededError:
+                if reseeds >= _MAX_RESEEDS:
+                    raise
                 reseeds += 1
                 await self.reseed()
                 continue
-            raise error
+            self.numbers.extend(numbers)  # in the order the counter handed them out
+            self.anchor = numbers[-1]  # the counter's sequence, where it was last seen
+            return
 
     async def reseed(self) -> None:
         """The counter lost its value: seed it past the numbers in use and the last number
@@ -929,9 +929,12 @@ class _Bulk:
 
     # ------------------------------------------------------------ one attempt
 
-    async def attempt_once(self, draft: _Draft) -> _Attempt:
-        """One attempt, plus the re-sync a taken number calls for (in this task)."""
-        result = await self.attempt(draft)
+    async def attempt_once(self, draft: _Draft, kept: list[SlotLease] | None = None) -> _Attempt:
+        """One attempt, plus the re-sync a taken number calls for (in this task).
+
+        ``kept``: the worker's slot between two drafts (see :meth:`worker`).
+        """
+        result = await self.attempt(draft, kept)
         if result.error is not None:
             _release_frames(result.error)
         if result.outcome is _Outcome.NUMBER_TAKEN and self.numbers is not None:
@@ -943,9 +946,18 @@ class _Bulk:
         try:
             return result
         finally:
-            del result, draft, self
+            del result, draft, self, kept
 
-    async def attempt(self, draft: _Draft) -> _Attempt:
+    async def attempt(self, draft: _Draft, kept: list[SlotLease] | None = None) -> _Attempt:
+        """Post ``draft`` once, holding one of the account's slots while it is on the wire.
+
+        ``kept`` holds the slot of the worker's previous create when the worker went
+        straight on to this draft: it is exchanged for this create's slot in one step
+        (:func:`~freshbooks_async.coordination.reacquire_slot`). A create that ends
+        ``created`` leaves its slot in ``kept`` for the next draft (the worker gives it
+        back if it has none at once, and one left here when the allocation failed); every
+        other outcome gives it back here.
+        """
         draft.attempts += 1
         self.attempts += 1
         payload = draft.payload
@@ -958,11 +970,17 @@ class _Bulk:
                 draft.number = number
                 self.to_number -= 1
                 draft.number_conflicts = 0
-            slot = await self.coordinator.acquire_slot(self.account_id, self.slot_limit)
+            if kept:
+                slot = await reacquire_slot(self.coordinator, kept.pop())
+            else:
+                slot = await self.coordinator.acquire_slot(self.account_id, self.slot_limit)
         except FreshBooksError as exc:  # the coordinator failed (or a re-seeding read): not sent
             draft.attempts -= 1
             self.attempts -= 1
+            # A slot still in `kept` (the allocation failed) is the worker's to give back:
+            # no await here, where the error may be shared with other workers' frames.
             return _Attempt(draft, _Outcome.NOT_SENT, error=exc)
+        created = False
         try:
             if self.on_send is not None:
                 try:
@@ -1002,13 +1020,17 @@ class _Bulk:
                     draft.last_error = exc
                     ambiguous = exc
                 else:
+                    created = True
                     return _Attempt(draft, _Outcome.CREATED, invoice=invoice)
             finally:
                 self.in_flight -= 1
                 self.observe(self.clock.monotonic() - sent_at)
         finally:
-            # Given back however the attempt ends (shielded: a cancelled attempt too).
-            await asyncio.shield(self.coordinator.release_slot(slot))
+            if created and kept is not None:
+                kept.append(slot)  # for the worker's next draft
+            else:
+                # Given back however the attempt ends (shielded: a cancelled attempt too).
+                await asyncio.shield(self.coordinator.release_slot(slot))
         # The slot is given back: reconcile before anything is sent again.
         return await self.reconcile(draft, ambiguous)
 
@@ -1432,21 +1454,32 @@ class _Bulk:
         """Post drafts one after another until none is left.
 
         ``concurrency`` workers share the queue: a worker handles its answer and posts the
-        next draft in the same step, so no coordinator hop delays the next POST.
+        next draft in the same step, so no coordinator hop delays the next POST. A worker
+        whose create succeeded and that has a draft to post at once keeps its account slot
+        for it (exchanged in one step, which costs a shared coordinator no round trip while
+        no one else waits); a worker with nothing to post at once gives its slot back
+        before it waits.
         """
-        while True:
-            draft = await self.next_draft()
-            if draft is None:
-                return
-            self.busy += 1
-            try:
-                result = await self.attempt_once(draft)
-            finally:
-                self.busy -= 1
-            await self.handle(result)
-            del draft, result  # settled or queued again: not this idle worker's to keep
-            if not self.busy:
-                self.changed.set()  # maybe the last one: idle workers decide what is next
+        kept: list[SlotLease] = []  # the slot of the last create, for the next draft
+        try:
+            while True:
+                if kept and not self.ready:
+                    await asyncio.shield(self.coordinator.release_slot(kept.pop()))
+                draft = await self.next_draft()
+                if draft is None:
+                    return
+                self.busy += 1
+                try:
+                    result = await self.attempt_once(draft, kept)
+                finally:
+                    self.busy -= 1
+                await self.handle(result)
+                del draft, result  # settled or queued again: not this idle worker's to keep
+                if not self.busy:
+                    self.changed.set()  # maybe the last one: idle workers decide what is next
+        finally:
+            if kept:  # cancelled, or the call ends
+                await asyncio.shield(self.coordinator.release_slot(kept.pop()))
 
     async def next_draft(self) -> _Draft | None:
         """The next draft to post, waiting while others are in flight or backing off;

@@ -22,13 +22,17 @@ operations:
   or :func:`account_slot`): at most ``limit`` holders per account at once, all processes
   together. A slot is a *lease*: an implementation that spans processes gives it an
   expiry that its holder keeps renewing, so a holder killed with ``SIGKILL`` frees its
-  slot within the lease, and never blocks the account forever.
+  slot within the lease, and never blocks the account forever. A holder that goes
+  straight on to its next operation on the account (a bulk worker between two creates)
+  calls :func:`reacquire_slot`: a release and an acquire as one step, which an
+  implementation may make cheaper (the optional method ``reacquire_slot(lease)``).
 * **Invoice numbers** (:meth:`Coordinator.next_invoice_number`,
   :meth:`Coordinator.advance_invoice_numbers`): one counter per account, seeded with the
   highest number in use and advanced with FreshBooks' increment rule
   (``"0005"`` -> ``"0006"``,
   ``"000D"`` -> ``"000E"``), so no two processes send the same number; a number found
-  taken moves the counter past it.
+  taken moves the counter past it. :func:`next_invoice_numbers` takes several at once
+  (the optional method ``next_invoice_numbers(account_id, count)``).
 * **Retry budget** (:meth:`Coordinator.retry_budget`): a
   :class:`~freshbooks_async.retry.RetryBudget` per scope, so an outage one process sees
   slows the retries of all. The client asks for one per account: every request's scope is
@@ -64,6 +68,8 @@ __all__ = [
     "account_slot",
     "check_account_key",
     "check_limit",
+    "next_invoice_numbers",
+    "reacquire_slot",
     "retry_scope",
 ]
 
@@ -115,16 +121,16 @@ def check_account_key(name: str, value: object) -> str:
 _CHECKED_KEYS: set[str] = set()
 
 
-def check_limit(value: object) -> int:
-    """Check a slot limit: an int >= 1.
+def check_limit(value: object, name: str = "limit") -> int:
+    """Check a slot limit (or another count, named ``name``): an int >= 1.
 
     Raises:
         TypeError, ValueError: It is not.
     """
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"limit: expected int, got {type(value).__name__}: {value!r}")
+        raise TypeError(f"{name}: expected int, got {type(value).__name__}: {value!r}")
     if value < 1:
-        raise ValueError(f"limit: must be >= 1, got {value!r}")
+        raise ValueError(f"{name}: must be >= 1, got {value!r}")
     return value
 
 
@@ -171,6 +177,11 @@ class Coordinator(Protocol):
         """Give a slot back (idempotent: a second release, or one for an expired lease,
         does nothing)."""
         ...
+
+    # Optional (not part of the protocol's required methods, so that coordinators written
+    # before them still qualify): ``async def reacquire_slot(self, lease) -> SlotLease``
+    # and ``async def next_invoice_numbers(self, account_id, count) -> list[str]``, see
+    # the module functions of those names.
 
     async def next_invoice_number(self, account_id: str) -> str:
         """The account's next invoice number, never handed out before by this counter.
@@ -231,6 +242,94 @@ async def account_slot(
     finally:
         # A cancelled holder still gives its slot back (shielded: the release must run).
         await asyncio.shield(coordinator.release_slot(lease))
+
+
+async def reacquire_slot(coordinator: Coordinator, lease: SlotLease) -> SlotLease:
+    """Give ``lease``'s slot back and take one of the same account's slots again, under
+    the same limit: what ``release_slot(lease)`` then ``acquire_slot(account_id, limit)``
+    do, as one step.
+
+    For a holder that goes straight on to its next operation on the account (a bulk
+    worker between two creates). The coordinator's own ``reacquire_slot(lease)`` is used
+    when it has one (an optional method of the :class:`Coordinator` protocol): it may
+    keep the slot with its holder, under a new lease id, while nobody else waits for one
+    (:class:`InProcessCoordinator`), or make the exchange one round trip to its store
+    (:class:`~freshbooks_async.redis.RedisCoordinator`). Otherwise the two calls are
+    made. Either way the old lease is spent: releasing it again does nothing.
+
+    Raises:
+        CoordinatorUnavailableError: The shared store cannot be reached (the old slot is
+            given back, or runs out).
+    """
+    method = getattr(coordinator, "reacquire_slot", None)
+    if method is not None:
+        again: SlotLease = await method(lease)
+        return again
+    return await release_and_acquire(coordinator, lease)
+
+
+async def release_and_acquire(coordinator: Coordinator, lease: SlotLease) -> SlotLease:
+    """:func:`reacquire_slot` made of the protocol's two calls."""
+    await coordinator.release_slot(lease)
+    return await coordinator.acquire_slot(lease.account_id, lease.limit)
+
+
+#: (class, method) -> whether the class's `method` stands for its own parts (see shortcut_allowed).
+_SHORTCUTS: dict[tuple[type, str], bool] = {}
+
+
+def shortcut_allowed(cls: type, method: str, parts: tuple[str, ...]) -> bool:
+    """Whether ``cls``'s ``method`` (a shortcut for calls of ``parts``) may be used: it is
+    defined no higher in the class's MRO than each of ``parts``. A subclass that overrides
+    a part (``acquire_slot``, say, to count calls or to fail on purpose) without
+    overriding the shortcut (``reacquire_slot``) gets the parts called instead, so its
+    override is honoured."""
+    key = (cls, method)
+    allowed = _SHORTCUTS.get(key)
+    if allowed is None:
+        mro = cls.__mro__
+
+        def where(name: str) -> int:
+            return next(i for i, k in enumerate(mro) if name in vars(k))
+
+        allowed = _SHORTCUTS[key] = all(where(method) <= where(part) for part in parts)
+    return allowed
+
+
+async def next_invoice_numbers(coordinator: Coordinator, account_id: str, count: int) -> list[str]:
+    """``count`` numbers from the account's counter, in the order it handed them out.
+
+    The coordinator's own ``next_invoice_numbers(account_id, count)`` is used when it has
+    one (an optional method of the :class:`Coordinator` protocol): one call, one round
+    trip to a shared store. Otherwise ``count`` calls of
+    :meth:`Coordinator.next_invoice_number` are made together; then the numbers of the
+    calls that succeeded are returned (a failed call hands out no number), or, when none
+    did, the first call's error is raised.
+
+    Raises:
+        TypeError, ValueError: ``count`` is not an int >= 1.
+        NumberingNotSeededError: The counter has no value.
+        CoordinatorUnavailableError: The shared store cannot be reached.
+    """
+    check_limit(count, "count")
+    method = getattr(coordinator, "next_invoice_numbers", None)
+    if method is not None:
+        numbers: list[str] = await method(account_id, count)
+        return numbers
+    return await numbers_one_by_one(coordinator, account_id, count)
+
+
+async def numbers_one_by_one(coordinator: Coordinator, account_id: str, count: int) -> list[str]:
+    """:func:`next_invoice_numbers` made of ``count`` calls of ``next_invoice_number``."""
+    answers = await asyncio.gather(
+        *(coordinator.next_invoice_number(account_id) for _ in range(count)),
+        return_exceptions=True,
+    )
+    got = [answer for answer in answers if isinstance(answer, str)]
+    if got:
+        return got
+    error = next(answer for answer in answers if isinstance(answer, BaseException))
+    raise error
 
 
 class AccountSemaphore:
@@ -357,6 +456,30 @@ class InProcessCoordinator:
         slots.in_use -= 1
         slots.wake()
 
+    async def reacquire_slot(self, lease: SlotLease) -> SlotLease:
+        """See :func:`reacquire_slot`: while no task waits for one of the account's
+        slots (and the limit still allows it), the slot stays taken, under a new lease id;
+        otherwise it goes to the first waiter and the caller waits behind the others."""
+        if not isinstance(lease, SlotLease):
+            raise TypeError(f"lease: expected SlotLease, got {type(lease).__name__}")
+        if not shortcut_allowed(type(self), "reacquire_slot", ("acquire_slot", "release_slot")):
+            return await release_and_acquire(self, lease)
+        slots = self._slots.get(lease.account_id)
+        if (
+            slots is None
+            or lease.id not in slots.held
+            or slots.waiters
+            or slots.in_use > lease.limit
+        ):
+            await self.release_slot(lease)
+            return await self.acquire_slot(lease.account_id, lease.limit)
+        slots.held.discard(lease.id)
+        again = SlotLease(
+            account_id=lease.account_id, id=f"local-{next(self._ids)}", limit=lease.limit
+        )
+        slots.held.add(again.id)
+        return again
+
     def slots_in_use(self, account_id: str) -> int:
         """How many of ``account_id``'s slots are held now."""
         slots = self._slots.get(account_id)
@@ -373,6 +496,15 @@ class InProcessCoordinator:
                 account_id=account_id,
             )
         return allocator.allocate()
+
+    async def next_invoice_numbers(self, account_id: str, count: int) -> list[str]:
+        """See :func:`next_invoice_numbers`: ``count`` numbers in a row."""
+        check_limit(count, "count")
+        if not shortcut_allowed(type(self), "next_invoice_numbers", ("next_invoice_number",)):
+            return await numbers_one_by_one(self, account_id, count)
+        first = await self.next_invoice_number(account_id)
+        allocator = self._numbers[account_id]
+        return [first, *(allocator.allocate() for _ in range(count - 1))]
 
     async def advance_invoice_numbers(self, account_id: str, past: str | None) -> bool:
         """See :meth:`Coordinator.advance_invoice_numbers`."""

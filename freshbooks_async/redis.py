@@ -18,14 +18,17 @@ Every process and host that uses the same Redis (and ``namespace``) shares:
   renew their leases while they hold them; a killed holder's slot frees itself within
   ``slot_lease`` seconds. Processes waiting for an account's slots form a line in Redis:
   a free slot goes to the process that waited longest, and a release is published to the
-  processes it is kept for, so they take it at once (and every ``poll_interval`` seconds
-  anyway). A released slot goes straight to a task of the same process waiting for one,
-  or lingers ``slot_linger`` seconds for its next acquire, at most ``handoff_limit``
-  times in a row: then it goes back to Redis and that process to the back of the line;
+  processes it is kept for (each on its own channel), so they take it at once (and every
+  ``poll_interval`` seconds anyway). A released slot goes straight to a task of the same
+  process waiting for one, or lingers ``slot_linger`` seconds for its next acquire, at
+  most ``handoff_limit`` times in a row: then it goes back to Redis and that process to
+  the back of the line. A holder going on to its next operation exchanges its slot
+  (:meth:`RedisCoordinator.reacquire_slot`): no round trip within the handoffs, one at
+  the limit;
 * **invoice counters** (:meth:`RedisCoordinator.next_invoice_number`): the last number
   handed out, advanced by a Lua script with FreshBooks' increment rule (no
   read-modify-write by the client; the calls of one process that come together share one
-  round trip);
+  round trip, and :meth:`RedisCoordinator.next_invoice_numbers` takes several in one);
 * **retry budgets** (:meth:`RedisCoordinator.retry_budget`): a token bucket per scope,
   brought up to date before each retry decision;
 * **the token pair** (:class:`RedisTokenStore`): a hash holding the pair and the refresh
@@ -67,7 +70,14 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra onl
 
 from ._numbering import NumberAllocator, next_invoice_number
 from .auth import RefreshLease, RefreshOutcome, SharedTokenState, Token
-from .coordination import SlotLease, check_account_key, check_limit
+from .coordination import (
+    SlotLease,
+    check_account_key,
+    check_limit,
+    numbers_one_by_one,
+    release_and_acquire,
+    shortcut_allowed,
+)
 from .errors import CoordinatorUnavailableError, LeaseLostError, NumberingNotSeededError
 from .retry import RetryBudget
 
@@ -168,30 +178,73 @@ return {granted, tonumber(first[2]) - now}
 """
 )
 
-# KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries; ARGV: member, channel,
-# account, instance, back, limit. back = '1': the releasing process has had its turn (it
-# handed the slot over locally as often as allowed) and goes to the back of the line.
-# Announces the free slot: "<account>" when nobody is in line (anyone may take it), else
-# "<account> <instance>..." naming the processes the free slots are kept for (the others
-# need not ask).
-_RELEASE = (
-    _NOW
-    + """
-local removed = redis.call('ZREM', KEYS[1], ARGV[1])
+# KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries. Drops the processes whose place
+# in line expired; announce() tells the processes the account's free slots are kept for
+# (the first `free` of the line) that a slot is free, each on its own channel
+# ("<channel>:<instance>", message "<account>"): the others need not ask, and nobody is
+# told when nobody is in line (a process that is not in line waits for no slot: a waiter
+# joins the line in the same script call that finds no slot for it). The calling process
+# (`me`) is not sent a message: announce() returns 1 when it is among them.
+_ANNOUNCE = """
+local function announce(limit, channel, account, me)
+  local free = limit - redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
+  if free <= 0 then return 0 end
+  local told_me = 0
+  for _, who in ipairs(redis.call('ZRANGE', KEYS[2], 0, free - 1)) do
+    if who == me then
+      told_me = 1
+    else
+      redis.call('PUBLISH', channel .. ':' .. who, account)
+    end
+  end
+  return told_me
+end
 local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
 for _, who in ipairs(gone) do redis.call('ZREM', KEYS[2], who) end
 if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
+"""
+
+# KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries; ARGV: member, channel,
+# account, instance, back, limit. back = '1': the releasing process has had its turn (it
+# handed the slot over locally as often as allowed) and goes to the back of the line.
+# The free slot is announced (see _ANNOUNCE). -> {removed, 1 if it is kept for the caller}.
+_RELEASE = (
+    _NOW
+    + _ANNOUNCE
+    + """
+local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 if ARGV[5] == '1' and redis.call('ZSCORE', KEYS[2], ARGV[4]) then
   redis.call('ZADD', KEYS[2], 'XX', now, ARGV[4])
 end
-local free = tonumber(ARGV[6]) - redis.call('ZCOUNT', KEYS[1], '(' .. now, '+inf')
-local message = ARGV[3]
-if free > 0 then
-  local heads = redis.call('ZRANGE', KEYS[2], 0, free - 1)
-  if #heads > 0 then message = message .. ' ' .. table.concat(heads, ' ') end
+return {removed, announce(tonumber(ARGV[6]), ARGV[2], ARGV[3], ARGV[4])}
+"""
+)
+
+# A holder with no task of its process waiting goes on to its next operation: its slot
+# given back and one taken again, in one call. KEYS as _RELEASE; ARGV: old member, new
+# member, limit, lease_ms, instance, channel, account. The new member gets a slot under the
+# acquire rule, with every process in line ahead of the caller (it has had its turn); else
+# the freed slot is announced (see _ANNOUNCE) and the caller waits in line as any
+# acquire does. A repeated call finds its new member held. -> 1 taken, 0 not.
+_SWAP = (
+    _NOW
+    + _KEEP
+    + _ANNOUNCE
+    + """
+redis.call('ZREM', KEYS[1], ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 1 end
+local limit = tonumber(ARGV[3])
+local lease = tonumber(ARGV[4])
+local ahead = redis.call('ZCARD', KEYS[2])
+if redis.call('ZSCORE', KEYS[2], ARGV[5]) then ahead = ahead - 1 end
+if redis.call('ZCARD', KEYS[1]) + ahead < limit then
+  redis.call('ZADD', KEYS[1], now + lease, ARGV[2])
+  keep(KEYS[1], lease + 1000)
+  return 1
 end
-redis.call('PUBLISH', ARGV[2], message)
-return removed
+announce(limit, ARGV[6], ARGV[7], ARGV[5])
+return 0
 """
 )
 
@@ -683,6 +736,7 @@ class RedisCoordinator:
         )
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
+        self._swap = client.register_script(_SWAP)
         self._leave = client.register_script(_LEAVE)
         # A waiting process's place in an account's line lasts this long unless renewed
         # (its pump renews it at least every poll interval).
@@ -690,6 +744,7 @@ class RedisCoordinator:
         self._renew = client.register_script(_RENEW)
         self._next = client.register_script(_NEXT_NUMBER)
         self._cas = client.register_script(_NUMBER_CAS)
+        # Release announcements: "<channel>:<instance>" names the process told.
         self._channel = f"{namespace}:slots:freed"
         self._instance = secrets.token_hex(8)
         self._ids = itertools.count(1)
@@ -877,6 +932,86 @@ class RedisCoordinator:
             return
         await self._give_back(lease.id, back=handed)
 
+    async def reacquire_slot(self, lease: SlotLease) -> SlotLease:
+        """See :func:`~freshbooks_async.coordination.reacquire_slot`: give ``lease``'s
+        slot back and take one of the account's slots again, as one step.
+
+        While no task of this process waits for one of the account's slots, the slot
+        stays with its holder under a new lease id, with no Redis call, as a handoff (see
+        ``handoff_limit``). When its handoffs are used up (or its lease may have lapsed),
+        one script call gives it back and takes one again under the acquire rule: every
+        process waiting in the account's line goes first. A task of this process waiting
+        for a slot goes first too: the slot is released to it, and the caller waits
+        behind it.
+
+        Raises:
+            CoordinatorUnavailableError: Redis did not answer within
+                ``unavailable_timeout`` (the old slot is given back or runs out).
+        """
+        if not isinstance(lease, SlotLease):
+            raise TypeError(f"lease: expected SlotLease, got {type(lease).__name__}")
+        if self._closed:
+            raise RuntimeError("RedisCoordinator: closed")
+        if not shortcut_allowed(type(self), "reacquire_slot", ("acquire_slot", "release_slot")):
+            return await release_and_acquire(self, lease)
+        account_id = lease.account_id
+        if lease.id in self._held:
+            waiters = self._waiters.get(account_id)
+            if waiters is None or all(w.future.done() for w in waiters.queue):
+                if (
+                    self._handoffs.get(lease.id, 0) < self._handoff_limit
+                    and self._held[lease.id][3] == lease.limit  # else the acquire rule decides
+                    and self._fresh(lease.id)
+                ):
+                    return SlotLease(
+                        account_id=account_id, id=self._rename(lease.id), limit=lease.limit
+                    )
+                taken = await self._swap_slot(lease)
+                if taken is not None:
+                    return SlotLease(account_id=account_id, id=taken, limit=lease.limit)
+            else:
+                await self.release_slot(lease)
+        return await self.acquire_slot(account_id, lease.limit)
+
+    async def _swap_slot(self, lease: SlotLease) -> str | None:
+        """Give the slot back and take one again in one script call: the new lease id, or
+        None when processes waiting in line go first (the slot was announced to them)."""
+        key, account_id, _, _ = self._held.pop(lease.id)
+        limit = lease.limit
+        member = self._members.pop(lease.id, lease.id)
+        self._handoffs.pop(lease.id, None)
+        new = f"{self._instance}:{next(self._ids)}"
+        keys = [key, self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
+        args: list[str | int] = [
+            *(member, new, limit, self._lease_ms),
+            *(self._instance, self._channel, account_id),
+        ]
+        call = asyncio.ensure_future(
+            self._link.call(
+                f"account {account_id}: taking a slot again",
+                lambda: self._swap(keys=keys, args=args),
+            )
+        )
+        try:
+            taken = int(await asyncio.shield(call))
+        except asyncio.CancelledError:
+            # Taken as the cancellation arrived: give it back once the call ends.
+            call.add_done_callback(lambda f: self._drop_swapped(f, key, account_id, new, limit))
+            raise
+        if not taken:
+            return None
+        self._held[new] = (key, account_id, asyncio.get_running_loop().time(), limit)
+        self._start_renewer()
+        return new
+
+    def _drop_swapped(
+        self, call: asyncio.Future[Any], key: str, account_id: str, member: str, limit: int
+    ) -> None:
+        if call.cancelled() or call.exception() is not None or not int(call.result()):
+            return
+        self._held[member] = (key, account_id, asyncio.get_running_loop().time(), limit)
+        self._spawn(self._give_back(member, back=False))
+
     async def _give_back(self, lease_id: str, *, back: bool) -> None:
         """Release a slot in Redis (``back``: this process goes to the back of the line)."""
         held = self._held.pop(lease_id, None)
@@ -888,14 +1023,19 @@ class RedisCoordinator:
         keys = [key, self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
         args = [member, self._channel, account_id, self._instance, "1" if back else "0", limit]
         try:
-            await self._link.call(
+            reply = await self._link.call(
                 f"account {account_id}: releasing a slot",
                 lambda: self._release(keys=keys, args=args),
             )
         except CoordinatorUnavailableError as exc:
             logger.warning("%s; the slot frees itself when its lease runs out", exc)
+            kept_for_us = True  # let this process's waiters meet the error themselves
+        else:
+            # Announced to the processes in line it is kept for; this process's waiters
+            # ask again at once only if it is one of them (else they would ask in vain).
+            kept_for_us = bool(int(reply[1]))
         waiters = self._waiters.get(account_id)
-        if waiters is not None:
+        if waiters is not None and kept_for_us:
             waiters.freed.set()
 
     def _park(self, lease: SlotLease) -> bool:
@@ -1018,15 +1158,13 @@ class RedisCoordinator:
         while True:
             pubsub = self._link.client.pubsub()
             try:
-                await pubsub.subscribe(self._channel)
+                # Only the releases of slots kept for this process are announced to it.
+                await pubsub.subscribe(f"{self._channel}:{self._instance}")
                 self._listening.set()
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
-                    account_id, *kept_for = _text(message["data"]).split()
-                    if kept_for and self._instance not in kept_for:
-                        continue  # the free slots are kept for processes ahead in line
-                    waiters = self._waiters.get(account_id)
+                    waiters = self._waiters.get(_text(message["data"]))
                     if waiters is not None:
                         waiters.freed.set()
             except _UNAVAILABLE as exc:
@@ -1071,6 +1209,25 @@ class RedisCoordinator:
             self._spawn(self._allocate_numbers(account_id))
         pending.append(future)
         return await future
+
+    async def next_invoice_numbers(self, account_id: str, count: int) -> list[str]:
+        """See :func:`~freshbooks_async.coordination.next_invoice_numbers`: ``count``
+        numbers in a row, in one script call.
+
+        Raises:
+            NumberingNotSeededError: The counter has no value.
+            CoordinatorUnavailableError: Redis did not answer within
+                ``unavailable_timeout``.
+        """
+        check_account_key("account_id", account_id)
+        check_limit(count, "count")
+        if self._closed:
+            raise RuntimeError("RedisCoordinator: closed")
+        if not shortcut_allowed(type(self), "next_invoice_numbers", ("next_invoice_number",)):
+            return await numbers_one_by_one(self, account_id, count)
+        key = self._key("invoice-number", account_id)
+        what = f"account {account_id}: allocating invoice numbers"
+        return await self._next_numbers(what, account_id, key, count)
 
     async def _allocate_numbers(self, account_id: str) -> None:
         """Answer the account's pending number calls, a batch per script call, until none

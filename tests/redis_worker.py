@@ -19,7 +19,7 @@ import redis.asyncio as aioredis
 
 from freshbooks_async import FreshBooksClient, OAuth2Session, RetryPolicy
 from freshbooks_async.bulk import bulk_create_invoices
-from freshbooks_async.coordination import account_slot
+from freshbooks_async.coordination import account_slot, reacquire_slot
 from freshbooks_async.errors import FreshBooksError
 from freshbooks_async.redis import RedisCoordinator, RedisTokenStore
 
@@ -91,6 +91,23 @@ async def hold_slot(args: argparse.Namespace) -> dict[str, Any]:
             await _barrier(args.redis, args.ready, None)
             await asyncio.sleep(3600)
             return {"lease": lease.id}
+    finally:
+        await coordinator.aclose()
+
+
+async def reacquire_slot_loop(args: argparse.Namespace) -> dict[str, Any]:
+    """Take an account slot and exchange it for the next one again and again (as a bulk
+    worker does between two creates) until killed."""
+    coordinator = RedisCoordinator.from_url(args.redis, slot_lease=args.lease)
+    try:
+        lease = await coordinator.acquire_slot(args.account, args.limit)
+        exchanges = 0
+        while True:
+            lease = await reacquire_slot(coordinator, lease)
+            exchanges += 1
+            if exchanges == 50:  # past several handoff limits: swapped in Redis too
+                await _barrier(args.redis, args.ready, None)
+            await asyncio.sleep(0.002)
     finally:
         await coordinator.aclose()
 
@@ -200,6 +217,7 @@ MODES = {
     "refresh": refresh,
     "hold-lock": hold_lock,
     "hold-slot": hold_slot,
+    "reacquire-slot": reacquire_slot_loop,
     "numbers": numbers,
     "bulk": bulk,
     "outage": outage,

@@ -580,6 +580,70 @@ async def test_the_account_semaphore_is_the_coordinators_slots() -> None:
     assert result.ok
 
 
+class CountingCoordinator(InProcessCoordinator):
+    """Counts the slot calls, and the most slots held at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls = {"acquire": 0, "release": 0, "reacquire": 0}
+        self.peak = 0
+        self.exchanges = asyncio.Event()  # set after 20 exchanges
+
+    def note(self, call: str) -> None:
+        self.calls[call] += 1
+        self.peak = max(self.peak, self.slots_in_use(ACCOUNT))
+
+    async def acquire_slot(self, account_id: str, limit: int) -> SlotLease:
+        lease = await super().acquire_slot(account_id, limit)
+        self.note("acquire")
+        return lease
+
+    async def release_slot(self, lease: SlotLease) -> None:
+        await super().release_slot(lease)
+        self.note("release")
+
+    async def reacquire_slot(self, lease: SlotLease) -> SlotLease:
+        again = await super().reacquire_slot(lease)
+        self.note("reacquire")
+        if self.calls["reacquire"] >= 20:
+            self.exchanges.set()
+        return again
+
+
+async def test_a_worker_exchanges_its_slot_for_its_next_draft() -> None:
+    # Between two creates a worker keeps its slot (one exchange, not a release and an
+    # acquire); it gives it back when it has nothing to post, so none is held after.
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.001)
+    coordinator = CountingCoordinator()
+    async with in_process(sandbox, coordinator=coordinator, per_account_concurrency=3) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(40), concurrency=3, numbering="client"
+        )
+    assert result.ok
+    assert_exactly_once(result, sandbox)
+    calls = coordinator.calls
+    assert calls["acquire"] + calls["reacquire"] == 40  # one slot per POST
+    assert calls["reacquire"] >= 30
+    assert calls["release"] == calls["acquire"]  # every slot taken was given back
+    assert coordinator.slots_in_use(ACCOUNT) == 0
+    assert coordinator.peak <= 3
+    assert sandbox.stats.max_concurrent_invoice_creates[ACCOUNT] <= 3
+
+
+async def test_a_cancelled_bulk_call_gives_back_the_slots_its_workers_kept() -> None:
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.002)
+    coordinator = CountingCoordinator()
+    async with in_process(sandbox, coordinator=coordinator, per_account_concurrency=4) as client:
+        call = asyncio.ensure_future(
+            bulk_create_invoices(client, ACCOUNT, drafts(400), concurrency=4)
+        )
+        await asyncio.wait_for(coordinator.exchanges.wait(), 30)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+    assert coordinator.slots_in_use(ACCOUNT) == 0
+
+
 class FailingCoordinator(InProcessCoordinator):
     """An in-process coordinator whose store "goes away": ``acquire_slot`` raises after
     ``slots`` grants, ``next_invoice_number`` after ``numbers`` numbers,

@@ -17,8 +17,11 @@ from freshbooks_async.coordination import (
     InProcessCoordinator,
     SlotLease,
     account_slot,
+    next_invoice_numbers,
+    reacquire_slot,
 )
 from freshbooks_async.errors import NumberingNotSeededError
+from freshbooks_async.retry import RetryBudget
 
 
 @pytest.fixture(params=["in-process", "redis"])
@@ -147,6 +150,114 @@ async def test_bad_arguments_name_the_field(
         await coordinator.acquire_slot(account, limit)  # type: ignore[arg-type]
 
 
+async def test_reacquire_keeps_the_slot_while_nobody_waits_and_serves_waiters_first(
+    coordinator: Coordinator,
+) -> None:
+    lease = await coordinator.acquire_slot("ACC1", 1)
+    again = await asyncio.wait_for(reacquire_slot(coordinator, lease), 2)
+    assert (again.account_id, again.limit) == ("ACC1", 1)
+    assert again.id != lease.id
+    await coordinator.release_slot(lease)  # the old lease is spent: nothing
+    waiter = asyncio.ensure_future(coordinator.acquire_slot("ACC1", 1))
+    await asyncio.sleep(0.05)
+    assert not waiter.done()  # the slot is still held, under the new lease
+    # A task waiting for the account's slots goes first: the exchange waits behind it.
+    exchange = asyncio.ensure_future(reacquire_slot(coordinator, again))
+    got = await asyncio.wait_for(waiter, 2)
+    await asyncio.sleep(0.05)
+    assert not exchange.done()
+    await coordinator.release_slot(got)
+    last = await asyncio.wait_for(exchange, 2)
+    await coordinator.release_slot(again)  # spent too
+    other = asyncio.ensure_future(coordinator.acquire_slot("ACC1", 1))
+    await asyncio.sleep(0.05)
+    assert not other.done()
+    await coordinator.release_slot(last)
+    await coordinator.release_slot(await asyncio.wait_for(other, 2))
+
+
+async def test_several_invoice_numbers_at_once(coordinator: Coordinator) -> None:
+    with pytest.raises(NumberingNotSeededError, match="ACC1"):
+        await next_invoice_numbers(coordinator, "ACC1", 3)
+    await coordinator.advance_invoice_numbers("ACC1", "0098")
+    assert await next_invoice_numbers(coordinator, "ACC1", 3) == ["0099", "0100", "0101"]
+    assert await coordinator.next_invoice_number("ACC1") == "0102"
+    together = await asyncio.gather(
+        *(next_invoice_numbers(coordinator, "ACC1", 5) for _ in range(10)),
+        coordinator.next_invoice_number("ACC1"),
+    )
+    flat = [n for got in together for n in ([got] if isinstance(got, str) else got)]
+    assert len(flat) == len(set(flat)) == 51  # none handed out twice
+    for count, error in ((0, ValueError), (True, TypeError), ("2", TypeError)):
+        with pytest.raises(error, match="count"):
+            await next_invoice_numbers(coordinator, "ACC1", count)  # type: ignore[arg-type]
+
+
+async def test_reacquire_under_a_lowered_limit_waits_until_it_allows_one(
+    coordinator: Coordinator,
+) -> None:
+    first = await coordinator.acquire_slot("ACC1", 2)
+    second = await coordinator.acquire_slot("ACC1", 2)
+    exchange = asyncio.ensure_future(
+        reacquire_slot(coordinator, SlotLease(account_id="ACC1", id=second.id, limit=1))
+    )
+    await asyncio.sleep(0.1)
+    assert not exchange.done()  # `first` is held: a limit of 1 allows no other
+    await coordinator.release_slot(first)
+    lease = await asyncio.wait_for(exchange, 5)
+    assert lease.limit == 1
+    await coordinator.release_slot(lease)
+
+
+class _Minimal:
+    """A user-written coordinator of the protocol's required methods only (no
+    reacquire_slot), recording the slot calls."""
+
+    def __init__(self) -> None:
+        self.inner = InProcessCoordinator()
+        self.calls: list[str] = []
+
+    async def acquire_slot(self, account_id: str, limit: int) -> SlotLease:
+        self.calls.append("acquire")
+        return await self.inner.acquire_slot(account_id, limit)
+
+    async def release_slot(self, lease: SlotLease) -> None:
+        self.calls.append("release")
+        await self.inner.release_slot(lease)
+
+    async def next_invoice_number(self, account_id: str) -> str:
+        return await self.inner.next_invoice_number(account_id)
+
+    async def advance_invoice_numbers(self, account_id: str, past: str | None) -> bool:
+        return await self.inner.advance_invoice_numbers(account_id, past)
+
+    def retry_budget(self, scope: str) -> RetryBudget:
+        return self.inner.retry_budget(scope)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+async def test_reacquire_on_a_coordinator_without_it_releases_then_acquires() -> None:
+    c = _Minimal()
+    assert isinstance(c, Coordinator)  # the optional method is not required
+    lease = await c.acquire_slot("ACC1", 2)
+    again = await reacquire_slot(c, lease)
+    assert c.calls == ["acquire", "release", "acquire"]
+    assert again.id != lease.id
+    assert c.inner.slots_in_use("ACC1") == 1
+    await c.release_slot(again)
+    assert c.inner.slots_in_use("ACC1") == 0
+
+
+async def test_several_numbers_on_a_coordinator_without_the_method() -> None:
+    c = _Minimal()
+    with pytest.raises(NumberingNotSeededError):  # every call failed: the first error
+        await next_invoice_numbers(c, "ACC1", 2)
+    await c.advance_invoice_numbers("ACC1", "0009")
+    assert await next_invoice_numbers(c, "ACC1", 3) == ["0010", "0011", "0012"]
+
+
 # --------------------------------------------------------------------------- in-process
 
 
@@ -174,6 +285,26 @@ async def test_in_process_grant_racing_a_cancellation_passes_the_slot_on() -> No
     lease = await asyncio.wait_for(third, 1)
     assert c.slots_in_use("ACC1") == 1
     await c.release_slot(lease)
+
+
+async def test_in_process_reacquire_under_a_lowered_limit_waits_its_turn() -> None:
+    c = InProcessCoordinator()
+    first = await c.acquire_slot("ACC1", 2)
+    second = await c.acquire_slot("ACC1", 2)
+    # Held 2; an exchange under a limit of 1 must wait until it would be granted.
+    exchange = asyncio.ensure_future(
+        reacquire_slot(c, SlotLease(account_id="ACC1", id=second.id, limit=1))
+    )
+    await asyncio.sleep(0.01)
+    assert not exchange.done()
+    assert c.slots_in_use("ACC1") == 1
+    await c.release_slot(first)
+    lease = await asyncio.wait_for(exchange, 1)
+    assert c.slots_in_use("ACC1") == 1
+    await c.release_slot(lease)
+    assert c.slots_in_use("ACC1") == 0
+    with pytest.raises(TypeError, match="lease"):
+        await c.reacquire_slot("lease")  # type: ignore[arg-type]
 
 
 # --------------------------------------------------------------------------- the client

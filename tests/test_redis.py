@@ -30,7 +30,7 @@ from redis_proc import RedisServer
 from freshbooks_async import FreshBooksClient, RetryBudget, RetryPolicy
 from freshbooks_async._numbering import next_invoice_number
 from freshbooks_async.auth import OAuth2Session, Token
-from freshbooks_async.coordination import Coordinator, account_slot
+from freshbooks_async.coordination import Coordinator, account_slot, reacquire_slot
 from freshbooks_async.errors import (
     CoordinatorUnavailableError,
     NumberingNotSeededError,
@@ -570,6 +570,136 @@ async def test_a_sigkilled_slot_holder_frees_its_slot_within_the_lease(
             await holder.wait()
     print(f"FIGURE slot of a SIGKILLed holder free after {waited:.2f} s (lease 1 s)")
     assert waited <= 1.0 + 0.5, f"the slot came free {waited:.2f} s after the kill"
+
+
+async def test_a_sigkilled_process_exchanging_its_slot_frees_it_within_the_lease(
+    redis_server: RedisServer, redis_client: aioredis.Redis, coordinator: RedisCoordinator
+) -> None:
+    # The holder goes from one "create" to the next with reacquire_slot (handoffs, and a
+    # swap in Redis at each handoff limit): its slot is still a lease that runs out.
+    holder = await start_worker(
+        ["reacquire-slot", "--redis", redis_server.url, "--lease", "1.0", "--ready", "r:ready"]
+    )
+    key = "freshbooks:slots:ACC001"
+    try:
+        await wait_ready(redis_client, "r:ready", 1)
+        assert await coordinator.slots_in_use("ACC001") == 1
+        await asyncio.sleep(1.5)  # renewed while exchanged: still held after its lease
+        assert await coordinator.slots_in_use("ACC001") == 1
+        holder.send_signal(signal.SIGKILL)
+        await holder.wait()
+        killed_at = time.monotonic()
+        lease = await asyncio.wait_for(coordinator.acquire_slot("ACC001", 1), 5.0)
+        waited = time.monotonic() - killed_at
+        assert [_text(m) for m in await redis_client.zrange(key, 0, -1)] == [lease.id]
+        await coordinator.release_slot(lease)
+    finally:
+        if holder.returncode is None:
+            holder.kill()
+            await holder.wait()
+    print(f"FIGURE slot of a SIGKILLed reacquiring holder free after {waited:.2f} s (lease 1 s)")
+    assert waited <= 1.0 + 0.5, f"the slot came free {waited:.2f} s after the kill"
+
+
+async def test_reacquire_costs_no_round_trip_within_the_handoffs_then_one(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    c = RedisCoordinator.from_url(redis_server.url, handoff_limit=2, poll_interval=30.0)
+    key = "freshbooks:slots:ACC1"
+    try:
+        lease = await c.acquire_slot("ACC1", 2)
+        for _ in range(3):  # a first round: the scripts loaded
+            lease = await reacquire_slot(c, lease)
+        (member,) = [_text(m) for m in await redis_client.zrange(key, 0, -1)]
+        before = await evalsha_calls(redis_client)
+        seen = {lease.id}
+        for _ in range(2):  # handoffs to itself: the same Redis entry, no call
+            lease = await reacquire_slot(c, lease)
+            seen.add(lease.id)
+        assert await evalsha_calls(redis_client) == before
+        assert [_text(m) for m in await redis_client.zrange(key, 0, -1)] == [member]
+        lease = await reacquire_slot(c, lease)  # the limit: one call gives back and takes
+        seen.add(lease.id)
+        assert await evalsha_calls(redis_client) == before + 1
+        assert [_text(m) for m in await redis_client.zrange(key, 0, -1)] == [lease.id]
+        assert len(seen) == 4  # a new lease id each time
+        again = await reacquire_slot(c, lease)  # and the handoffs start again
+        assert await evalsha_calls(redis_client) == before + 1
+        await c.release_slot(lease)  # the old lease is spent: nothing
+        assert await c.slots_in_use("ACC1") == 1
+        await c.release_slot(again)
+        await asyncio.sleep(0.05)  # the linger
+        assert await c.slots_in_use("ACC1") == 0
+    finally:
+        await c.aclose()
+
+
+async def test_reacquire_lets_a_process_waiting_in_line_go_first(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    # The fairness rule holds for exchanges too: at its handoff limit, the slot goes to a
+    # process waiting in line (told on its own channel, so not by polling), and the
+    # exchanging holder waits behind it.
+    a = RedisCoordinator.from_url(redis_server.url, handoff_limit=0, poll_interval=30.0)
+    b = RedisCoordinator.from_url(redis_server.url, handoff_limit=0, poll_interval=30.0)
+    pubsub = redis_client.pubsub()
+    await pubsub.psubscribe("freshbooks:slots:freed*")
+    try:
+        lease = await a.acquire_slot("ACC1", 1)
+        lease = await reacquire_slot(a, lease)  # nobody in line: kept, and nobody told
+        waiting = asyncio.ensure_future(b.acquire_slot("ACC1", 1))
+        await asyncio.sleep(0.2)
+        assert not waiting.done()
+        exchange = asyncio.ensure_future(reacquire_slot(a, lease))
+        got = await asyncio.wait_for(waiting, 5.0)  # well within b's 30 s poll
+        await asyncio.sleep(0.2)
+        assert not exchange.done()  # a waits behind b
+        await b.release_slot(got)
+        again = await asyncio.wait_for(exchange, 5.0)
+        await a.release_slot(again)
+        messages = []
+        while (message := await pubsub.get_message(timeout=0.2)) is not None:
+            if message["type"] == "pmessage":
+                messages.append((_text(message["channel"]), _text(message["data"])))
+        # One announcement, to b alone (a was not in line when its slot was taken);
+        # b's release told a, which was then waiting in line.
+        assert messages == [
+            (f"freshbooks:slots:freed:{b._instance}", "ACC1"),
+            (f"freshbooks:slots:freed:{a._instance}", "ACC1"),
+        ]
+    finally:
+        await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
+        await a.aclose()
+        await b.aclose()
+
+
+async def test_a_release_wakes_only_the_processes_the_slot_is_kept_for(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    # b waits in line ahead of a's own waiter: a's release is b's, and a's waiter must
+    # not ask Redis in vain (one script call for the release, one for b's acquire).
+    a = RedisCoordinator.from_url(redis_server.url, handoff_limit=0, poll_interval=30.0)
+    b = RedisCoordinator.from_url(redis_server.url, poll_interval=30.0)
+    try:
+        await a.release_slot(await a.acquire_slot("WARM", 1))  # the scripts loaded
+        held = await a.acquire_slot("ACC1", 1)
+        b_waits = asyncio.ensure_future(b.acquire_slot("ACC1", 1))
+        await asyncio.sleep(0.2)
+        a_waits = asyncio.ensure_future(a.acquire_slot("ACC1", 1))
+        await asyncio.sleep(0.2)
+        before = await evalsha_calls(redis_client)
+        await a.release_slot(held)  # the handoff limit is 0: back to Redis
+        got = await asyncio.wait_for(b_waits, 5.0)
+        await asyncio.sleep(0.2)
+        assert await evalsha_calls(redis_client) == before + 2
+        assert not a_waits.done()
+        await b.release_slot(got)  # kept for a now: its waiter is told
+        await b.release_slot(got)
+        last = await asyncio.wait_for(a_waits, 5.0)
+        await a.release_slot(last)
+    finally:
+        await a.aclose()
+        await b.aclose()
 
 
 # --------------------------------------------------------------------------- retry budget
