@@ -6,6 +6,9 @@
   modules and the code that serves one import it.
 * Nothing outside ``freshbooks_async/sandbox/`` imports the sandbox's private modules
   (``freshbooks_async.sandbox._x``); they go through ``freshbooks_async.sandbox``.
+* Imports go one way: each module sits in a layer of the package map
+  (docs/contributing.rst) and imports, at module level, only from its own layer and the
+  layers before it.
 """
 
 from __future__ import annotations
@@ -190,3 +193,127 @@ def test_nothing_outside_the_sandbox_imports_its_private_modules() -> None:
         if (found := private_sandbox_imports(path.read_text(encoding="utf-8"), module))
     }
     assert offenders == {}
+
+
+# ----------------------------------------------------------------------------- layers
+
+#: The layers of docs/contributing.rst ("Map of the package"), bottom up. A module or
+#: subpackage of the package imports, at module level and outside ``TYPE_CHECKING``, only
+#: from its own layer and the layers before it.
+LAYERS: dict[str, int] = {
+    **dict.fromkeys(
+        [
+            "__init__",
+            "_version",
+            "errors",
+            "_clock",
+            "_json",
+            "_tz",
+            "_validate",
+            "_secrets",
+            "_catalogue",
+            "_route",
+            "_numbering",
+        ],
+        1,
+    ),
+    "transports": 2,
+    **dict.fromkeys(["_sansio", "models"], 3),
+    **dict.fromkeys(["retry", "hooks", "coordination"], 4),
+    "_pipeline": 5,
+    **dict.fromkeys(
+        ["query", "pagination", "resources", "bulk", "uploads", "webhooks", "auth", "redis"], 6
+    ),
+    **dict.fromkeys(["client", "sandbox"], 7),
+    **dict.fromkeys(["cli", "testing", "_pytest_plugin"], 8),
+}
+
+
+def _unit(module: str) -> str:
+    """``freshbooks_async.models._base`` -> ``models``; the package itself -> ``__init__``."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+class _ModuleLevelImports(ast.NodeVisitor):
+    """Import statements that run when the module is imported: not in a function, not
+    under ``if TYPE_CHECKING:``."""
+
+    def __init__(self) -> None:
+        self.found: list[ast.Import | ast.ImportFrom] = []
+
+    def visit_If(self, node: ast.If) -> None:
+        test = node.test
+        if (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+        ):
+            for statement in node.orelse:
+                self.visit(statement)
+            return
+        self.generic_visit(node)
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
+        return
+
+    def visit_AsyncFunctionDef(self, node: ast.AsyncFunctionDef) -> None:
+        return
+
+    def visit_Import(self, node: ast.Import) -> None:
+        self.found.append(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        self.found.append(node)
+
+
+def imported_units(source: str, module: str, is_package: bool) -> set[str]:
+    """The package's units that ``module`` imports at module level."""
+    visitor = _ModuleLevelImports()
+    visitor.visit(ast.parse(source))
+    package = module if is_package else module.rpartition(".")[0]
+    units = set()
+    for node in visitor.found:
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        else:
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - (node.level - 1)]
+                target = ".".join([*base, *([node.module] if node.module else [])])
+            else:
+                target = node.module or ""
+            targets = [target]
+            if target == "freshbooks_async":
+                targets = [f"freshbooks_async.{alias.name}" for alias in node.names]
+        units.update(_unit(t) for t in targets if t.split(".")[0] == "freshbooks_async")
+    return units
+
+
+def test_the_layer_check_sees_relative_and_absolute_imports() -> None:
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "from .. import errors\n"
+        "from ..client import FreshBooksClient\n"
+        "import freshbooks_async.retry\n"
+        "if TYPE_CHECKING:\n"
+        "    from ..pagination import Page\n"
+        "def later():\n"
+        "    from ..cli import main\n"
+    )
+    found = imported_units(source, "freshbooks_async.models._base", is_package=False)
+    assert found == {"errors", "client", "retry"}
+
+
+def test_every_unit_has_a_layer_and_imports_only_from_layers_before_it() -> None:
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        unit = _unit(module)
+        if path == PACKAGE / "__init__.py":
+            unit = "__init__"
+        assert unit in LAYERS, f"{unit} ({path.name}) has no layer in docs/contributing.rst"
+        for target in imported_units(path.read_text(), module, path.name == "__init__.py"):
+            if target == unit:
+                continue
+            assert target in LAYERS, f"{target} has no layer in docs/contributing.rst"
+            if LAYERS[target] > LAYERS[unit]:
+                wrong.append(f"{module} (layer {LAYERS[unit]}) imports {target} ({LAYERS[target]})")
+    assert not wrong, "\n".join(wrong)
