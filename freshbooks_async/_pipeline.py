@@ -478,10 +478,11 @@ class APIResponse:
 _JSON_HEADERS = {"Content-Type": "application/json"}
 
 #: Called once (then cleared) when a call in this context gets its success response,
-#: before the body is decoded; the call then yields one loop turn. The paginator sets it
-#: in each page task so a page's window slot is freed, and the next page requested,
-#: before this page's JSON is parsed and decoded.
-RESPONSE_ARRIVED: contextvars.ContextVar[Callable[[], None] | None] = contextvars.ContextVar(
+#: before the body is decoded. The paginator sets it in each page task so a page's window
+#: slot is freed, and the next page requested, before this page's JSON is parsed and
+#: decoded. If it returns True (it started a request) the call yields one loop turn, so
+#: that request goes out first; otherwise the body is decoded at once.
+RESPONSE_ARRIVED: contextvars.ContextVar[Callable[[], bool | None] | None] = contextvars.ContextVar(
     "freshbooks_async_response_arrived", default=None
 )
 
@@ -633,8 +634,8 @@ class Pipeline:
                     arrived = RESPONSE_ARRIVED.get()
                     if arrived is not None:
                         RESPONSE_ARRIVED.set(None)
-                        arrived()
-                        await asyncio.sleep(0)  # let what that started go out before decoding
+                        if arrived():
+                            await asyncio.sleep(0)  # let what it started go out first
                     return self._decode(
                         response,
                         envelope,

@@ -13,10 +13,15 @@ How it works: the first page is fetched alone, because it tells how many pages t
 are. Pages after it go through a sliding window: at most ``concurrency`` page requests
 are in flight, and a new one starts as soon as a response is in (with :func:`paginate`,
 before that page is parsed and decoded, and the first window before page 1 is decoded;
-with a custom ``fetch_page``, when it returns). With :func:`paginate`'s ``decode``, the
-consuming task decodes the pages one at a time (in order, and, while the next page is
-still on the wire, the pages after it that have arrived), and between chunks of items
-lets the loop read responses that came in and send the requests they make room for. In
+with a custom ``fetch_page``, when it returns). With :func:`paginate`'s ``decode``, each
+page after the first is parsed and decoded by the task that fetched it as soon as its
+response is in (after sending the request its slot makes room for, if any), so once the
+last response is in only that page's work is left. Page 1 is decoded by the consuming
+task once the window is out, in chunks of items between which the loop reads the
+responses that came in and sends the requests they make room for (a page that comes in
+meanwhile is decoded right after: one decode at a time). A page that comes in while the
+buffer is full (the consumer is behind) is decoded by the consuming task when its turn
+comes, after it has requested the pages the room it made allows. In
 ordered mode (the default) pages are yielded in page order, so at most ``concurrency``
 finished pages wait in memory; with ``ordered=False`` pages are yielded as they complete.
 
@@ -450,6 +455,15 @@ class _Scan(Generic[T]):
         # when its task ends or, earlier, when its response is in and only parsing and
         # decoding are left (the pipeline's RESPONSE_ARRIVED hook).
         self.on_wire: set[int] = set()
+        # The consuming task is decoding a page in chunks (it yields between them): a
+        # page task whose response comes in meanwhile decodes its page after that one
+        # (one decode at a time), when `decode_idle` is set.
+        self.decoding = False
+        self.decode_idle = asyncio.Event()
+        self.decode_idle.set()
+        # Pages whose freed slot could not be refilled because the buffer was full (see
+        # off_wire): they are left to the consumer to decode.
+        self.deferred: set[int] = set()
         self.closed = False
         self.abandoned: set[asyncio.Task[tuple[int, Page[T]]]] = set()
         self.completed = 0  # completion counter: newer pages' counts win
@@ -460,7 +474,8 @@ class _Scan(Generic[T]):
         self.seen: set[Hashable] = set()
         self.running = False  # a scan (not just `await paginator`): windows may start
         self.in_hand = 0  # items of the first page, fetched but not yet delivered
-        # Ordered scans: pages after the one awaited, decoded while it is on the wire
+        # Pages decoded before the consumer takes them: by their own task as their
+        # response came in, or by the consumer while an earlier page was on the wire
         # (or the error their decoding raised, for when their turn comes).
         self.decoded: dict[int, Page[T] | PageFetchError] = {}
         self.arrived = asyncio.Event()  # a page task ended
@@ -491,25 +506,49 @@ class _Scan(Generic[T]):
         # Learn the size now, not when the consumer reaches this page, so the refill
         # that follows this completion never requests pages past a newly known end.
         self.adopt(completed, page)
-        if self.running or self.p._decode_items is None:
-            return completed, page  # a scan decodes in the consumer: see decode()
-        return completed, await self.decode(number, page)
+        if self.p._decode_items is None:
+            return completed, page
+        if not self.running:  # `await paginator`: this page alone
+            return completed, await self.decode(number, page)
+        if number != self.p.start_page and number not in self.deferred:
+            # A window page: decode it here and now, right after its response (no await
+            # in between), so the pages of a wave that arrives together are each done as
+            # they come, not all after the last one. The consumer takes it from there.
+            while self.decoding:  # unless the consumer is decoding: after it, then
+                await self.decode_idle.wait()
+            try:
+                self.decoded[number] = self.decode_now(number, page)
+            except PageFetchError as exc:
+                self.decoded[number] = exc
+        return completed, page
+
+    def decode_now(self, number: int, page: Page[Any]) -> Page[T]:
+        """Decode a page's JSON items at once (paginate()'s ``decode``), in a page task."""
+        decode = self.p._decode_items
+        assert decode is not None
+        try:
+            with page._secrets.guard():  # decode errors quote values
+                items = tuple([decode(item) for item in page.items])
+        except Exception as exc:
+            raise PageFetchError(number, exc) from exc
+        return attrs.evolve(page, items=items)
 
     async def decode(self, number: int, page: Page[Any]) -> Page[T]:
         """Decode a page's JSON items (paginate()'s ``decode``), in the consumer's task.
 
-        Decoding 100 invoices takes milliseconds of CPU on the loop's thread. Done in the
-        page tasks, one task per page, it would make every response that arrives
-        meanwhile wait, and with it the request that response's freed slot sends. The
-        consumer decodes pages one at a time (in page order, or ahead while the next
-        page is still on the wire: :meth:`decode_ahead`), and between chunks of items
-        lets the loop read what has arrived and send the next requests.
+        The consumer decodes page 1 (once the first window is out) and the pages whose
+        response came in while it was decoding (in page order, or ahead while the next
+        page is still on the wire: :meth:`decode_ahead`); the other pages are decoded
+        by their own task (:meth:`decode_now`). Between chunks of items it lets the loop
+        read what has arrived and send the next requests.
         """
         decode = self.p._decode_items
         if decode is None:
             return page
         raw = page.items
         items: list[T] = []
+        self.decoding = True
+        self.decode_idle.clear()
         try:
             for start in range(0, len(raw), _DECODE_CHUNK):
                 if start and self.on_wire:
@@ -518,14 +557,33 @@ class _Scan(Generic[T]):
                     items.extend([decode(item) for item in raw[start : start + _DECODE_CHUNK]])
         except Exception as exc:
             raise PageFetchError(number, exc) from exc
+        finally:
+            self.decoding = False
+            self.decode_idle.set()
         return attrs.evolve(page, items=tuple(items))
+
+    async def take(self, number: int, page: Page[Any]) -> Page[T]:
+        """Page ``number`` decoded: as its task or :meth:`decode_ahead` left it, or now."""
+        self.deferred.discard(number)
+        ahead = self.decoded.pop(number, None)
+        if isinstance(ahead, PageFetchError):
+            raise ahead
+        return ahead if ahead is not None else await self.decode(number, page)
 
     # ---------------------------------------------------------------- bookkeeping
 
-    def off_wire(self, number: int) -> None:
-        if number in self.on_wire:
-            self.on_wire.discard(number)
-            self.fill()
+    def off_wire(self, number: int) -> bool:
+        """Free page ``number``'s slot (its response is in); whether that started a
+        request (the pipeline then lets it go out before parsing this page)."""
+        if number not in self.on_wire:
+            return False
+        self.on_wire.discard(number)
+        started = self.fill()
+        # Buffer full: the consumer is behind. It frees room when it takes its next page,
+        # requests the next pages first, and then decodes this one itself.
+        if not started and len(self.tasks) >= 2 * self.p.concurrency:
+            self.deferred.add(number)
+        return started
 
     def adopt(self, completed: int, page: Page[T]) -> None:
         """Learn the collection's size from a page."""
@@ -558,14 +616,16 @@ class _Scan(Generic[T]):
         ahead = self.delivered + self.in_hand + len(self.tasks) * self.p.per_page
         return limit is None or ahead < limit
 
-    def fill(self) -> None:
-        """Start requests until ``concurrency`` are in flight (or the buffer is full).
+    def fill(self) -> bool:
+        """Start requests until ``concurrency`` are in flight (or the buffer is full);
+        whether it started any.
 
         Called by the consumer and whenever a request finishes, so a slot is refilled at
         once rather than when the consumer next asks for a page.
         """
         if self.closed:
-            return
+            return False
+        started = self.next_to_schedule
         limit = self.p.concurrency
         while (
             len(self.on_wire) < limit
@@ -578,6 +638,7 @@ class _Scan(Generic[T]):
             task.add_done_callback(functools.partial(self.refill, number))
             self.tasks[number] = task
             self.next_to_schedule += 1
+        return self.next_to_schedule > started
 
     async def start_requests(self) -> None:
         """:meth:`fill`, then one loop turn if that started requests, so they go out
@@ -663,7 +724,7 @@ class _Scan(Generic[T]):
     async def ordered(self) -> AsyncIterator[Page[T]]:
         number = self.p.start_page + 1
         while self.budget_left() and (self.last_page is None or number <= self.last_page):
-            self.fill()
+            await self.start_requests()  # before decoding a page left to the consumer
             task = self.tasks.get(number)
             if task is None:
                 return
@@ -672,10 +733,7 @@ class _Scan(Generic[T]):
             completed, page = await task
             del self.tasks[number]
             self.adopt(completed, page)
-            ahead = self.decoded.pop(number, None)
-            if isinstance(ahead, PageFetchError):
-                raise ahead
-            page = ahead if ahead is not None else await self.decode(number, page)
+            page = await self.take(number, page)
             number += 1
             yield self.trim(number - 1, page)
 
@@ -700,9 +758,10 @@ class _Scan(Generic[T]):
                 self.decoded[ahead] = exc
 
     def next_arrived(self, number: int) -> int | None:
-        """The first page after ``number`` whose response is in and not yet decoded."""
+        """The first page after ``number`` whose response is in and not yet decoded
+        (pages that found the buffer full wait for their turn: see :meth:`off_wire`)."""
         for ahead in sorted(self.tasks):
-            if ahead <= number or ahead in self.decoded:
+            if ahead <= number or ahead in self.decoded or ahead in self.deferred:
                 continue
             candidate = self.tasks[ahead]
             if candidate.done() and not candidate.cancelled() and candidate.exception() is None:
@@ -723,8 +782,9 @@ class _Scan(Generic[T]):
                 completed, page = task.result()
                 self.adopt(completed, page)
                 if self.last_page is not None and number > self.last_page and not page.items:
+                    self.decoded.pop(number, None)
                     continue  # past the end
-                yield self.trim(number, await self.decode(number, page))
+                yield self.trim(number, await self.take(number, page))
                 if not self.budget_left():
                     return
 

@@ -234,6 +234,72 @@ async def test_pages_after_a_slow_one_are_decoded_while_it_is_on_the_wire(
     assert listing.max_in_flight == 3
 
 
+async def test_each_page_is_decoded_in_its_task_as_soon_as_its_response_is_in(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    # The last wave: pages 2..5 of 5 answer in one loop turn (one gate). Each is parsed
+    # and decoded by the task that fetched it right after its response, before the next
+    # task reads its own: what is left after the last response is one page's work, not
+    # the whole wave's. Nothing is left to request, so no turn is yielded in between.
+    listing.data = listing.data[:500]
+    gate = asyncio.Event()
+    for page in range(2, 6):
+        listing.gates[page] = gate
+    log: list[tuple[str, int]] = []
+    listing.before_answer = lambda page: log.append(("answer", page))
+
+    page_1_decoded = asyncio.Event()
+
+    def decode(item: dict[str, Any]) -> int:
+        ident = int(item["id"])
+        if ident % 100 == 1:
+            log.append(("decode", (ident - 1) // 100 + 1))
+        if ident == 100:
+            page_1_decoded.set()
+        return ident
+
+    async def release() -> None:
+        await page_1_decoded.wait()
+        await settle()  # the consumer waits for page 2
+        assert listing.requested == [1, 2, 3, 4, 5]
+        gate.set()
+
+    releaser = asyncio.create_task(release())
+    ids = [i async for i in paginate(client_for, INVOICES, decode=decode, concurrency=4)]
+    await releaser
+    assert ids == list(range(1, 501))
+    assert log[2:] == [(event, page) for page in range(2, 6) for event in ("answer", "decode")]
+
+
+async def test_pages_are_decoded_before_the_consumer_asks_for_them(
+    client_for: FreshBooksClient, listing: Listing
+) -> None:
+    # While the consumer is busy with page 1's items, the window's responses come in:
+    # their pages are decoded by then, not when the consumer reaches them.
+    decoded: list[int] = []
+
+    def decode(item: dict[str, Any]) -> int:
+        decoded.append(int(item["id"]))
+        return int(item["id"])
+
+    answered: list[int] = []
+    decoded_when_asked: list[int] = []
+    async for ident in paginate(client_for, INVOICES, decode=decode, concurrency=3):
+        if ident == 100:
+            for _ in range(100):  # the consumer's own work: the window answers
+                await asyncio.sleep(0)
+            assert listing.in_flight == 0
+            answered = list(listing.requested)
+        if ident == 101:
+            decoded_when_asked = list(decoded)
+    # Pages 2..4 (the window), and 5..7 that their slots made room for, answered
+    # meanwhile. Pages 2..4 were decoded as they came in; 5..7 found the buffer full
+    # (2 x 3 pages held), so the consumer decodes each once it has requested the next.
+    assert answered == list(range(1, 8))
+    assert decoded_when_asked == list(range(1, 401))
+    assert sorted(decoded) == list(range(1, 1051))  # each item decoded once
+
+
 async def test_a_page_decoded_ahead_that_fails_raises_when_its_turn_comes(
     client_for: FreshBooksClient, listing: Listing
 ) -> None:
