@@ -270,7 +270,7 @@ def imported_units(source: str, module: str, is_package: bool) -> set[str]:
     visitor = _ModuleLevelImports()
     visitor.visit(ast.parse(source))
     package = module if is_package else module.rpartition(".")[0]
-    units = set()
+    units: set[str] = set()
     for node in visitor.found:
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
