@@ -11,9 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, Literal, Protocol, TypeAlias
+from typing import Any, Literal, NamedTuple, Protocol, TypeAlias
 
 import attrs
 import yarl
@@ -45,6 +46,7 @@ from .hooks import _CALL_IDS, RequestEvent, ResponseEvent, RetryEvent, _emit, _H
 from .retry import RetryBudget, RetryDecision, RetryPolicy, decide, parse_retry_after
 from .transports import BodyStream, Headers, Request, Response, Transport
 from .transports._streamed import StreamedResponse
+from .transports._types import multidict_of
 
 __all__ = [
     "RESPONSE_ARRIVED",
@@ -66,6 +68,9 @@ __all__ = [
 ]
 
 logger = logging.getLogger("freshbooks_async")
+
+#: Whether an attempt is logged (``logger.isEnabledFor(DEBUG)``, cached by logging).
+_debug_logged: Callable[[], bool] = functools.partial(logger.isEnabledFor, logging.DEBUG)
 
 Expect: TypeAlias = Literal["json", "bytes"]
 """What :meth:`FreshBooksClient.request <freshbooks_async.FreshBooksClient.request>`
@@ -119,6 +124,15 @@ class APIResponse:
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
 
+
+class _Route(NamedTuple):
+    """What every call to one path needs besides its query (see :meth:`Pipeline._route`)."""
+
+    url: yarl.URL
+    envelope: Envelope | None  # None: no API family serves the path
+    budget: RetryBudget
+
+
 #: Called once (then cleared) when a call in this context gets its success response,
 #: before the body is decoded. The paginator sets it in each page task so a page's window
 #: slot is freed, and the next page requested, before this page's JSON is parsed and
@@ -170,7 +184,30 @@ class Pipeline:
         # (which shared header set, token) -> those headers with the bearer token: the
         # common calls then build no Headers at all (measured: ~20 us per call).
         self._authorized: dict[tuple[int, str], Headers] = {}
-        self._urls: dict[str, yarl.URL] = {}  # path -> URL (list scans repeat one path)
+        # path -> what a call to it needs besides the query (see _route).
+        self._routes: dict[str, _Route] = {}
+
+    def _route(self, path: str) -> _Route:
+        """``path``'s URL (without a query), envelope family and retry budget, worked out
+        on its first call and kept: a client calls the same few paths again and again.
+
+        Keeping the budget assumes that the coordinator answers a scope with the same
+        :class:`RetryBudget` every time (the protocol's rule: see
+        :meth:`Coordinator.retry_budget <freshbooks_async.coordination.Coordinator.retry_budget>`).
+        """
+        route = self._routes.get(path)
+        if route is None:
+            base = self.base_url.raw_path.rstrip("/")
+            url = self.base_url.with_path(base + path, encoded=True)
+            try:
+                envelope: Envelope | None = envelope_for_path(path)
+            except ValueError:
+                envelope = None  # refused by call() unless it is given an envelope
+            route = _Route(url, envelope, self.budgets(url.path))
+            if len(self._routes) >= 1024:  # paths carry ids: keep the cache bounded
+                self._routes.clear()
+            self._routes[path] = route
+        return route
 
     def authorize(self, headers: Headers, token: str) -> Headers:
         """``headers`` plus ``Authorization: Bearer <token>``, cached for the shared sets."""
@@ -189,13 +226,7 @@ class Pipeline:
 
     def url(self, path: str, query: Sequence[tuple[str, str]] = ()) -> yarl.URL:
         """The absolute URL of ``path`` (already encoded, see :func:`build_path`)."""
-        url = self._urls.get(path)
-        if url is None:
-            base = self.base_url.raw_path.rstrip("/")
-            url = self.base_url.with_path(base + path, encoded=True)
-            if len(self._urls) >= 1024:  # paths carry ids: keep the cache bounded
-                self._urls.clear()
-            self._urls[path] = url
+        url = self._route(path).url
         return url.with_query(query) if query else url
 
     async def call(
@@ -221,9 +252,10 @@ class Pipeline:
             TransportError: The exchange failed (after retries).
             ResponseDecodeError: A success response that is not what the API promises.
         """
+        route = self._routes.get(path) or self._route(path)
         if envelope is None:
-            envelope = envelope_for_path(path)
-        url = self.url(path, render_query(params))
+            envelope = route.envelope or envelope_for_path(path)  # (raises for that path)
+        url = route.url.with_query(render_query(params)) if params else route.url
         request_headers = self.default_headers
         payload = body if body is not None else b""
         if json_body is not None:
@@ -231,33 +263,16 @@ class Pipeline:
             request_headers = self.json_headers
         if headers:
             request_headers = request_headers.merged(headers)
-        return await self._send(
-            Request(
-                method=method,
-                url=url,
-                headers=request_headers,
-                body=payload,
-                stream=stream,
-                timeout=timeout if timeout is not None else self.timeout,
-            ),
-            envelope=envelope,
-            expect=expect,
-            idempotent=idempotent,
-            authenticated=authenticated,
-            path=path,
+        request = Request._trusted(
+            method.upper(),
+            url,
+            request_headers,
+            payload,
+            stream,
+            timeout if timeout is not None else self.timeout,
         )
-
-    async def _send(
-        self,
-        request: Request,
-        *,
-        envelope: Envelope,
-        expect: Expect,
-        idempotent: bool | None,
-        authenticated: bool,
-        path: str,
-    ) -> APIResponse:
-        attempts = _Attempts(self, request, envelope, idempotent, authenticated, path)
+        # The send loop, in this coroutine (one frame less per call than a helper).
+        attempts = _Attempts(self, request, envelope, idempotent, authenticated, path, route.budget)
         try:
             while True:
                 attempt_request, token = await attempts.prepare()
@@ -270,7 +285,8 @@ class Pipeline:
                 except TransportError as exc:
                     await attempts.failed(exc)
                     continue
-                attempts.log(response.status)
+                if _debug_logged():
+                    attempts.log(response.status)
                 if response.status < 300:
                     attempts.budget.record_success()
                     arrived = RESPONSE_ARRIVED.get()
@@ -283,7 +299,7 @@ class Pipeline:
                         envelope,
                         expect,
                         attempts.retries,
-                        attempts.elapsed,
+                        self.clock.monotonic() - attempts.started,
                         attempts.secrets(),
                     )
                 await attempts.rejected(response, token)
@@ -366,14 +382,17 @@ class Pipeline:
         """
         opener = self.transport.stream
         envelope = envelope_for_path(path)
+        route = self._route(path)
         request_headers = self.default_headers.merged(headers) if headers else self.default_headers
         request = Request(
             method=method,
-            url=self.url(path, render_query(params)),
+            url=route.url.with_query(render_query(params)) if params else route.url,
             headers=request_headers,
             timeout=timeout if timeout is not None else self.timeout,
         )
-        attempts = _Attempts(self, request, envelope, None, authenticated, path, streamed=True)
+        attempts = _Attempts(
+            self, request, envelope, None, authenticated, path, route.budget, streamed=True
+        )
         try:
             while True:
                 attempt_request, token = await attempts.prepare()
@@ -467,6 +486,7 @@ class _Attempts:
         idempotent: bool | None,
         authenticated: bool,
         path: str,
+        budget: RetryBudget,
         *,
         streamed: bool = False,
     ) -> None:
@@ -479,7 +499,8 @@ class _Attempts:
         self.auth_replayed = False
         self.tokens: list[str] = []  # the bearer tokens sent: secrets to scrub
         self.started = pipeline.clock.monotonic()
-        self.attempt_started = self.started
+        self.attempt_started = self.started  # (the first attempt starts now)
+        self.prepared = False
         self.hooks = pipeline.hooks
         if self.hooks is not None:  # what events need, only when there are hooks
             self.path = path
@@ -488,15 +509,13 @@ class _Attempts:
             self.attempt = 0
             self.call_id = next(_CALL_IDS)
             self.event: RequestEvent | None = None  # the attempt on the wire, or last
-        self.budget = pipeline.budgets(request.url.path)
-
-    @property
-    def elapsed(self) -> float:
-        return self.pipeline.clock.monotonic() - self.started
+        self.budget = budget
 
     async def prepare(self) -> tuple[Request, str]:
         """The request for the next attempt, with a fresh bearer token, and the token."""
-        self.attempt_started = self.pipeline.clock.monotonic()
+        if self.prepared:  # a later attempt (the first one's start is self.started)
+            self.attempt_started = self.pipeline.clock.monotonic()
+        self.prepared = True
         tokens = self.pipeline.tokens
         if not self.authenticated or tokens is None:
             return self.request, ""
@@ -508,15 +527,19 @@ class _Attempts:
     def secrets(self) -> CallSecrets:
         """The call's secrets: the tokens sent, those of its :func:`secret_scope` and
         the values of the sensitive headers it was given (a caller's ``Cookie``, say)."""
-        return CallSecrets((*self.tokens, *scoped_secrets()), self.request.headers.raw_items())
+        scoped = scoped_secrets()
+        return CallSecrets(
+            (*self.tokens, *scoped) if scoped else self.tokens,
+            multidict_of(self.request.headers).items(),  # read only when scrubbing
+        )
 
     def scrub(self, error: BaseException) -> None:
         """Scrub ``error`` (and its chain) of the call's secrets."""
         self.secrets().scrub(error)
 
     def log(self, status: int | None, error: FreshBooksError | None = None) -> None:
-        if not logger.isEnabledFor(logging.DEBUG):
-            return  # (cached by logging): no clock read when nothing is logged
+        if not _debug_logged():
+            return  # no clock read when nothing is logged
         elapsed = self.pipeline.clock.monotonic() - self.attempt_started
         _log_attempt(self.request, status, elapsed, self.retries, error)
 
