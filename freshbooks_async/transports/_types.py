@@ -259,6 +259,25 @@ class Response:
     elapsed: float = 0.0
     request: Request | None = attrs.field(default=None, repr=False, eq=False)
 
+    @classmethod
+    def _trusted(
+        cls,
+        status: int,
+        headers: Headers,
+        body: bytes,
+        elapsed: float = 0.0,
+        request: Request | None = None,
+    ) -> Response:
+        """A response from values known to be right (a transport's parsed status,
+        :class:`Headers` and body bytes), without the converters of ``Response(...)``."""
+        response = object.__new__(cls)
+        _set(response, "status", status)
+        _set(response, "headers", headers)
+        _set(response, "body", body)
+        _set(response, "elapsed", elapsed)
+        _set(response, "request", request)
+        return response
+
     @property
     def content_type(self) -> str:
         """The media type without parameters, lower-cased (``""`` when absent)."""
