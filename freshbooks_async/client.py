@@ -145,6 +145,8 @@ def _check_raw_path(path: str) -> None:
     """Refuse a raw API path a server would read as another path: dot segments (which
     resolve to the parent), a query or fragment (those go in ``params``), and spaces
     or control characters (ids are percent-encoded already, see ``build_path``)."""
+    if path in _CHECKED_PATHS:  # every call checks its path; a client repeats a few
+        return
     segments = path.split("/")
     if "." in segments or ".." in segments:
         problem = "a '.' or '..' segment"
@@ -155,8 +157,15 @@ def _check_raw_path(path: str) -> None:
     elif " " in path or not path.isprintable():
         problem = "a space or control character (percent-encode it)"
     else:
+        if len(_CHECKED_PATHS) >= 1024:  # paths carry ids: keep the set bounded
+            _CHECKED_PATHS.clear()
+        _CHECKED_PATHS.add(path)
         return
     raise ValueError(f"path: {path!r} has {problem}")
+
+
+#: Raw paths :func:`_check_raw_path` found good.
+_CHECKED_PATHS: set[str] = set()
 
 
 class FreshBooksClient:
