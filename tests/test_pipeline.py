@@ -875,3 +875,64 @@ async def test_before_replay_checks_its_arguments(
     with pytest.raises(kind, match=message):
         await fb.before_replay(error, **call)
     assert clock.sleeps == []
+
+
+# ----------------------------------------------------------- the in-flight limit
+
+
+async def test_the_in_flight_limit_holds_and_serves_waiters_in_order() -> None:
+    from freshbooks_async._pipeline import _InFlight
+
+    limit = _InFlight(2)
+    order: list[int] = []
+    inside = 0
+    most = 0
+    gates = [asyncio.Event() for _ in range(5)]
+
+    async def holder(n: int) -> None:
+        nonlocal inside, most
+        async with limit:
+            order.append(n)
+            inside += 1
+            most = max(most, inside)
+            await gates[n].wait()
+            inside -= 1
+
+    tasks = [asyncio.create_task(holder(n)) for n in range(5)]
+    await asyncio.sleep(0)
+    assert order == [0, 1]  # two at once; the others wait
+    for n in (1, 0, 2, 3, 4):  # each leaver lets the longest waiter in
+        gates[n].set()
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+    await asyncio.gather(*tasks)
+    assert order == [0, 1, 2, 3, 4]
+    assert most == 2
+    assert (limit._free, len(limit._waiters)) == (2, 0)
+
+
+async def test_a_cancelled_waiter_gives_no_slot_away_and_keeps_none() -> None:
+    from freshbooks_async._pipeline import _InFlight
+
+    limit = _InFlight(1)
+    await limit.__aenter__()
+
+    async def enter() -> None:
+        async with limit:
+            pass
+
+    waiting = asyncio.create_task(enter())
+    await asyncio.sleep(0)
+    waiting.cancel()  # cancelled while waiting
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    assert len(limit._waiters) == 0
+    handed = asyncio.create_task(enter())
+    after = asyncio.create_task(enter())
+    await asyncio.sleep(0)
+    await limit.__aexit__(None, None, None)  # the slot goes to `handed`...
+    handed.cancel()  # ...which is cancelled before it runs: it passes the slot on
+    with pytest.raises(asyncio.CancelledError):
+        await handed
+    await asyncio.wait_for(after, 1)  # `after` got it (the test would hang otherwise)
+    assert (limit._free, len(limit._waiters)) == (1, 0)
