@@ -180,7 +180,10 @@ class _InFlight:
             raise
 
     async def __aexit__(self, *exc_info: object) -> None:
-        self._release()
+        if self._waiters:
+            self._release()
+        else:
+            self._free += 1
 
     def _release(self) -> None:
         waiters = self._waiters

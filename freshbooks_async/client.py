@@ -145,8 +145,6 @@ def _check_raw_path(path: str) -> None:
     """Refuse a raw API path a server would read as another path: dot segments (which
     resolve to the parent), a query or fragment (those go in ``params``), and spaces
     or control characters (ids are percent-encoded already, see ``build_path``)."""
-    if path in _CHECKED_PATHS:  # every call checks its path; a client repeats a few
-        return
     segments = path.split("/")
     if "." in segments or ".." in segments:
         problem = "a '.' or '..' segment"
@@ -156,7 +154,7 @@ def _check_raw_path(path: str) -> None:
     # space is also unprintable.
     elif " " in path or not path.isprintable():
         problem = "a space or control character (percent-encode it)"
-    else:
+    else:  # good: the callers skip it next time
         if len(_CHECKED_PATHS) >= 1024:  # paths carry ids: keep the set bounded
             _CHECKED_PATHS.clear()
         _CHECKED_PATHS.add(path)
@@ -801,7 +799,8 @@ class FreshBooksClient:
             raise RuntimeError("FreshBooksClient: the client is closed")
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
-        _check_raw_path(path)
+        if path not in _CHECKED_PATHS:  # (a call less for a path checked before)
+            _check_raw_path(path)
         if timeout is not None:
             timeout = _check_positive("timeout", timeout)
         return self._pipeline.stream(
@@ -909,7 +908,8 @@ class FreshBooksClient:
             raise ValueError(f"method: not an HTTP method: {method!r}")
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
-        _check_raw_path(path)
+        if path not in _CHECKED_PATHS:  # (a call less for a path checked before)
+            _check_raw_path(path)
         if timeout is not None:
             timeout = _check_positive("timeout", timeout)
         return await self._pipeline.call(
