@@ -527,6 +527,29 @@ class Pipeline:
 class _Attempts:
     """The retry state of one call: what the send loops of :class:`Pipeline` share."""
 
+    __slots__ = (
+        "attempt",
+        "attempt_started",
+        "auth_replayed",
+        "authenticated",
+        "budget",
+        "call_id",
+        "envelope",
+        "event",
+        "event_started",
+        "hooks",
+        "idempotent",
+        "path",
+        "pipeline",
+        "prepared",
+        "request",
+        "retries",
+        "started",
+        "streamed",
+        "template",
+        "tokens",
+    )
+
     def __init__(
         self,
         pipeline: Pipeline,
