@@ -16,7 +16,8 @@ from ._version import __version__
 if TYPE_CHECKING:
     from . import coordination, errors, models, resources
     from ._clock import Clock, FakeClock, SystemClock
-    from ._pipeline import APIResponse, Expect, PageInfo, QueryParams, TokenSource, build_path
+    from ._pipeline import APIResponse, Expect, TokenSource
+    from ._sansio import PageInfo, QueryParams, build_path
     from .auth import JSONFileTokenStore, MemoryTokenStore, OAuth2Session, Token, TokenStore
     from .bulk import (
         BulkItem,
@@ -91,11 +92,11 @@ _HOMES: dict[str, str] = {
     "FakeClock": "._clock",
     "SystemClock": "._clock",
     "APIResponse": "._pipeline",
-    "PageInfo": "._pipeline",
+    "PageInfo": "._sansio",
     "TokenSource": "._pipeline",
     "Expect": "._pipeline",
-    "QueryParams": "._pipeline",
-    "build_path": "._pipeline",
+    "QueryParams": "._sansio",
+    "build_path": "._sansio",
     "JSONFileTokenStore": ".auth",
     "MemoryTokenStore": ".auth",
     "OAuth2Session": ".auth",

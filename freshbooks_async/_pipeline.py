@@ -1,23 +1,21 @@
 """One request pipeline: build -> send -> retry -> decode -> raise.
 
-The pure helpers at the top (paths, queries, envelopes, error bodies, page metadata) know
-every wire shape in docs/protocol.rst; :class:`Pipeline` at the bottom is the only code
-that sends requests, and the only place where requests are retried.
+:class:`Pipeline` is the only code that sends requests, and the only place where
+requests are retried. What it knows of the wire (paths, queries, envelopes, error
+bodies, page metadata) is in :mod:`freshbooks_async._sansio`, without I/O; the names
+are re-exported here for the modules that import them from the pipeline.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
-import datetime as _dt
-import enum
-import json
+import functools
 import logging
-import math
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
-from decimal import Decimal
-from typing import Any, Final, Literal, Protocol, TypeAlias
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import Any, Literal, NamedTuple, Protocol, TypeAlias
 
 import attrs
 import yarl
@@ -25,25 +23,31 @@ import yarl
 from ._clock import Clock
 from ._json import JSONNestingError
 from ._json import loads as load_json
-from ._route import template_for, templated
-from ._secrets import NO_SECRETS, CallSecrets, scoped_secrets
-from ._validate import check_path_segment
-from .errors import (
-    APIError,
-    ErrorDetail,
-    FreshBooksError,
-    InvalidGrantError,
-    InvoiceNumberConflictError,
-    OAuthError,
-    RateLimitError,
-    ResponseDecodeError,
-    TransportError,
-    error_class_for_status,
+from ._route import template_for
+from ._sansio import (
+    JSON_ENCODER,
+    Envelope,
+    PageInfo,
+    QueryParams,
+    api_error,
+    build_path,
+    check_account_id,
+    check_business_id,
+    check_business_uuid,
+    decode_error,
+    envelope_for_path,
+    page_info,
+    parse_error,
+    render_query,
+    unwrap,
 )
+from ._secrets import NO_SECRETS, CallSecrets, scoped_secrets
+from .errors import FreshBooksError, TransportError
 from .hooks import _CALL_IDS, RequestEvent, ResponseEvent, RetryEvent, _emit, _HookSet
 from .retry import RetryBudget, RetryDecision, RetryPolicy, decide, parse_retry_after
 from .transports import BodyStream, Headers, Request, Response, Transport
 from .transports._streamed import StreamedResponse
+from .transports._types import multidict_of
 
 __all__ = [
     "RESPONSE_ARRIVED",
@@ -66,369 +70,13 @@ __all__ = [
 
 logger = logging.getLogger("freshbooks_async")
 
-QueryParams: TypeAlias = Mapping[str, object] | Sequence[tuple[str, object]]
-"""Query parameters of :meth:`FreshBooksClient.request <freshbooks_async.FreshBooksClient.request>`:
-a mapping or a sequence of pairs (pairs allow repeated keys such as
-``search[clientids][]``). Values: str, int, Decimal, bool, date or datetime."""
+#: Whether an attempt is logged (``logger.isEnabledFor(DEBUG)``, cached by logging).
+_debug_logged: Callable[[], bool] = functools.partial(logger.isEnabledFor, logging.DEBUG)
 
 Expect: TypeAlias = Literal["json", "bytes"]
 """What :meth:`FreshBooksClient.request <freshbooks_async.FreshBooksClient.request>`
 makes of a response body: ``"json"`` (decode the family's envelope into ``.data``) or
 ``"bytes"`` (``.data`` is the raw body, e.g. a PDF)."""
-
-
-class Envelope(enum.Enum):
-    """The body shapes of the API's families (docs/protocol.rst, "Envelopes per family")."""
-
-    ACCOUNTING = "accounting"  # {"response": {"result": ...}} / {"response": {"errors": []}}
-    LEDGER = "ledger"  # {"data": ...} / {"errors": {"message", "details"}}
-    EVENTS = "events"  # accounting envelope / {"errno", "message", "details"}
-    PROJECT = "project"  # flat {...} + "meta" / {"error"...}
-    AUTH = "auth"  # {"response": ...} / {"error", "error_description"}
-    OAUTH = "oauth"  # flat / {"error", "error_description"}
-    PAYMENTS = "payments"  # flat / {"errors": [...]} | {"message"} | {"error_type", "message"}
-    UPLOADS = "uploads"  # flat / {"error": "..."}
-
-
-_PREFIXES: tuple[tuple[str, Envelope], ...] = (
-    ("/accounting/account/", Envelope.ACCOUNTING),
-    ("/accounting/businesses/", Envelope.LEDGER),
-    ("/accounting/ledger_accounts/", Envelope.LEDGER),
-    ("/events/", Envelope.EVENTS),
-    ("/projects/", Envelope.PROJECT),
-    ("/timetracking/", Envelope.PROJECT),
-    ("/comments/", Envelope.PROJECT),
-    ("/auth/oauth/", Envelope.OAUTH),
-    ("/auth/api/", Envelope.AUTH),
-    ("/payments/", Envelope.PAYMENTS),
-    ("/uploads/", Envelope.UPLOADS),
-)
-
-
-def envelope_for_path(path: str) -> Envelope:
-    """The envelope family of an API path (``/accounting/account/...`` and so on)."""
-    if path.startswith("/accounting/businesses/") and "/reports/" in path:
-        # Business-uuid reports answer in the accounting report shape, not the ledger one
-        # (docs/protocol.rst, "Families and base paths"; DOCS:general-ledger-report).
-        return Envelope.ACCOUNTING
-    for prefix, envelope in _PREFIXES:
-        if path.startswith(prefix):
-            return envelope
-    raise ValueError(f"path: no FreshBooks API family serves {path!r}")
-
-
-# --------------------------------------------------------------------------- arguments
-
-
-def check_account_id(account_id: object, name: str = "account_id") -> str:
-    """Validate an accounting ``account_id`` (a non-empty string such as ``"ABC123"``)."""
-    if not isinstance(account_id, str):
-        raise TypeError(
-            f"{name}: expected str (e.g. 'ABC123'), got {type(account_id).__name__}: {account_id!r}"
-        )
-    if not account_id.strip() or account_id != account_id.strip():
-        raise ValueError(f"{name}: must be a non-empty id without spaces, got {account_id!r}")
-    return account_id
-
-
-def check_business_id(business_id: object, name: str = "business_id") -> int:
-    """Validate a ``business_id`` (a positive int, as in ``users/me``)."""
-    if isinstance(business_id, bool) or not isinstance(business_id, int):
-        raise TypeError(f"{name}: expected int, got {type(business_id).__name__}: {business_id!r}")
-    if business_id <= 0:
-        raise ValueError(f"{name}: must be a positive int, got {business_id!r}")
-    return business_id
-
-
-def check_business_uuid(business_uuid: object, name: str = "business_uuid") -> str:
-    """Validate a ``business_uuid`` (a non-empty string, usually a UUID)."""
-    if not isinstance(business_uuid, str):
-        raise TypeError(
-            f"{name}: expected str, got {type(business_uuid).__name__}: {business_uuid!r}"
-        )
-    if not business_uuid.strip() or business_uuid != business_uuid.strip():
-        raise ValueError(f"{name}: must be a non-empty id without spaces, got {business_uuid!r}")
-    return business_uuid
-
-
-def build_path(template: str, **params: object) -> str:
-    """Fill ``{name}`` placeholders of a path template with ids, each one path segment.
-
-    Each value is checked before it is used:
-    an id that would change the path (``".."``, a ``/``, ``?``, ``%``...) is refused
-    with a ``ValueError`` naming the placeholder, before anything is sent.
-
-    >>> build_path("/accounting/account/{account_id}/users/clients/{id}", account_id="A1", id=7)
-    '/accounting/account/A1/users/clients/7'
-    """
-    try:
-        path = template.format_map({k: check_path_segment(k, v) for k, v in params.items()})
-    except KeyError as exc:
-        raise ValueError(f"path template {template!r} needs {exc.args[0]!r}") from None
-    # The path carries its template, for event hooks (see freshbooks_async._route).
-    return templated(path, template)
-
-
-def _query_value(key: str, value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise ValueError(f"query {key}: must be finite, got {value!r}")
-        return format(value, "f")
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"query {key}: must be finite, got {value!r}")
-        return repr(value)
-    if isinstance(value, _dt.datetime):
-        return value.isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return _query_value(key, value.value)
-    raise TypeError(f"query {key}: unsupported value {type(value).__name__}: {value!r}")
-
-
-def render_query(params: QueryParams | None) -> list[tuple[str, str]]:
-    """Turn query parameters into ``(key, text)`` pairs, in order; ``None`` values are
-    dropped and list values repeat the key. Encoding happens when the URL is built."""
-    if not params:
-        return []
-    items: Iterable[tuple[str, object]] = params.items() if isinstance(params, Mapping) else params
-    out: list[tuple[str, str]] = []
-    for key, value in items:
-        if not isinstance(key, str) or not key:
-            raise TypeError(f"query: keys must be non-empty str, got {key!r}")
-        if value is None:
-            continue
-        if isinstance(value, list | tuple | set | frozenset):
-            out.extend((key, _query_value(key, v)) for v in value)
-        else:
-            out.append((key, _query_value(key, value)))
-    return out
-
-
-# --------------------------------------------------------------------------- envelopes
-
-
-@attrs.frozen
-class PageInfo:
-    """Where a list response sits in its collection.
-
-    Attributes:
-        page: This page's number (1-based).
-        pages: How many pages there are (``None`` if the API did not say).
-        per_page: Items per page.
-        total: Items in the whole collection.
-    """
-
-    page: int
-    pages: int | None
-    per_page: int
-    total: int | None
-
-
-def _bad(message: str, response: Response) -> ResponseDecodeError:
-    request = response.request
-    return ResponseDecodeError(
-        message,
-        status=response.status,
-        body=response.body,
-        method=request.method if request else "",
-        path=request.url.path if request else "",
-    )
-
-
-def unwrap(envelope: Envelope, document: Any, response: Response) -> Any:
-    """The payload of a successful response: what the family's envelope wraps.
-
-    Raises:
-        ResponseDecodeError: The document is not in the family's success shape.
-    """
-    if envelope in (Envelope.ACCOUNTING, Envelope.EVENTS):
-        inner = document.get("response") if isinstance(document, dict) else None
-        if isinstance(inner, dict) and "result" in inner:
-            return inner["result"]
-        raise _bad(f"expected {{'response': {{'result': ...}}}} ({envelope.value})", response)
-    if envelope is Envelope.LEDGER:
-        if isinstance(document, dict) and "data" in document:
-            return document["data"]
-        raise _bad("expected {'data': ...} (ledger)", response)
-    if envelope is Envelope.AUTH:
-        if isinstance(document, dict) and "response" in document:
-            return document["response"]
-        raise _bad("expected {'response': ...} (auth)", response)
-    if not isinstance(document, dict | list):
-        raise _bad(f"expected a JSON object ({envelope.value})", response)
-    return document
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
-def page_info(document: Any, payload: Any) -> PageInfo | None:
-    """Page metadata from a list response, whatever the family.
-
-    Accounting and events carry ``page/pages/per_page/total`` beside the list in
-    ``result``; project-like families and team members carry a ``meta`` block; ledger
-    lists are unpaginated (``None``).
-    """
-    block: Any = None
-    if isinstance(payload, dict) and "page" in payload:
-        block = payload
-    elif isinstance(document, dict) and isinstance(document.get("meta"), dict):
-        block = document["meta"]
-    if block is None:
-        return None
-    page = _int(block.get("page"))
-    per_page = _int(block.get("per_page"))
-    if page is None or per_page is None:
-        return None
-    total = _int(block.get("total"))
-    pages = _int(block.get("pages"))
-    if pages is None and total is not None and per_page > 0:
-        pages = max(1, math.ceil(total / per_page))
-    return PageInfo(page=page, pages=pages, per_page=per_page, total=total)
-
-
-@attrs.frozen
-class ParsedError:
-    """An error body, normalised across families."""
-
-    message: str
-    errno: int | None = None
-    details: tuple[ErrorDetail, ...] = ()
-    oauth_error: str | None = None
-
-
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    return value if isinstance(value, str) else json.dumps(value, default=str)
-
-
-def _detail_from_accounting(item: Mapping[str, Any]) -> ErrorDetail:
-    return ErrorDetail(
-        message=_text(item.get("message")) or "",
-        field=_text(item.get("field")),
-        errno=_int(item.get("errno")),
-        object=_text(item.get("object")),
-        value=_text(item.get("value")),
-    )
-
-
-def _details_from_rpc(details: Sequence[Any]) -> list[ErrorDetail]:
-    out: list[ErrorDetail] = []
-    for item in details:
-        if isinstance(item, str):  # events: "field: message"
-            field, sep, message = item.partition(": ")
-            out.append(ErrorDetail(message=message if sep else item, field=field if sep else None))
-        elif isinstance(item, dict):
-            meta: dict[str, Any] = (
-                item["metadata"] if isinstance(item.get("metadata"), dict) else {}
-            )
-            reason = _text(item.get("reason"))
-            for violation in item.get("fieldViolations") or ():
-                if isinstance(violation, dict):
-                    out.append(
-                        ErrorDetail(
-                            message=_text(violation.get("description")) or "",
-                            field=_text(violation.get("field")),
-                        )
-                    )
-            if meta or reason:
-                out.append(
-                    ErrorDetail(
-                        message=_text(meta.get("message")) or reason or "",
-                        field=_text(meta.get("field")),
-                        errno=_int(reason),
-                        object=_text(meta.get("object")),
-                        value=_text(meta.get("value")),
-                        reason=reason,
-                    )
-                )
-    return out
-
-
-def parse_error(document: Any) -> ParsedError | None:
-    """Normalise any family's error body; ``None`` if unrecognised.
-
-    Shapes are tried from the most to the least specific, so a body is understood even
-    when it comes back on a family that does not usually use it, as the auth 401 body
-    does (docs/protocol.rst, "Error bodies and status codes").
-    """
-    if not isinstance(document, dict):
-        return None
-    # accounting: {"response": {"errors": [{"errno", "field", "message", "object", "value"}]}}
-    response = document.get("response")
-    if isinstance(response, dict) and isinstance(response.get("errors"), list):
-        details = [_detail_from_accounting(e) for e in response["errors"] if isinstance(e, dict)]
-        first = details[0] if details else ErrorDetail(message="")
-        return ParsedError(first.message or "unknown error", first.errno, tuple(details))
-    # oauth/auth: {"error": "invalid_grant", "error_description": "..."}
-    if isinstance(document.get("error"), str) and "error_description" in document:
-        code = document["error"]
-        return ParsedError(
-            _text(document.get("error_description")) or code, None, (), oauth_error=code
-        )
-    errors = document.get("errors")
-    # ledger: {"errors": {"message", "status", "details": [{"reason", "metadata"}]}}
-    if isinstance(errors, dict):
-        details = _details_from_rpc(errors.get("details") or ())
-        # The first detail's reason ("name: This field is required.") says more than the
-        # generic "Request failed with status code 400".
-        lead = details[0] if details else None
-        message = (lead.reason or lead.message) if lead else _text(errors.get("message")) or ""
-        return ParsedError(message or "unknown error", _int(errors.get("errno")), tuple(details))
-    # payments: {"errors": [{"field", "message"}]}
-    if isinstance(errors, list):
-        details = [_detail_from_accounting(e) for e in errors if isinstance(e, dict)]
-        first = details[0] if details else ErrorDetail(message="")
-        return ParsedError(first.message or "unknown error", first.errno, tuple(details))
-    error = document.get("error")
-    # projects validation: {"errno": 2001, "error": {"field": "message"}} or {title, description}
-    if isinstance(error, dict):
-        if "title" in error or "description" in error:
-            message = _text(error.get("description")) or _text(error.get("title")) or ""
-            details = [ErrorDetail(message=message)]
-        else:
-            details = [ErrorDetail(message=_text(v) or "", field=k) for k, v in error.items()]
-            message = "; ".join(f"{d.field}: {d.message}" for d in details)
-        return ParsedError(message or "unknown error", _int(document.get("errno")), tuple(details))
-    # projects / uploads: {"error": "Requested resource could not be found."}
-    if isinstance(error, str):
-        return ParsedError(error, _int(document.get("errno")))
-    # google.rpc style {"code", "message", "details"} and events {"errno", "message", "details"}
-    if "message" in document:
-        details = _details_from_rpc(document.get("details") or ())
-        errno = _int(document.get("errno"))
-        if errno is None:
-            errno = next((d.errno for d in details if d.errno is not None), None)
-        if errno is None:
-            errno = _int(document.get("code"))
-        message = _text(document.get("message")) or ""
-        # The google.rpc body's own message is generic ("Request failed with status_code:
-        # 404"); its first detail says what failed ("Client not found."), as the official
-        # SDKs report it.
-        specific = next((d.message for d in details if d.message), None)
-        if specific and "code" in document and "errno" not in document:
-            message = specific
-        if "error_type" in document:  # payments (NODE): {"error_type", "message"}
-            code = _text(document["error_type"]) or ""
-            details = [ErrorDetail(message=message, reason=code or None), *details]
-        return ParsedError(message or "unknown error", errno, tuple(details))
-    return None
 
 
 # --------------------------------------------------------------------------- pipeline
@@ -477,6 +125,15 @@ class APIResponse:
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
 
+
+class _Route(NamedTuple):
+    """What every call to one path needs besides its query (see :meth:`Pipeline._route`)."""
+
+    url: yarl.URL
+    envelope: Envelope | None  # None: no API family serves the path
+    budget: RetryBudget
+
+
 #: Called once (then cleared) when a call in this context gets its success response,
 #: before the body is decoded. The paginator sets it in each page task so a page's window
 #: slot is freed, and the next page requested, before this page's JSON is parsed and
@@ -488,6 +145,54 @@ RESPONSE_ARRIVED: contextvars.ContextVar[Callable[[], bool | None] | None] = con
 
 #: How much of an error body a streamed call reads to describe the error.
 _ERROR_BODY_LIMIT = 64 * 1024
+
+
+class _InFlight:
+    """At most ``limit`` holders at once, served first come first served: what
+    ``asyncio.Semaphore`` does, with a free slot taken and given back in two attribute
+    updates (the semaphore's uncontended path is five Python calls per request).
+
+    A waiter is handed the slot of the holder that leaves (``_free`` is not raised in
+    between, so a newcomer cannot overtake it); a waiter cancelled after it was handed
+    a slot passes it on.
+    """
+
+    __slots__ = ("_free", "_waiters")
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    async def __aenter__(self) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self._release()  # handed a slot, then cancelled: pass it on
+            else:
+                with contextlib.suppress(ValueError):
+                    self._waiters.remove(waiter)
+            raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        if self._waiters:
+            self._release()
+        else:
+            self._free += 1
+
+    def _release(self) -> None:
+        waiters = self._waiters
+        while waiters:
+            waiter = waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # the slot goes to the first waiter
+                return
+        self._free += 1
 
 
 class Pipeline:
@@ -521,14 +226,37 @@ class Pipeline:
         # one per account); without it, one budget for every request.
         self.budgets: Callable[[str], RetryBudget] = budgets or (lambda path: self.budget)
         self.clock = clock
-        self.limiter = asyncio.Semaphore(max_in_flight)
+        self.limiter = _InFlight(max_in_flight)
         self.default_headers = Headers(default_headers)
         self.json_headers = self.default_headers.merged(_JSON_HEADERS)
         self.timeout = timeout
         # (which shared header set, token) -> those headers with the bearer token: the
         # common calls then build no Headers at all (measured: ~20 us per call).
         self._authorized: dict[tuple[int, str], Headers] = {}
-        self._urls: dict[str, yarl.URL] = {}  # path -> URL (list scans repeat one path)
+        # path -> what a call to it needs besides the query (see _route).
+        self._routes: dict[str, _Route] = {}
+
+    def _route(self, path: str) -> _Route:
+        """``path``'s URL (without a query), envelope family and retry budget, worked out
+        on its first call and kept: a client calls the same few paths again and again.
+
+        Keeping the budget assumes that the coordinator answers a scope with the same
+        :class:`RetryBudget` every time (the protocol's rule: see
+        :meth:`Coordinator.retry_budget <freshbooks_async.coordination.Coordinator.retry_budget>`).
+        """
+        route = self._routes.get(path)
+        if route is None:
+            base = self.base_url.raw_path.rstrip("/")
+            url = self.base_url.with_path(base + path, encoded=True)
+            try:
+                envelope: Envelope | None = envelope_for_path(path)
+            except ValueError:
+                envelope = None  # refused by call() unless it is given an envelope
+            route = _Route(url, envelope, self.budgets(url.path))
+            if len(self._routes) >= 1024:  # paths carry ids: keep the cache bounded
+                self._routes.clear()
+            self._routes[path] = route
+        return route
 
     def authorize(self, headers: Headers, token: str) -> Headers:
         """``headers`` plus ``Authorization: Bearer <token>``, cached for the shared sets."""
@@ -547,13 +275,7 @@ class Pipeline:
 
     def url(self, path: str, query: Sequence[tuple[str, str]] = ()) -> yarl.URL:
         """The absolute URL of ``path`` (already encoded, see :func:`build_path`)."""
-        url = self._urls.get(path)
-        if url is None:
-            base = self.base_url.raw_path.rstrip("/")
-            url = self.base_url.with_path(base + path, encoded=True)
-            if len(self._urls) >= 1024:  # paths carry ids: keep the cache bounded
-                self._urls.clear()
-            self._urls[path] = url
+        url = self._route(path).url
         return url.with_query(query) if query else url
 
     async def call(
@@ -579,43 +301,27 @@ class Pipeline:
             TransportError: The exchange failed (after retries).
             ResponseDecodeError: A success response that is not what the API promises.
         """
+        route = self._routes.get(path) or self._route(path)
         if envelope is None:
-            envelope = envelope_for_path(path)
-        url = self.url(path, render_query(params))
+            envelope = route.envelope or envelope_for_path(path)  # (raises for that path)
+        url = route.url.with_query(render_query(params)) if params else route.url
         request_headers = self.default_headers
         payload = body if body is not None else b""
         if json_body is not None:
-            payload = _JSON_ENCODER.encode(json_body).encode()
+            payload = JSON_ENCODER.encode(json_body).encode()
             request_headers = self.json_headers
         if headers:
             request_headers = request_headers.merged(headers)
-        return await self._send(
-            Request(
-                method=method,
-                url=url,
-                headers=request_headers,
-                body=payload,
-                stream=stream,
-                timeout=timeout if timeout is not None else self.timeout,
-            ),
-            envelope=envelope,
-            expect=expect,
-            idempotent=idempotent,
-            authenticated=authenticated,
-            path=path,
+        request = Request._trusted(
+            method.upper(),
+            url,
+            request_headers,
+            payload,
+            stream,
+            timeout if timeout is not None else self.timeout,
         )
-
-    async def _send(
-        self,
-        request: Request,
-        *,
-        envelope: Envelope,
-        expect: Expect,
-        idempotent: bool | None,
-        authenticated: bool,
-        path: str,
-    ) -> APIResponse:
-        attempts = _Attempts(self, request, envelope, idempotent, authenticated, path)
+        # The send loop, in this coroutine (one frame less per call than a helper).
+        attempts = _Attempts(self, request, envelope, idempotent, authenticated, path, route.budget)
         try:
             while True:
                 attempt_request, token = await attempts.prepare()
@@ -628,7 +334,8 @@ class Pipeline:
                 except TransportError as exc:
                     await attempts.failed(exc)
                     continue
-                attempts.log(response.status)
+                if _debug_logged():
+                    attempts.log(response.status)
                 if response.status < 300:
                     attempts.budget.record_success()
                     arrived = RESPONSE_ARRIVED.get()
@@ -641,7 +348,7 @@ class Pipeline:
                         envelope,
                         expect,
                         attempts.retries,
-                        attempts.elapsed,
+                        self.clock.monotonic() - attempts.started,
                         attempts.secrets(),
                     )
                 await attempts.rejected(response, token)
@@ -724,14 +431,17 @@ class Pipeline:
         """
         opener = self.transport.stream
         envelope = envelope_for_path(path)
+        route = self._route(path)
         request_headers = self.default_headers.merged(headers) if headers else self.default_headers
         request = Request(
             method=method,
-            url=self.url(path, render_query(params)),
+            url=route.url.with_query(render_query(params)) if params else route.url,
             headers=request_headers,
             timeout=timeout if timeout is not None else self.timeout,
         )
-        attempts = _Attempts(self, request, envelope, None, authenticated, path, streamed=True)
+        attempts = _Attempts(
+            self, request, envelope, None, authenticated, path, route.budget, streamed=True
+        )
         try:
             while True:
                 attempt_request, token = await attempts.prepare()
@@ -792,13 +502,15 @@ class Pipeline:
             try:
                 document = load_json(content)
             except JSONNestingError:
-                raise _bad("response JSON is nested too deeply to decode", response) from None
+                raise decode_error(
+                    "response JSON is nested too deeply to decode", response
+                ) from None
             except ValueError as exc:
-                raise _bad(f"response is not JSON: {exc}", response) from None
+                raise decode_error(f"response is not JSON: {exc}", response) from None
             data = unwrap(envelope, document, response)
             page = page_info(document, data)
         elif response.status not in (200, 201, 202, 204):
-            raise _bad("empty response body", response)
+            raise decode_error("empty response body", response)
         return APIResponse(
             status=response.status,
             headers=response.headers,
@@ -815,6 +527,29 @@ class Pipeline:
 class _Attempts:
     """The retry state of one call: what the send loops of :class:`Pipeline` share."""
 
+    __slots__ = (
+        "attempt",
+        "attempt_started",
+        "auth_replayed",
+        "authenticated",
+        "budget",
+        "call_id",
+        "envelope",
+        "event",
+        "event_started",
+        "hooks",
+        "idempotent",
+        "path",
+        "pipeline",
+        "prepared",
+        "request",
+        "retries",
+        "started",
+        "streamed",
+        "template",
+        "tokens",
+    )
+
     def __init__(
         self,
         pipeline: Pipeline,
@@ -823,6 +558,7 @@ class _Attempts:
         idempotent: bool | None,
         authenticated: bool,
         path: str,
+        budget: RetryBudget,
         *,
         streamed: bool = False,
     ) -> None:
@@ -835,7 +571,8 @@ class _Attempts:
         self.auth_replayed = False
         self.tokens: list[str] = []  # the bearer tokens sent: secrets to scrub
         self.started = pipeline.clock.monotonic()
-        self.attempt_started = self.started
+        self.attempt_started = self.started  # (the first attempt starts now)
+        self.prepared = False
         self.hooks = pipeline.hooks
         if self.hooks is not None:  # what events need, only when there are hooks
             self.path = path
@@ -844,35 +581,41 @@ class _Attempts:
             self.attempt = 0
             self.call_id = next(_CALL_IDS)
             self.event: RequestEvent | None = None  # the attempt on the wire, or last
-        self.budget = pipeline.budgets(request.url.path)
-
-    @property
-    def elapsed(self) -> float:
-        return self.pipeline.clock.monotonic() - self.started
+        self.budget = budget
 
     async def prepare(self) -> tuple[Request, str]:
         """The request for the next attempt, with a fresh bearer token, and the token."""
-        self.attempt_started = self.pipeline.clock.monotonic()
+        if self.prepared:  # a later attempt (the first one's start is self.started)
+            self.attempt_started = self.pipeline.clock.monotonic()
+        self.prepared = True
         tokens = self.pipeline.tokens
         if not self.authenticated or tokens is None:
             return self.request, ""
         token = await tokens.access_token()
         self.tokens.append(token)
-        request = self.request
-        return request.with_headers(self.pipeline.authorize(request.headers, token)), token
+        r = self.request
+        headers = self.pipeline.authorize(r.headers, token)
+        # r.with_headers(headers), without its check (authorize returns Headers).
+        return Request._trusted(
+            r.method, r.url, headers, r.body, r.stream, r.timeout, r.extensions
+        ), token
 
     def secrets(self) -> CallSecrets:
         """The call's secrets: the tokens sent, those of its :func:`secret_scope` and
         the values of the sensitive headers it was given (a caller's ``Cookie``, say)."""
-        return CallSecrets((*self.tokens, *scoped_secrets()), self.request.headers.raw_items())
+        scoped = scoped_secrets()
+        return CallSecrets(
+            (*self.tokens, *scoped) if scoped else self.tokens,
+            multidict_of(self.request.headers).items(),  # read only when scrubbing
+        )
 
     def scrub(self, error: BaseException) -> None:
         """Scrub ``error`` (and its chain) of the call's secrets."""
         self.secrets().scrub(error)
 
     def log(self, status: int | None, error: FreshBooksError | None = None) -> None:
-        if not logger.isEnabledFor(logging.DEBUG):
-            return  # (cached by logging): no clock read when nothing is logged
+        if not _debug_logged():
+            return  # no clock read when nothing is logged
         elapsed = self.pipeline.clock.monotonic() - self.attempt_started
         _log_attempt(self.request, status, elapsed, self.retries, error)
 
@@ -1006,7 +749,7 @@ class _Attempts:
             budget=self.budget,
         )
         if not decision.retry:
-            raise _api_error(response, self.envelope, self.retries, retry_after, decision.refused)
+            raise api_error(response, self.envelope, self.retries, retry_after, decision.refused)
         await self._retrying(decision.wait, decision.reason, status=status)
         await pipeline.clock.sleep(decision.wait)
         self.retries += 1
@@ -1032,20 +775,6 @@ def _scrubbing(streamed: StreamedResponse, attempts: _Attempts) -> StreamedRespo
     return StreamedResponse(
         status=streamed.status, headers=streamed.headers, request=streamed.request, chunks=chunks
     )
-
-
-def _json_default(value: object) -> object:
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, _dt.datetime | _dt.date):
-        return value.isoformat()
-    if isinstance(value, enum.Enum):
-        return value.value
-    raise TypeError(f"request body: {type(value).__name__} is not JSON serialisable: {value!r}")
-
-
-#: One encoder for every JSON body (``json.dumps`` with options builds one per call).
-_JSON_ENCODER: Final = json.JSONEncoder(separators=(",", ":"), default=_json_default)
 
 
 def _log_attempt(
@@ -1074,62 +803,3 @@ def _log_attempt(
             "fb_attempt": retries + 1,
         },
     )
-
-
-def _api_error(
-    response: Response,
-    envelope: Envelope,
-    retries: int,
-    retry_after: float | None,
-    retry_refused: str | None = None,
-) -> APIError | ResponseDecodeError:
-    request = response.request
-    method = request.method if request else ""
-    path = request.url.path if request else ""
-    parsed: ParsedError | None = None
-    try:
-        parsed = parse_error(load_json(response.body)) if response.body.strip() else None
-    except (JSONNestingError, RecursionError):
-        # Not an error body FreshBooks sends: refuse it as one would a success body.
-        # (RecursionError: a document just shallow enough to decode can still be too
-        # deep to re-encode a field of, in _text.)
-        refused = _bad(
-            f"error response (HTTP {response.status}) JSON is nested too deeply to decode",
-            response,
-        )
-        refused.retries_taken = retries
-        return refused
-    except ValueError:
-        parsed = None
-    if parsed is None:
-        reason = "empty body" if not response.body.strip() else "body is not a known error shape"
-        parsed = ParsedError(f"HTTP {response.status} ({reason})")
-    status = response.status
-    cls = error_class_for_status(status)
-    kwargs: dict[str, Any] = {
-        "status": status,
-        "errno": parsed.errno,
-        "details": parsed.details,
-        "request_id": response.headers.get("X-Request-Id") or response.headers.get("Request-Id"),
-        "method": method,
-        "path": path,
-        "body": response.body,
-        "retries_taken": retries,
-        "retry_refused": retry_refused,
-    }
-    message = parsed.message  # secrets are scrubbed from the whole error by the caller
-    if parsed.oauth_error is not None and envelope is Envelope.OAUTH and status < 500:
-        oauth_cls = InvalidGrantError if parsed.oauth_error == "invalid_grant" else OAuthError
-        if oauth_cls is InvalidGrantError:
-            message += (
-                " (the code or refresh token was already used, expired or was revoked:"
-                " send the user through authorization again)"
-            )
-        return oauth_cls(message, error=parsed.oauth_error, **kwargs)
-    if cls is RateLimitError:
-        return RateLimitError(message, retry_after=retry_after, **kwargs)
-    if status == 409 and method == "POST" and path.rstrip("/").endswith("/invoices/invoices"):
-        # FreshBooks answers 409 when concurrent creates take the same invoice number
-        # (docs/protocol.rst, "Invoice numbering and the 409 race").
-        return InvoiceNumberConflictError(message, **kwargs)
-    return cls(message, **kwargs)

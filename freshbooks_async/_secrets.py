@@ -320,7 +320,7 @@ class CallSecrets:
     def __init__(
         self, values: Iterable[str | None] = (), headers: Iterable[tuple[str, str]] = ()
     ) -> None:
-        self._values = tuple(v for v in values if v)
+        self._values = tuple(filter(None, values))  # (no generator frame per call)
         self._headers = headers
 
     def __repr__(self) -> str:

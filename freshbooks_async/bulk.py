@@ -135,7 +135,8 @@ import attrs
 import backoff
 
 from ._numbering import NumberAllocator
-from ._pipeline import APIResponse, build_path, check_account_id
+from ._pipeline import APIResponse
+from ._sansio import build_path, check_account_id
 from ._secrets import NO_SECRETS
 from ._validate import check_int as _check_int
 from ._validate import check_seconds as _check_seconds

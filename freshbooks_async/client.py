@@ -154,9 +154,16 @@ def _check_raw_path(path: str) -> None:
     # space is also unprintable.
     elif " " in path or not path.isprintable():
         problem = "a space or control character (percent-encode it)"
-    else:
+    else:  # good: the callers skip it next time
+        if len(_CHECKED_PATHS) >= 1024:  # paths carry ids: keep the set bounded
+            _CHECKED_PATHS.clear()
+        _CHECKED_PATHS.add(path)
         return
     raise ValueError(f"path: {path!r} has {problem}")
+
+
+#: Raw paths :func:`_check_raw_path` found good.
+_CHECKED_PATHS: set[str] = set()
 
 
 class FreshBooksClient:
@@ -792,7 +799,8 @@ class FreshBooksClient:
             raise RuntimeError("FreshBooksClient: the client is closed")
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
-        _check_raw_path(path)
+        if path not in _CHECKED_PATHS:  # (a call less for a path checked before)
+            _check_raw_path(path)
         if timeout is not None:
             timeout = _check_positive("timeout", timeout)
         return self._pipeline.stream(
@@ -900,7 +908,8 @@ class FreshBooksClient:
             raise ValueError(f"method: not an HTTP method: {method!r}")
         if not isinstance(path, str) or not path.startswith("/"):
             raise ValueError(f"path: must be an API path starting with '/', got {path!r}")
-        _check_raw_path(path)
+        if path not in _CHECKED_PATHS:  # (a call less for a path checked before)
+            _check_raw_path(path)
         if timeout is not None:
             timeout = _check_positive("timeout", timeout)
         return await self._pipeline.call(

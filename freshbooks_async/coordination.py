@@ -217,6 +217,9 @@ class Coordinator(Protocol):
         The returned object is used synchronously (``allows_retry``,
         ``record_success()``, ``record_failure()``); a cross-process implementation
         exchanges its counts with the shared store in the background.
+
+        Return the same object every time for a given ``scope``: a client asks once per
+        request path and keeps the budget for later calls to that path.
         """
         ...
 

@@ -41,7 +41,7 @@ from typing import Final
 import attrs
 
 from ._catalogue import Family
-from ._pipeline import render_query
+from ._sansio import render_query
 
 __all__ = ["FILTERS", "INCLUDES", "LIST_FILTERS", "Query"]
 

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final, Literal
 
 import attrs
 
-from ._pipeline import build_path, check_account_id
+from ._sansio import build_path, check_account_id
 from ._validate import check_int as _check_int
 from .errors import ResponseDecodeError, TransportError
 from .transports import BodyStream

@@ -33,7 +33,7 @@ from urllib.parse import parse_qsl
 import attrs
 import yarl
 
-from ._pipeline import PageInfo, build_path, check_account_id
+from ._sansio import PageInfo, build_path, check_account_id
 from ._secrets import secret_scope
 from .errors import ResponseDecodeError
 

@@ -466,6 +466,24 @@ async def test_no_content_type_invented_for_empty_body(harness: Harness, method:
     assert "content-type" not in {k.lower() for k, _ in seen["headers"]}
 
 
+@pytest.mark.parametrize(("method", "streamed"), [("POST", False), ("PATCH", True), ("GET", False)])
+async def test_no_content_type_invented_for_a_body_without_one(
+    harness: Harness, method: str, streamed: bool
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b"abc"
+
+    request = Request(
+        method=method,
+        url=harness.url("/echo"),
+        body=b"" if streamed else b"abc",
+        stream=chunks if streamed else None,
+    )
+    seen = await echo(harness, request)
+    assert (seen["method"], seen["length"]) == (method, 3)
+    assert "content-type" not in {k.lower() for k, _ in seen["headers"]}
+
+
 async def test_request_body_arrives_exactly(harness: Harness) -> None:
     body = BINARY[:100_000]
     request = Request(

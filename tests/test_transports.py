@@ -818,3 +818,24 @@ def test_headers_are_immutable_hashable_and_pickle() -> None:
     merged = headers.merged({"x-repeat": "3"})
     assert merged.get_all("X-Repeat") == ["3"]
     assert headers.get_all("X-Repeat") == ["1", "2"]  # the original is unchanged
+
+
+def test_a_request_built_on_the_fast_path_sets_every_field() -> None:
+    # Request._trusted (the pipeline's per-call constructor) and with_headers skip
+    # attrs' __init__: a field they forget would be missing, not defaulted.
+    import attrs
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b"x"
+
+    headers = Headers({"Accept": "application/json"})
+    url = yarl.URL("https://api.example.com/a?b=1")
+    built = Request(method="PUT", url=url, headers=headers, body=b"{}", stream=chunks, timeout=2.5)
+    fast = Request._trusted("PUT", url, headers, b"{}", chunks, 2.5)
+    assert fast == built
+    copy = fast.with_headers(Headers({"X": "y"}))
+    for field in attrs.fields(Request):
+        assert getattr(fast, field.name) == getattr(built, field.name), field.name
+        if field.name != "headers":
+            assert getattr(copy, field.name) is getattr(fast, field.name), field.name
+    assert copy.headers == {"X": "y"}

@@ -15,13 +15,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar, Unpack
 
 from .._catalogue import DeleteStyle, Family, ResourceSpec
-from .._pipeline import (
-    APIResponse,
-    Expect,
-    check_account_id,
-    check_business_id,
-    check_business_uuid,
-)
+from .._pipeline import APIResponse, Expect
+from .._sansio import check_account_id, check_business_id, check_business_uuid
 from .._validate import check_int as _check_int
 from ..errors import ResponseDecodeError
 from ..models import WriteModel, to_payload, vis_state_payload

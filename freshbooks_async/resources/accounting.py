@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Literal, TypedDict, TypeVar, Unpack
 
 from .._catalogue import spec
-from .._pipeline import build_path
+from .._sansio import build_path
 from ..bulk import BulkItem, BulkProgress, BulkResult, BulkSend, bulk_create_invoices
 from ..coordination import account_slot
 from ..errors import ResponseDecodeError

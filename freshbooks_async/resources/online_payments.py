@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from .._catalogue import spec
-from .._pipeline import build_path
+from .._sansio import build_path
 from ..models import decode
 from ..models.kwargs import (
     CheckoutLinkCreateKwargs,

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Unpack
 
 from .._catalogue import spec
-from .._pipeline import build_path
+from .._sansio import build_path
 from ..models import decode_many
 from ..models.comments import (
     InvitationRate,

@@ -14,7 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from .._catalogue import spec
-from .._pipeline import APIResponse, build_path, check_account_id, check_business_uuid
+from .._pipeline import APIResponse
+from .._sansio import build_path, check_account_id, check_business_uuid
 from ..errors import ResponseDecodeError
 from ..models import decode
 from ..models._registry import REPORTS

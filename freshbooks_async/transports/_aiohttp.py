@@ -49,6 +49,8 @@ DEFAULT_MAX_RESPONSE_SIZE: Final = 64 * 1024 * 1024
 
 _CONTENT_TYPE: Final = "Content-Type"
 _SKIP_CONTENT_TYPE: Final = frozenset({_CONTENT_TYPE})
+#: The methods aiohttp gives a ``Content-Type`` of its own when the request has none.
+_POST_METHODS: Final = frozenset(ClientRequest.POST_METHODS)
 
 
 class Phase(enum.IntEnum):
@@ -390,9 +392,8 @@ class AiohttpTransport:
                 timeout=self._client_timeout,
                 trust_env=self._trust_env,
                 cookie_jar=aiohttp.DummyCookieJar(),
-                # Never invent a Content-Type (aiohttp would add application/octet-stream
-                # to a bodiless POST); one the request carries is still sent.
-                skip_auto_headers=_SKIP_CONTENT_TYPE,
+                # No skip_auto_headers here: each request that needs it gets it (see
+                # _request_kwargs), so a GET is not charged for it.
             )
             # aiohttp silently re-sends an idempotent request once when a connection
             # drops; the retry layer above us must be the only one.
@@ -422,9 +423,13 @@ class AiohttpTransport:
         if not self._owns_session:
             # Our own session has our timeouts; a given one gets them per request.
             kwargs["timeout"] = self._given_session_timeout()
-            if _CONTENT_TYPE not in request.headers:
-                # Our own session skips it for every request (see _get_session).
-                kwargs["skip_auto_headers"] = _SKIP_CONTENT_TYPE
+        if (data is not None or request.method in _POST_METHODS) and (
+            _CONTENT_TYPE not in request.headers
+        ):
+            # Never invent a Content-Type (aiohttp would add application/octet-stream
+            # to a bodiless POST, or its payload's type to a body); one the request
+            # carries is still sent. aiohttp adds one only to these requests.
+            kwargs["skip_auto_headers"] = _SKIP_CONTENT_TYPE
         return kwargs
 
     def _given_session_timeout(self) -> aiohttp.ClientTimeout:
@@ -510,8 +515,8 @@ class AiohttpTransport:
         session = self._get_session()
         # Built outside the error mapping: a failing stream factory is the caller's.
         kwargs = self._request_kwargs(request)
-        progress = self._progress_for()
-        total = self._total_for(request)
+        progress = _Progress() if self._owns_session else None
+        total = request.timeout if request.timeout is not None else self._total_timeout
         # No total timeout (the default): no asyncio.Timeout to build, enter and leave.
         timeout = asyncio.timeout(total) if total is not None else _NO_TIMEOUT
         started = time.monotonic()
@@ -544,14 +549,14 @@ class AiohttpTransport:
                 raise
         if failure is not None:
             raise failure  # outside the except block: see _failure
-        return Response(
-            status=resp.status,
+        return Response._trusted(
+            resp.status,
             # aiohttp's parsed headers keep each name's case and every repeated value;
             # they are a read-only CIMultiDictProxy, wrapped without a copy.
-            headers=Headers.from_trusted(resp.headers),
-            body=body,
-            elapsed=time.monotonic() - started,
-            request=request,
+            Headers._wrap(resp.headers),
+            body,
+            time.monotonic() - started,
+            request,
         )
 
     @contextlib.asynccontextmanager

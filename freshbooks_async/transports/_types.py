@@ -205,18 +205,39 @@ class Request:
         if not value.is_absolute():
             raise ValueError(f"url: must be absolute, got {str(value)!r}")
 
+    @classmethod
+    def _trusted(
+        cls,
+        method: str,
+        url: yarl.URL,
+        headers: Headers,
+        body: bytes = b"",
+        stream: BodyStream | None = None,
+        timeout: float | None = None,
+        extensions: Mapping[str, Any] | None = None,
+    ) -> Request:
+        """A request from values known to be right (an upper-case method, an absolute
+        ``yarl.URL``, :class:`Headers`): the pipeline's per-call path, without the
+        converters and validators of ``Request(...)``."""
+        request = object.__new__(cls)
+        _set(request, "method", method)
+        _set(request, "url", url)
+        _set(request, "headers", headers)
+        _set(request, "body", body)
+        _set(request, "stream", stream)
+        _set(request, "timeout", timeout)
+        _set(request, "extensions", {} if extensions is None else extensions)
+        return request
+
     def with_headers(self, headers: Headers) -> Request:
         """A copy with ``headers`` replaced (already a :class:`Headers`; no re-validation)."""
         if not isinstance(headers, Headers):
             raise TypeError(f"headers: expected Headers, got {type(headers).__name__}")
-        clone = object.__new__(Request)
-        for field in _REQUEST_FIELDS:
-            _set(clone, field, getattr(self, field))
-        _set(clone, "headers", headers)
-        return clone
+        return Request._trusted(
+            self.method, self.url, headers, self.body, self.stream, self.timeout, self.extensions
+        )
 
 
-_REQUEST_FIELDS = tuple(f.name for f in attrs.fields(Request) if f.name != "headers")
 _set = object.__setattr__
 
 
@@ -237,6 +258,25 @@ class Response:
     body: bytes = attrs.field(default=b"", repr=lambda b: f"<{len(b)} bytes>")
     elapsed: float = 0.0
     request: Request | None = attrs.field(default=None, repr=False, eq=False)
+
+    @classmethod
+    def _trusted(
+        cls,
+        status: int,
+        headers: Headers,
+        body: bytes,
+        elapsed: float = 0.0,
+        request: Request | None = None,
+    ) -> Response:
+        """A response from values known to be right (a transport's parsed status,
+        :class:`Headers` and body bytes), without the converters of ``Response(...)``."""
+        response = object.__new__(cls)
+        _set(response, "status", status)
+        _set(response, "headers", headers)
+        _set(response, "body", body)
+        _set(response, "elapsed", elapsed)
+        _set(response, "request", request)
+        return response
 
     @property
     def content_type(self) -> str:
