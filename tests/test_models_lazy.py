@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import json
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from freshbooks_async.models import (
     Project,
     TimeEntry,
     _base,
+    _converter,
     decode,
     encode,
 )
@@ -339,3 +341,101 @@ async def test_listed_and_fetched_invoices_are_lazy_and_exact_over_loopback() ->
         listed = [invoice async for invoice in fb.invoices.list_all("ACC001", per_page=7)]
         assert len({invoice.id for invoice in listed}) == len(listed) == 30
         assert all(encode(decode(Invoice, encode(i))) == encode(i) for i in listed)
+
+
+# ------------------------------------------------- the generated check per row shape
+
+
+def _line(**fields: Any) -> dict[str, Any]:
+    return sample_json(InvoiceLine, **fields)
+
+
+def _invalid_rows() -> Iterator[tuple[str, dict[str, Any]]]:
+    base = _inv(id=7, lines=[_line(qty="2")], notes="n", created_at="2021-07-01 10:00:00")
+    yield "money string", {**base, "paid": {"amount": "12x", "code": "USD"}}
+    yield "date", {**base, "create_date": "2021-02-30"}
+    yield "type in a nested list", {**base, "lines": [_line(), _line(qty=["2"])]}
+    missing = dict(base)
+    del missing["invoice_number"]
+    yield "required absent", missing
+
+
+INVALID = list(_invalid_rows())
+
+
+@pytest.fixture
+def fresh_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No shape seen yet: an empty shape cache, and checks and decoders made anew (each
+    remembers the last shape it saw)."""
+    monkeypatch.setattr(_converter, "_shape_fns", OrderedDict())
+    monkeypatch.setattr(_converter, "_check_fns", {})
+    monkeypatch.setattr(_converter, "_lazy_fns", {})
+
+
+@pytest.mark.parametrize(("name", "data"), INVALID, ids=[i[0] for i in INVALID])
+def test_a_shape_met_first_and_a_shape_seen_before_give_the_same_errors(
+    name: str, data: dict[str, Any], fresh_shapes: None
+) -> None:
+    decoder = _lazy_decoder(Invoice)
+    shape = (Invoice, frozenset(data))
+    with pytest.raises(ModelDecodeError) as eager:
+        decode(Invoice, data)
+    with pytest.raises(ModelDecodeError) as first:  # a miss: its check is generated
+        decoder(data)
+    generated = _converter._shape_fns[shape]
+    # Hits: right after a row of the same keys, then after a row of another shape.
+    same_keys = {**data, "paid": _inv()["paid"], "create_date": "2021-02-28", "lines": []}
+    assert frozenset(same_keys) == frozenset(data)
+    if name == "required absent":
+        with pytest.raises(ModelDecodeError):
+            decoder(same_keys)
+    else:
+        assert is_lazy(decoder(same_keys))
+    with pytest.raises(ModelDecodeError) as after_same:
+        decoder(data)
+    assert is_lazy(decoder(_inv(id=8)))
+    with pytest.raises(ModelDecodeError) as after_other:
+        decoder(data)
+    assert _converter._shape_fns[shape] is generated  # found, not generated again
+    assert {str(e.value) for e in (first, after_same, after_other)} == {str(eager.value)}
+
+
+def test_a_valid_row_decodes_the_same_whether_its_shape_is_new_or_known(
+    fresh_shapes: None,
+) -> None:
+    decoder = _lazy_decoder(Invoice)
+    rows = [_inv(id=i, lines=[_line(qty=str(i))], created_at="2021-07-01 10:00:00") for i in (1, 2)]
+    other = _inv(id=3, notes=None)
+    got = [decoder(row) for row in [rows[0], other, rows[1], rows[0]]]
+    assert all(is_lazy(obj) for obj in got)
+    assert got == [decode(Invoice, row) for row in [rows[0], other, rows[1], rows[0]]]
+    assert [encode(obj) for obj in got] == [rows[0], other, rows[1], rows[0]]
+
+
+def test_a_row_with_as_many_keys_but_another_one_is_checked_under_its_own_shape() -> None:
+    decoder = _lazy_decoder(Invoice)
+    seen = {**_inv(id=1), "zz_unknown": 1}
+    assert is_lazy(decoder(seen))
+    # Same number of keys: the unknown one swapped for a known key with a bad value.
+    swapped = {**_inv(id=1), "auto_bill": "yes"}
+    with pytest.raises(ModelDecodeError) as eager:
+        decode(Invoice, swapped)
+    with pytest.raises(ModelDecodeError) as lazily:
+        decoder(swapped)
+    assert str(lazily.value) == str(eager.value)
+    assert "auto_bill" in str(eager.value)
+
+
+def test_the_shape_cache_is_bounded_and_keeps_the_shapes_in_use(
+    fresh_shapes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_converter, "_SHAPES_SIZE", 8)
+    decoder = _lazy_decoder(Invoice)
+    common = _inv(id=1)
+    for i in range(40):  # a payload of ever new shapes (a new unknown key per row)
+        assert is_lazy(decoder(common))
+        adversarial = {**_inv(id=2), f"unknown_{i}": i}
+        assert decoder(adversarial).extras == {f"unknown_{i}": i}
+        assert len(_converter._shape_fns) <= 8
+    assert (Invoice, frozenset(common)) in _converter._shape_fns  # the least recent go
+    assert (Invoice, frozenset({**_inv(id=2), "unknown_0": 0})) not in _converter._shape_fns

@@ -26,12 +26,13 @@ names it (the official Python SDK's own fixtures carry such values).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import itertools
-import operator
 import re
 import warnings
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, tzinfo
 from decimal import Decimal
@@ -679,53 +680,25 @@ def _money_check(v: Any) -> None:
     if a.__class__ is not str:
         if a.__class__ is not int or not _LO < a < _HI:  # (an amount sent as a JSON int)
             raise _Refused
-    elif a not in _GOOD_AMOUNTS:  # a listing repeats the same few amounts ("0.00")
-        if not _LO < Decimal(a) < _HI:  # NaN raises InvalidOperation
-            raise _Refused
-        if len(_GOOD_AMOUNTS) >= 4096:
-            _GOOD_AMOUNTS.clear()
-        _GOOD_AMOUNTS.add(a)
+    elif a not in _GOOD_AMOUNTS and not _amount_ok(a):
+        raise _Refused
+
+
+def _amount_ok(a: str) -> bool:
+    """Whether the amount string ``a`` is a finite decimal in range (remembered if so)."""
+    if not _LO < Decimal(a) < _HI:  # NaN raises InvalidOperation
+        return False
+    if len(_GOOD_AMOUNTS) >= 4096:
+        _GOOD_AMOUNTS.clear()
+    _GOOD_AMOUNTS.add(a)  # a listing repeats the same few amounts ("0.00")
+    return True
 
 
 #: Amount strings known to be finite decimals in range (bounded: cleared when full).
 _GOOD_AMOUNTS: set[str] = set()
 
-
-def _decimal_check(v: str) -> None:
-    if not _LO < Decimal(v) < _HI:  # NaN raises InvalidOperation, "" ConversionSyntax
-        raise _Refused
-
-
 _LO: Final = -MAX_DECIMAL
 _HI: Final = MAX_DECIMAL
-
-
-def _model_checker(cls: type) -> Callable[[Any], None]:
-    check = _check_fn(cls)
-
-    def model_check(v: Any) -> None:
-        if not check(v):
-            raise _Refused
-
-    return model_check
-
-
-def _list_checker(cls: type) -> Callable[[Any], None]:
-    check = _check_fn(cls)
-
-    def list_check(v: list[Any]) -> None:
-        for e in v:
-            if e.__class__ is not dict or not check(e):
-                raise _Refused
-
-    return list_check
-
-
-def _plain_checker(plan: FieldPlan) -> Callable[[Any], None]:
-    def plain_check(v: Any) -> None:
-        _plain(plan, v, None)  # raises _LeafError
-
-    return plain_check
 
 
 def _never(_data: Any) -> bool:
@@ -740,8 +713,6 @@ def _check_fn(cls: type) -> Callable[[Any], bool]:
         elif not issubclass(cls, Model):
             fn = _never
         else:
-            # A trampoline first, so self-referencing models terminate.
-            _check_fns[cls] = lambda data: _check_fns[cls](data)
             fn = _make_check(cls)
         _check_fns[cls] = fn
     return fn
@@ -755,130 +726,173 @@ def _money_ok(v: Any) -> bool:
     return True
 
 
-#: Per read-model class: how to check the value of each field on the common path.
-_Checker = tuple[frozenset[type], Callable[[Any], object] | None]
-
-
-def _field_checker(plan: FieldPlan) -> _Checker:
+def _ok_classes(plan: FieldPlan) -> frozenset[type]:
     """The JSON classes a non-null value of ``plan``'s field may have without the eager
-    decoder raising or warning, and the check (if any) its value needs beyond its class."""
+    decoder raising or warning (its value may need a further check, see ``_value_check``)."""
     kind = plan.kind
     if kind == "plain":
-        if plan.runtime is None:
-            return frozenset(_JSON_CLASSES), None
         runtime = plan.runtime
-        ok = frozenset(
+        if runtime is None:
+            return frozenset(_JSON_CLASSES)
+        return frozenset(
             c for c in _JSON_CLASSES if (bool in runtime if c is bool else issubclass(c, runtime))
         )
-        return ok, (None if plan.item_runtime is None else _plain_checker(plan))
     if kind == "enum":
-        return frozenset({int if issubclass(plan.arg, int) else str}), None
-    if kind == "money":
-        return frozenset({dict}), _money_check
-    if kind == "model":
-        return frozenset({dict}), _model_checker(plan.arg)
+        return frozenset({int if issubclass(plan.arg, int) else str})
+    if kind in ("money", "model"):
+        return frozenset({dict})
     if kind == "model_list":
-        return frozenset({list}), _list_checker(plan.arg)
+        return frozenset({list})
+    return frozenset({str})  # datetime, date, decimal
+
+
+def _value_check(plan: FieldPlan, i: int, ns: dict[str, Any]) -> list[str]:
+    """Lines checking ``v``, of a class ``_ok_classes`` allows, beyond its class (they
+    ``return False`` or raise what the shape check catches)."""
+    kind = plan.kind
+    if kind == "plain":
+        if plan.item_runtime is None:
+            return []
+        ns[f"P{i}"] = plan
+        return [f"_plain(P{i}, v, None)"]  # raises _LeafError
+    if kind == "money":  # what money_from_wire takes on its fast path
+        return [
+            "if len(v) != 2 or type(v.get('code')) is not str: return False",
+            "a = v.get('amount')",
+            "if a not in _GOOD:",  # a listing repeats the same few amounts ("0.00")
+            "    if type(a) is str:",
+            "        if not _amount_ok(a): return False",
+            "    elif type(a) is not int or not _LO < a < _HI: return False",
+        ]
+    if kind == "model":
+        ns[f"c{i}"] = _check_fn(plan.arg)
+        return [f"if not c{i}(v): return False"]
+    if kind == "model_list":
+        ns[f"c{i}"] = _check_fn(plan.arg)
+        return ["for e in v:", f"    if type(e) is not dict or not c{i}(e): return False"]
     if kind == "datetime":
-        return frozenset({str}), _fromiso  # raises ValueError if it does not parse
+        return ["_fromiso(v)"]  # raises ValueError if it does not parse
     if kind == "date":
-        return frozenset({str}), _date_fromiso
+        return ["_date_fromiso(v)"]
     if kind == "decimal":
-        return frozenset({str}), _decimal_check
-    raise AssertionError(kind)  # pragma: no cover
+        return ["if v not in _GOOD and not _amount_ok(v): return False"]  # NaN, "" raise
+    return []  # enum: its class is all
 
 
-_call: Final = operator.call
+def _make_shape_check(cls: type, keys: frozenset[str]) -> Callable[[Any], bool | None]:
+    """``check(o)`` for the JSON objects of ``cls`` whose keys are exactly ``keys``:
+    ``None`` if ``o`` has other keys, else whether its values pass. Generated code that
+    checks just those keys' values, one after the other, with no per-field dispatch
+    (like ``_make_structure``)."""
+    all_plans = plans_for(cls)
+    plans = [p for p in all_plans if p.key in keys]
+    missing = any(p.required and p.key not in keys for p in all_plans)
+    ns: dict[str, Any] = {
+        "_plain": _plain,
+        "_GOOD": _GOOD_AMOUNTS,
+        "_amount_ok": _amount_ok,
+        "_LO": _LO,
+        "_HI": _HI,
+        "_fromiso": _fromiso,
+        "_date_fromiso": _date_fromiso,
+        "_Refused": _Refused,
+        "_LeafError": _LeafError,
+        "NoneType": type(None),
+    }
+    # Each key of the shape is read (a KeyError: another shape) or looked up, so that
+    # with the same number of keys, ``o`` has exactly these keys.
+    body = ["def check(o):", "    try:", f"        if len(o) != {len(keys)}: return None"]
+    unread = sorted(keys - {p.key for p in plans})
+    everything = frozenset(_JSON_CLASSES)
+    for i, p in enumerate(plans):
+        ok = _ok_classes(p)
+        more = _value_check(p, i, ns)
+        key = repr(p.key)
+        names = sorted(c.__name__ for c in ok)
+        if missing or (ok == everything and not more):
+            if p.nullable or missing:
+                unread.append(p.key)  # any JSON value (and null where allowed) is kept
+            else:
+                body.append(f"        if o[{key}] is None: return False")
+        elif not more:
+            if len(names) == 1 and not p.nullable:
+                body.append(f"        if type(o[{key}]) is not {names[0]}: return False")
+            elif len(names) == 1:
+                body += [
+                    f"        v = o[{key}]",
+                    f"        if type(v) is not {names[0]} and v is not None: return False",
+                ]
+            else:
+                if p.nullable:
+                    names.append("NoneType")
+                test = " and ".join(f"t is not {n}" for n in names)
+                body += [f"        t = type(o[{key}])", f"        if {test}: return False"]
+        else:
+            (name,) = names  # kinds with a value check accept one JSON class
+            lines = [f"if type(v) is not {name}: return False", *more]
+            body.append(f"        v = o[{key}]")
+            if p.nullable:
+                body.append("        if v is not None:")
+                body += ["            " + line for line in lines]
+            else:
+                body += ["        " + line for line in lines]
+    body += [f"        if {k!r} not in o: return None" for k in unread]
+    body += [
+        f"        return {not missing}",
+        "    except KeyError:",
+        "        return None",
+        "    except (_Refused, _LeafError, ArithmeticError, ValueError, TypeError):",
+        "        return False",
+    ]
+    fn: Callable[[Any], bool | None] = _compile("check", body, ns, cls)
+    return fn
 
 
-def _values_getter(keys: list[str]) -> Callable[[Any], tuple[Any, ...]]:
-    """``o -> tuple of o[key] for each key`` (one C call)."""
-    if len(keys) == 1:  # itemgetter returns a bare value for one key
-        one = operator.itemgetter(keys[0])
-        return lambda o: (one(o),)
-    if keys:
-        getter: Callable[[Any], tuple[Any, ...]] = operator.itemgetter(*keys)
-        return getter
-    return lambda _o: ()
+#: Generated checks by (read-model class, the keys of the JSON object): at most
+#: ``_SHAPES_SIZE``, the least recently used dropped first, so that payloads of ever new
+#: shapes cannot grow it without limit.
+_shape_fns: OrderedDict[tuple[type, frozenset[str]], Callable[[Any], bool | None]] = OrderedDict()
+_SHAPES_SIZE: Final = 256
 
 
-class _ShapeChecker:
+def _shape_check(cls: type, keys: frozenset[str]) -> Callable[[Any], bool | None]:
+    shape = (cls, keys)
+    fn = _shape_fns.get(shape)
+    if fn is None:
+        fn = _make_shape_check(cls, keys)
+        _shape_fns[shape] = fn
+        while len(_shape_fns) > _SHAPES_SIZE:
+            with contextlib.suppress(KeyError):  # (another thread dropped it first)
+                _shape_fns.popitem(last=False)
+    else:
+        with contextlib.suppress(KeyError):
+            _shape_fns.move_to_end(shape)
+    return fn
+
+
+def _other_shape(_o: Any) -> bool | None:
+    return None
+
+
+def _make_check(cls: type) -> Callable[[Any], bool]:
     """``check(o) -> bool`` of one read-model class: whether its generated decode function
     takes the JSON object ``o`` on its fast path, so that building it later cannot raise
     nor warn (a ``False`` sends ``o`` to the eager decoder, which raises or warns as
     ``decode`` does, or decodes a rarer shape, such as an id sent as a digit string).
 
-    It builds nothing. The rows of a page share a few shapes (their keys, in order, and
-    the JSON class of each value): a shape is worked out once (required keys present,
-    ``null`` only where allowed, each value of a class its field accepts) and remembered,
-    with the few values it leaves to check one by one: each money amount and decimal
-    (a ``Decimal``, finite and in range), date and timestamp (it parses), nested object.
+    It builds nothing. The rows of a page share their keys: the check generated for
+    their shape (``_shape_check``) is looked up once, then tried first on the next row
+    (it answers ``None`` for an object of other keys).
     """
-
-    __slots__ = ("by_key", "plans", "shapes")
-
-    def __init__(self, cls: type) -> None:
-        self.plans = plans_for(cls)
-        self.by_key = {p.key: (p, _field_checker(p)) for p in self.plans}
-        self.shapes: dict[tuple[tuple[str, ...], tuple[type, ...]], Any] = {}
-
-    def learn(self, shape: tuple[tuple[str, ...], tuple[type, ...]]) -> Any:
-        keys, classes = shape
-        todo: list[tuple[str, Callable[[Any], object]]] = []
-        result: Any = None
-        for key, value_cls in zip(keys, classes, strict=True):
-            entry = self.by_key.get(key)
-            if entry is None:
-                continue  # an extra key: kept as sent
-            plan, (ok, check) = entry
-            if value_cls is type(None):
-                if not plan.nullable:
-                    result = False
-                    break
-            elif value_cls not in ok:
-                result = False
-                break
-            elif check is not None:
-                todo.append((key, check))
-        if result is None:
-            present = set(keys)
-            missing = any(p.required and p.key not in present for p in self.plans)
-            # (keys, checks): the values to check, and how
-            # (values getter, checks): the values to check and how, in the same order
-            result = (
-                False
-                if missing
-                else (_values_getter([k for k, _ in todo]), tuple(c for _, c in todo))
-            )
-        if len(self.shapes) >= 256:
-            self.shapes.clear()
-        self.shapes[shape] = result
-        return result
-
-
-def _make_check(cls: type) -> Callable[[Any], bool]:
-    checker = _ShapeChecker(cls)
-    shapes = checker.shapes
-    learn = checker.learn
-    last: list[Any] = [(None, False)]  # (the last shape seen, its entry): one item, atomic
+    last: list[Callable[[Any], bool | None]] = [_other_shape]  # one item: atomic
 
     def check(o: dict[str, Any]) -> bool:
-        shape = (tuple(o), tuple(map(type, o.values())))
-        seen, todo = last[0]
-        if shape != seen:  # a page's rows: the same key objects, compared by identity
-            todo = shapes.get(shape)
-            if todo is None:
-                todo = learn(shape)
-            last[0] = (shape, todo)
-        if todo is False:
-            return False
-        values, checks = todo
-        try:
-            for _ in map(_call, checks, values(o)):
-                pass
-        except (_Refused, _LeafError, ArithmeticError, ValueError, TypeError):
-            return False
-        return True
+        ok = last[0](o)
+        if ok is None:
+            fn = _shape_check(cls, frozenset(o))
+            last[0] = fn
+            ok = fn(o)
+        return ok is True
 
     return check
 
