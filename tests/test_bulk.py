@@ -944,6 +944,36 @@ async def test_stop_settles_queued_drafts_at_once_while_every_post_waits() -> No
     assert_exactly_once(result, sandbox)
 
 
+@pytest.mark.parametrize("numbering", ["server", "client"])
+async def test_a_stop_during_setup_posts_nothing(numbering: Literal["server", "client"]) -> None:
+    """Stop set while the call still reads the account (before its first create): no
+    draft is posted and every one is reported not attempted."""
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    stop = asyncio.Event()
+    posts = 0
+
+    async def stop_on_first_read(request: Request) -> Response:
+        nonlocal posts
+        if request.method == "GET":
+            stop.set()
+            await asyncio.sleep(0)  # the stop's waker runs before the read answers
+        else:
+            posts += 1
+        return await sandbox.handle(request)
+
+    async with FreshBooksClient(
+        sandbox.token, transport=MockTransport(stop_on_first_read)
+    ) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(5), concurrency=2, numbering=numbering, stop=stop
+        )
+    assert posts == 0
+    assert result.stopped
+    assert result.counts["not_attempted"] == 5
+    assert [item.status for item in result.items] == [BulkStatus.NOT_ATTEMPTED] * 5
+    assert len(sandbox.ledger) == 0
+
+
 async def test_deadline_stops_starting_creates() -> None:
     sandbox = Sandbox(seed_clients=CLIENTS, faults=["conflict:rate=1"])
     clock = FakeClock()

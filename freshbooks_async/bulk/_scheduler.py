@@ -233,7 +233,9 @@ class _Scheduler:
         """The next draft to post, waiting while others are in flight or backing off;
         ``None`` once every draft is settled."""
         while True:
-            if not self.stopped and self.stopping():
+            # (A stop during the call's setup halts before any draft is queued: what was
+            # queued after it is settled here, never posted.)
+            if (not self.stopped or self.ready) and self.stopping():
                 self.halt()
             if self.ready:
                 return self.ready.popleft()
