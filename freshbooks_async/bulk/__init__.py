@@ -174,6 +174,12 @@ __all__ = [
 #: Text fields that can carry a draft's reference (``reference_field``).
 REFERENCE_FIELDS: Final = _REFERENCE_FIELDS
 
+# The public types are defined in _types and belong here: their reprs, pickles and
+# the API reference name them freshbooks_async.bulk.X, as before the package split.
+for _public in (BulkItem, BulkProgress, BulkResult, BulkSend, BulkStatus):
+    _public.__module__ = __name__
+del _public
+
 #: Every part of the package logs under this one name.
 logger = logging.getLogger("freshbooks_async.bulk")
 
