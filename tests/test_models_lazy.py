@@ -439,3 +439,28 @@ def test_the_shape_cache_is_bounded_and_keeps_the_shapes_in_use(
         assert len(_converter._shape_fns) <= 8
     assert (Invoice, frozenset(common)) in _converter._shape_fns  # the least recent go
     assert (Invoice, frozenset({**_inv(id=2), "unknown_0": 0})) not in _converter._shape_fns
+
+
+def test_dates_known_to_parse_are_remembered_and_bad_ones_never_are(
+    fresh_shapes: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_converter, "_GOOD_DATES", set())
+    monkeypatch.setattr(_converter, "_GOOD_DATETIMES", set())
+    decoder = _lazy_decoder(Invoice)
+    good = _inv(id=1, create_date="2021-07-01", created_at="2021-07-01 10:00:00")
+    assert is_lazy(decoder(good))
+    assert "2021-07-01" in _converter._GOOD_DATES
+    assert "2021-07-01 10:00:00" in _converter._GOOD_DATETIMES
+    assert is_lazy(decoder(dict(good)))  # the same dates again: found, the same answer
+    for bad in ("2021-02-30", "2021-07-01 10:00:00"):  # a timestamp is not a date
+        with pytest.raises(ModelDecodeError) as eager:
+            decode(Invoice, {**good, "create_date": bad})
+        with pytest.raises(ModelDecodeError) as lazily:
+            decoder({**good, "create_date": bad})
+        assert str(lazily.value) == str(eager.value)
+        assert bad not in _converter._GOOD_DATES
+    for day in range(1, 29):  # bounded: cleared when full
+        for month in range(1, 13):
+            for year in range(2000, 2013):
+                decoder({**good, "create_date": f"{year}-{month:02d}-{day:02d}"})
+    assert 0 < len(_converter._GOOD_DATES) <= 4096

@@ -697,6 +697,28 @@ def _amount_ok(a: str) -> bool:
 #: Amount strings known to be finite decimals in range (bounded: cleared when full).
 _GOOD_AMOUNTS: set[str] = set()
 
+#: Date and timestamp strings known to parse (bounded: cleared when full). A listing
+#: repeats the same few dates; a set lookup costs a fraction of a parse.
+_GOOD_DATES: set[str] = set()
+_GOOD_DATETIMES: set[str] = set()
+
+
+def _date_ok(v: str) -> None:
+    """Raise ``ValueError`` unless ``v`` is a date the decoder parses (remembered if so)."""
+    _date_fromiso(v)
+    if len(_GOOD_DATES) >= 4096:
+        _GOOD_DATES.clear()
+    _GOOD_DATES.add(v)
+
+
+def _datetime_ok(v: str) -> None:
+    """Raise ``ValueError`` unless ``v`` is a timestamp the decoder parses (remembered)."""
+    _fromiso(v)
+    if len(_GOOD_DATETIMES) >= 4096:
+        _GOOD_DATETIMES.clear()
+    _GOOD_DATETIMES.add(v)
+
+
 _LO: Final = -MAX_DECIMAL
 _HI: Final = MAX_DECIMAL
 
@@ -771,9 +793,9 @@ def _value_check(plan: FieldPlan, i: int, ns: dict[str, Any]) -> list[str]:
         ns[f"c{i}"] = _check_fn(plan.arg)
         return ["for e in v:", f"    if type(e) is not dict or not c{i}(e): return False"]
     if kind == "datetime":
-        return ["_fromiso(v)"]  # raises ValueError if it does not parse
+        return ["if v not in _GDT: _datetime_ok(v)"]  # raises ValueError if it does not parse
     if kind == "date":
-        return ["_date_fromiso(v)"]
+        return ["if v not in _GD: _date_ok(v)"]
     if kind == "decimal":
         return ["if v not in _GOOD and not _amount_ok(v): return False"]  # NaN, "" raise
     return []  # enum: its class is all
@@ -793,8 +815,10 @@ def _make_shape_check(cls: type, keys: frozenset[str]) -> Callable[[Any], bool |
         "_amount_ok": _amount_ok,
         "_LO": _LO,
         "_HI": _HI,
-        "_fromiso": _fromiso,
-        "_date_fromiso": _date_fromiso,
+        "_GD": _GOOD_DATES,
+        "_GDT": _GOOD_DATETIMES,
+        "_date_ok": _date_ok,
+        "_datetime_ok": _datetime_ok,
         "_Refused": _Refused,
         "_LeafError": _LeafError,
         "NoneType": type(None),
