@@ -355,12 +355,18 @@ class AiohttpTransport:
                 )
         self._session = session
         self._owns_session = session is None
-        self._given_timeout: aiohttp.ClientTimeout | None = None
+        # A given session's timeouts with ours, by whether reads are timed one by one.
+        self._given_timeouts: dict[bool, aiohttp.ClientTimeout] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         # sock_read applies per read; the total is enforced by us (see _total_for).
         self._client_timeout = aiohttp.ClientTimeout(
             total=None, connect=self._connect_timeout, sock_read=self._read_timeout
+        )
+        # For a send() whose total timeout is no longer than read_timeout (see
+        # _request_kwargs).
+        self._untimed_reads = aiohttp.ClientTimeout(
+            total=None, connect=self._connect_timeout, sock_read=None
         )
 
     @property
@@ -413,16 +419,25 @@ class AiohttpTransport:
     def _total_for(self, request: Request) -> float | None:
         return request.timeout if request.timeout is not None else self._total_timeout
 
-    def _request_kwargs(self, request: Request) -> dict[str, Any]:
+    def _request_kwargs(self, request: Request, total: float | None = None) -> dict[str, Any]:
+        """What ``session.request`` gets besides the method and URL. ``total``: the
+        total timeout that bounds the whole exchange, body included (:meth:`send`)."""
         data: Any = request.stream() if request.stream is not None else (request.body or None)
         kwargs: dict[str, Any] = {
             "headers": multidict_of(request.headers),
             "data": data,
             "allow_redirects": False,
         }
+        read = self._read_timeout
+        # Each wait for bytes starts after the exchange did, so a total no longer than
+        # read_timeout always ends it first: aiohttp's per-read timer (rearmed for every
+        # chunk, a timer handle each time) could never fire, and is left off.
+        per_read = total is None or read is None or total > read
         if not self._owns_session:
             # Our own session has our timeouts; a given one gets them per request.
-            kwargs["timeout"] = self._given_session_timeout()
+            kwargs["timeout"] = self._given_session_timeout(per_read)
+        elif not per_read:
+            kwargs["timeout"] = self._untimed_reads
         if (data is not None or request.method in _POST_METHODS) and (
             _CONTENT_TYPE not in request.headers
         ):
@@ -432,21 +447,21 @@ class AiohttpTransport:
             kwargs["skip_auto_headers"] = _SKIP_CONTENT_TYPE
         return kwargs
 
-    def _given_session_timeout(self) -> aiohttp.ClientTimeout:
-        """A given session's timeouts with ours for connecting and for each read; its
-        own total (and socket connect) timeout is kept."""
-        timeout = self._given_timeout
+    def _given_session_timeout(self, per_read: bool = True) -> aiohttp.ClientTimeout:
+        """A given session's timeouts with ours for connecting and for each read (none
+        unless ``per_read``); its own total (and socket connect) timeout is kept."""
+        timeout = self._given_timeouts.get(per_read)
         if timeout is None:
             assert self._session is not None
             own = self._session.timeout
             timeout = aiohttp.ClientTimeout(
                 total=own.total,
                 connect=self._connect_timeout,
-                sock_read=self._read_timeout,
+                sock_read=self._read_timeout if per_read else None,
                 sock_connect=own.sock_connect,
                 ceil_threshold=own.ceil_threshold,
             )
-            self._given_timeout = timeout
+            self._given_timeouts[per_read] = timeout
         return timeout
 
     async def _open(
@@ -514,9 +529,9 @@ class AiohttpTransport:
             raise TypeError(f"request: expected Request, got {type(request).__name__}")
         session = self._get_session()
         # Built outside the error mapping: a failing stream factory is the caller's.
-        kwargs = self._request_kwargs(request)
-        progress = _Progress() if self._owns_session else None
         total = request.timeout if request.timeout is not None else self._total_timeout
+        kwargs = self._request_kwargs(request, total)
+        progress = _Progress() if self._owns_session else None
         # No total timeout (the default): no asyncio.Timeout to build, enter and leave.
         timeout = asyncio.timeout(total) if total is not None else _NO_TIMEOUT
         started = time.monotonic()
