@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -40,7 +40,7 @@ from freshbooks_async.transports import (
     StreamedResponse,
     Transport,
 )
-from freshbooks_async.transports._aiohttp import Phase, translate_error
+from freshbooks_async.transports._aiohttp import Phase, _Deadline, translate_error
 
 TOKEN = "s3cr3t-bearer-token-value"
 API = "https://api.freshbooks.com"
@@ -337,6 +337,97 @@ def test_translate_error_hides_url_credentials() -> None:
     assert mapped is not None
     assert "pw" not in str(mapped)
     assert mapped.url == "https://api.freshbooks.com/x?page=2"
+
+
+# ---------------------------------------------------------------------------------------
+# AiohttpTransport: the total timeout of send() (_Deadline), against asyncio.timeout
+# ---------------------------------------------------------------------------------------
+
+
+async def _guarded(mechanism: str, *, expire: bool, cancel: bool, swallow: bool) -> str:
+    """What a task blocked under a one-hour total timeout ends with, and its
+    ``cancelling()`` count then, after the deadline (``expire``) and/or an outer
+    ``task.cancel()`` (``cancel``) come, in that order, in the same loop turn; with
+    ``swallow`` the block catches the cancellation and goes on."""
+    loop = asyncio.get_running_loop()
+    entered: asyncio.Future[Callable[[], object]] = loop.create_future()
+    blocker: asyncio.Future[None] = loop.create_future()
+    cancelling: list[int] = []
+
+    async def blocked() -> None:
+        try:
+            await blocker
+        except asyncio.CancelledError:
+            if not swallow:
+                raise
+
+    async def body() -> str:
+        task = asyncio.current_task()
+        assert task is not None
+        try:
+            if mechanism == "asyncio.timeout":
+                async with asyncio.timeout(3600) as timeout:
+                    # (reschedule to now: the deadline comes on the next loop turn)
+                    entered.set_result(lambda: timeout.reschedule(loop.time()))
+                    await blocked()
+            else:
+                deadline = _Deadline(3600)
+                with deadline:
+                    entered.set_result(lambda: loop.call_soon(deadline))
+                    await blocked()
+            return "completed"
+        except TimeoutError:
+            return "TimeoutError"
+        finally:
+            cancelling.append(task.cancelling())
+
+    task = asyncio.create_task(body())
+    fire = await entered
+    if expire:
+        fire()
+    if cancel:
+        task.cancel()
+    if not expire and not cancel:
+        blocker.set_result(None)
+    try:
+        outcome = await task
+    except asyncio.CancelledError:
+        outcome = "CancelledError"
+    return f"{outcome}, cancelling={cancelling[0]}"
+
+
+#: (expire, cancel, swallow) -> what the task ends with (asyncio.timeout's behaviour).
+DEADLINE_OUTCOMES = {
+    (False, False, False): "completed, cancelling=0",
+    (True, False, False): "TimeoutError, cancelling=0",
+    (False, True, False): "CancelledError, cancelling=1",
+    # An outer cancel is never turned into a timeout, even when the deadline came too.
+    (True, True, False): "CancelledError, cancelling=1",
+    # A swallowed deadline leaves no pending cancellation behind; an outer one stays.
+    (True, False, True): "completed, cancelling=0",
+    (False, True, True): "completed, cancelling=1",
+    (True, True, True): "completed, cancelling=1",
+}
+
+
+@pytest.mark.parametrize("mechanism", ["asyncio.timeout", "_Deadline"])
+@pytest.mark.parametrize(("expire", "cancel", "swallow"), list(DEADLINE_OUTCOMES))
+async def test_send_deadline_cancels_as_asyncio_timeout_does(
+    mechanism: str, expire: bool, cancel: bool, swallow: bool
+) -> None:
+    outcome = await _guarded(mechanism, expire=expire, cancel=cancel, swallow=swallow)
+    assert outcome == DEADLINE_OUTCOMES[expire, cancel, swallow]
+
+
+async def test_send_deadline_is_disarmed_when_the_block_ends() -> None:
+    deadline = _Deadline(0.01)
+    with deadline:
+        pass
+    await asyncio.sleep(0.05)  # past the deadline: nothing fires
+    assert not deadline.expired
+    task = asyncio.current_task()
+    assert task is not None
+    assert task.cancelling() == 0
 
 
 # ---------------------------------------------------------------------------------------

@@ -114,22 +114,65 @@ class _TrackingConnector(aiohttp.TCPConnector):
         return await super()._create_connection(req, traces, timeout)
 
 
-class _NoTimeout:
-    """What ``asyncio.timeout(None)`` does (nothing), without a new object per request."""
+class _Deadline:
+    """The total timeout of one :meth:`AiohttpTransport.send`: ``asyncio.timeout``'s
+    logic as a synchronous context manager (entering and leaving it builds no coroutine)
+    whose one ``loop.call_at`` handle, armed when it is created, cancels the task.
+
+    As ``asyncio.timeout``: on leaving, a cancellation the deadline caused becomes
+    ``TimeoutError``, unless the task was also cancelled from outside (``uncancel()``
+    then leaves a pending request), in which case the ``CancelledError`` propagates.
+    """
+
+    __slots__ = ("_cancelling", "_handle", "_task", "expired")
+
+    def __init__(self, delay: float) -> None:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task(loop)
+        if task is None:
+            raise RuntimeError("Timeout should be used inside a task")
+        self._task = task
+        self._cancelling = task.cancelling()
+        self.expired = False
+        self._handle = loop.call_at(loop.time() + delay, self)
+
+    def __call__(self) -> None:  # the deadline: cancel the exchange
+        self.expired = True
+        self._task.cancel()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: object,
+    ) -> None:
+        self._handle.cancel()
+        if (
+            self.expired
+            and self._task.uncancel() <= self._cancelling
+            and exc_type is not None
+            and issubclass(exc_type, asyncio.CancelledError)
+        ):
+            raise TimeoutError from exc  # no other cancel request: the deadline's
+
+
+class _NoDeadline:
+    """:class:`_Deadline` when there is no total timeout (one shared object)."""
 
     __slots__ = ()
+    expired = False
 
-    async def __aenter__(self) -> None:
+    def __enter__(self) -> None:
         return None
 
-    async def __aexit__(self, *exc_info: object) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         return None
 
-    def expired(self) -> bool:
-        return False
 
-
-_NO_TIMEOUT: Final = _NoTimeout()
+_NO_DEADLINE: Final = _NoDeadline()
 
 
 def _safe_url(url: yarl.URL) -> str:
@@ -532,12 +575,12 @@ class AiohttpTransport:
         total = request.timeout if request.timeout is not None else self._total_timeout
         kwargs = self._request_kwargs(request, total)
         progress = _Progress() if self._owns_session else None
-        # No total timeout (the default): no asyncio.Timeout to build, enter and leave.
-        timeout = asyncio.timeout(total) if total is not None else _NO_TIMEOUT
         started = time.monotonic()
+        # No total timeout: no timer at all. Armed here, ended by leaving the block.
+        deadline = _Deadline(total) if total is not None else _NO_DEADLINE
         failure: TransportError | None = None
         try:
-            async with timeout:
+            with deadline:
                 # _open inlined: one coroutine less per request.
                 if progress is None:
                     resp = await session.request(request.method, request.url, **kwargs)
@@ -558,7 +601,7 @@ class AiohttpTransport:
                 exc,
                 request,
                 progress.phase if progress is not None else None,
-                timed_out=timeout.expired(),
+                timed_out=deadline.expired,
             )
             if failure is None:
                 raise
