@@ -40,7 +40,7 @@ from freshbooks_async.transports import (
     StreamedResponse,
     Transport,
 )
-from freshbooks_async.transports._aiohttp import Phase, _Deadline, translate_error
+from freshbooks_async.transports._aiohttp import Phase, _Deadlines, translate_error
 
 TOKEN = "s3cr3t-bearer-token-value"
 API = "https://api.freshbooks.com"
@@ -340,7 +340,7 @@ def test_translate_error_hides_url_credentials() -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# AiohttpTransport: the total timeout of send() (_Deadline), against asyncio.timeout
+# AiohttpTransport: the total timeout of send() (_Deadlines), against asyncio.timeout
 # ---------------------------------------------------------------------------------------
 
 
@@ -371,9 +371,9 @@ async def _guarded(mechanism: str, *, expire: bool, cancel: bool, swallow: bool)
                     entered.set_result(lambda: timeout.reschedule(loop.time()))
                     await blocked()
             else:
-                deadline = _Deadline(3600)
-                with deadline:
-                    entered.set_result(lambda: loop.call_soon(deadline))
+                # A deadline due now: the queue's timer expires it on the next loop turn.
+                with _Deadlines().arm(0 if expire else 3600):
+                    entered.set_result(lambda: None)
                     await blocked()
             return "completed"
         except TimeoutError:
@@ -410,7 +410,7 @@ DEADLINE_OUTCOMES = {
 }
 
 
-@pytest.mark.parametrize("mechanism", ["asyncio.timeout", "_Deadline"])
+@pytest.mark.parametrize("mechanism", ["asyncio.timeout", "_Deadlines"])
 @pytest.mark.parametrize(("expire", "cancel", "swallow"), list(DEADLINE_OUTCOMES))
 async def test_send_deadline_cancels_as_asyncio_timeout_does(
     mechanism: str, expire: bool, cancel: bool, swallow: bool
@@ -420,14 +420,69 @@ async def test_send_deadline_cancels_as_asyncio_timeout_does(
 
 
 async def test_send_deadline_is_disarmed_when_the_block_ends() -> None:
-    deadline = _Deadline(0.01)
+    deadlines = _Deadlines()
+    deadline = deadlines.arm(0.01)
     with deadline:
         pass
-    await asyncio.sleep(0.05)  # past the deadline: nothing fires
+    await asyncio.sleep(0.05)  # past the deadline: the queue's timer cancels nothing
     assert not deadline.expired
     task = asyncio.current_task()
     assert task is not None
     assert task.cancelling() == 0
+    assert len(deadlines) == 0
+
+
+async def _held(deadlines: _Deadlines, delay: float, release: asyncio.Event) -> str:
+    try:
+        with deadlines.arm(delay):
+            await release.wait()
+    except TimeoutError:
+        return "TimeoutError"
+    return "completed"
+
+
+async def test_send_deadlines_expire_in_order_under_one_timer() -> None:
+    deadlines = _Deadlines()
+    release = asyncio.Event()
+    first = asyncio.create_task(_held(deadlines, 0, release))
+    second = asyncio.create_task(_held(deadlines, 0, release))
+    third = asyncio.create_task(_held(deadlines, 3600, release))
+    await asyncio.sleep(0)  # each armed, in order; the first two are due
+    assert len(deadlines) == 3
+    assert await first == "TimeoutError"
+    assert await second == "TimeoutError"
+    assert not third.done()
+    assert len(deadlines) == 1
+    release.set()
+    assert await third == "completed"
+
+
+async def test_send_deadline_earlier_than_the_queued_ones_has_its_own_timer() -> None:
+    deadlines = _Deadlines()
+    release = asyncio.Event()
+    long = asyncio.create_task(_held(deadlines, 3600, release))
+    await asyncio.sleep(0)
+    short = asyncio.create_task(_held(deadlines, 0, release))  # sooner than the queue's
+    assert await asyncio.wait_for(short, 30) == "TimeoutError"
+    assert not long.done()
+    assert len(deadlines) == 1  # only the long one queued
+    release.set()
+    assert await long == "completed"
+
+
+async def test_send_deadlines_of_ended_exchanges_leave_the_queue() -> None:
+    deadlines = _Deadlines()
+    release = asyncio.Event()
+    held = asyncio.create_task(_held(deadlines, 3600, release))
+    await asyncio.sleep(0)
+    for _ in range(100):
+        with deadlines.arm(3600):
+            pass
+    assert len(deadlines) == 101  # behind an exchange still on: kept until it ends
+    release.set()
+    assert await held == "completed"
+    with deadlines.arm(3600):
+        assert len(deadlines) == 1  # the ended ones dropped from the front
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ same, but costs about 30 microseconds of CPU per request; this costs almost noth
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import contextvars
 import enum
@@ -115,30 +116,31 @@ class _TrackingConnector(aiohttp.TCPConnector):
 
 
 class _Deadline:
-    """The total timeout of one :meth:`AiohttpTransport.send`: ``asyncio.timeout``'s
-    logic as a synchronous context manager (entering and leaving it builds no coroutine)
-    whose one ``loop.call_at`` handle, armed when it is created, cancels the task.
+    """The total timeout of one :meth:`AiohttpTransport.send` (see :class:`_Deadlines`,
+    which arms it): ``asyncio.timeout``'s logic as a synchronous context manager
+    (entering and leaving it builds no coroutine).
 
     As ``asyncio.timeout``: on leaving, a cancellation the deadline caused becomes
     ``TimeoutError``, unless the task was also cancelled from outside (``uncancel()``
     then leaves a pending request), in which case the ``CancelledError`` propagates.
     """
 
-    __slots__ = ("_cancelling", "_handle", "_task", "expired")
+    __slots__ = ("_cancelling", "_handle", "_task", "done", "expired", "when")
 
-    def __init__(self, delay: float) -> None:
-        loop = asyncio.get_running_loop()
-        task = asyncio.current_task(loop)
-        if task is None:
-            raise RuntimeError("Timeout should be used inside a task")
+    def __init__(self, task: asyncio.Task[Any], when: float) -> None:
         self._task = task
         self._cancelling = task.cancelling()
+        self.when = when
         self.expired = False
-        self._handle = loop.call_at(loop.time() + delay, self)
+        self.done = False
+        #: Its own timer, when it could not join the queue of :class:`_Deadlines`.
+        self._handle: asyncio.TimerHandle | None = None
 
-    def __call__(self) -> None:  # the deadline: cancel the exchange
-        self.expired = True
-        self._task.cancel()
+    def __call__(self) -> None:
+        """The deadline has come: cancel the exchange (unless it is over)."""
+        if not self.done:
+            self.expired = True
+            self._task.cancel()
 
     def __enter__(self) -> None:
         return None
@@ -149,7 +151,9 @@ class _Deadline:
         exc: BaseException | None,
         tb: object,
     ) -> None:
-        self._handle.cancel()
+        self.done = True
+        if self._handle is not None:
+            self._handle.cancel()
         if (
             self.expired
             and self._task.uncancel() <= self._cancelling
@@ -157,6 +161,59 @@ class _Deadline:
             and issubclass(exc_type, asyncio.CancelledError)
         ):
             raise TimeoutError from exc  # no other cancel request: the deadline's
+
+
+class _Deadlines:
+    """The deadlines of one transport's exchanges, in the order they come, under one
+    timer handle: a timer handle per request (``loop.call_at``, then ``cancel``) is
+    among the costliest steps of a request in a busy loop (measured: ~5% of the client
+    CPU of a small GET).
+
+    Requests with the same total timeout (the usual case) have deadlines in the order
+    they start: each joins the end of the queue, and the one timer, set for the
+    earliest deadline, expires what is due and is set again for the next one. A
+    deadline earlier than the last queued one gets a timer of its own. The exchanges
+    that ended are dropped from the front of the queue as new ones come.
+    """
+
+    __slots__ = ("_handle", "_loop", "_queue")
+
+    def __init__(self) -> None:
+        # The loop of the timer (the transport's: it sends from one loop only).
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._queue: collections.deque[_Deadline] = collections.deque()
+        # Set while the queue is not empty, for a time no later than its first deadline.
+        self._handle: asyncio.TimerHandle | None = None
+
+    def __len__(self) -> int:
+        return len(self._queue)
+
+    def arm(self, delay: float) -> _Deadline:
+        """The deadline ``delay`` seconds from now of the current task's exchange."""
+        loop = self._loop = asyncio.get_running_loop()
+        task = asyncio.current_task(loop)
+        if task is None:
+            raise RuntimeError("Timeout should be used inside a task")
+        deadline = _Deadline(task, loop.time() + delay)
+        queue = self._queue
+        while queue and queue[0].done:
+            queue.popleft()
+        if queue and deadline.when < queue[-1].when:
+            deadline._handle = loop.call_at(deadline.when, deadline)
+            return deadline
+        queue.append(deadline)
+        if self._handle is None:
+            self._handle = loop.call_at(deadline.when, self._expire)
+        return deadline
+
+    def _expire(self) -> None:
+        loop = self._loop
+        assert loop is not None  # (set by the arm() that set the timer)
+        queue = self._queue
+        now = loop.time()
+        while queue and (queue[0].done or queue[0].when <= now):
+            queue.popleft()()  # (an exchange that is over is not cancelled)
+        self._handle = loop.call_at(queue[0].when, self._expire) if queue else None
 
 
 class _NoDeadline:
@@ -401,6 +458,7 @@ class AiohttpTransport:
         # A given session's timeouts with ours, by whether reads are timed one by one.
         self._given_timeouts: dict[bool, aiohttp.ClientTimeout] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._deadlines = _Deadlines()  # of send()'s total timeouts
         self._closed = False
         # sock_read applies per read; the total is enforced by us (see _total_for).
         self._client_timeout = aiohttp.ClientTimeout(
@@ -576,8 +634,8 @@ class AiohttpTransport:
         kwargs = self._request_kwargs(request, total)
         progress = _Progress() if self._owns_session else None
         started = time.monotonic()
-        # No total timeout: no timer at all. Armed here, ended by leaving the block.
-        deadline = _Deadline(total) if total is not None else _NO_DEADLINE
+        # No total timeout: no deadline at all. Armed here, ended by leaving the block.
+        deadline = self._deadlines.arm(total) if total is not None else _NO_DEADLINE
         failure: TransportError | None = None
         try:
             with deadline:
