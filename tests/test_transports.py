@@ -5,8 +5,10 @@ test_transport_contract.py."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import ssl
+import weakref
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -479,6 +481,19 @@ async def test_send_deadlines_of_ended_exchanges_leave_the_queue() -> None:
         with deadlines.arm(3600):
             pass
     assert len(deadlines) == 101  # behind an exchange still on: kept until it ends
+
+    async def ended() -> None:
+        with deadlines.arm(3600):
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(ended())
+    await task
+    for _ in range(3):
+        await asyncio.sleep(0)  # the loop lets go of the task's last callbacks
+    gone = weakref.ref(task)
+    del task
+    gc.collect()
+    assert gone() is None  # a queued deadline keeps nothing of an exchange that ended
     release.set()
     assert await held == "completed"
     with deadlines.arm(3600):

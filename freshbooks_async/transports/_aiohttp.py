@@ -128,7 +128,8 @@ class _Deadline:
     __slots__ = ("_cancelling", "_handle", "_task", "done", "expired", "when")
 
     def __init__(self, task: asyncio.Task[Any], when: float) -> None:
-        self._task = task
+        # Dropped when the exchange ends: the queue may keep an ended deadline a while.
+        self._task: asyncio.Task[Any] | None = task
         self._cancelling = task.cancelling()
         self.when = when
         self.expired = False
@@ -138,9 +139,10 @@ class _Deadline:
 
     def __call__(self) -> None:
         """The deadline has come: cancel the exchange (unless it is over)."""
-        if not self.done:
+        task = self._task
+        if task is not None:
             self.expired = True
-            self._task.cancel()
+            task.cancel()
 
     def __enter__(self) -> None:
         return None
@@ -151,12 +153,14 @@ class _Deadline:
         exc: BaseException | None,
         tb: object,
     ) -> None:
+        task, self._task = self._task, None
         self.done = True
         if self._handle is not None:
             self._handle.cancel()
         if (
             self.expired
-            and self._task.uncancel() <= self._cancelling
+            and task is not None
+            and task.uncancel() <= self._cancelling
             and exc_type is not None
             and issubclass(exc_type, asyncio.CancelledError)
         ):
