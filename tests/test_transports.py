@@ -500,6 +500,23 @@ async def test_send_deadlines_of_ended_exchanges_leave_the_queue() -> None:
         assert len(deadlines) == 1  # the ended ones dropped from the front
 
 
+async def test_send_deadlines_behind_a_slow_exchange_are_swept_out() -> None:
+    """One exchange that lasts keeps the ended ones behind it queued only until the
+    queue doubles: its length stays bounded however many exchanges end meanwhile."""
+    deadlines = _Deadlines()
+    release = asyncio.Event()
+    held = asyncio.create_task(_held(deadlines, 3600, release))
+    await asyncio.sleep(0)
+    longest = 0
+    for _ in range(20_000):
+        with deadlines.arm(3600):
+            longest = max(longest, len(deadlines))
+    assert longest <= 2 * 1024
+    assert 1 <= len(deadlines) <= 2 * 1024
+    release.set()
+    assert await held == "completed"
+
+
 # ---------------------------------------------------------------------------------------
 # StreamedResponse
 # ---------------------------------------------------------------------------------------

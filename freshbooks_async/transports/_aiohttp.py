@@ -167,6 +167,10 @@ class _Deadline:
             raise TimeoutError from exc  # no other cancel request: the deadline's
 
 
+#: The fewest queued deadlines that make :class:`_Deadlines` sweep out the ended ones.
+_SWEEP_MIN: Final = 1024
+
+
 class _Deadlines:
     """The deadlines of one transport's exchanges, in the order they come, under one
     timer handle: a timer handle per request (``loop.call_at``, then ``cancel``) is
@@ -177,10 +181,12 @@ class _Deadlines:
     they start: each joins the end of the queue, and the one timer, set for the
     earliest deadline, expires what is due and is set again for the next one. A
     deadline earlier than the last queued one gets a timer of its own. The exchanges
-    that ended are dropped from the front of the queue as new ones come.
+    that ended are dropped from the front of the queue as new ones come, and from
+    anywhere in it whenever it has doubled since it was last swept (so one slow exchange
+    at the front does not keep every exchange after it queued for as long as it lasts).
     """
 
-    __slots__ = ("_handle", "_loop", "_queue")
+    __slots__ = ("_handle", "_loop", "_queue", "_sweep_at")
 
     def __init__(self) -> None:
         # The loop of the timer (the transport's: it sends from one loop only).
@@ -188,6 +194,7 @@ class _Deadlines:
         self._queue: collections.deque[_Deadline] = collections.deque()
         # Set while the queue is not empty, for a time no later than its first deadline.
         self._handle: asyncio.TimerHandle | None = None
+        self._sweep_at = _SWEEP_MIN  # the queue's length that triggers the next sweep
 
     def __len__(self) -> int:
         return len(self._queue)
@@ -202,6 +209,9 @@ class _Deadlines:
         queue = self._queue
         while queue and queue[0].done:
             queue.popleft()
+        if len(queue) >= self._sweep_at:  # amortised: the queue doubled since the last
+            queue = self._queue = collections.deque(d for d in queue if not d.done)
+            self._sweep_at = max(_SWEEP_MIN, 2 * len(queue))
         if queue and deadline.when < queue[-1].when:
             deadline._handle = loop.call_at(deadline.when, deadline)
             return deadline
