@@ -789,6 +789,47 @@ async def test_socket_read_timeout(web_server: WebServer) -> None:
         assert isinstance(caught.value.__cause__, aiohttp.SocketTimeoutError)
 
 
+async def test_socket_read_timeout_under_a_longer_total(web_server: WebServer) -> None:
+    """A total timeout longer than ``read_timeout`` leaves the per-read timer on."""
+    async with RawServer(stall_mid_body) as raw, AiohttpTransport(read_timeout=0.2) as transport:
+        with pytest.raises(ReadTimeoutError) as caught:
+            await transport.send(get(raw.url("/slow"), timeout=30))
+        assert isinstance(caught.value.__cause__, aiohttp.SocketTimeoutError)
+
+
+async def test_a_stall_under_a_shorter_total_is_the_total_timeout() -> None:
+    """A total no longer than ``read_timeout`` ends a stalled body first."""
+    async with RawServer(stall_mid_body) as raw, AiohttpTransport(read_timeout=60) as transport:
+        with pytest.raises(ReadTimeoutError, match="request timed out") as caught:
+            await transport.send(get(raw.url("/slow"), timeout=0.2))
+        assert type(caught.value.__cause__) is TimeoutError
+
+
+@pytest.mark.parametrize("given", [False, True], ids=["own session", "given session"])
+async def test_send_under_a_total_no_longer_than_read_timeout_times_no_reads(
+    given: bool,
+) -> None:
+    """send() passes aiohttp no per-read timeout (a timer rearmed for every chunk) when
+    its total timeout would always expire first; otherwise ``read_timeout`` is passed."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300)) as session:
+        transport = AiohttpTransport(session=session if given else None, read_timeout=1.0)
+        url = yarl.URL("http://127.0.0.1:9/")
+
+        def sock_read(total: float | None) -> float | None:
+            kwargs = transport._request_kwargs(get(url), total)
+            timeout = kwargs.get("timeout", transport._client_timeout)
+            assert isinstance(timeout, aiohttp.ClientTimeout)
+            if given:
+                assert timeout.total == 300  # the session's own total is kept
+            return timeout.sock_read
+
+        assert sock_read(1.0) is None
+        assert sock_read(0.5) is None
+        assert sock_read(1.5) == 1.0
+        assert sock_read(None) == 1.0
+        await transport.aclose()
+
+
 @pytest.mark.parametrize("streamed", [False, True], ids=["send", "stream"])
 async def test_read_timeout_applies_to_a_given_session(streamed: bool) -> None:
     """``read_timeout`` bounds each wait for body bytes on a session passed in too (whose

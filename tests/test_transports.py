@@ -5,9 +5,11 @@ test_transport_contract.py."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import ssl
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import aiohttp
@@ -40,7 +42,7 @@ from freshbooks_async.transports import (
     StreamedResponse,
     Transport,
 )
-from freshbooks_async.transports._aiohttp import Phase, translate_error
+from freshbooks_async.transports._aiohttp import Phase, _Deadlines, translate_error
 
 TOKEN = "s3cr3t-bearer-token-value"
 API = "https://api.freshbooks.com"
@@ -337,6 +339,182 @@ def test_translate_error_hides_url_credentials() -> None:
     assert mapped is not None
     assert "pw" not in str(mapped)
     assert mapped.url == "https://api.freshbooks.com/x?page=2"
+
+
+# ---------------------------------------------------------------------------------------
+# AiohttpTransport: the total timeout of send() (_Deadlines), against asyncio.timeout
+# ---------------------------------------------------------------------------------------
+
+
+async def _guarded(mechanism: str, *, expire: bool, cancel: bool, swallow: bool) -> str:
+    """What a task blocked under a one-hour total timeout ends with, and its
+    ``cancelling()`` count then, after the deadline (``expire``) and/or an outer
+    ``task.cancel()`` (``cancel``) come, in that order, in the same loop turn; with
+    ``swallow`` the block catches the cancellation and goes on."""
+    loop = asyncio.get_running_loop()
+    entered: asyncio.Future[Callable[[], object]] = loop.create_future()
+    blocker: asyncio.Future[None] = loop.create_future()
+    cancelling: list[int] = []
+
+    async def blocked() -> None:
+        try:
+            await blocker
+        except asyncio.CancelledError:
+            if not swallow:
+                raise
+
+    async def body() -> str:
+        task = asyncio.current_task()
+        assert task is not None
+        try:
+            if mechanism == "asyncio.timeout":
+                async with asyncio.timeout(3600) as timeout:
+                    # (reschedule to now: the deadline comes on the next loop turn)
+                    entered.set_result(lambda: timeout.reschedule(loop.time()))
+                    await blocked()
+            else:
+                # A deadline due now: the queue's timer expires it on the next loop turn.
+                with _Deadlines().arm(0 if expire else 3600):
+                    entered.set_result(lambda: None)
+                    await blocked()
+            return "completed"
+        except TimeoutError:
+            return "TimeoutError"
+        finally:
+            cancelling.append(task.cancelling())
+
+    task = asyncio.create_task(body())
+    fire = await entered
+    if expire:
+        fire()
+    if cancel:
+        task.cancel()
+    if not expire and not cancel:
+        blocker.set_result(None)
+    try:
+        outcome = await task
+    except asyncio.CancelledError:
+        outcome = "CancelledError"
+    return f"{outcome}, cancelling={cancelling[0]}"
+
+
+#: (expire, cancel, swallow) -> what the task ends with (asyncio.timeout's behaviour).
+DEADLINE_OUTCOMES = {
+    (False, False, False): "completed, cancelling=0",
+    (True, False, False): "TimeoutError, cancelling=0",
+    (False, True, False): "CancelledError, cancelling=1",
+    # An outer cancel is never turned into a timeout, even when the deadline came too.
+    (True, True, False): "CancelledError, cancelling=1",
+    # A swallowed deadline leaves no pending cancellation behind; an outer one stays.
+    (True, False, True): "completed, cancelling=0",
+    (False, True, True): "completed, cancelling=1",
+    (True, True, True): "completed, cancelling=1",
+}
+
+
+@pytest.mark.parametrize("mechanism", ["asyncio.timeout", "_Deadlines"])
+@pytest.mark.parametrize(("expire", "cancel", "swallow"), list(DEADLINE_OUTCOMES))
+async def test_send_deadline_cancels_as_asyncio_timeout_does(
+    mechanism: str, expire: bool, cancel: bool, swallow: bool
+) -> None:
+    outcome = await _guarded(mechanism, expire=expire, cancel=cancel, swallow=swallow)
+    assert outcome == DEADLINE_OUTCOMES[expire, cancel, swallow]
+
+
+async def test_send_deadline_is_disarmed_when_the_block_ends() -> None:
+    deadlines = _Deadlines()
+    deadline = deadlines.arm(0.01)
+    with deadline:
+        pass
+    await asyncio.sleep(0.05)  # past the deadline: the queue's timer cancels nothing
+    assert not deadline.expired
+    task = asyncio.current_task()
+    assert task is not None
+    assert task.cancelling() == 0
+    assert len(deadlines) == 0
+
+
+async def _held(deadlines: _Deadlines, delay: float, release: asyncio.Event) -> str:
+    try:
+        with deadlines.arm(delay):
+            await release.wait()
+    except TimeoutError:
+        return "TimeoutError"
+    return "completed"
+
+
+async def test_send_deadlines_expire_in_order_under_one_timer() -> None:
+    deadlines = _Deadlines()
+    release = asyncio.Event()
+    first = asyncio.create_task(_held(deadlines, 0, release))
+    second = asyncio.create_task(_held(deadlines, 0, release))
+    third = asyncio.create_task(_held(deadlines, 3600, release))
+    await asyncio.sleep(0)  # each armed, in order; the first two are due
+    assert len(deadlines) == 3
+    assert await first == "TimeoutError"
+    assert await second == "TimeoutError"
+    assert not third.done()
+    assert len(deadlines) == 1
+    release.set()
+    assert await third == "completed"
+
+
+async def test_send_deadline_earlier_than_the_queued_ones_has_its_own_timer() -> None:
+    deadlines = _Deadlines()
+    release = asyncio.Event()
+    long = asyncio.create_task(_held(deadlines, 3600, release))
+    await asyncio.sleep(0)
+    short = asyncio.create_task(_held(deadlines, 0, release))  # sooner than the queue's
+    assert await asyncio.wait_for(short, 30) == "TimeoutError"
+    assert not long.done()
+    assert len(deadlines) == 1  # only the long one queued
+    release.set()
+    assert await long == "completed"
+
+
+async def test_send_deadlines_of_ended_exchanges_leave_the_queue() -> None:
+    deadlines = _Deadlines()
+    release = asyncio.Event()
+    held = asyncio.create_task(_held(deadlines, 3600, release))
+    await asyncio.sleep(0)
+    for _ in range(100):
+        with deadlines.arm(3600):
+            pass
+    assert len(deadlines) == 101  # behind an exchange still on: kept until it ends
+
+    async def ended() -> None:
+        with deadlines.arm(3600):
+            await asyncio.sleep(0)
+
+    task = asyncio.create_task(ended())
+    await task
+    for _ in range(3):
+        await asyncio.sleep(0)  # the loop lets go of the task's last callbacks
+    gone = weakref.ref(task)
+    del task
+    gc.collect()
+    assert gone() is None  # a queued deadline keeps nothing of an exchange that ended
+    release.set()
+    assert await held == "completed"
+    with deadlines.arm(3600):
+        assert len(deadlines) == 1  # the ended ones dropped from the front
+
+
+async def test_send_deadlines_behind_a_slow_exchange_are_swept_out() -> None:
+    """One exchange that lasts keeps the ended ones behind it queued only until the
+    queue doubles: its length stays bounded however many exchanges end meanwhile."""
+    deadlines = _Deadlines()
+    release = asyncio.Event()
+    held = asyncio.create_task(_held(deadlines, 3600, release))
+    await asyncio.sleep(0)
+    longest = 0
+    for _ in range(20_000):
+        with deadlines.arm(3600):
+            longest = max(longest, len(deadlines))
+    assert longest <= 2 * 1024
+    assert 1 <= len(deadlines) <= 2 * 1024
+    release.set()
+    assert await held == "completed"
 
 
 # ---------------------------------------------------------------------------------------
