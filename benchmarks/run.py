@@ -6,7 +6,8 @@ loopback, and hands back JSON. This harness collects them, with the environment,
 
 * ``benchmarks/results/latest.json``: everything, every repetition;
 * ``benchmarks/results/latest.md``: the goals and one table per scenario;
-* ``benchmarks/results/latest.rst``: the goals table for README.rst's "Performance";
+* ``benchmarks/results/latest.rst``: the goals table, also written into README.rst's
+  "Performance" between the two ``.. latest.rst`` comment lines (:func:`splice_readme`);
 * ``benchmarks/results/latest.png``: a chart of the medians (matplotlib; skipped with a
   warning when it is not installed).
 
@@ -442,6 +443,23 @@ def render_rst(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The comment lines in README.rst that enclose the copy of ``latest.rst``.
+README_BEGIN = ".. latest.rst begin (written by benchmarks/run.py; do not edit by hand)"
+README_END = ".. latest.rst end"
+
+
+def splice_readme(readme: Path, table: str) -> None:
+    """Replace what README.rst has between :data:`README_BEGIN` and :data:`README_END`
+    with ``table`` (the RST goals table of a full run), so the README shows that run."""
+    text = readme.read_text(encoding="utf-8")
+    begin = text.find(README_BEGIN + "\n")
+    end = text.find(README_END + "\n")
+    if begin < 0 or end < begin:
+        raise ValueError(f"{readme}: no {README_BEGIN!r} ... {README_END!r} block")
+    start = begin + len(README_BEGIN) + 1
+    readme.write_text(text[:start] + "\n" + table + "\n" + text[end:], encoding="utf-8")
+
+
 def _short(label: str, width: int = 60) -> str:
     return label if len(label) <= width else label[: width - 1] + "…"
 
@@ -507,6 +525,9 @@ def write_reports(report: dict[str, Any], out_dir: Path, prefix: str, *, chart: 
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / f"{prefix}.md").write_text(render_markdown(report))
     (out_dir / f"{prefix}.rst").write_text(render_rst(report))
+    if prefix == "latest" and out_dir.resolve() == RESULTS_DIR.resolve():
+        # A full run into the committed results: the README shows it too.
+        splice_readme(ROOT / "README.rst", render_rst(report))
     return render_chart(report, out_dir / f"{prefix}.png") if chart else False
 
 
