@@ -15,6 +15,11 @@ from typing import Any
 __all__ = ["JSONNestingError", "loads"]
 
 
+#: json.loads's own decoder when given no options (json._default_decoder).
+_decode = json.JSONDecoder().decode
+_OPEN_BRACE = ord("{")
+
+
 class JSONNestingError(ValueError):
     """A JSON document nested too deeply to decode."""
 
@@ -27,6 +32,10 @@ def loads(data: str | bytes | bytearray) -> Any:
         ValueError: It is not JSON (``json.JSONDecodeError``) or not UTF-8/16/32.
     """
     try:
+        if type(data) is bytes and len(data) > 1 and data[0] == _OPEN_BRACE and data[1]:
+            # What json.loads does with such bytes (an object, no BOM, not UTF-16/32:
+            # UTF-8 by RFC 8259's detection), without its detection and option checks.
+            return _decode(data.decode("utf-8", "surrogatepass"))
         return json.loads(data)
     except RecursionError:
         # The decoder's stack is unwound by now and it holds no state: nothing is left
