@@ -604,6 +604,9 @@ def test_json_bodies_are_compact_and_write_the_sdks_values() -> None:
         '{"a": 1}',
         b'{"a": "\xff"}',  # not UTF-8
         b'{"a": 1} trailing',
+        b'{"a": 1}  \n',
+        b'{"a": 1',
+        b'{"a": }',
         b"{",
     ],
 )
