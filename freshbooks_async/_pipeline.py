@@ -15,7 +15,7 @@ import contextvars
 import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from typing import Any, Literal, NamedTuple, Protocol, TypeAlias
+from typing import Any, Final, Literal, NamedTuple, Protocol, TypeAlias
 
 import attrs
 import yarl
@@ -121,6 +121,41 @@ class APIResponse:
     #: The call's secrets: what decoding this response raises is scrubbed of them
     #: (``with response._secrets.guard(): ...``). Private; shows none of them.
     _secrets: CallSecrets = attrs.field(default=NO_SECRETS, repr=False, eq=False)
+
+    @classmethod
+    def _trusted(
+        cls,
+        status: int,
+        headers: Headers,
+        data: Any,
+        document: Any,
+        content: bytes,
+        page: PageInfo | None,
+        retries_taken: int,
+        elapsed: float,
+        secrets: CallSecrets,
+    ) -> APIResponse:
+        """What ``APIResponse(...)`` builds (it has no converters or validators), each
+        field set through its slot's own setter: the pipeline's per-call constructor
+        (a third of the keyword ``__init__``'s CPU)."""
+        response = _new(cls)
+        _RESPONSE_SET[0](response, status)
+        _RESPONSE_SET[1](response, headers)
+        _RESPONSE_SET[2](response, data)
+        _RESPONSE_SET[3](response, document)
+        _RESPONSE_SET[4](response, content)
+        _RESPONSE_SET[5](response, page)
+        _RESPONSE_SET[6](response, retries_taken)
+        _RESPONSE_SET[7](response, elapsed)
+        _RESPONSE_SET[8](response, secrets)
+        return response
+
+
+_new = object.__new__
+#: The slot setters of APIResponse's fields, in the order APIResponse._trusted sets them.
+_RESPONSE_SET: Final = tuple(
+    APIResponse.__dict__[field.name].__set__ for field in attrs.fields(APIResponse)
+)
 
 
 _JSON_HEADERS = {"Content-Type": "application/json"}
@@ -536,16 +571,16 @@ class Pipeline:
             page = page_info(document, data)
         elif response.status not in (200, 201, 202, 204):
             raise decode_error("empty response body", response)
-        return APIResponse(
-            status=response.status,
-            headers=response.headers,
-            data=data,
-            document=document,
-            content=content,
-            page=page,
-            retries_taken=retries,
-            elapsed=elapsed,
-            secrets=secrets,
+        return APIResponse._trusted(
+            response.status,
+            response.headers,
+            data,
+            document,
+            content,
+            page,
+            retries,
+            elapsed,
+            secrets,
         )
 
 
