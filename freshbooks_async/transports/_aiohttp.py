@@ -71,13 +71,21 @@ class Phase(enum.IntEnum):
     SENT = 4
 
 
+#: The phases the per-request path sets, as module constants: an enum member read
+#: through its class costs ~75 ns on Python 3.11, a global ~5 ns.
+_START: Final = Phase.START
+_QUEUED: Final = Phase.QUEUED
+_CONNECTING: Final = Phase.CONNECTING
+_SENT: Final = Phase.SENT
+
+
 class _Progress:
     """How far one request got; set by :class:`_TrackingConnector`."""
 
     __slots__ = ("phase",)
 
     def __init__(self) -> None:
-        self.phase = Phase.START
+        self.phase = _START
 
 
 #: The progress record of the request the current task is sending, if tracked.
@@ -103,9 +111,9 @@ class _TrackingConnector(aiohttp.TCPConnector):
         progress = _PROGRESS.get()
         if progress is None:
             return await super().connect(req, traces, timeout)
-        progress.phase = Phase.QUEUED
+        progress.phase = _QUEUED
         connection = await super().connect(req, traces, timeout)
-        progress.phase = Phase.SENT
+        progress.phase = _SENT
         return connection
 
     async def _create_connection(
@@ -113,7 +121,7 @@ class _TrackingConnector(aiohttp.TCPConnector):
     ) -> ResponseHandler:
         progress = _PROGRESS.get()
         if progress is not None:
-            progress.phase = Phase.CONNECTING
+            progress.phase = _CONNECTING
         return await super()._create_connection(req, traces, timeout)
 
 
@@ -131,7 +139,7 @@ class _Deadline(_Progress):
     __slots__ = ("_cancelling", "_handle", "_task", "done", "expired", "when")
 
     def __init__(self, task: asyncio.Task[Any], when: float) -> None:
-        self.phase = Phase.START  # (_Progress.__init__, inlined)
+        self.phase = _START  # (_Progress.__init__, inlined)
         # Dropped when the exchange ends: the queue may keep an ended deadline a while.
         self._task: asyncio.Task[Any] | None = task
         self._cancelling = task.cancelling()
