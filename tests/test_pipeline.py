@@ -978,3 +978,30 @@ async def test_a_repeated_call_runs_few_sdk_functions() -> None:
     names = sorted(f"{Path(c.co_filename).name}:{c.co_name}" for c in run)
     assert "_pipeline.py:call" in names  # the probe sees the pipeline
     assert len(run) <= SDK_FUNCTIONS_PER_CALL, names
+
+
+def test_a_response_decoded_on_the_fast_path_sets_every_field() -> None:
+    # APIResponse._trusted (the pipeline's per-call constructor) sets each slot through
+    # its own setter, in attrs' field order: a field mixed up would show here.
+    import attrs
+
+    from freshbooks_async._pipeline import APIResponse, PageInfo
+    from freshbooks_async._secrets import CallSecrets
+    from freshbooks_async.transports import Headers
+
+    values: dict[str, Any] = {
+        "status": 201,
+        "headers": Headers({"X": "1"}),
+        "data": {"a": 1},
+        "document": {"response": {"result": {"a": 1}}},
+        "content": b"{}",
+        "page": PageInfo(page=1, pages=2, per_page=3, total=4),
+        "retries_taken": 5,
+        "elapsed": 0.5,
+        "secrets": CallSecrets(["t"]),
+    }
+    built = APIResponse(**values)
+    fast = APIResponse._trusted(*values.values())
+    for field in attrs.fields(APIResponse):
+        assert getattr(fast, field.name) is getattr(built, field.name), field.name
+    assert fast == built

@@ -584,3 +584,49 @@ def test_json_bodies_are_compact_and_write_the_sdks_values() -> None:
     )
     with pytest.raises(TypeError, match=r"^request body: set is not JSON serialisable: \{1\}$"):
         JSON_ENCODER.encode({"ids": {1}})
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{"a": 1, "b": "\xc3\xa9"}',
+        b'{"a": "\\ud800"}',  # a lone surrogate escape, as json.loads takes it
+        '{"a": 1}'.encode("utf-16-le"),  # no BOM: json.loads detects UTF-16
+        '{"a": 1}'.encode("utf-16"),
+        '{"a": 1}'.encode("utf-8-sig"),
+        b' {"a": 1}',
+        b"[1, 2]",
+        b"{}",
+        bytearray(b'{"a": 1}'),
+        '{"a": 1}',
+        b'{"a": "\xff"}',  # not UTF-8
+        b'{"a": 1} trailing',
+        b'{"a": 1}  \n',
+        b'{"a": 1',
+        b'{"a": }',
+        b"{",
+    ],
+)
+def test_json_loads_reads_what_json_loads_reads(data: str | bytes | bytearray) -> None:
+    """_json.loads reads a UTF-8 object's bytes without json.loads's detection; whatever
+    it is given, it returns or raises what json.loads does."""
+    from freshbooks_async._json import loads
+
+    def outcome(load: Any) -> object:
+        try:
+            return load(data)
+        except ValueError as exc:
+            return type(exc), str(exc)
+
+    assert outcome(loads) == outcome(json.loads)
+
+
+def test_json_loads_refuses_nesting_too_deep_as_a_value_error() -> None:
+    from freshbooks_async._json import JSONNestingError, loads
+
+    for data in (b'{"a":' * 100_000, b"[" * 100_000):
+        with pytest.raises(JSONNestingError):
+            loads(data)

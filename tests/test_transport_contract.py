@@ -830,6 +830,32 @@ async def test_send_under_a_total_no_longer_than_read_timeout_times_no_reads(
         await transport.aclose()
 
 
+@pytest.mark.parametrize("given", [False, True], ids=["own session", "given session"])
+async def test_send_passes_the_options_request_kwargs_gives(given: bool) -> None:
+    """send() takes its session options from four sets prepared once (_prepare_send);
+    each is what _request_kwargs gives for such a request, headers and body aside. A
+    session we created is sent through without its context manager object; a given
+    one through its public request()."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=300)) as session:
+        transport = AiohttpTransport(session=session if given else None, read_timeout=1.0)
+        ours = transport._get_session()
+        url = yarl.URL("http://127.0.0.1:9/")
+        requests = {
+            False: [get(url), Request(method="POST", url=url, headers={"Content-Type": "a/b"})],
+            True: [Request(method="POST", url=url), Request(method="PUT", url=url, body=b"x")],
+        }
+        assert transport._options is not None
+        for total in (None, 0.5, 1.5):
+            per_read = total is None or total > 1.0
+            for skip, examples in requests.items():
+                for request in examples:
+                    kwargs = transport._request_kwargs(request, total)
+                    del kwargs["headers"], kwargs["data"]
+                    assert transport._options[per_read][skip] == kwargs
+        assert transport._send_request == (ours.request if given else ours._request)
+        await transport.aclose()
+
+
 @pytest.mark.parametrize("streamed", [False, True], ids=["send", "stream"])
 async def test_read_timeout_applies_to_a_given_session(streamed: bool) -> None:
     """``read_timeout`` bounds each wait for body bytes on a session passed in too (whose

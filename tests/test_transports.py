@@ -1017,3 +1017,16 @@ def test_a_request_built_on_the_fast_path_sets_every_field() -> None:
         if field.name != "headers":
             assert getattr(copy, field.name) is getattr(fast, field.name), field.name
     assert copy.headers == {"X": "y"}
+
+
+def test_a_response_built_on_the_fast_path_sets_every_field() -> None:
+    # Response._trusted (the transport's per-response constructor) sets each slot
+    # through its own setter: a field it forgets or mixes up would show here.
+    import attrs
+
+    request = Request(method="GET", url=yarl.URL("https://api.example.com/a"))
+    headers = Headers({"Content-Type": "application/json"})
+    built = Response(status=201, headers=headers, body=b"{}", elapsed=0.25, request=request)
+    fast = Response._trusted(201, headers, b"{}", 0.25, request)
+    for field in attrs.fields(Response):
+        assert getattr(fast, field.name) is getattr(built, field.name), field.name

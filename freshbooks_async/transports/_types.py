@@ -7,7 +7,7 @@ of it) works without sockets.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar, overload
+from typing import Any, Final, TypeVar, overload
 
 import attrs
 import yarl
@@ -219,14 +219,16 @@ class Request:
         """A request from values known to be right (an upper-case method, an absolute
         ``yarl.URL``, :class:`Headers`): the pipeline's per-call path, without the
         converters and validators of ``Request(...)``."""
-        request = object.__new__(cls)
-        _set(request, "method", method)
-        _set(request, "url", url)
-        _set(request, "headers", headers)
-        _set(request, "body", body)
-        _set(request, "stream", stream)
-        _set(request, "timeout", timeout)
-        _set(request, "extensions", {} if extensions is None else extensions)
+        request = _new(cls)
+        # Each field through its slot's own setter: object.__setattr__ (a frozen class
+        # has no other way in) first looks the name up, for every field.
+        _REQUEST_SET[0](request, method)
+        _REQUEST_SET[1](request, url)
+        _REQUEST_SET[2](request, headers)
+        _REQUEST_SET[3](request, body)
+        _REQUEST_SET[4](request, stream)
+        _REQUEST_SET[5](request, timeout)
+        _REQUEST_SET[6](request, {} if extensions is None else extensions)
         return request
 
     def with_headers(self, headers: Headers) -> Request:
@@ -238,7 +240,18 @@ class Request:
         )
 
 
-_set = object.__setattr__
+_new = object.__new__
+
+
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The ``__set__`` of each named slot of ``cls`` (an attrs class with slots)."""
+    return tuple(cls.__dict__[name].__set__ for name in names)
+
+
+#: The slot setters of Request's fields, in the order Request._trusted sets them.
+_REQUEST_SET: Final = _slot_setters(
+    Request, ("method", "url", "headers", "body", "stream", "timeout", "extensions")
+)
 
 
 @attrs.frozen(kw_only=True)
@@ -270,15 +283,19 @@ class Response:
     ) -> Response:
         """A response from values known to be right (a transport's parsed status,
         :class:`Headers` and body bytes), without the converters of ``Response(...)``."""
-        response = object.__new__(cls)
-        _set(response, "status", status)
-        _set(response, "headers", headers)
-        _set(response, "body", body)
-        _set(response, "elapsed", elapsed)
-        _set(response, "request", request)
+        response = _new(cls)
+        _RESPONSE_SET[0](response, status)  # (see Request._trusted)
+        _RESPONSE_SET[1](response, headers)
+        _RESPONSE_SET[2](response, body)
+        _RESPONSE_SET[3](response, elapsed)
+        _RESPONSE_SET[4](response, request)
         return response
 
     @property
     def content_type(self) -> str:
         """The media type without parameters, lower-cased (``""`` when absent)."""
         return self.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+
+
+#: The slot setters of Response's fields, in the order Response._trusted sets them.
+_RESPONSE_SET: Final = _slot_setters(Response, ("status", "headers", "body", "elapsed", "request"))
