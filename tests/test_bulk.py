@@ -4,6 +4,7 @@ routers. Every scenario checks the sandbox ledger: each draft created exactly on
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
 import json
 import logging
@@ -30,6 +31,7 @@ from freshbooks_async.bulk import (
     BulkStatus,
     bulk_create_invoices,
 )
+from freshbooks_async.bulk._results import _CLAIMED
 from freshbooks_async.coordination import InProcessCoordinator, SlotLease
 from freshbooks_async.errors import (
     BulkError,
@@ -39,7 +41,8 @@ from freshbooks_async.errors import (
     ServerDisconnectedError,
     ServerError,
 )
-from freshbooks_async.models import Invoice, InvoiceCreate
+from freshbooks_async.models import Invoice, InvoiceCreate, decode
+from freshbooks_async.models import _base as models_base
 from freshbooks_async.retry import RetryPolicy
 from freshbooks_async.sandbox import Sandbox, SandboxServer
 from freshbooks_async.testing import FakeClock, MockTransport, Router
@@ -305,6 +308,23 @@ async def test_fingerprint_reconciliation_with_concurrency() -> None:
     assert result.ok
     assert result.reconciled > 0
     assert_exactly_once(result, sandbox)
+
+
+async def test_created_invoices_are_decoded_lazily_and_claimed() -> None:
+    # The created invoice is checked when its answer arrives and built on first read
+    # (as the resources decode): the same invoice ``decode`` gives. Its id is claimed
+    # without building it.
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    async with in_process(sandbox) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(3), numbering="client")
+        claimed = set(_CLAIMED[client][ACCOUNT])
+    assert result.ok
+    raws = [copy.deepcopy(models_base._raw_get(invoice)) for invoice in result.created]
+    assert claimed == {raw["id"] for raw in raws} == {e.id for e in sandbox.ledger}
+    for invoice, raw in zip(result.created, raws, strict=True):
+        assert invoice == decode(Invoice, raw)  # builds it
+        with pytest.raises(AttributeError):
+            models_base._raw_get(invoice)  # built: the JSON object is dropped
 
 
 async def test_pre_existing_identical_invoice_is_not_claimed() -> None:

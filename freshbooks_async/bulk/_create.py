@@ -24,7 +24,8 @@ from ..errors import (
     ServerError,
     ValidationError,
 )
-from ..models import Invoice, decode
+from ..models import Invoice
+from ..models._converter import _lazy_decoder
 from ._client_numbering import _ClientNumbering
 from ._drafts import _Attempt, _Draft, _Outcome
 from ._ledger import send_record
@@ -114,11 +115,17 @@ class _Creator:
         self.slot_limit = client.per_account_concurrency
         self.numbers: _ClientNumbering | None = None  # client numbering, once started
         self.to_number = 0  # queued drafts that still need a number (client numbering)
+        # ``decode(Invoice, data)``, lazily (docs/models.rst, "Lazy decoding").
+        self._decode_invoice = _lazy_decoder(Invoice)
 
     def decode_invoice(self, data: Any) -> Invoice:
+        """The created invoice, decoded lazily (as the resources decode their answers:
+        checked as strictly as ``decode`` now, its fields built on first read), so a
+        worker spends no time building fields the caller may never read before it
+        posts its next draft."""
         if isinstance(data, Mapping) and isinstance(data.get("invoice"), Mapping):
             data = data["invoice"]
-        return decode(Invoice, data)
+        return self._decode_invoice(data)
 
     async def attempt_once(self, draft: _Draft, kept: list[SlotLease] | None = None) -> _Attempt:
         """One attempt, plus the re-sync a taken number calls for (in this task).
