@@ -31,6 +31,7 @@ from freshbooks_async.bulk import (
     BulkStatus,
     bulk_create_invoices,
 )
+from freshbooks_async.bulk import _run as bulk
 from freshbooks_async.bulk._results import _CLAIMED
 from freshbooks_async.coordination import InProcessCoordinator, SlotLease
 from freshbooks_async.errors import (
@@ -658,6 +659,48 @@ async def test_a_cancelled_bulk_call_gives_back_the_slots_its_workers_kept() -> 
             bulk_create_invoices(client, ACCOUNT, drafts(400), concurrency=4)
         )
         await asyncio.wait_for(coordinator.exchanges.wait(), 30)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+    assert coordinator.slots_in_use(ACCOUNT) == 0
+
+
+@pytest.mark.parametrize("counting", [False, True])
+async def test_a_cancelled_bulk_call_gives_back_every_slot(counting: bool) -> None:
+    # InProcessCoordinator's own release is awaited directly (it never suspends); an
+    # overridden one (CountingCoordinator's) is shielded: either way no slot stays held.
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.002)
+    coordinator = CountingCoordinator() if counting else InProcessCoordinator()
+    async with in_process(sandbox, coordinator=coordinator, per_account_concurrency=4) as client:
+        creator = bulk._Run(
+            client,
+            ACCOUNT,
+            concurrency=4,
+            numbering="server",
+            max_attempts=5,
+            on_progress=None,
+            on_item=None,
+            reference_field=None,
+            backoff_base=None,
+            backoff_max=1.0,
+            reconcile_delay=0.0,
+            stop=None,
+            deadline=None,
+        ).creator
+        assert creator.release_at_once is not counting
+        settled: list[object] = []
+        twenty = asyncio.Event()
+
+        def on_item(item: object) -> None:
+            settled.append(item)
+            if len(settled) >= 20:
+                twenty.set()
+
+        call = asyncio.ensure_future(
+            bulk_create_invoices(client, ACCOUNT, drafts(400), concurrency=4, on_item=on_item)
+        )
+        await asyncio.wait_for(twenty.wait(), 30)
+        assert coordinator.slots_in_use(ACCOUNT) > 0
         call.cancel()
         with pytest.raises(asyncio.CancelledError):
             await call

@@ -212,7 +212,7 @@ class _Scheduler:
         try:
             while True:
                 if kept and not self.ready:
-                    await asyncio.shield(self.coordinator.release_slot(kept.pop()))
+                    await self.creator.give_back(kept.pop())
                 draft = await self.next_draft()
                 if draft is None:
                     return
@@ -227,7 +227,7 @@ class _Scheduler:
                     self.changed.set()  # maybe the last one: idle workers decide what is next
         finally:
             if kept:  # cancelled, or the call ends
-                await asyncio.shield(self.coordinator.release_slot(kept.pop()))
+                await self.creator.give_back(kept.pop())
 
     async def next_draft(self) -> _Draft | None:
         """The next draft to post, waiting while others are in flight or backing off;
