@@ -120,6 +120,37 @@ async def test_invoice_create_models_are_accepted() -> None:
     assert all(isinstance(inv, Invoice) for inv in result.created)
 
 
+@pytest.mark.parametrize("numbering", ["client", "server"])
+async def test_the_first_reads_go_out_while_the_drafts_are_validated(
+    numbering: Literal["server", "client"],
+) -> None:
+    # Every draft is validated before any POST, and the reads before the first POST
+    # (the numbers in use, the fingerprint baseline) are on the wire meanwhile: they
+    # start once a draft is valid, so a batch of invalid drafts reads nothing.
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    transport = MockTransport(sandbox.handle)
+    batch: list[Any] = [{"customerid": 1}, *drafts(1000), {"customerid": 1}]
+    seen_at_last: list[list[str]] = []
+
+    def on_item(item: BulkItem[Invoice]) -> None:
+        if item.index == len(batch) - 1:  # the last draft is validated
+            seen_at_last.append([r.method for r in transport.requests])
+
+    async with FreshBooksClient(sandbox.token, transport=transport) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, batch, numbering=numbering, on_item=on_item
+        )
+        reads = 2 if numbering == "client" else 1
+        assert seen_at_last == [["GET"] * reads]  # no POST yet, the reads already sent
+        assert result.counts["invalid"] == 2
+        assert result.requests == reads + result.attempts
+        invalid_only = await bulk_create_invoices(
+            client, ACCOUNT, [{"customerid": 1}] * 600, numbering=numbering
+        )
+    assert invalid_only.requests == 0
+    assert len(transport.requests) == reads + result.attempts
+
+
 async def test_invalid_drafts_are_reported_and_never_sent() -> None:
     sandbox = Sandbox(seed_clients=CLIENTS)
     batch: list[Any] = drafts(4)
