@@ -10,7 +10,7 @@ import json
 import logging
 import traceback
 import types
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Literal
 
 import pytest
@@ -149,6 +149,32 @@ async def test_the_first_reads_go_out_while_the_drafts_are_validated(
         )
     assert invalid_only.requests == 0
     assert len(transport.requests) == reads + result.attempts
+
+
+async def test_a_draft_that_breaks_validation_ends_the_call_and_its_first_reads() -> None:
+    # An error validation does not expect (here the input's own) propagates, as before
+    # any read; the reads already under way are cancelled, and nothing is posted.
+    class Broken(Mapping[str, Any]):
+        def __getitem__(self, key: str) -> Any:
+            raise RuntimeError("broken draft")
+
+        def __iter__(self) -> Iterator[str]:
+            raise RuntimeError("broken draft")
+
+        def __len__(self) -> int:
+            return 1
+
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.01)
+    transport = MockTransport(sandbox.handle)
+    batch: list[Any] = [*drafts(600), Broken()]
+    before = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+    async with FreshBooksClient(sandbox.token, transport=transport) as client:
+        with pytest.raises(RuntimeError, match="broken draft"):
+            await bulk_create_invoices(client, ACCOUNT, batch, numbering="client")
+    after = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+    assert after == before
+    assert [r.method for r in transport.requests] == ["GET", "GET"]  # under way, then cancelled
+    assert sandbox.ledger == []
 
 
 async def test_invalid_drafts_are_reported_and_never_sent() -> None:
