@@ -4,12 +4,13 @@ routers. Every scenario checks the sandbox ledger: each draft created exactly on
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
 import json
 import logging
 import traceback
 import types
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from typing import Any, Literal
 
 import pytest
@@ -30,6 +31,8 @@ from freshbooks_async.bulk import (
     BulkStatus,
     bulk_create_invoices,
 )
+from freshbooks_async.bulk import _run as bulk
+from freshbooks_async.bulk._results import _CLAIMED
 from freshbooks_async.coordination import InProcessCoordinator, SlotLease
 from freshbooks_async.errors import (
     BulkError,
@@ -39,7 +42,8 @@ from freshbooks_async.errors import (
     ServerDisconnectedError,
     ServerError,
 )
-from freshbooks_async.models import Invoice, InvoiceCreate
+from freshbooks_async.models import Invoice, InvoiceCreate, decode
+from freshbooks_async.models import _base as models_base
 from freshbooks_async.retry import RetryPolicy
 from freshbooks_async.sandbox import Sandbox, SandboxServer
 from freshbooks_async.testing import FakeClock, MockTransport, Router
@@ -114,6 +118,63 @@ async def test_invoice_create_models_are_accepted() -> None:
         result = await bulk_create_invoices(client, ACCOUNT, models, numbering="client")
     assert result.ok
     assert all(isinstance(inv, Invoice) for inv in result.created)
+
+
+@pytest.mark.parametrize("numbering", ["client", "server"])
+async def test_the_first_reads_go_out_while_the_drafts_are_validated(
+    numbering: Literal["server", "client"],
+) -> None:
+    # Every draft is validated before any POST, and the reads before the first POST
+    # (the numbers in use, the fingerprint baseline) are on the wire meanwhile: they
+    # start once a draft is valid, so a batch of invalid drafts reads nothing.
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    transport = MockTransport(sandbox.handle)
+    batch: list[Any] = [{"customerid": 1}, *drafts(1000), {"customerid": 1}]
+    seen_at_last: list[list[str]] = []
+
+    def on_item(item: BulkItem[Invoice]) -> None:
+        if item.index == len(batch) - 1:  # the last draft is validated
+            seen_at_last.append([r.method for r in transport.requests])
+
+    async with FreshBooksClient(sandbox.token, transport=transport) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, batch, numbering=numbering, on_item=on_item
+        )
+        reads = 2 if numbering == "client" else 1
+        assert seen_at_last == [["GET"] * reads]  # no POST yet, the reads already sent
+        assert result.counts["invalid"] == 2
+        assert result.requests == reads + result.attempts
+        invalid_only = await bulk_create_invoices(
+            client, ACCOUNT, [{"customerid": 1}] * 600, numbering=numbering
+        )
+    assert invalid_only.requests == 0
+    assert len(transport.requests) == reads + result.attempts
+
+
+async def test_a_draft_that_breaks_validation_ends_the_call_and_its_first_reads() -> None:
+    # An error validation does not expect (here the input's own) propagates, as before
+    # any read; the reads already under way are cancelled, and nothing is posted.
+    class Broken(Mapping[str, Any]):
+        def __getitem__(self, key: str) -> Any:
+            raise RuntimeError("broken draft")
+
+        def __iter__(self) -> Iterator[str]:
+            raise RuntimeError("broken draft")
+
+        def __len__(self) -> int:
+            return 1
+
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.01)
+    transport = MockTransport(sandbox.handle)
+    batch: list[Any] = [*drafts(600), Broken()]
+    before = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+    async with FreshBooksClient(sandbox.token, transport=transport) as client:
+        with pytest.raises(RuntimeError, match="broken draft"):
+            await bulk_create_invoices(client, ACCOUNT, batch, numbering="client")
+    after = {t for t in asyncio.all_tasks() if t is not asyncio.current_task()}
+    assert after == before
+    assert [r.method for r in transport.requests] == ["GET", "GET"]  # under way, then cancelled
+    assert sandbox.ledger == []
 
 
 async def test_invalid_drafts_are_reported_and_never_sent() -> None:
@@ -305,6 +366,23 @@ async def test_fingerprint_reconciliation_with_concurrency() -> None:
     assert result.ok
     assert result.reconciled > 0
     assert_exactly_once(result, sandbox)
+
+
+async def test_created_invoices_are_decoded_lazily_and_claimed() -> None:
+    # The created invoice is checked when its answer arrives and built on first read
+    # (as the resources decode): the same invoice ``decode`` gives. Its id is claimed
+    # without building it.
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    async with in_process(sandbox) as client:
+        result = await bulk_create_invoices(client, ACCOUNT, drafts(3), numbering="client")
+        claimed = set(_CLAIMED[client][ACCOUNT])
+    assert result.ok
+    raws = [copy.deepcopy(models_base._raw_get(invoice)) for invoice in result.created]
+    assert claimed == {raw["id"] for raw in raws} == {e.id for e in sandbox.ledger}
+    for invoice, raw in zip(result.created, raws, strict=True):
+        assert invoice == decode(Invoice, raw)  # builds it
+        with pytest.raises(AttributeError):
+            models_base._raw_get(invoice)  # built: the JSON object is dropped
 
 
 async def test_pre_existing_identical_invoice_is_not_claimed() -> None:
@@ -638,6 +716,48 @@ async def test_a_cancelled_bulk_call_gives_back_the_slots_its_workers_kept() -> 
             bulk_create_invoices(client, ACCOUNT, drafts(400), concurrency=4)
         )
         await asyncio.wait_for(coordinator.exchanges.wait(), 30)
+        call.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await call
+    assert coordinator.slots_in_use(ACCOUNT) == 0
+
+
+@pytest.mark.parametrize("counting", [False, True])
+async def test_a_cancelled_bulk_call_gives_back_every_slot(counting: bool) -> None:
+    # InProcessCoordinator's own release is awaited directly (it never suspends); an
+    # overridden one (CountingCoordinator's) is shielded: either way no slot stays held.
+    sandbox = Sandbox(seed_clients=CLIENTS, processing_latency=0.002)
+    coordinator = CountingCoordinator() if counting else InProcessCoordinator()
+    async with in_process(sandbox, coordinator=coordinator, per_account_concurrency=4) as client:
+        creator = bulk._Run(
+            client,
+            ACCOUNT,
+            concurrency=4,
+            numbering="server",
+            max_attempts=5,
+            on_progress=None,
+            on_item=None,
+            reference_field=None,
+            backoff_base=None,
+            backoff_max=1.0,
+            reconcile_delay=0.0,
+            stop=None,
+            deadline=None,
+        ).creator
+        assert creator.release_at_once is not counting
+        settled: list[object] = []
+        twenty = asyncio.Event()
+
+        def on_item(item: object) -> None:
+            settled.append(item)
+            if len(settled) >= 20:
+                twenty.set()
+
+        call = asyncio.ensure_future(
+            bulk_create_invoices(client, ACCOUNT, drafts(400), concurrency=4, on_item=on_item)
+        )
+        await asyncio.wait_for(twenty.wait(), 30)
+        assert coordinator.slots_in_use(ACCOUNT) > 0
         call.cancel()
         with pytest.raises(asyncio.CancelledError):
             await call

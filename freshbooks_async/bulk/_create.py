@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ..coordination import Coordinator, SlotLease, reacquire_slot
+from ..coordination import Coordinator, InProcessCoordinator, SlotLease, reacquire_slot
 from ..errors import (
     APIError,
     ConflictError,
@@ -24,7 +24,8 @@ from ..errors import (
     ServerError,
     ValidationError,
 )
-from ..models import Invoice, decode
+from ..models import Invoice
+from ..models._converter import _lazy_decoder
 from ._client_numbering import _ClientNumbering
 from ._drafts import _Attempt, _Draft, _Outcome
 from ._ledger import send_record
@@ -112,13 +113,26 @@ class _Creator:
         # the wire (shared with every bulk call, and process, using that coordinator).
         self.coordinator: Coordinator = client.coordinator
         self.slot_limit = client.per_account_concurrency
+        # InProcessCoordinator's own release_slot never suspends: awaited directly, it
+        # ends before a cancellation could be delivered, as a shielded one would, without
+        # the task a shield starts and the two turns of the event loop it costs the slot.
+        self.release_at_once = (
+            getattr(self.coordinator.release_slot, "__func__", None)
+            is InProcessCoordinator.release_slot
+        )
         self.numbers: _ClientNumbering | None = None  # client numbering, once started
         self.to_number = 0  # queued drafts that still need a number (client numbering)
+        # ``decode(Invoice, data)``, lazily (docs/models.rst, "Lazy decoding").
+        self._decode_invoice = _lazy_decoder(Invoice)
 
     def decode_invoice(self, data: Any) -> Invoice:
+        """The created invoice, decoded lazily (as the resources decode their answers:
+        checked as strictly as ``decode`` now, its fields built on first read), so a
+        worker spends no time building fields the caller may never read before it
+        posts its next draft."""
         if isinstance(data, Mapping) and isinstance(data.get("invoice"), Mapping):
             data = data["invoice"]
-        return decode(Invoice, data)
+        return self._decode_invoice(data)
 
     async def attempt_once(self, draft: _Draft, kept: list[SlotLease] | None = None) -> _Attempt:
         """One attempt, plus the re-sync a taken number calls for (in this task).
@@ -228,9 +242,16 @@ class _Creator:
                 kept.append(slot)  # for the worker's next draft
             else:
                 # Given back however the attempt ends (shielded: a cancelled attempt too).
-                await asyncio.shield(self.coordinator.release_slot(slot))
+                await self.give_back(slot)
         # The slot is given back: reconcile before anything is sent again.
         return await self.reconciler.reconcile(draft, ambiguous, numbered=self.numbers is not None)
+
+    async def give_back(self, slot: SlotLease) -> None:
+        """Release ``slot``, to the end even if the caller is cancelled meanwhile."""
+        if self.release_at_once:
+            await self.coordinator.release_slot(slot)
+        else:
+            await asyncio.shield(self.coordinator.release_slot(slot))
 
     def number_exists(self, exc: APIError) -> bool:
         if exc.errno == _NUMBER_EXISTS_ERRNO:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
@@ -143,8 +143,30 @@ def prepare_drafts(
     """The valid drafts of ``drafts`` as records, in input order; ``invalid(index, error,
     reference)`` is called for each invalid one, in input order. The drafts' own invoice
     numbers are added to ``reserved``."""
+    return [
+        draft
+        for draft in iter_drafts(
+            drafts,
+            references=references,
+            reference_field=reference_field,
+            reserved=reserved,
+            invalid=invalid,
+        )
+        if draft is not None
+    ]
+
+
+def iter_drafts(
+    drafts: Sequence[object],
+    *,
+    references: Sequence[str] | None,
+    reference_field: str | None,
+    reserved: set[str],
+    invalid: Callable[[int, BaseException, str], object],
+) -> Iterator[_Draft | None]:
+    """:func:`prepare_drafts` one input at a time: per input draft, in input order, its
+    record, or ``None`` once ``invalid`` was called for it."""
     run = secrets.token_hex(6)
-    prepared: list[_Draft] = []
     seen: dict[str, int] = {}
     for index, draft in enumerate(drafts):
         reference = references[index] if references is not None else f"fbk-{run}-{index}"
@@ -173,6 +195,6 @@ def prepare_drafts(
                 reserved.add(number)
         except (TypeError, ValueError) as exc:
             invalid(index, exc, reference)
+            yield None
             continue
-        prepared.append(_Draft(index, payload, reference, own_number, injected))
-    return prepared
+        yield _Draft(index, payload, reference, own_number, injected)

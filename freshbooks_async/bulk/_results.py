@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..models import Invoice
+from ..models._base import _raw_get
 from ._drafts import _Draft
 from ._types import BulkItem, BulkProgress, BulkResult, BulkStatus
 
@@ -19,6 +20,16 @@ logger = logging.getLogger("freshbooks_async.bulk")
 # Invoice ids known to have been created by a bulk call, per client and account: the
 # fingerprint reconciliation never attributes those to another draft.
 _CLAIMED: weakref.WeakKeyDictionary[Any, dict[str, set[int]]] = weakref.WeakKeyDictionary()
+
+
+def _invoice_id(invoice: Invoice) -> object:
+    """``invoice.id``, read from the JSON object of a lazily decoded invoice without
+    building its fields (the check let it through, so it is the id ``decode`` gives)."""
+    try:
+        raw = _raw_get(invoice)
+    except AttributeError:  # built already, or decoded eagerly
+        return invoice.id
+    return raw.get("id")
 
 
 class _Tally:
@@ -85,8 +96,10 @@ class _Tally:
         )
         self.results[index] = item
         self.counts[status] += 1
-        if invoice is not None and isinstance(invoice.id, int):
-            self.claimed.add(invoice.id)
+        if invoice is not None:
+            ident = _invoice_id(invoice)
+            if isinstance(ident, int):
+                self.claimed.add(ident)
         if self.on_item is not None:
             try:
                 self.on_item(item)

@@ -14,7 +14,7 @@ from ..errors import CoordinatorError
 from ..models import Invoice
 from ._client_numbering import _ClientNumbering
 from ._create import _Creator, _Pace
-from ._drafts import prepare_drafts
+from ._drafts import _Draft, iter_drafts
 from ._ledger import resolve_in_doubt, wait_for_stragglers, with_doubt
 from ._reads import _Reads
 from ._reconcile import _Reconciler
@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from ..client import FreshBooksClient
 
 _INVOICES: Final = "/accounting/account/{account_id}/invoices/invoices"
+#: Drafts validated between two turns of the event loop while the reads before the
+#: first POST are on the wire.
+_VALIDATE_CHUNK: Final = 256
 
 
 class _Run:
@@ -99,17 +102,29 @@ class _Run:
             deadline=deadline,
         )
 
-    async def start_numbering(self) -> None:
-        """Client numbering: read the newest invoice (its sequence, and the fingerprint
-        baseline) and the numbers in use, together, then seed the numbering.
+    def reads_needed(self) -> bool:
+        """Whether the call reads the account before its first POST (once a draft is
+        valid): client numbering's seed, or the fingerprint baseline."""
+        return self.numbering == "client" or self.reference_field is None
+
+    async def read_first(self) -> tuple[Any, ...]:
+        """The reads before the first POST, together, their errors returned (both are
+        waited for): the newest invoice (its sequence, and the fingerprint baseline),
+        and for client numbering the numbers in use."""
+        reads = self.reads
+        if self.numbering == "client":
+            return await asyncio.gather(
+                reads.read_latest(), reads.read_numbers_in_use(), return_exceptions=True
+            )
+        return await asyncio.gather(reads.read_latest(), return_exceptions=True)
+
+    async def start_numbering(self, answers: tuple[Any, ...]) -> None:
+        """Client numbering: seed the numbering from ``answers`` (:meth:`read_first`'s).
 
         Raises:
-            FreshBooksError: A read failed (both are waited for).
+            FreshBooksError: A read failed.
         """
-        reads = self.reads
-        newest, in_use = await asyncio.gather(
-            reads.read_latest(), reads.read_numbers_in_use(), return_exceptions=True
-        )
+        newest, in_use = answers
         if isinstance(newest, BaseException):
             raise newest
         if isinstance(in_use, BaseException):
@@ -119,7 +134,7 @@ class _Run:
         numbers = creator.numbers = _ClientNumbering(
             creator.coordinator,
             self.account_id,
-            reads.read_numbers_in_use,
+            self.reads.read_numbers_in_use,
             self.reserved,
             wanted=lambda: creator.to_number,
             chunk=self.concurrency,
@@ -131,6 +146,45 @@ class _Run:
             # created are still looked up (that needs no coordinator).
             self.scheduler.give_up(exc)
 
+    async def prepare(
+        self, drafts: Sequence[object]
+    ) -> tuple[list[_Draft], asyncio.Future[Any] | None]:
+        """The valid drafts (each with its earlier send, if in doubt), every draft
+        validated before anything is posted; and the reads before the first POST, if
+        they started meanwhile.
+
+        With no draft in doubt (whose earlier send may still be finishing: the reads
+        wait for it), the reads start as soon as a draft is valid, and go on while the
+        rest is validated (the event loop turns every ``_VALIDATE_CHUNK`` drafts).
+        """
+        early = not self.in_doubt and self.reads_needed()
+        reads: asyncio.Future[Any] | None = None
+        prepared: list[_Draft] = []
+        try:
+            for position, draft in enumerate(
+                iter_drafts(
+                    drafts,
+                    references=self.references,
+                    reference_field=self.reference_field,
+                    reserved=self.reserved,
+                    invalid=self.invalid,
+                )
+            ):
+                if draft is not None:
+                    prepared.append(
+                        with_doubt(draft, self.in_doubt.get(draft.index), self.reference_field)
+                    )
+                    if early and reads is None:
+                        reads = asyncio.ensure_future(self.read_first())
+                if reads is not None and position % _VALIDATE_CHUNK == _VALIDATE_CHUNK - 1:
+                    await asyncio.sleep(0)  # the reads' turn
+        except BaseException:
+            if reads is not None:
+                reads.cancel()
+                await asyncio.gather(reads, return_exceptions=True)
+            raise
+        return prepared, reads
+
     def invalid(self, index: int, error: BaseException, reference: str) -> None:
         """Settle an invalid draft (never sent)."""
         self.tally.settle(index, BulkStatus.INVALID, error=error, reference=reference)
@@ -141,16 +195,7 @@ class _Run:
         if scheduler.deadline is not None:
             scheduler.deadline += started
         self.tally.results = [None] * len(drafts)
-        prepared = [
-            with_doubt(draft, self.in_doubt.get(draft.index), self.reference_field)
-            for draft in prepare_drafts(
-                drafts,
-                references=self.references,
-                reference_field=self.reference_field,
-                reserved=self.reserved,
-                invalid=self.invalid,
-            )
-        ]
+        prepared, reads = await self.prepare(drafts)
         self.tally.progress()
         workers: list[asyncio.Task[None]] = []
         waker = asyncio.ensure_future(scheduler.wake_on_stop())
@@ -160,10 +205,15 @@ class _Run:
                 doubtful = [d for d in prepared if d.doubt is not None]
                 if doubtful:  # a create whose client died may still be finishing
                     await wait_for_stragglers(doubtful, self.reconcile_delay, self.clock)
-                if self.numbering == "client":
-                    await self.start_numbering()
-                elif self.reference_field is None:
-                    _, self.reconciler.baseline = await self.reads.read_latest()
+                if self.reads_needed():
+                    answers = await (reads if reads is not None else self.read_first())
+                    if self.numbering == "client":
+                        await self.start_numbering(answers)
+                    else:
+                        (newest,) = answers
+                        if isinstance(newest, BaseException):
+                            raise newest
+                        _, self.reconciler.baseline = newest
                 fresh = [d for d in prepared if d.doubt is None]
                 if doubtful:  # reconciled before anything is posted
                     fresh.extend(
@@ -184,6 +234,7 @@ class _Run:
             await asyncio.gather(*workers)
         finally:
             pending: list[asyncio.Future[Any]] = [
+                *([reads] if reads is not None else []),
                 *workers,
                 *scheduler.timers,
                 *scheduler.graveyard,

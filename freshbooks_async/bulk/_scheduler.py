@@ -154,7 +154,7 @@ class _Scheduler:
         """The error a draft stopped before its (next) POST is reported with."""
         return draft.last_error if draft.last_error is not None else self.stop_error
 
-    async def handle(self, result: _Attempt) -> None:
+    def handle(self, result: _Attempt) -> None:
         draft = result.draft
         outcome = result.outcome
         if outcome is _Outcome.CREATED:
@@ -212,7 +212,7 @@ class _Scheduler:
         try:
             while True:
                 if kept and not self.ready:
-                    await asyncio.shield(self.coordinator.release_slot(kept.pop()))
+                    await self.creator.give_back(kept.pop())
                 draft = await self.next_draft()
                 if draft is None:
                     return
@@ -221,13 +221,13 @@ class _Scheduler:
                     result = await self.creator.attempt_once(draft, kept)
                 finally:
                     self.busy -= 1
-                await self.handle(result)
+                self.handle(result)
                 del draft, result  # settled or queued again: not this idle worker's to keep
                 if not self.busy:
                     self.changed.set()  # maybe the last one: idle workers decide what is next
         finally:
             if kept:  # cancelled, or the call ends
-                await asyncio.shield(self.coordinator.release_slot(kept.pop()))
+                await self.creator.give_back(kept.pop())
 
     async def next_draft(self) -> _Draft | None:
         """The next draft to post, waiting while others are in flight or backing off;
