@@ -11,7 +11,11 @@ the wall time from the common start to the last worker's end, over the bound
 the sandbox: drafts lost or duplicated, 409 answers and the most creates in flight at once;
 from Redis (``INFO commandstats``): the script calls (round trips) and the announcements
 (``PUBLISH``) per draft.
-The same run with one process and the in-process coordinator (no Redis) is the baseline.
+The same run with one process and the in-process coordinator (no Redis) is the baseline,
+and for each process count above one, the rig's floor: raw aiohttp in as many processes,
+``C / P`` requests on the wire in each (a static split, nothing shared, explicit invoice
+numbers, no validation or decoding), which shows what ``P`` client processes next to the
+sandbox and Redis cost this machine before any coordination.
 
 Then the per-acquire cost of a slot, in microseconds, for the in-process and the Redis
 coordinator: a free slot taken and given back by one task (``acquire`` and ``release``
@@ -73,6 +77,7 @@ CAP = 16
 PROCESSES = (1, 2, 4)
 GOAL = 1.15
 IN_PROCESS = "in-process"
+RAW = "raw"
 
 
 def drafts(n: int, worker: int) -> list[dict[str, Any]]:
@@ -184,10 +189,67 @@ async def _worker(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+async def _raw_worker(args: argparse.Namespace) -> dict[str, Any]:
+    """One raw aiohttp worker process (the rig's floor): ``args.slots`` requests on the
+    wire, its own drafts with explicit numbers, a 409 retried at once; as :func:`_worker`,
+    it waits for "go" on stdin and reports its times."""
+    from collections import deque
+
+    import aiohttp
+
+    target = f"{args.url}/accounting/account/{ACCOUNT_ID}/invoices/invoices"
+    headers = {"Authorization": f"Bearer {args.token}", "Content-Type": "application/json"}
+    queue = deque(enumerate(drafts(args.count, args.index)))
+    attempts = conflicts = created = 0
+
+    async def post(session: aiohttp.ClientSession) -> None:
+        nonlocal attempts, conflicts, created
+        while queue:
+            index, draft = queue.popleft()
+            body = json.dumps({"invoice": {**draft, "invoice_number": f"W{args.index}-{index}"}})
+            while True:
+                attempts += 1
+                async with session.post(target, data=body, headers=headers) as response:
+                    await response.read()
+                if response.status == 200:
+                    created += 1
+                    break
+                if response.status != 409:
+                    raise RuntimeError(f"raw aiohttp: HTTP {response.status}")
+                conflicts += 1
+
+    async with aiohttp.ClientSession() as session:
+        async with session.get(target, headers=headers) as response:  # warm up
+            await response.read()
+        print("ready", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+        started = time.time()
+        cpu = time.process_time()
+        await asyncio.gather(*(post(session) for _ in range(args.slots)))
+        ended = time.time()
+        cpu = time.process_time() - cpu
+    return {
+        "started": started,
+        "ended": ended,
+        "created": created,
+        "conflicts": conflicts,
+        "attempts": attempts,
+        "cpu": cpu,
+    }
+
+
 def run_once(
-    url: str, token: str, redis_url: str | None, processes: int, n: int, namespace: str
+    url: str,
+    token: str,
+    redis_url: str | None,
+    processes: int,
+    n: int,
+    namespace: str,
+    *,
+    raw: bool = False,
 ) -> dict[str, float]:
-    """One measured run: ``processes`` workers share ``n`` drafts; returns the figures."""
+    """One measured run: ``processes`` workers share ``n`` drafts; returns the figures.
+    ``raw``: raw aiohttp workers, ``CAP // processes`` requests on the wire each."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     counts = [n // processes + (1 if i < n % processes else 0) for i in range(processes)]
@@ -196,7 +258,9 @@ def run_once(
         argv = [sys.executable, __file__, "--worker", "--url", url, "--token", token]
         argv += ["--count", str(count), "--index", str(index)]
         argv += ["--namespace", namespace]
-        if redis_url:
+        if raw:
+            argv += ["--raw", "--slots", str(CAP // processes)]
+        elif redis_url:
             argv += ["--redis", redis_url]
         children.append(
             subprocess.Popen(  # noqa: S603 - this script
@@ -231,6 +295,9 @@ def run_once(
                 child.kill()
                 child.wait()
     wall = max(r["ended"] for r in reports) - min(r["started"] for r in reports)
+    created = sum(r["created"] for r in reports)
+    if created != n:
+        raise RuntimeError(f"the workers created {created} of {n} drafts")
     return {
         "wall": wall,
         "created": sum(r["created"] for r in reports),
@@ -264,10 +331,17 @@ def measure(
     variant: str, processes: int, n: int, run: int, redis_url: str | None
 ) -> dict[str, float]:
     """A fresh sandbox, one run, and the sandbox's own count of what was created."""
+    raw = variant.startswith(RAW)
     with SandboxProcess(latency_ms=LATENCY_MS, seed_clients=50) as sandbox:
         redis_calls(redis_url, reset=True)
         figures = run_once(
-            sandbox.url, sandbox.token, redis_url, processes, n, f"bench-{run}-{processes}"
+            sandbox.url,
+            sandbox.token,
+            redis_url,
+            processes,
+            n,
+            f"bench-{run}-{processes}",
+            raw=raw,
         )
         calls = redis_calls(redis_url)
         if calls:
@@ -276,7 +350,10 @@ def measure(
         with sandbox.control() as control:
             summary = control.call("GET", "/_sandbox/ledger")["summary"]
             stats = control.stats()
-    figures["lost"] = n - summary["distinct_references"]
+    if raw:  # no references to count by: the workers' own count was checked
+        figures["lost"] = 0.0
+    else:
+        figures["lost"] = n - summary["distinct_references"]
     figures["duplicated"] = len(summary["duplicated_references"]) + len(
         summary["duplicate_numbers"]
     )
@@ -371,6 +448,8 @@ def main() -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     for name in ("--url", "--token", "--redis", "--namespace"):
         parser.add_argument(name, help=argparse.SUPPRESS)
+    parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--slots", type=int, default=CAP, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument(
@@ -382,7 +461,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.worker:
-        print(json.dumps(asyncio.run(_worker(args))), flush=True)
+        print(json.dumps(asyncio.run(_raw_worker(args) if args.raw else _worker(args))), flush=True)
         return 0
     repeat = check_repeat(parser, args.repeat)
     n = 800 if args.quick else 5_000
@@ -400,16 +479,77 @@ def main() -> int:
             notes = f"Redis rows skipped: {exc} (apt-get install redis-server)."
             print(f"  {notes}")
         variants = [IN_PROCESS] + ([f"redis x{p}" for p in args.processes] if redis_url else [])
+        floors = [f"{RAW} x{p}" for p in args.processes if p > 1]
         print(
             f"many workers: {n} drafts, {LATENCY_MS:.0f} ms, cap {CAP} per account, "
             f"bound {bound:.3f} s"
         )
         runs: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
-        for run, variant in interleaved(variants, repeat):
+        runs.update({v: [] for v in floors})
+        for run, variant in interleaved(variants + floors, repeat):
             processes = 1 if variant == IN_PROCESS else int(variant.rsplit("x", 1)[1])
             runs[variant].append(
-                measure(variant, processes, n, run, None if variant == IN_PROCESS else redis_url)
+                measure(variant, processes, n, run, redis_url if variant in variants[1:] else None)
             )
+        for variant in floors:
+            measured = runs[variant]
+            processes = int(variant.rsplit("x", 1)[1])
+            ratios = [m["wall"] / bound for m in measured]
+            label = f"{processes} processes, raw aiohttp, {CAP // processes} slots each (rig floor)"
+            case = f"{n} drafts, cap {CAP}, {LATENCY_MS:.0f} ms"
+            rows.append(
+                row(
+                    case,
+                    label,
+                    "wall / bound",
+                    "ratio",
+                    ratios,
+                    bound_seconds=bound,
+                    wall_seconds=[m["wall"] for m in measured],
+                )
+            )
+            rows.append(
+                row(
+                    case,
+                    label,
+                    "client CPU per draft (all processes)",
+                    "us",
+                    [m["cpu_us"] for m in measured],
+                )
+            )
+            ratio = median(ratios)
+            cpu_us = median([m["cpu_us"] for m in measured])
+            print(
+                f"  {label}: wall {ratio * bound:.3f} s = {ratio:.3f} x bound, "
+                f"client CPU {cpu_us:.0f} us per draft"
+            )
+            goals.append(
+                goal(
+                    f"bulk create, {processes} processes, raw aiohttp (rig floor) vs "
+                    "ceil(M/C) x latency",
+                    "(for information)",
+                    ratio,
+                    True,
+                    f"C/{processes} on the wire per process, nothing shared, explicit numbers; "
+                    f"client CPU {cpu_us:.0f} us per draft",
+                )
+            )
+            redis_variant = f"redis x{processes}"
+            if runs.get(redis_variant):
+                relative = median([m["wall"] for m in runs[redis_variant]]) / median(
+                    [m["wall"] for m in measured]
+                )
+                goals.append(
+                    goal(
+                        f"bulk create, Redis x{processes} processes / raw aiohttp x{processes} "
+                        "(same run)",
+                        "(for information)",
+                        relative,
+                        True,
+                        "the SDK and its coordination over this rig's floor at that process count",
+                    )
+                )
+                print(f"  {redis_variant} / {variant}: {relative:.3f}")
         for variant in variants:
             measured = runs[variant]
             ratios = [m["wall"] / bound for m in measured]
