@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 _INVOICES: Final = "/accounting/account/{account_id}/invoices/invoices"
 #: Drafts validated between two turns of the event loop while the reads before the
 #: first POST are on the wire.
-_VALIDATE_CHUNK: Final = 256
+_VALIDATE_CHUNK: Final = 32
 
 
 class _Run:

@@ -935,8 +935,7 @@ def _lazy_decoder(cls: type[M]) -> Callable[[Any], M]:
         fn = functools.partial(decode, cls)
     else:
         check = _check_fn(cls)
-        fill: Callable[..., Any] = _structure_fn(cls)
-        _fillers[cls] = fill
+        _fillers[cls] = _deferred_fill(cls)
         new = object.__new__
 
         def lazy(data: Any) -> Any:
@@ -949,6 +948,18 @@ def _lazy_decoder(cls: type[M]) -> Callable[[Any], M]:
         fn = lazy
     _lazy_fns[cls] = fn
     return fn
+
+
+def _deferred_fill(cls: type) -> Callable[[Any, Any], Any]:
+    """``cls``'s filler, generated on its first use: a caller that never reads a field
+    (a bulk create keeps only the id) never pays for generating it."""
+
+    def fill(data: Any, obj: Any) -> Any:
+        real: Callable[..., Any] = _structure_fn(cls)
+        _fillers[cls] = real  # (two threads may both generate it: the same function)
+        return real(data, obj)
+
+    return fill
 
 
 def _slot_setters(cls: type) -> list[tuple[str, Callable[[Any, Any], None], Any]] | None:
