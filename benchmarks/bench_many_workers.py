@@ -164,6 +164,7 @@ async def _worker(args: argparse.Namespace) -> dict[str, Any]:
             await client.request("GET", f"/accounting/account/{ACCOUNT_ID}/invoices/invoices")
             lease = await coordinator.acquire_slot(ACCOUNT_ID, CAP)
             await coordinator.release_slot(lease)
+            batch = drafts(args.count, args.index)  # built before the start, as raw's
             print("ready", flush=True)
             await asyncio.to_thread(sys.stdin.readline)  # "go", from the parent
             started = time.time()
@@ -171,7 +172,7 @@ async def _worker(args: argparse.Namespace) -> dict[str, Any]:
             result = await bulk_create_invoices(
                 client,
                 ACCOUNT_ID,
-                drafts(args.count, args.index),
+                batch,
                 concurrency=CAP,
                 numbering="client",
             )
