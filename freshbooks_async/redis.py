@@ -124,15 +124,49 @@ end
 # A free slot is kept for every process ahead of the caller in the line, so the process
 # that waited longest is served next, whoever asks first.
 #
+# _SHARE (KEYS[1] slots zset, KEYS[2] line): within_share() tells whether a process holds
+# no more than its fair share of the account's slots (``extra`` more counted): the limit
+# over the processes in line, the caller counted whether in line or not (a slot member is
+# "<instance>:<n>").
+# contend() tells every other holder that a process joined the line ("contended
+# <account>" on the holder's channel): a holder keeping its slots because it held its
+# share checks its share again.
+_SHARE = """
+local function within_share(limit, me, extra)
+  local n = redis.call('ZCARD', KEYS[2])
+  if not redis.call('ZSCORE', KEYS[2], me) then n = n + 1 end
+  local prefix = me .. ':'
+  local mine = extra or 0
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    if string.sub(m, 1, #prefix) == prefix then mine = mine + 1 end
+  end
+  if mine * n <= limit then return 1 end
+  return 0
+end
+local function contend(channel, account, me)
+  local told = {}
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    local who = string.match(m, '^([^:]+):')
+    if who and who ~= me and not told[who] then
+      told[who] = true
+      redis.call('PUBLISH', channel .. ':' .. who, 'contended ' .. account)
+    end
+  end
+end
+"""
+
 # KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries; ARGV: limit, lease_ms,
-# instance, line_ms, member... Grants slots to the members in order while fewer than limit
-# are held and none is kept for a process ahead (a member already holding one, after a
-# repeated call, counts as granted). Served in full: the caller leaves the line; in part
-# or not at all: it stays (served in part: at the back). -> {granted, ms until the
-# earliest lease runs out (0: every slot is held by no one or kept; try again later)}.
+# instance, line_ms, channel, account, member... Grants slots to the members in order
+# while fewer than limit are held and none is kept for a process ahead (a member already
+# holding one, after a repeated call, counts as granted). Served in full: the caller
+# leaves the line; in part or not at all: it stays (served in part: at the back), and a
+# caller that joins the line tells the holders (contend). -> {granted, ms until the
+# earliest lease runs out (0: every slot is held by no one or kept; try again later),
+# 1 if the caller is within its share}.
 _ACQUIRE = (
     _NOW
     + _KEEP
+    + _SHARE
     + """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local gone = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)
@@ -143,11 +177,12 @@ local lease = tonumber(ARGV[2])
 local me = ARGV[3]
 local line = tonumber(ARGV[4])
 local held = redis.call('ZCARD', KEYS[1])
+local first_member = 7
 local place = redis.call('ZRANK', KEYS[2], me)
 local ahead = place or redis.call('ZCARD', KEYS[2])
 local free = limit - held - ahead
 local granted = 0
-for i = 5, #ARGV do
+for i = first_member, #ARGV do
   if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
     granted = granted + 1
   elseif free > 0 then
@@ -160,21 +195,23 @@ for i = 5, #ARGV do
   end
 end
 if granted > 0 then keep(KEYS[1], lease + 1000) end
-if granted == #ARGV - 4 then
+if granted == #ARGV - first_member + 1 then
   if place then
     redis.call('ZREM', KEYS[2], me)
     redis.call('ZREM', KEYS[3], me)
   end
-  return {granted, 0}
+  return {granted, 0, within_share(limit, me)}
 end
 if granted > 0 or not place then redis.call('ZADD', KEYS[2], now, me) end
+if not place then contend(ARGV[5], ARGV[6], me) end
 redis.call('ZADD', KEYS[3], now + line, me)
 keep(KEYS[2], line + 1000)
 keep(KEYS[3], line + 1000)
-if held < limit then return {granted, 0} end
+local within = within_share(limit, me)
+if held < limit then return {granted, 0, within} end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if first[2] == nil then return {granted, 0} end
-return {granted, tonumber(first[2]) - now}
+if first[2] == nil then return {granted, 0, within} end
+return {granted, tonumber(first[2]) - now, within}
 """
 )
 
@@ -207,44 +244,53 @@ if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
 # KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries; ARGV: member, channel,
 # account, instance, back, limit. back = '1': the releasing process has had its turn (it
 # handed the slot over locally as often as allowed) and goes to the back of the line.
-# The free slot is announced (see _ANNOUNCE). -> {removed, 1 if it is kept for the caller}.
+# The free slot is announced (see _ANNOUNCE). -> {removed, 1 if it is kept for the caller,
+# 1 if the caller is within its share (see _SHARE)}.
 _RELEASE = (
     _NOW
+    + _SHARE
     + _ANNOUNCE
     + """
 local removed = redis.call('ZREM', KEYS[1], ARGV[1])
 if ARGV[5] == '1' and redis.call('ZSCORE', KEYS[2], ARGV[4]) then
   redis.call('ZADD', KEYS[2], 'XX', now, ARGV[4])
 end
-return {removed, announce(tonumber(ARGV[6]), ARGV[2], ARGV[3], ARGV[4])}
+local limit = tonumber(ARGV[6])
+local told_me = announce(limit, ARGV[2], ARGV[3], ARGV[4])
+return {removed, told_me, within_share(limit, ARGV[4])}
 """
 )
 
 # A holder with no task of its process waiting goes on to its next operation: its slot
 # given back and one taken again, in one call. KEYS as _RELEASE; ARGV: old member, new
-# member, limit, lease_ms, instance, channel, account. The new member gets a slot under the
-# acquire rule, with every process in line ahead of the caller (it has had its turn); else
-# the freed slot is announced (see _ANNOUNCE) and the caller waits in line as any
-# acquire does. A repeated call finds its new member held. -> 1 taken, 0 not.
+# member, limit, lease_ms, instance, channel, account, fair ('1'/'0'). The new member gets
+# a slot under the acquire rule, with every process in line ahead of the caller (it has
+# had its turn), or, with fair = '1', when the caller keeps within its share (see _SHARE:
+# a process holding its share keeps it, whoever waits); else the freed slot is announced
+# (see _ANNOUNCE) and the caller waits in line as any acquire does. A repeated call finds
+# its new member held. -> {1, 1 if the caller is within its share} taken, {0, 0} not.
 _SWAP = (
     _NOW
     + _KEEP
+    + _SHARE
     + _ANNOUNCE
     + """
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 1 end
 local limit = tonumber(ARGV[3])
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return {1, within_share(limit, ARGV[5])} end
 local lease = tonumber(ARGV[4])
+local held = redis.call('ZCARD', KEYS[1])
 local ahead = redis.call('ZCARD', KEYS[2])
 if redis.call('ZSCORE', KEYS[2], ARGV[5]) then ahead = ahead - 1 end
-if redis.call('ZCARD', KEYS[1]) + ahead < limit then
+if held + ahead < limit
+  or (ARGV[8] == '1' and held < limit and within_share(limit, ARGV[5], 1) == 1) then
   redis.call('ZADD', KEYS[1], now + lease, ARGV[2])
   keep(KEYS[1], lease + 1000)
-  return 1
+  return {1, within_share(limit, ARGV[5])}
 end
 announce(limit, ARGV[6], ARGV[7], ARGV[5])
-return 0
+return {0, 0}
 """
 )
 
@@ -679,12 +725,21 @@ class RedisCoordinator:
             for one (no Redis round trip for either) at most this many times in a row;
             then it is given back to Redis, where every process's waiters compete for
             it. The fairness rule: a process keeps a slot for at most
-            ``handoff_limit + 1`` holders while others wait. ``0``: every release goes
-            through Redis.
+            ``handoff_limit + 1`` holders while others wait, unless it holds no more than
+            its share (see ``fair_share``). ``0``: every release goes through Redis.
         slot_linger: Seconds a released slot that no task of this process waits for is
             kept for this process's next acquire (a handoff too) before it goes back to
             Redis: a loop that releases and takes a slot again (a bulk worker between
             two creates) does it without a round trip. ``0``: released at once.
+        fair_share: A process holding no more than its fair share of an account's
+            slots (the limit over the processes waiting in the account's line, itself
+            counted) keeps them: its handoffs are not limited, and its exchanges keep
+            the slot, whoever waits. What Redis said holds until a process joins the
+            line (the holders are told on their channels) and at most a third of
+            ``slot_lease`` (then the next exchange at the handoff limit asks again).
+            With every process at its share, slots stay where they are and cost no
+            Redis traffic. ``False`` (or ``handoff_limit=0``): the handoff limit always
+            applies.
         close_client: Close ``client`` in :meth:`aclose` (``from_url`` sets it).
 
     Raises:
@@ -703,6 +758,7 @@ class RedisCoordinator:
         budget_ttl: float = DEFAULT_BUDGET_TTL,
         handoff_limit: int = DEFAULT_HANDOFF_LIMIT,
         slot_linger: float = DEFAULT_SLOT_LINGER,
+        fair_share: bool = True,
         close_client: bool = False,
     ) -> None:
         if not isinstance(client, aioredis.Redis):
@@ -718,6 +774,12 @@ class RedisCoordinator:
         if not 0 <= slot_linger < 1:
             raise ValueError(f"slot_linger: must be >= 0 and < 1 s, got {slot_linger!r}")
         self._linger = float(slot_linger)
+        if not isinstance(fair_share, bool):
+            raise TypeError(f"fair_share: expected bool, got {fair_share!r}")
+        self._fair_share = fair_share and handoff_limit > 0
+        # account -> loop time until which this process keeps its slots of the account
+        # (it held no more than its share when Redis last said; see ``fair_share``)
+        self._keep_until: dict[str, float] = {}
         # account -> lease id -> (limit, timer): released slots kept for a moment
         self._parked: dict[str, dict[str, tuple[int, asyncio.TimerHandle]]] = {}
         # lease id -> local handoffs in a row, and -> the Redis member it holds (for
@@ -845,6 +907,7 @@ class RedisCoordinator:
         slot_keys = [key, *line]
         loop = asyncio.get_running_loop()
         queue = waiters.queue
+        subscribed = False
         try:
             while True:
                 while queue and queue[0].future.done():  # cancelled, or handed a slot
@@ -867,12 +930,14 @@ class RedisCoordinator:
                         batch.append(waiter)
                 waiters.freed.clear()
                 args = [limit, self._lease_ms, self._instance, self._line_ms]
+                args += [self._channel, account_id]
                 args += [w.member for w in batch]
                 reply = await self._link.call(
                     f"account {account_id}: taking a slot",
                     lambda args=args: self._acquire(keys=slot_keys, args=args),  # type: ignore[misc]
                 )
                 granted, wait_ms = int(reply[0]), int(reply[1])
+                self._note_share(account_id, reply[2])
                 waiters.in_line = granted < len(batch)
                 now = loop.time()
                 winners = batch[:granted]
@@ -892,7 +957,8 @@ class RedisCoordinator:
                     self._start_renewer()
                 if granted == len(batch):
                     continue
-                if self._listener is None:
+                if not subscribed and not self._listening.is_set():
+                    subscribed = True  # waited for once (without it, this process polls)
                     await self._start_listener()
                     continue  # a release may have been announced before the subscription
                 timeout = self._poll
@@ -959,7 +1025,7 @@ class RedisCoordinator:
             waiters = self._waiters.get(account_id)
             if waiters is None or all(w.future.done() for w in waiters.queue):
                 if (
-                    self._handoffs.get(lease.id, 0) < self._handoff_limit
+                    self._may_hand_over(lease.id, account_id)
                     and self._held[lease.id][3] == lease.limit  # else the acquire rule decides
                     and self._fresh(lease.id)
                 ):
@@ -984,7 +1050,7 @@ class RedisCoordinator:
         keys = [key, self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
         args: list[str | int] = [
             *(member, new, limit, self._lease_ms),
-            *(self._instance, self._channel, account_id),
+            *(self._instance, self._channel, account_id, "1" if self._fair_share else "0"),
         ]
         call = asyncio.ensure_future(
             self._link.call(
@@ -993,13 +1059,14 @@ class RedisCoordinator:
             )
         )
         try:
-            taken = int(await asyncio.shield(call))
+            reply = await asyncio.shield(call)
         except asyncio.CancelledError:
             # Taken as the cancellation arrived: give it back once the call ends.
             call.add_done_callback(lambda f: self._drop_swapped(f, key, account_id, new, limit))
             raise
-        if not taken:
+        if not int(reply[0]):
             return None
+        self._note_share(account_id, reply[1])
         self._held[new] = (key, account_id, asyncio.get_running_loop().time(), limit)
         self._start_renewer()
         return new
@@ -1007,7 +1074,7 @@ class RedisCoordinator:
     def _drop_swapped(
         self, call: asyncio.Future[Any], key: str, account_id: str, member: str, limit: int
     ) -> None:
-        if call.cancelled() or call.exception() is not None or not int(call.result()):
+        if call.cancelled() or call.exception() is not None or not int(call.result()[0]):
             return
         self._held[member] = (key, account_id, asyncio.get_running_loop().time(), limit)
         self._spawn(self._give_back(member, back=False))
@@ -1034,6 +1101,7 @@ class RedisCoordinator:
             # Announced to the processes in line it is kept for; this process's waiters
             # ask again at once only if it is one of them (else they would ask in vain).
             kept_for_us = bool(int(reply[1]))
+            self._note_share(account_id, reply[2])
         waiters = self._waiters.get(account_id)
         if waiters is not None and kept_for_us:
             waiters.freed.set()
@@ -1045,7 +1113,7 @@ class RedisCoordinator:
         if (
             self._linger <= 0
             or self._closed
-            or self._handoffs.get(lease.id, 0) >= self._handoff_limit
+            or not self._may_hand_over(lease.id, lease.account_id)
             or not self._fresh(lease.id)
         ):
             return False
@@ -1085,6 +1153,30 @@ class RedisCoordinator:
         age = asyncio.get_running_loop().time() - held[2]
         return age < 0.9 * self._lease_ms / 1000
 
+    def _may_hand_over(self, lease_id: str, account_id: str) -> bool:
+        """Whether a held slot may change holder in this process once more: within the
+        handoff limit, or while this process keeps its share (see ``fair_share``)."""
+        if self._handoffs.get(lease_id, 0) < self._handoff_limit:
+            return True
+        until = self._keep_until.get(account_id)
+        return until is not None and asyncio.get_running_loop().time() < until
+
+    def _note_share(self, account_id: str, within: object) -> None:
+        """A script's answer: whether this process holds no more than its share of the
+        account's slots. Kept for a third of ``slot_lease`` at most, and only while this
+        process hears the announcements (a process joining the line says so on them)."""
+        if not self._fair_share:
+            return
+        if not int(cast(Any, within)):
+            self._keep_until.pop(account_id, None)
+            return
+        loop = asyncio.get_running_loop()
+        if self._listening.is_set():
+            self._keep_until[account_id] = loop.time() + self._lease_ms / 3000
+        elif self._listener is None and not self._closed:
+            # From the next answer on, once subscribed.
+            self._listener = loop.create_task(self._listen())
+
     def _rename(self, lease_id: str, *, handoff: bool = True) -> str:
         """Move a held slot to a new lease id (``handoff``: one more handoff in a row)."""
         new = f"{self._instance}:{next(self._ids)}"
@@ -1113,7 +1205,7 @@ class RedisCoordinator:
                 continue
             if waiter.limit != lease.limit:
                 return False  # served in order: a waiter under another limit goes first
-            if self._handoffs.get(lease.id, 0) >= self._handoff_limit or not self._fresh(lease.id):
+            if not self._may_hand_over(lease.id, lease.account_id) or not self._fresh(lease.id):
                 return True
             waiter.future.set_result(self._rename(lease.id))
             return None
@@ -1164,13 +1256,18 @@ class RedisCoordinator:
                 async for message in pubsub.listen():
                     if message.get("type") != "message":
                         continue
-                    waiters = self._waiters.get(_text(message["data"]))
+                    data = _text(message["data"])
+                    if data.startswith("contended "):  # a process joined the line
+                        self._keep_until.pop(data[10:], None)
+                        continue
+                    waiters = self._waiters.get(data)
                     if waiters is not None:
                         waiters.freed.set()
             except _UNAVAILABLE as exc:
                 logger.debug("slot announcements: Redis unreachable (%s); resubscribing", exc)
             finally:
                 self._listening.clear()
+                self._keep_until.clear()  # announcements may be missed until resubscribed
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
             await asyncio.sleep(0.2)

@@ -370,8 +370,9 @@ async def test_a_waiter_in_another_coordinator_is_woken_by_a_release(
 async def test_a_released_slot_goes_straight_to_a_local_waiter_up_to_the_limit(
     redis_server: RedisServer, redis_client: aioredis.Redis
 ) -> None:
+    # The limit itself (fair_share off: a process alone holds its share and keeps it).
     c = RedisCoordinator.from_url(
-        redis_server.url, handoff_limit=2, poll_interval=30.0, slot_linger=0
+        redis_server.url, handoff_limit=2, poll_interval=30.0, slot_linger=0, fair_share=False
     )
     key = "freshbooks:slots:ACC1"
     try:
@@ -403,7 +404,9 @@ async def test_a_released_slot_goes_straight_to_a_local_waiter_up_to_the_limit(
 async def test_a_released_slot_lingers_for_this_processs_next_acquire(
     redis_server: RedisServer, redis_client: aioredis.Redis
 ) -> None:
-    c = RedisCoordinator.from_url(redis_server.url, slot_linger=0.2, handoff_limit=3)
+    c = RedisCoordinator.from_url(
+        redis_server.url, slot_linger=0.2, handoff_limit=3, fair_share=False
+    )
     key = "freshbooks:slots:ACC1"
     try:
         lease = await c.acquire_slot("ACC1", 4)
@@ -604,7 +607,9 @@ async def test_a_sigkilled_process_exchanging_its_slot_frees_it_within_the_lease
 async def test_reacquire_costs_no_round_trip_within_the_handoffs_then_one(
     redis_server: RedisServer, redis_client: aioredis.Redis
 ) -> None:
-    c = RedisCoordinator.from_url(redis_server.url, handoff_limit=2, poll_interval=30.0)
+    c = RedisCoordinator.from_url(
+        redis_server.url, handoff_limit=2, poll_interval=30.0, fair_share=False
+    )
     key = "freshbooks:slots:ACC1"
     try:
         lease = await c.acquire_slot("ACC1", 2)
@@ -661,14 +666,124 @@ async def test_reacquire_lets_a_process_waiting_in_line_go_first(
         while (message := await pubsub.get_message(timeout=0.2)) is not None:
             if message["type"] == "pmessage":
                 messages.append((_text(message["channel"]), _text(message["data"])))
-        # One announcement, to b alone (a was not in line when its slot was taken);
-        # b's release told a, which was then waiting in line.
+        # b joining the line told the holder, a; then one announcement, to b alone (a
+        # was not in line when its slot was taken); b's release told a, which was then
+        # waiting in line.
         assert messages == [
+            (f"freshbooks:slots:freed:{a._instance}", "contended ACC1"),
             (f"freshbooks:slots:freed:{b._instance}", "ACC1"),
             (f"freshbooks:slots:freed:{a._instance}", "ACC1"),
         ]
     finally:
         await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
+        await a.aclose()
+        await b.aclose()
+
+
+async def test_a_process_alone_keeps_its_share_with_no_round_trip(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    # Nobody else wants the account's slots: the exchange at the handoff limit says the
+    # process holds its share, and from then on its exchanges cost Redis nothing.
+    c = RedisCoordinator.from_url(redis_server.url, handoff_limit=2, poll_interval=30.0)
+    key = "freshbooks:slots:ACC1"
+    try:
+        leases = [await c.acquire_slot("ACC1", 2) for _ in range(2)]
+        await asyncio.sleep(0.1)  # the announcements subscribed (started by the answer)
+        for _ in range(3):  # two handoffs, then the exchange that brings the answer
+            leases = [await reacquire_slot(c, lease) for lease in leases]
+        before = await evalsha_calls(redis_client)
+        members = sorted(_text(m) for m in await redis_client.zrange(key, 0, -1))
+        for _ in range(50):
+            leases = [await reacquire_slot(c, lease) for lease in leases]
+        assert await evalsha_calls(redis_client) == before
+        assert sorted(_text(m) for m in await redis_client.zrange(key, 0, -1)) == members
+        for lease in leases:
+            await c.release_slot(lease)
+    finally:
+        await c.aclose()
+    assert await redis_client.zcard(key) == 0
+
+
+async def slots_held_by(client: aioredis.Redis, coordinator: RedisCoordinator) -> int:
+    """How many of ACC1's slots ``coordinator``'s process holds, as Redis sees it."""
+    members = await client.zrange("freshbooks:slots:ACC1", 0, -1)
+    return sum(_text(m).startswith(f"{coordinator._instance}:") for m in members)
+
+
+async def _cycle(
+    coordinator: RedisCoordinator, limit: int, done: asyncio.Event, holds: list[int]
+) -> None:
+    """A bulk worker's pattern: take a slot, then exchange it between "creates"."""
+    lease = await coordinator.acquire_slot("ACC1", limit)
+    try:
+        while not done.is_set():
+            holds.append(1)
+            await asyncio.sleep(0.002)
+            lease = await reacquire_slot(coordinator, lease)
+    finally:
+        await coordinator.release_slot(lease)
+
+
+async def test_processes_wanting_more_than_their_share_settle_on_it(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    # Two processes, 4 slots, 6 busy tasks each: each ends up with 2 and keeps them (no
+    # Redis traffic for the slots), and both get work done.
+    a = RedisCoordinator.from_url(redis_server.url, poll_interval=30.0)
+    b = RedisCoordinator.from_url(redis_server.url, poll_interval=30.0)
+    done = asyncio.Event()
+    a_holds: list[int] = []
+    b_holds: list[int] = []
+    tasks = [asyncio.ensure_future(_cycle(a, 4, done, a_holds)) for _ in range(6)]
+    tasks += [asyncio.ensure_future(_cycle(b, 4, done, b_holds)) for _ in range(6)]
+    try:
+        await asyncio.sleep(1.0)
+        before = await evalsha_calls(redis_client)
+        a_before, b_before = len(a_holds), len(b_holds)
+        await asyncio.sleep(0.5)
+        calls = await evalsha_calls(redis_client) - before
+        a_done, b_done = len(a_holds) - a_before, len(b_holds) - b_before
+        print(
+            f"FIGURE two processes sharing 4 slots settled: {calls} script calls in 0.5 s "
+            f"while their tasks held slots {a_done} and {b_done} times"
+        )
+        assert await slots_held_by(redis_client, a) == 2
+        assert await slots_held_by(redis_client, b) == 2
+        assert calls <= 2  # at most an exchange asking again, at the end of a keep
+        assert 0.5 < a_done / b_done < 2.0
+    finally:
+        done.set()
+        await asyncio.gather(*tasks)
+        await a.aclose()
+        await b.aclose()
+
+
+async def test_a_process_keeping_every_slot_gives_a_newcomer_its_share_at_once(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    # a holds all 4 slots and keeps them (alone, its share is all) for slot_lease / 3 =
+    # 10 s; b asks: joining the line tells a, whose next exchanges give slots to b.
+    a = RedisCoordinator.from_url(redis_server.url, slot_lease=30.0, poll_interval=30.0)
+    b = RedisCoordinator.from_url(redis_server.url, slot_lease=30.0, poll_interval=30.0)
+    done = asyncio.Event()
+    holds: list[int] = []
+    tasks = [asyncio.ensure_future(_cycle(a, 4, done, holds)) for _ in range(4)]
+    try:
+        await asyncio.sleep(0.5)
+        assert a._keep_until  # a keeps its share
+        asked = time.monotonic()
+        first = await asyncio.wait_for(b.acquire_slot("ACC1", 4), 5)
+        second = await asyncio.wait_for(b.acquire_slot("ACC1", 4), 5)
+        waited = time.monotonic() - asked
+        print(f"FIGURE a newcomer got 2 of 4 slots kept by another process in {waited:.3f} s")
+        assert waited < 2.0  # not the 10 s a's answer lasts
+        assert await slots_held_by(redis_client, b) == 2
+        await b.release_slot(first)
+        await b.release_slot(second)
+    finally:
+        done.set()
+        await asyncio.gather(*tasks)
         await a.aclose()
         await b.aclose()
 
