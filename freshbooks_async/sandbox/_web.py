@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -38,6 +39,13 @@ _QUIET = _QuietInjectedResets()
 # RFC 3986 host (a registered name or a bracketed IP literal) and an optional port.
 _HOST = re.compile(r"^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::(\d{1,5}))?$")
 _CHUNK = 256 * 1024
+
+
+def _copy_headers(headers: Mapping[str, str], out: web.StreamResponse) -> None:
+    """The sandbox answer's headers onto aiohttp's response (aiohttp sets the framing)."""
+    for name, value in headers.items():
+        if name.lower() not in _HOP:
+            out.headers[name] = value
 
 
 def _header_text(value: str) -> str:
@@ -139,29 +147,24 @@ def web_app(sandbox: Sandbox) -> web.Application:
                 transport.abort()
             raise _InjectedReset("sandbox fault: reset")
         resp = outcome.response
+        if outcome.action != "truncate":
+            # Headers and body in one write (a StreamResponse sends its headers apart).
+            whole = web.Response(status=resp.status, body=resp.body)
+            _copy_headers(resp.headers, whole)
+            return whole
         out = web.StreamResponse(status=resp.status)
-        for name, value in resp.headers.items():
-            if name.lower() not in _HOP:
-                out.headers[name] = value
+        _copy_headers(resp.headers, out)
         out.content_length = len(resp.body)
         try:
             await out.prepare(request)
-            if outcome.action == "truncate":
-                await out.write(resp.body[: len(resp.body) // 2])
-                if transport is not None:
-                    transport.abort()
-                raise _InjectedReset("sandbox fault: truncate")
-            await out.write(resp.body)
-            await out.write_eof()
-        except _InjectedReset:
-            raise
+            await out.write(resp.body[: len(resp.body) // 2])
         except ConnectionError:
             # The client went away before its answer was written (it timed out, was
             # cancelled, or was killed): the answer is dropped, nothing to report.
-            # aiohttp sees the same closed connection when it finishes the response and
-            # ignores it quietly.
             pass
-        return out
+        if transport is not None:
+            transport.abort()
+        raise _InjectedReset("sandbox fault: truncate")
 
     server_log = logging.getLogger("aiohttp.server")
     if _QUIET not in server_log.filters:
