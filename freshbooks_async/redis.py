@@ -124,17 +124,24 @@ end
 # A free slot is kept for every process ahead of the caller in the line, so the process
 # that waited longest is served next, whoever asks first.
 #
-# _SHARE (KEYS[1] slots zset, KEYS[2] line): within_share() tells whether a process holds
-# no more than its fair share of the account's slots (``extra`` more counted): the limit
-# over the processes in line, the caller counted whether in line or not (a slot member is
-# "<instance>:<n>").
+# _SHARE (KEYS[1] slots zset, KEYS[2] line): share() is a process's fair share of the
+# account's slots: the limit over the processes in line, the caller counted whether in
+# line or not, rounded down; within_share() tells whether it holds no more (``extra``
+# more counted; a slot member is "<instance>:<n>").
 # contend() tells every other holder that a process joined the line ("contended
 # <account>" on the holder's channel): a holder keeping its slots because it held its
 # share checks its share again.
 _SHARE = """
-local function within_share(limit, me, extra)
+local function sharers(me)
   local n = redis.call('ZCARD', KEYS[2])
   if not redis.call('ZSCORE', KEYS[2], me) then n = n + 1 end
+  return n
+end
+local function share(limit, me)
+  return math.floor(limit / sharers(me))
+end
+local function within_share(limit, me, extra)
+  local n = sharers(me)
   local prefix = me .. ':'
   local mine = extra or 0
   for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
@@ -162,7 +169,7 @@ end
 # leaves the line; in part or not at all: it stays (served in part: at the back), and a
 # caller that joins the line tells the holders (contend). -> {granted, ms until the
 # earliest lease runs out (0: every slot is held by no one or kept; try again later),
-# 1 if the caller is within its share}.
+# the caller's share (see _SHARE)}.
 _ACQUIRE = (
     _NOW
     + _KEEP
@@ -200,18 +207,18 @@ if granted == #ARGV - first_member + 1 then
     redis.call('ZREM', KEYS[2], me)
     redis.call('ZREM', KEYS[3], me)
   end
-  return {granted, 0, within_share(limit, me)}
+  return {granted, 0, share(limit, me)}
 end
 if granted > 0 or not place then redis.call('ZADD', KEYS[2], now, me) end
 if not place then contend(ARGV[5], ARGV[6], me) end
 redis.call('ZADD', KEYS[3], now + line, me)
 keep(KEYS[2], line + 1000)
 keep(KEYS[3], line + 1000)
-local within = within_share(limit, me)
-if held < limit then return {granted, 0, within} end
+local mine = share(limit, me)
+if held < limit then return {granted, 0, mine} end
 local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if first[2] == nil then return {granted, 0, within} end
-return {granted, tonumber(first[2]) - now, within}
+if first[2] == nil then return {granted, 0, mine} end
+return {granted, tonumber(first[2]) - now, mine}
 """
 )
 
@@ -245,7 +252,7 @@ if #gone > 0 then redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now) end
 # account, instance, back, limit. back = '1': the releasing process has had its turn (it
 # handed the slot over locally as often as allowed) and goes to the back of the line.
 # The free slot is announced (see _ANNOUNCE). -> {removed, 1 if it is kept for the caller,
-# 1 if the caller is within its share (see _SHARE)}.
+# the caller's share (see _SHARE)}.
 _RELEASE = (
     _NOW
     + _SHARE
@@ -257,7 +264,7 @@ if ARGV[5] == '1' and redis.call('ZSCORE', KEYS[2], ARGV[4]) then
 end
 local limit = tonumber(ARGV[6])
 local told_me = announce(limit, ARGV[2], ARGV[3], ARGV[4])
-return {removed, told_me, within_share(limit, ARGV[4])}
+return {removed, told_me, share(limit, ARGV[4])}
 """
 )
 
@@ -267,8 +274,10 @@ return {removed, told_me, within_share(limit, ARGV[4])}
 # a slot under the acquire rule, with every process in line ahead of the caller (it has
 # had its turn), or, with fair = '1', when the caller keeps within its share (see _SHARE:
 # a process holding its share keeps it, whoever waits); else the freed slot is announced
-# (see _ANNOUNCE) and the caller waits in line as any acquire does. A repeated call finds
-# its new member held. -> {1, 1 if the caller is within its share} taken, {0, 0} not.
+# (see _ANNOUNCE), the caller, if in line, goes to its back (it has had its turn), and it
+# waits in line as any acquire does. A repeated call finds
+# its new member held. -> {1, the caller's share (see _SHARE)} taken, {0, 1 if a free slot
+# is kept for the caller} not.
 _SWAP = (
     _NOW
     + _KEEP
@@ -278,7 +287,7 @@ _SWAP = (
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 local limit = tonumber(ARGV[3])
-if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return {1, within_share(limit, ARGV[5])} end
+if redis.call('ZSCORE', KEYS[1], ARGV[2]) then return {1, share(limit, ARGV[5])} end
 local lease = tonumber(ARGV[4])
 local held = redis.call('ZCARD', KEYS[1])
 local ahead = redis.call('ZCARD', KEYS[2])
@@ -287,10 +296,10 @@ if held + ahead < limit
   or (ARGV[8] == '1' and held < limit and within_share(limit, ARGV[5], 1) == 1) then
   redis.call('ZADD', KEYS[1], now + lease, ARGV[2])
   keep(KEYS[1], lease + 1000)
-  return {1, within_share(limit, ARGV[5])}
+  return {1, share(limit, ARGV[5])}
 end
-announce(limit, ARGV[6], ARGV[7], ARGV[5])
-return {0, 0}
+if redis.call('ZSCORE', KEYS[2], ARGV[5]) then redis.call('ZADD', KEYS[2], 'XX', now, ARGV[5]) end
+return {0, announce(limit, ARGV[6], ARGV[7], ARGV[5])}
 """
 )
 
@@ -937,7 +946,6 @@ class RedisCoordinator:
                     lambda args=args: self._acquire(keys=slot_keys, args=args),  # type: ignore[misc]
                 )
                 granted, wait_ms = int(reply[0]), int(reply[1])
-                self._note_share(account_id, reply[2])
                 waiters.in_line = granted < len(batch)
                 now = loop.time()
                 winners = batch[:granted]
@@ -953,6 +961,7 @@ class RedisCoordinator:
                         self._spawn(self.release_slot(lease))
                     else:
                         waiter.future.set_result(waiter.member)
+                self._note_share(account_id, reply[2])
                 if granted:
                     self._start_renewer()
                 if granted == len(batch):
@@ -994,9 +1003,33 @@ class RedisCoordinator:
         handed = self._hand_over(lease)
         if handed is None:
             return
-        if handed is False and self._park(lease):
+        if handed:
+            await self._pass_on(lease)
             return
-        await self._give_back(lease.id, back=handed)
+        if self._park(lease):
+            return
+        await self._give_back(lease.id, back=False)
+
+    async def _pass_on(self, lease: SlotLease) -> None:
+        """The slot had its handoffs and a task of this process waits for one: one script
+        call gives it back and takes it again under the acquire rule (this process is
+        behind every process in line; see ``fair_share`` for a process within its share),
+        for that task; not taken, it went to the process it is kept for, and this process
+        to the back of the line."""
+        try:
+            taken = await self._swap_slot(lease)
+        except CoordinatorUnavailableError as exc:
+            logger.warning("%s; the slot frees itself when its lease runs out", exc)
+            waiters = self._waiters.get(lease.account_id)
+            if waiters is not None:  # let this process's waiters meet the error themselves
+                waiters.freed.set()
+            return
+        if taken is None:
+            return
+        again = SlotLease(account_id=lease.account_id, id=taken, limit=lease.limit)
+        if self._hand_over(again, granted=True) is None or self._park(again):
+            return
+        await self._give_back(taken, back=False)  # the waiter went meanwhile
 
     async def reacquire_slot(self, lease: SlotLease) -> SlotLease:
         """See :func:`~freshbooks_async.coordination.reacquire_slot`: give ``lease``'s
@@ -1065,9 +1098,12 @@ class RedisCoordinator:
             call.add_done_callback(lambda f: self._drop_swapped(f, key, account_id, new, limit))
             raise
         if not int(reply[0]):
+            waiters = self._waiters.get(account_id)
+            if int(reply[1]) and waiters is not None:
+                waiters.freed.set()  # a slot is kept for this process: its waiters ask
             return None
-        self._note_share(account_id, reply[1])
         self._held[new] = (key, account_id, asyncio.get_running_loop().time(), limit)
+        self._note_share(account_id, reply[1])
         self._start_renewer()
         return new
 
@@ -1161,13 +1197,16 @@ class RedisCoordinator:
         until = self._keep_until.get(account_id)
         return until is not None and asyncio.get_running_loop().time() < until
 
-    def _note_share(self, account_id: str, within: object) -> None:
-        """A script's answer: whether this process holds no more than its share of the
-        account's slots. Kept for a third of ``slot_lease`` at most, and only while this
-        process hears the announcements (a process joining the line says so on them)."""
+    def _note_share(self, account_id: str, share: object) -> None:
+        """A script's answer: this process's share of the account's slots. It keeps its
+        slots while it holds no more (counted here, now: answers to calls made together
+        may come in any order). Kept for a third of ``slot_lease`` at most, and only
+        while this process hears the announcements (a process joining the line says so
+        on them)."""
         if not self._fair_share:
             return
-        if not int(cast(Any, within)):
+        mine = sum(1 for held in self._held.values() if held[1] == account_id)
+        if mine > int(cast(Any, share)):
             self._keep_until.pop(account_id, None)
             return
         loop = asyncio.get_running_loop()
@@ -1185,16 +1224,17 @@ class RedisCoordinator:
         self._handoffs[new] = self._handoffs.pop(lease_id, 0) + (1 if handoff else 0)
         return new
 
-    def _hand_over(self, lease: SlotLease) -> bool | None:
+    def _hand_over(self, lease: SlotLease, *, granted: bool = False) -> bool | None:
         """Give a released slot straight to the first task of this process waiting for
         one of the account's slots under the same limit, unless the slot was handed over
-        ``handoff_limit`` times in a row already. The slot (its Redis entry, renewed as
-        before) changes holder under a new lease id, so a second release of the old
-        lease does nothing; Redis is not asked.
+        ``handoff_limit`` times in a row already (``granted``: Redis just granted it
+        again, a first holder). The slot (its Redis entry, renewed as before) changes
+        holder under a new lease id, so a second release of the old lease does nothing;
+        Redis is not asked.
 
         Returns:
             ``None`` when handed over; True when a waiter was there but the slot had its
-            handoffs (it goes back to Redis, and this process to the back of the line);
+            handoffs (it is exchanged in Redis for the waiter, see :meth:`_pass_on`);
             False when no waiter could take it.
         """
         waiters = self._waiters.get(lease.account_id)
@@ -1205,9 +1245,11 @@ class RedisCoordinator:
                 continue
             if waiter.limit != lease.limit:
                 return False  # served in order: a waiter under another limit goes first
-            if not self._may_hand_over(lease.id, lease.account_id) or not self._fresh(lease.id):
+            if not granted and (
+                not self._may_hand_over(lease.id, lease.account_id) or not self._fresh(lease.id)
+            ):
                 return True
-            waiter.future.set_result(self._rename(lease.id))
+            waiter.future.set_result(self._rename(lease.id, handoff=not granted))
             return None
         return False
 

@@ -796,7 +796,8 @@ async def test_a_release_wakes_only_the_processes_the_slot_is_kept_for(
     a = RedisCoordinator.from_url(redis_server.url, handoff_limit=0, poll_interval=30.0)
     b = RedisCoordinator.from_url(redis_server.url, poll_interval=30.0)
     try:
-        await a.release_slot(await a.acquire_slot("WARM", 1))  # the scripts loaded
+        warm = await reacquire_slot(a, await a.acquire_slot("WARM", 1))
+        await a.release_slot(warm)  # the scripts loaded
         held = await a.acquire_slot("ACC1", 1)
         b_waits = asyncio.ensure_future(b.acquire_slot("ACC1", 1))
         await asyncio.sleep(0.2)
