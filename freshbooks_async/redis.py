@@ -732,8 +732,9 @@ class RedisCoordinator:
         budget_ttl: Seconds an unused retry budget is kept.
         handoff_limit: A released slot goes straight to a task of this process waiting
             for one (no Redis round trip for either) at most this many times in a row;
-            then it is given back to Redis, where every process's waiters compete for
-            it. The fairness rule: a process keeps a slot for at most
+            then one script call gives it back and takes it again for that task under
+            the acquire rule (a process waiting in line goes first, and this one to the
+            back of the line). The fairness rule: a process keeps a slot for at most
             ``handoff_limit + 1`` holders while others wait, unless it holds no more than
             its share (see ``fair_share``). ``0``: every release goes through Redis.
         slot_linger: Seconds a released slot that no task of this process waits for is
