@@ -21,8 +21,10 @@ Every process and host that uses the same Redis (and ``namespace``) shares:
   processes it is kept for (each on its own channel), so they take it at once (and every
   ``poll_interval`` seconds anyway). A released slot goes straight to a task of the same
   process waiting for one, or lingers ``slot_linger`` seconds for its next acquire, at
-  most ``handoff_limit`` times in a row: then it goes back to Redis and that process to
-  the back of the line. A holder going on to its next operation exchanges its slot
+  most ``handoff_limit`` times in a row: then one script call exchanges it under the
+  acquire rule (a process waiting in line goes first, and that process to the back of
+  the line), unless the process holds no more than its fair share (``fair_share``): then
+  it keeps its slots. A holder going on to its next operation exchanges its slot
   (:meth:`RedisCoordinator.reacquire_slot`): no round trip within the handoffs, one at
   the limit;
 * **invoice counters** (:meth:`RedisCoordinator.next_invoice_number`): the last number
@@ -102,7 +104,13 @@ DEFAULT_HANDOFF_LIMIT: Final = 8
 #: Seconds a released slot nobody here waits for is kept for this process's next acquire.
 DEFAULT_SLOT_LINGER: Final = 0.005
 
-_UNAVAILABLE = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
+# (A replica promoted during a failover answers READONLY until then: unavailable too.)
+_UNAVAILABLE = (
+    redis_errors.ConnectionError,
+    redis_errors.TimeoutError,
+    redis_errors.ReadOnlyError,
+    OSError,
+)
 
 # Redis < 7 replicates scripts verbatim unless told otherwise, which forbids writes after
 # TIME; Redis 7 always replicates effects (the call is then a no-op).
@@ -125,16 +133,24 @@ end
 # that waited longest is served next, whoever asks first.
 #
 # _SHARE (KEYS[1] slots zset, KEYS[2] line): share() is a process's fair share of the
-# account's slots: the limit over the processes in line, the caller counted whether in
-# line or not, rounded down; within_share() tells whether it holds no more (``extra``
-# more counted; a slot member is "<instance>:<n>").
+# account's slots: the limit over the processes that hold one or wait in line, the
+# caller counted either way, rounded down (holders count too: two busy holders that are
+# not in line must not keep every slot from a process waiting); within_share() tells
+# whether it holds no more (``extra`` more counted; a slot member is "<instance>:<n>").
 # contend() tells every other holder that a process joined the line ("contended
 # <account>" on the holder's channel): a holder keeping its slots because it held its
 # share checks its share again.
 _SHARE = """
 local function sharers(me)
-  local n = redis.call('ZCARD', KEYS[2])
-  if not redis.call('ZSCORE', KEYS[2], me) then n = n + 1 end
+  local seen = {[me] = true}
+  local n = 1
+  for _, who in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    if not seen[who] then seen[who] = true; n = n + 1 end
+  end
+  for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    local who = string.match(m, '^([^:]+):')
+    if who and not seen[who] then seen[who] = true; n = n + 1 end
+  end
   return n
 end
 local function share(limit, me)
@@ -790,6 +806,9 @@ class RedisCoordinator:
         # account -> loop time until which this process keeps its slots of the account
         # (it held no more than its share when Redis last said; see ``fair_share``)
         self._keep_until: dict[str, float] = {}
+        # account -> loop time of the last "contended" announcement: an answer sent
+        # before it is out of date
+        self._contended: dict[str, float] = {}
         # account -> lease id -> (limit, timer): released slots kept for a moment
         self._parked: dict[str, dict[str, tuple[int, asyncio.TimerHandle]]] = {}
         # lease id -> local handoffs in a row, and -> the Redis member it holds (for
@@ -829,6 +848,7 @@ class RedisCoordinator:
         self._renewer: asyncio.Task[None] | None = None
         self._listener: asyncio.Task[None] | None = None
         self._listening = asyncio.Event()
+        self._listener_awaited = False  # a pump waited for the subscription once
         self._closed = False
 
     @classmethod
@@ -917,7 +937,6 @@ class RedisCoordinator:
         slot_keys = [key, *line]
         loop = asyncio.get_running_loop()
         queue = waiters.queue
-        subscribed = False
         try:
             while True:
                 while queue and queue[0].future.done():  # cancelled, or handed a slot
@@ -942,6 +961,7 @@ class RedisCoordinator:
                 args = [limit, self._lease_ms, self._instance, self._line_ms]
                 args += [self._channel, account_id]
                 args += [w.member for w in batch]
+                sent = loop.time()
                 reply = await self._link.call(
                     f"account {account_id}: taking a slot",
                     lambda args=args: self._acquire(keys=slot_keys, args=args),  # type: ignore[misc]
@@ -962,13 +982,14 @@ class RedisCoordinator:
                         self._spawn(self.release_slot(lease))
                     else:
                         waiter.future.set_result(waiter.member)
-                self._note_share(account_id, reply[2])
+                self._note_share(account_id, reply[2], sent)
                 if granted:
                     self._start_renewer()
                 if granted == len(batch):
                     continue
-                if not subscribed and not self._listening.is_set():
-                    subscribed = True  # waited for once (without it, this process polls)
+                if not self._listener_awaited and not self._listening.is_set():
+                    # Waited for once per coordinator (without it, this process polls).
+                    self._listener_awaited = True
                     await self._start_listener()
                     continue  # a release may have been announced before the subscription
                 timeout = self._poll
@@ -1038,11 +1059,12 @@ class RedisCoordinator:
 
         While no task of this process waits for one of the account's slots, the slot
         stays with its holder under a new lease id, with no Redis call, as a handoff (see
-        ``handoff_limit``). When its handoffs are used up (or its lease may have lapsed),
+        ``handoff_limit``; no limit while this process holds no more than its share, see
+        ``fair_share``). When its handoffs are used up (or its lease may have lapsed),
         one script call gives it back and takes one again under the acquire rule: every
-        process waiting in the account's line goes first. A task of this process waiting
-        for a slot goes first too: the slot is released to it, and the caller waits
-        behind it.
+        process waiting in the account's line goes first, unless this process is within
+        its share. A task of this process waiting for a slot goes first too: the slot is
+        released to it, and the caller waits behind it.
 
         Raises:
             CoordinatorUnavailableError: Redis did not answer within
@@ -1086,6 +1108,7 @@ class RedisCoordinator:
             *(member, new, limit, self._lease_ms),
             *(self._instance, self._channel, account_id, "1" if self._fair_share else "0"),
         ]
+        sent = asyncio.get_running_loop().time()
         call = asyncio.ensure_future(
             self._link.call(
                 f"account {account_id}: taking a slot again",
@@ -1099,22 +1122,34 @@ class RedisCoordinator:
             call.add_done_callback(lambda f: self._drop_swapped(f, key, account_id, new, limit))
             raise
         if not int(reply[0]):
-            waiters = self._waiters.get(account_id)
-            if int(reply[1]) and waiters is not None:
-                waiters.freed.set()  # a slot is kept for this process: its waiters ask
+            self._not_taken(account_id, reply)
             return None
         self._held[new] = (key, account_id, asyncio.get_running_loop().time(), limit)
-        self._note_share(account_id, reply[1])
+        self._note_share(account_id, reply[1], sent)
         self._start_renewer()
         return new
+
+    def _not_taken(self, account_id: str, reply: Any) -> None:
+        """A swap not taken: this process is over its share (it keeps its slots no
+        more), and its waiters ask again if a free slot is kept for it."""
+        self._keep_until.pop(account_id, None)
+        waiters = self._waiters.get(account_id)
+        if int(reply[1]) and waiters is not None:
+            waiters.freed.set()
 
     def _drop_swapped(
         self, call: asyncio.Future[Any], key: str, account_id: str, member: str, limit: int
     ) -> None:
-        if call.cancelled() or call.exception() is not None or not int(call.result()[0]):
+        if call.cancelled() or call.exception() is not None:
+            return
+        reply = call.result()
+        if not int(reply[0]):
+            self._not_taken(account_id, reply)
             return
         self._held[member] = (key, account_id, asyncio.get_running_loop().time(), limit)
-        self._spawn(self._give_back(member, back=False))
+        again = SlotLease(account_id=account_id, id=member, limit=limit)
+        if self._hand_over(again, granted=True) is not None:  # else a waiter here has it
+            self._spawn(self._give_back(member, back=False))
 
     async def _give_back(self, lease_id: str, *, back: bool) -> None:
         """Release a slot in Redis (``back``: this process goes to the back of the line)."""
@@ -1126,6 +1161,7 @@ class RedisCoordinator:
         self._handoffs.pop(lease_id, None)
         keys = [key, self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
         args = [member, self._channel, account_id, self._instance, "1" if back else "0", limit]
+        sent = asyncio.get_running_loop().time()
         try:
             reply = await self._link.call(
                 f"account {account_id}: releasing a slot",
@@ -1138,7 +1174,7 @@ class RedisCoordinator:
             # Announced to the processes in line it is kept for; this process's waiters
             # ask again at once only if it is one of them (else they would ask in vain).
             kept_for_us = bool(int(reply[1]))
-            self._note_share(account_id, reply[2])
+            self._note_share(account_id, reply[2], sent)
         waiters = self._waiters.get(account_id)
         if waiters is not None and kept_for_us:
             waiters.freed.set()
@@ -1198,13 +1234,17 @@ class RedisCoordinator:
         until = self._keep_until.get(account_id)
         return until is not None and asyncio.get_running_loop().time() < until
 
-    def _note_share(self, account_id: str, share: object) -> None:
-        """A script's answer: this process's share of the account's slots. It keeps its
-        slots while it holds no more (counted here, now: answers to calls made together
-        may come in any order). Kept for a third of ``slot_lease`` at most, and only
-        while this process hears the announcements (a process joining the line says so
-        on them)."""
+    def _note_share(self, account_id: str, share: object, sent: float) -> None:
+        """A script's answer to a call sent at loop time ``sent``: this process's share of
+        the account's slots. It keeps its slots while it holds no more (counted here,
+        now: answers to calls made together may come in any order), unless a process
+        joined the line since the call was sent. Kept for a third of ``slot_lease`` at
+        most, and only while this process hears the announcements (a process joining the
+        line says so on them)."""
         if not self._fair_share:
+            return
+        if self._contended.get(account_id, -math.inf) >= sent:
+            self._keep_until.pop(account_id, None)
             return
         mine = sum(1 for held in self._held.values() if held[1] == account_id)
         if mine > int(cast(Any, share)):
@@ -1295,13 +1335,18 @@ class RedisCoordinator:
             try:
                 # Only the releases of slots kept for this process are announced to it.
                 await pubsub.subscribe(f"{self._channel}:{self._instance}")
-                self._listening.set()
                 async for message in pubsub.listen():
-                    if message.get("type") != "message":
+                    kind = message.get("type")
+                    if kind == "subscribe":  # confirmed: announcements reach us from now
+                        self._listening.set()
+                        continue
+                    if kind != "message":
                         continue
                     data = _text(message["data"])
                     if data.startswith("contended "):  # a process joined the line
-                        self._keep_until.pop(data[10:], None)
+                        account = data[10:]
+                        self._contended[account] = asyncio.get_running_loop().time()
+                        self._keep_until.pop(account, None)
                         continue
                     waiters = self._waiters.get(data)
                     if waiters is not None:

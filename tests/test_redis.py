@@ -788,6 +788,37 @@ async def test_a_process_keeping_every_slot_gives_a_newcomer_its_share_at_once(
         await b.aclose()
 
 
+async def test_holders_wanting_no_more_than_they_hold_still_make_room_for_a_newcomer(
+    redis_server: RedisServer, redis_client: aioredis.Redis
+) -> None:
+    # a and c each keep 2 of 4 slots busy and want no more (not in line): their share
+    # counts every holder, so when b asks, 3 sharers make it 1 each and b is served
+    # (a share counted over the line alone left b waiting for as long as they ran).
+    a, c, b = (
+        RedisCoordinator.from_url(redis_server.url, slot_lease=30.0, poll_interval=30.0)
+        for _ in range(3)
+    )
+    done = asyncio.Event()
+    holds: list[int] = []
+    tasks = [asyncio.ensure_future(_cycle(x, 4, done, holds)) for x in (a, a, c, c)]
+    try:
+        await asyncio.sleep(0.5)
+        assert a._keep_until  # both keep their 2
+        assert c._keep_until
+        asked = time.monotonic()
+        lease = await asyncio.wait_for(b.acquire_slot("ACC1", 4), 5)
+        waited = time.monotonic() - asked
+        print(f"FIGURE a newcomer got a slot from two satisfied keepers in {waited:.3f} s")
+        assert waited < 2.0  # not the 10 s the keepers' answers last
+        assert await slots_held_by(redis_client, b) == 1
+        await b.release_slot(lease)
+    finally:
+        done.set()
+        await asyncio.gather(*tasks)
+        for coordinator in (a, b, c):
+            await coordinator.aclose()
+
+
 async def test_a_release_wakes_only_the_processes_the_slot_is_kept_for(
     redis_server: RedisServer, redis_client: aioredis.Redis
 ) -> None:
