@@ -132,48 +132,38 @@ end
 # A free slot is kept for every process ahead of the caller in the line, so the process
 # that waited longest is served next, whoever asks first.
 #
-# _SHARE (KEYS[1] slots zset, KEYS[2] line): share() is a process's fair share of the
+# _SHARE (KEYS[1] slots zset, KEYS[2] line): holders() counts the slots each process
+# holds (a slot member is "<instance>:<n>"); share() is a process's fair share of the
 # account's slots: the limit over the processes that hold one or wait in line, the
 # caller counted either way, rounded down (holders count too: two busy holders that are
 # not in line must not keep every slot from a process waiting); within_share() tells
-# whether it holds no more (``extra`` more counted; a slot member is "<instance>:<n>").
+# whether it holds no more, ``extra`` more counted.
 # contend() tells every other holder that a process joined the line ("contended
 # <account>" on the holder's channel): a holder keeping its slots because it held its
 # share checks its share again.
 _SHARE = """
-local function sharers(me)
-  local seen = {[me] = true}
-  local n = 1
-  for _, who in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-    if not seen[who] then seen[who] = true; n = n + 1 end
-  end
+local function holders()
+  local count = {}
   for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     local who = string.match(m, '^([^:]+):')
-    if who and not seen[who] then seen[who] = true; n = n + 1 end
+    if who then count[who] = (count[who] or 0) + 1 end
   end
-  return n
+  return count
 end
 local function share(limit, me)
-  return math.floor(limit / sharers(me))
+  local sharers = holders()
+  sharers[me] = 0
+  for _, who in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do sharers[who] = 0 end
+  local n = 0
+  for _ in pairs(sharers) do n = n + 1 end
+  return math.floor(limit / n)
 end
 local function within_share(limit, me, extra)
-  local n = sharers(me)
-  local prefix = me .. ':'
-  local mine = extra or 0
-  for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-    if string.sub(m, 1, #prefix) == prefix then mine = mine + 1 end
-  end
-  if mine * n <= limit then return 1 end
-  return 0
+  return (holders()[me] or 0) + extra <= share(limit, me)
 end
 local function contend(channel, account, me)
-  local told = {}
-  for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-    local who = string.match(m, '^([^:]+):')
-    if who and who ~= me and not told[who] then
-      told[who] = true
-      redis.call('PUBLISH', channel .. ':' .. who, 'contended ' .. account)
-    end
+  for who in pairs(holders()) do
+    if who ~= me then redis.call('PUBLISH', channel .. ':' .. who, 'contended ' .. account) end
   end
 end
 """
@@ -309,7 +299,7 @@ local held = redis.call('ZCARD', KEYS[1])
 local ahead = redis.call('ZCARD', KEYS[2])
 if redis.call('ZSCORE', KEYS[2], ARGV[5]) then ahead = ahead - 1 end
 if held + ahead < limit
-  or (ARGV[8] == '1' and held < limit and within_share(limit, ARGV[5], 1) == 1) then
+  or (ARGV[8] == '1' and held < limit and within_share(limit, ARGV[5], 1)) then
   redis.call('ZADD', KEYS[1], now + lease, ARGV[2])
   keep(KEYS[1], lease + 1000)
   return {1, share(limit, ARGV[5])}
@@ -758,8 +748,8 @@ class RedisCoordinator:
             Redis: a loop that releases and takes a slot again (a bulk worker between
             two creates) does it without a round trip. ``0``: released at once.
         fair_share: A process holding no more than its fair share of an account's
-            slots (the limit over the processes waiting in the account's line, itself
-            counted) keeps them: its handoffs are not limited, and its exchanges keep
+            slots (the limit over the processes holding one or waiting in the account's
+            line, itself counted) keeps them: its handoffs are not limited, and its exchanges keep
             the slot, whoever waits. What Redis said holds until a process joins the
             line (the holders are told on their channels) and at most a third of
             ``slot_lease`` (then the next exchange at the handoff limit asks again).
@@ -1253,9 +1243,8 @@ class RedisCoordinator:
         loop = asyncio.get_running_loop()
         if self._listening.is_set():
             self._keep_until[account_id] = loop.time() + self._lease_ms / 3000
-        elif self._listener is None and not self._closed:
-            # From the next answer on, once subscribed.
-            self._listener = loop.create_task(self._listen())
+        elif not self._closed:
+            self._ensure_listener()  # from the next answer on, once subscribed
 
     def _rename(self, lease_id: str, *, handoff: bool = True) -> str:
         """Move a held slot to a new lease id (``handoff``: one more handoff in a row)."""
@@ -1323,11 +1312,14 @@ class RedisCoordinator:
     async def _start_listener(self) -> None:
         """Subscribe to release announcements (waits up to a second for the subscription;
         without it, waiters poll)."""
-        if self._listener is None:
-            self._listener = asyncio.get_running_loop().create_task(self._listen())
+        self._ensure_listener()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(1.0):
                 await self._listening.wait()
+
+    def _ensure_listener(self) -> None:
+        if self._listener is None:
+            self._listener = asyncio.get_running_loop().create_task(self._listen())
 
     async def _listen(self) -> None:
         while True:
