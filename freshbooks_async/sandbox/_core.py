@@ -678,6 +678,8 @@ class Sandbox:
         return dict(self.stats.faults)
 
     def _fire(self, kinds: Iterable[str], method: str, path: str) -> FaultRule | None:
+        if not self.faults:  # the usual case, several times per request
+            return None
         wanted = set(kinds)
         for rule in self.faults:
             if rule.kind in wanted and rule.matches(method, path) and rule.roll():
@@ -868,6 +870,8 @@ class Sandbox:
     async def _pre_faults(
         self, method: str, path: str, request: Request, delay: float
     ) -> Outcome | None:
+        if not self.faults:  # each step below is a fault rule's
+            return None
         rule = self._fire(("hang",), method, path)
         if rule is not None:
             if "seconds" in rule.options:
@@ -1145,10 +1149,20 @@ def _scope_for(route: Route, method: str) -> str | None:
     return f"user:{obj}:{'read' if method == 'GET' else 'write'}"
 
 
+# Handlers by route (``id``: the routes are module constants, and hashing a frozen
+# Route hashes its regex and catalogue rows): resolved once, not on every request.
+_HANDLERS: dict[int, tuple[Route, Handler]] = {}
+
+
 def _resolve(route: Route) -> Handler:
+    known = _HANDLERS.get(id(route))
+    if known is not None and known[0] is route:
+        return known[1]
     from ._handlers.dispatch import resolve
 
-    return resolve(route)
+    handler = resolve(route)
+    _HANDLERS[id(route)] = (route, handler)
+    return handler
 
 
 def as_multidict(pairs: Iterable[tuple[str, str]]) -> MultiDict[str]:

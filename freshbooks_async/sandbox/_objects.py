@@ -34,7 +34,9 @@ _EASTERN: dt.tzinfo = eastern()
 
 def accounting_time(ts: float) -> str:
     """``YYYY-MM-DD HH:MM:SS`` in US/Eastern (accounting timestamps)."""
-    return dt.datetime.fromtimestamp(ts, _EASTERN).strftime("%Y-%m-%d %H:%M:%S")
+    # isoformat, not strftime("%Y-%m-%d %H:%M:%S"): the same text (years 1000-9999), in
+    # half the time, on every create's path.
+    return dt.datetime.fromtimestamp(ts, _EASTERN).isoformat(" ", "seconds")[:19]
 
 
 def accounting_date(ts: float) -> str:
@@ -945,8 +947,9 @@ def expand_invoice(
         full["v3_status"] = "overdue"
     if status >= 2 and not full.get("fulfillment_date"):
         full["fulfillment_date"] = create_date
-    for key in [k for k in full if k.startswith("_")]:
-        del full[key]
+    for key in data:  # private bookkeeping (``_paid``): only stored fields have any
+        if key[:1] == "_":
+            full.pop(key, None)
     return full
 
 

@@ -6,6 +6,7 @@ errors name the field and the value, in the family's shape).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -27,57 +28,93 @@ def _bounded(value: Any) -> Decimal:
     return number
 
 
+def _check_int(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be an integer")
+    if isinstance(value, str) and _digits(value.strip().removeprefix("-")):
+        value = int(value)
+    if not isinstance(value, int):
+        raise ValueError("must be an integer")
+    if not _INT_MIN <= value <= _INT_MAX:
+        raise ValueError(f"must be between {_INT_MIN} and {_INT_MAX}")
+    return value
+
+
+def _check_str(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be a string")
+    if len(value) > 10000:
+        raise ValueError("is too long")
+    return value
+
+
+def _check_bool(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("must be a boolean")
+    return value
+
+
+def _check_number(value: Any) -> Any:
+    _bounded(value)
+    return value
+
+
+def _check_money(value: Any) -> Any:
+    _bounded(value.get("amount") if isinstance(value, dict) else value)
+    return value
+
+
+def _check_date(value: Any) -> Any:
+    if not isinstance(value, str):
+        raise ValueError("must be a YYYY-MM-DD date")
+    dt.date.fromisoformat(value[:10])
+    return value
+
+
+def _check_list(value: Any) -> Any:
+    if not isinstance(value, list):
+        raise ValueError("must be a list")
+    return value
+
+
+def _check_dict(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ValueError("must be an object")
+    return value
+
+
+def _check_any(value: Any) -> Any:
+    return value
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "any": _check_any,
+    "int": _check_int,
+    "str": _check_str,
+    "bool": _check_bool,
+    "number": _check_number,
+    "money": _check_money,
+    "date": _check_date,
+    "list": _check_list,
+    "dict": _check_dict,
+}
+# Each tag of the field tables as (its check, nullable), parsed once.
+_TAGS: dict[str, tuple[Callable[[Any], Any], bool]] = {}
+
+
 def _check_type(tag: str, value: Any) -> Any:
-    """Validate one value against a type tag; returns the normalised value."""
-    nullable = tag.endswith("?")
-    tag = tag.rstrip("?")
+    """Validate one value against a type tag (``"int"``, ``"str?"``: ``?`` allows
+    ``null``); returns the normalised value."""
+    parsed = _TAGS.get(tag)
+    if parsed is None:
+        base = tag.rstrip("?")
+        parsed = _TAGS[tag] = (_CHECKS.get(base, _check_any), tag.endswith("?") or base == "any")
+    check, nullable = parsed
     if value is None:
-        if nullable or tag == "any":
+        if nullable:
             return None
         raise ValueError("may not be null")
-    if tag == "any":
-        return value
-    if tag == "int":
-        if isinstance(value, bool):
-            raise ValueError("must be an integer")
-        if isinstance(value, str) and _digits(value.strip().removeprefix("-")):
-            value = int(value)
-        if not isinstance(value, int):
-            raise ValueError("must be an integer")
-        if not _INT_MIN <= value <= _INT_MAX:
-            raise ValueError(f"must be between {_INT_MIN} and {_INT_MAX}")
-        return value
-    if tag == "str":
-        if not isinstance(value, str):
-            raise ValueError("must be a string")
-        if len(value) > 10000:
-            raise ValueError("is too long")
-        return value
-    if tag == "bool":
-        if not isinstance(value, bool):
-            raise ValueError("must be a boolean")
-        return value
-    if tag == "number":
-        _bounded(value)
-        return value
-    if tag == "money":
-        amount = value.get("amount") if isinstance(value, dict) else value
-        _bounded(amount)
-        return value
-    if tag == "date":
-        if not isinstance(value, str):
-            raise ValueError("must be a YYYY-MM-DD date")
-        dt.date.fromisoformat(value[:10])
-        return value
-    if tag == "list":
-        if not isinstance(value, list):
-            raise ValueError("must be a list")
-        return value
-    if tag == "dict":
-        if not isinstance(value, dict):
-            raise ValueError("must be an object")
-        return value
-    return value  # pragma: no cover
+    return check(value)
 
 
 def _validate(
