@@ -23,12 +23,13 @@ from unittest import mock
 import aiohttp
 import pytest
 import yarl
+from aiohttp import web
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from freshbooks_async._catalogue import Family, endpoints
 from freshbooks_async._clock import FakeClock
-from freshbooks_async.sandbox import Sandbox, SandboxServer, _handlers
+from freshbooks_async.sandbox import Sandbox, SandboxServer, _handlers, web_app
 from freshbooks_async.sandbox._errors import family_of_path
 from freshbooks_async.transports import Request, Response
 
@@ -438,6 +439,84 @@ async def test_an_ipv6_host_header_is_served(server: SandboxServer) -> None:
     status, _, body = split(await raw_exchange(server, head.encode()))
     assert status == 200
     assert json.loads(body)["response"]["result"]["clients"]
+
+
+async def test_expect_100_continue_gets_its_interim_answer_before_the_body(
+    server: SandboxServer,
+) -> None:
+    """The sandbox serves requests without an aiohttp application (whose router answers
+    ``Expect``), so it answers ``Expect: 100-continue`` itself: the client sends the body
+    only after ``100 Continue`` (curl does so for large uploads)."""
+    port = int(server.url.rsplit(":", 1)[1])
+    body = json.dumps({"client": {"organization": "Expect Co"}}).encode()
+    head = (
+        f"POST {CLIENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {server.token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n"
+    )
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(head.encode())
+        await writer.drain()
+        interim = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+        assert interim == b"HTTP/1.1 100 Continue\r\n\r\n"
+        writer.write(body)
+        await writer.drain()
+        status, _, answer = split(await asyncio.wait_for(reader.read(), 10))
+    finally:
+        writer.close()
+        await writer.wait_closed()
+    assert status == 200
+    assert json.loads(answer)["response"]["result"]["client"]["organization"] == "Expect Co"
+
+
+async def test_an_unknown_expectation_is_a_shaped_417(server: SandboxServer) -> None:
+    port = server.url.rsplit(":", 1)[1]
+    head = (
+        f"GET {CLIENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {server.token}\r\nExpect: teapot"
+    )
+    status, headers, body = split(await raw_exchange(server, head.encode()))
+    assert status == 417
+    assert headers["content-type"] == "application/json"
+    error = json.loads(body)["response"]["errors"][0]
+    assert error["field"] == "Expect"
+    assert "teapot" in error["message"]
+    assert server.sandbox.stats.requests["GET <refused>"] == 1
+
+
+async def test_web_app_mounted_in_an_application_answers_expect_once() -> None:
+    """``web_app`` leaves ``Expect`` to the application's router: one interim answer."""
+    sb = Sandbox()
+    runner = web.AppRunner(web_app(sb), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        body = json.dumps({"client": {"organization": "Mounted"}}).encode()
+        writer.write(
+            (
+                f"POST {CLIENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Authorization: Bearer {sb.token}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nExpect: 100-continue\r\n"
+                "Connection: close\r\n\r\n"
+            ).encode()
+        )
+        await writer.drain()
+        assert await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10) == (
+            b"HTTP/1.1 100 Continue\r\n\r\n"
+        )
+        writer.write(body)
+        await writer.drain()
+        status, _, answer = split(await asyncio.wait_for(reader.read(), 10))
+        writer.close()
+        await writer.wait_closed()
+    finally:
+        await runner.cleanup()
+    assert status == 200
+    assert json.loads(answer)["response"]["result"]["client"]["organization"] == "Mounted"
 
 
 async def test_a_100k_deep_json_body_is_a_shaped_400(
