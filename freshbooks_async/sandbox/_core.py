@@ -992,7 +992,7 @@ class Sandbox:
             # the request committed: refuse it here, inside the request's journal.
             if not value.isprintable() or not value.isascii():
                 raise ValueError(f"header {name}: cannot send {value!r}")
-        return Response(status=reply.status, headers=Headers(headers), body=body, request=request)
+        return Response._trusted(reply.status, Headers(headers), body, request=request)
 
     def spawn(self, coro: Awaitable[None]) -> None:
         """Run a background coroutine (webhook deliveries), kept until done.

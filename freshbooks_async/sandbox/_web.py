@@ -175,7 +175,8 @@ def _handler(
             )
             return Outcome(response=sandbox._refuse(refused, err))
         body = await _read_body(request, sandbox.max_body_bytes)
-        ours = Request(method=request.method, url=url, headers=headers, body=body or b"")
+        # (Request(...) without its converters: these values are already of their types.)
+        ours = Request._trusted(request.method.upper(), url, headers, body or b"")
         if body is None:
             err = SandboxAPIError(
                 413,
