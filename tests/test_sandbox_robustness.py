@@ -24,6 +24,7 @@ import aiohttp
 import pytest
 import yarl
 from aiohttp import web
+from aiohttp.test_utils import make_mocked_request
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,7 +32,8 @@ from freshbooks_async._catalogue import Family, endpoints
 from freshbooks_async._clock import FakeClock
 from freshbooks_async.sandbox import Sandbox, SandboxServer, _handlers, web_app
 from freshbooks_async.sandbox._errors import family_of_path
-from freshbooks_async.transports import Request, Response
+from freshbooks_async.sandbox._web import _copy_headers, _handler
+from freshbooks_async.transports import Headers, Request, Response
 
 ACC = "/accounting/account/ACC001"
 CLIENTS = f"{ACC}/users/clients"
@@ -485,15 +487,53 @@ async def test_an_unknown_expectation_is_a_shaped_417(server: SandboxServer) -> 
     assert server.sandbox.stats.requests["GET <refused>"] == 1
 
 
-async def test_web_app_mounted_in_an_application_answers_expect_once() -> None:
-    """``web_app`` leaves ``Expect`` to the application's router: one interim answer."""
-    sb = Sandbox()
+@pytest.mark.parametrize("expect", [b"Expect:", b"Expect:   "])
+async def test_an_empty_expectation_is_ignored(server: SandboxServer, expect: bytes) -> None:
+    """An ``Expect`` header with no value asks for nothing: served, as an aiohttp
+    application's router does (it looks only at a non-empty one)."""
+    port = server.url.rsplit(":", 1)[1]
+    head = (
+        f"GET {CLIENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {server.token}\r\n"
+    ).encode()
+    status, _, body = split(await raw_exchange(server, head + expect))
+    assert status == 200
+    assert json.loads(body)["response"]["result"]["clients"]
+
+
+def test_answer_headers_go_out_once_per_name_framing_left_to_aiohttp() -> None:
+    """One value per name (the last given, whatever the case) and never a framing header
+    of the answer's own: aiohttp frames the body it writes."""
+    out = web.StreamResponse()
+    _copy_headers(Headers([("X-A", "1"), ("Retry-After", "2"), ("x-a", "3")]), out)
+    assert out.headers.getall("X-A") == ["3"]
+    assert out.headers["Retry-After"] == "2"
+    out = web.StreamResponse()
+    _copy_headers(Headers({"Content-Length": "99", "X-B": "b"}), out)
+    assert "Content-Length" not in out.headers
+    assert out.headers["X-B"] == "b"
+    out = web.StreamResponse()
+    _copy_headers(Headers({"Content-Type": "application/json", "X-C": "c"}), out)
+    assert list(out.headers.items()) == [("Content-Type", "application/json"), ("X-C", "c")]
+
+
+@contextlib.asynccontextmanager
+async def mounted(sb: Sandbox) -> AsyncIterator[int]:
+    """``web_app(sb)`` served by an aiohttp application on a loopback port."""
     runner = web.AppRunner(web_app(sb), access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     try:
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        yield site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    finally:
+        await runner.cleanup()
+
+
+async def test_web_app_mounted_in_an_application_answers_expect_once() -> None:
+    """``web_app`` answers ``Expect`` through the application's router: one interim answer."""
+    sb = Sandbox()
+    async with mounted(sb) as port:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         body = json.dumps({"client": {"organization": "Mounted"}}).encode()
         writer.write(
@@ -513,10 +553,53 @@ async def test_web_app_mounted_in_an_application_answers_expect_once() -> None:
         status, _, answer = split(await asyncio.wait_for(reader.read(), 10))
         writer.close()
         await writer.wait_closed()
-    finally:
-        await runner.cleanup()
     assert status == 200
     assert json.loads(answer)["response"]["result"]["client"]["organization"] == "Mounted"
+
+
+async def test_web_app_answers_an_unknown_expectation_in_the_family_shape() -> None:
+    sb = Sandbox()
+    async with mounted(sb) as port:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(
+            (
+                f"GET {CLIENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                f"Authorization: Bearer {sb.token}\r\nExpect: teapot\r\n"
+                "Connection: close\r\n\r\n"
+            ).encode()
+        )
+        await writer.drain()
+        status, headers, body = split(await asyncio.wait_for(reader.read(), 10))
+        writer.close()
+        await writer.wait_closed()
+    assert status == 417
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body)["response"]["errors"][0]["field"] == "Expect"
+
+
+async def test_a_client_gone_before_100_continue_is_no_sandbox_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The interim answer cannot be written (the client left): the connection is dropped
+    quietly, not answered as a sandbox bug, and nothing is processed."""
+    sb = Sandbox()
+    transport = mock.Mock()
+    writer = mock.Mock()
+    writer.write = mock.AsyncMock(side_effect=ConnectionResetError("peer gone"))
+    request = make_mocked_request(
+        "POST",
+        CLIENTS,
+        headers={"Host": "127.0.0.1:1", "Expect": "100-continue"},
+        writer=writer,
+        transport=transport,
+    )
+    before = state(sb)
+    with caplog.at_level(logging.DEBUG), pytest.raises(ConnectionResetError):
+        await _handler(sb, expect=True)(request)
+    transport.abort.assert_called_once()
+    assert state(sb) == before
+    assert sb.stats.requests == {}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 async def test_a_100k_deep_json_body_is_a_shaped_400(

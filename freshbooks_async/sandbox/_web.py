@@ -13,7 +13,7 @@ import aiohttp
 import yarl
 from aiohttp import web
 
-from ..transports._types import Headers, Request, multidict_of
+from ..transports._types import Headers, Request, Response, multidict_of
 from ._core import Outcome, Sandbox
 from ._errors import SandboxAPIError, family_of_path
 
@@ -26,9 +26,13 @@ class _InjectedReset(ConnectionResetError):
     """Raised after aborting a connection on purpose (a configured fault)."""
 
 
+class _ClientGone(_InjectedReset):
+    """Raised when the client went away before the sandbox could answer ``Expect``."""
+
+
 class _QuietInjectedResets(logging.Filter):
-    """Drops aiohttp's error log for connections the sandbox aborted on purpose: an
-    injected fault is not a server error, and a traceback per fault floods the output."""
+    """Drops aiohttp's error log for connections the sandbox aborted on purpose or the
+    client left: neither is a server error, and a traceback per fault floods the output."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not (record.exc_info and isinstance(record.exc_info[1], _InjectedReset))
@@ -43,14 +47,15 @@ _CHUNK = 256 * 1024
 
 
 def _copy_headers(headers: Headers, out: web.StreamResponse) -> None:
-    """The sandbox answer's headers onto aiohttp's response (aiohttp sets the framing)."""
+    """The sandbox answer's headers onto aiohttp's response (aiohttp sets the framing):
+    one value per name, the last given, as the answer's ``Mapping`` view reads them."""
     pairs = multidict_of(headers)
-    if not any(name in pairs for name in _HOP):  # the usual answer: all of them, at once
-        out.headers.extend(pairs)
+    if len(pairs) == len(headers) and not any(name in pairs for name in _HOP):
+        out.headers.extend(pairs)  # the usual answer: no name twice, none framing; at once
         return
-    for name, value in pairs.items():
+    for name, value in headers.items():
         if name.lower() not in _HOP:
-            out.headers.add(name, value)
+            out.headers[name] = value
 
 
 def _header_text(value: str) -> str:
@@ -124,9 +129,25 @@ def web_app(sandbox: Sandbox) -> web.Application:
     # The handler reads bodies itself (refusing an oversized one in the FreshBooks shape),
     # so aiohttp's own limit, which answers in plain text, is never reached.
     app = web.Application(client_max_size=2**62)
-    # An application answers ``Expect: 100-continue`` itself (its router's expect handler).
-    app.router.add_route("*", "/{tail:.*}", _handler(sandbox, expect=False))
+
+    # The application's router calls the expect handler (for a non-empty ``Expect``):
+    # ``100-continue`` gets its interim answer, anything else the family's 417.
+    async def expect_handler(request: web.Request) -> web.StreamResponse | None:
+        early = await _expect(sandbox, request)
+        return None if early is None else _whole(early.response)
+
+    app.router.add_route(
+        "*", "/{tail:.*}", _handler(sandbox, expect=False), expect_handler=expect_handler
+    )
     return app
+
+
+def _whole(resp: Response) -> web.Response:
+    """``resp`` as one aiohttp response: headers and body in one write (a
+    ``StreamResponse`` sends its headers apart)."""
+    whole = web.Response(status=resp.status, body=resp.body)
+    _copy_headers(resp.headers, whole)
+    return whole
 
 
 async def _expect(sandbox: Sandbox, request: web.BaseRequest) -> Outcome | None:
@@ -137,9 +158,14 @@ async def _expect(sandbox: Sandbox, request: web.BaseRequest) -> Outcome | None:
         return None
     if expect.lower() == "100-continue":
         writer = request.writer
-        await writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        writer.output_size = 0  # the answer proper has not started
-        await writer.drain()
+        try:
+            await writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+            writer.output_size = 0  # the answer proper has not started
+            await writer.drain()
+        except ConnectionError as exc:  # the client left first: no answer, no sandbox bug
+            if request.transport is not None:
+                request.transport.abort()
+            raise _ClientGone("client went away before 100 Continue") from exc
         return None
     path = request.rel_url.raw_path
     refused = Request(method=request.method, url=_local(path))
@@ -190,9 +216,13 @@ def _handler(
     async def handler(request: web.BaseRequest) -> web.StreamResponse:
         try:
             early = (
-                await _expect(sandbox, request) if expect and "Expect" in request.headers else None
+                await _expect(sandbox, request)
+                if expect and request.headers.get("Expect")
+                else None
             )
             outcome = early if early is not None else await answer(request)
+        except _ClientGone:
+            raise
         except Exception as exc:  # a bug of the adapter: still a FreshBooks-shaped 500
             path = request.rel_url.raw_path
             probe = Request(method=request.method, url=_local(path))
@@ -204,10 +234,7 @@ def _handler(
             raise _InjectedReset("sandbox fault: reset")
         resp = outcome.response
         if outcome.action != "truncate":
-            # Headers and body in one write (a StreamResponse sends its headers apart).
-            whole = web.Response(status=resp.status, body=resp.body)
-            _copy_headers(resp.headers, whole)
-            return whole
+            return _whole(resp)
         out = web.StreamResponse(status=resp.status)
         _copy_headers(resp.headers, out)
         out.content_length = len(resp.body)
