@@ -15,7 +15,11 @@ The same run with one process and the in-process coordinator (no Redis) is the b
 and for each process count above one, the rig's floor: raw aiohttp in as many processes,
 ``C / P`` requests on the wire in each (a static split, nothing shared, explicit invoice
 numbers, no validation or decoding), which shows what ``P`` client processes next to the
-sandbox and Redis cost this machine before any coordination.
+sandbox and Redis cost this machine before any coordination. Between the two, the SDK
+alone: ``bulk_create_invoices`` in as many processes with the same static split (each its
+own in-process coordinator with ``C / P`` slots, drafts carrying their own numbers), which
+splits what is left over the floor into the SDK's own CPU and what sharing through Redis
+adds.
 
 Then the per-acquire cost of a slot, in microseconds, for the in-process and the Redis
 coordinator: a free slot taken and given back by one task (``acquire`` and ``release``
@@ -78,6 +82,7 @@ PROCESSES = (1, 2, 4)
 GOAL = 1.15
 IN_PROCESS = "in-process"
 RAW = "raw"
+ALONE = "alone"
 
 
 def drafts(n: int, worker: int) -> list[dict[str, Any]]:
@@ -146,6 +151,7 @@ def redis_server() -> Iterator[str]:
 async def _worker(args: argparse.Namespace) -> dict[str, Any]:
     """One worker process: wait for "go" on stdin, create its drafts, report times."""
     coordinator: Coordinator
+    cap = args.slots if args.alone else CAP
     if args.redis:
         from freshbooks_async.redis import RedisCoordinator
 
@@ -157,14 +163,17 @@ async def _worker(args: argparse.Namespace) -> dict[str, Any]:
             args.token,
             base_url=args.url,
             coordinator=coordinator,
-            per_account_concurrency=CAP,
+            per_account_concurrency=cap,
             max_in_flight=64,
         ) as client:
             # Warm up: a connection to the sandbox, and to Redis (a slot taken and given).
             await client.request("GET", f"/accounting/account/{ACCOUNT_ID}/invoices/invoices")
-            lease = await coordinator.acquire_slot(ACCOUNT_ID, CAP)
+            lease = await coordinator.acquire_slot(ACCOUNT_ID, cap)
             await coordinator.release_slot(lease)
             batch = drafts(args.count, args.index)  # built before the start, as raw's
+            if args.alone:  # nothing shared: numbers of its own, as raw's
+                for index, draft in enumerate(batch):
+                    draft["invoice_number"] = f"W{args.index}-{index}"
             print("ready", flush=True)
             await asyncio.to_thread(sys.stdin.readline)  # "go", from the parent
             started = time.time()
@@ -173,8 +182,8 @@ async def _worker(args: argparse.Namespace) -> dict[str, Any]:
                 client,
                 ACCOUNT_ID,
                 batch,
-                concurrency=CAP,
-                numbering="client",
+                concurrency=cap,
+                numbering="server" if args.alone else "client",  # own numbers kept
             )
             ended = time.time()
             cpu = time.process_time() - cpu
@@ -248,9 +257,11 @@ def run_once(
     namespace: str,
     *,
     raw: bool = False,
+    alone: bool = False,
 ) -> dict[str, float]:
     """One measured run: ``processes`` workers share ``n`` drafts; returns the figures.
-    ``raw``: raw aiohttp workers, ``CAP // processes`` requests on the wire each."""
+    ``raw``: raw aiohttp workers, ``CAP // processes`` requests on the wire each;
+    ``alone``: SDK workers with as many slots each, nothing shared."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     counts = [n // processes + (1 if i < n % processes else 0) for i in range(processes)]
@@ -261,6 +272,8 @@ def run_once(
         argv += ["--namespace", namespace]
         if raw:
             argv += ["--raw", "--slots", str(CAP // processes)]
+        elif alone:
+            argv += ["--alone", "--slots", str(CAP // processes)]
         elif redis_url:
             argv += ["--redis", redis_url]
         children.append(
@@ -343,6 +356,7 @@ def measure(
             n,
             f"bench-{run}-{processes}",
             raw=raw,
+            alone=variant.startswith(ALONE),
         )
         calls = redis_calls(redis_url)
         if calls:
@@ -450,6 +464,7 @@ def main() -> int:
     for name in ("--url", "--token", "--redis", "--namespace"):
         parser.add_argument(name, help=argparse.SUPPRESS)
     parser.add_argument("--raw", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--alone", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--slots", type=int, default=CAP, help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=int, default=0, help=argparse.SUPPRESS)
@@ -480,7 +495,7 @@ def main() -> int:
             notes = f"Redis rows skipped: {exc} (apt-get install redis-server)."
             print(f"  {notes}")
         variants = [IN_PROCESS] + ([f"redis x{p}" for p in args.processes] if redis_url else [])
-        floors = [f"{RAW} x{p}" for p in args.processes if p > 1]
+        floors = [f"{kind} x{p}" for p in args.processes if p > 1 for kind in (RAW, ALONE)]
         print(
             f"many workers: {n} drafts, {LATENCY_MS:.0f} ms, cap {CAP} per account, "
             f"bound {bound:.3f} s"
@@ -496,7 +511,12 @@ def main() -> int:
             measured = runs[variant]
             processes = int(variant.rsplit("x", 1)[1])
             ratios = [m["wall"] / bound for m in measured]
-            label = f"{processes} processes, raw aiohttp, {CAP // processes} slots each (rig floor)"
+            raw = variant.startswith(RAW)
+            label = (
+                f"{processes} processes, raw aiohttp, {CAP // processes} slots each (rig floor)"
+                if raw
+                else f"{processes} processes, SDK alone, {CAP // processes} slots each"
+            )
             case = f"{n} drafts, cap {CAP}, {LATENCY_MS:.0f} ms"
             rows.append(
                 row(
@@ -524,10 +544,10 @@ def main() -> int:
                 f"  {label}: wall {ratio * bound:.3f} s = {ratio:.3f} x bound, "
                 f"client CPU {cpu_us:.0f} us per draft"
             )
+            what = "raw aiohttp (rig floor)" if raw else "SDK alone"
             goals.append(
                 goal(
-                    f"bulk create, {processes} processes, raw aiohttp (rig floor) vs "
-                    "ceil(M/C) x latency",
+                    f"bulk create, {processes} processes, {what} vs ceil(M/C) x latency",
                     "(for information)",
                     ratio,
                     True,
@@ -542,12 +562,14 @@ def main() -> int:
                 )
                 goals.append(
                     goal(
-                        f"bulk create, Redis x{processes} processes / raw aiohttp x{processes} "
+                        f"bulk create, Redis x{processes} processes / {what} x{processes} "
                         "(same run)",
                         "(for information)",
                         relative,
                         True,
-                        "the SDK and its coordination over this rig's floor at that process count",
+                        "the SDK and its coordination over this rig's floor at that process count"
+                        if raw
+                        else "what sharing the cap and the numbers through Redis costs",
                     )
                 )
                 print(f"  {redis_variant} / {variant}: {relative:.3f}")
