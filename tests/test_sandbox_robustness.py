@@ -15,6 +15,8 @@ import io
 import json
 import logging
 import pkgutil
+import socket
+import struct
 from collections.abc import AsyncIterator, Iterator
 from types import ModuleType
 from typing import Any
@@ -32,7 +34,7 @@ from freshbooks_async._catalogue import Family, endpoints
 from freshbooks_async._clock import FakeClock
 from freshbooks_async.sandbox import Sandbox, SandboxServer, _handlers, web_app
 from freshbooks_async.sandbox._errors import family_of_path
-from freshbooks_async.sandbox._web import _copy_headers, _handler
+from freshbooks_async.sandbox._web import _ClientGone, _copy_headers, _handler
 from freshbooks_async.transports import Headers, Request, Response
 
 ACC = "/accounting/account/ACC001"
@@ -594,12 +596,76 @@ async def test_a_client_gone_before_100_continue_is_no_sandbox_error(
         transport=transport,
     )
     before = state(sb)
-    with caplog.at_level(logging.DEBUG), pytest.raises(ConnectionResetError):
+    with caplog.at_level(logging.DEBUG), pytest.raises(_ClientGone):
         await _handler(sb, expect=True)(request)
     transport.abort.assert_called_once()
     assert state(sb) == before
     assert sb.stats.requests == {}
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+@contextlib.asynccontextmanager
+async def served(kind: str, sb: Sandbox) -> AsyncIterator[tuple[int, web.BaseRunner]]:
+    """``sb`` on a loopback port, by ``SandboxServer`` or mounted with ``web_app``: the
+    port and the runner (whose server lists the open connections)."""
+    if kind == "web_app":
+        runner: web.BaseRunner = web.AppRunner(web_app(sb), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        try:
+            yield site._server.sockets[0].getsockname()[1], runner  # type: ignore[union-attr]
+        finally:
+            await runner.cleanup()
+        return
+    async with SandboxServer(sb) as server:
+        assert server._runner is not None
+        yield int(server.url.rsplit(":", 1)[1]), server._runner
+
+
+@pytest.mark.parametrize("kind", ["SandboxServer", "web_app"])
+@pytest.mark.parametrize("stage", ["after 100 Continue", "mid-body"])
+async def test_a_client_that_resets_before_its_body_is_read_is_no_sandbox_error(
+    kind: str, stage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A client that resets its connection (``SO_LINGER`` 0) before its body is all sent:
+    nothing is processed or counted, nothing is logged as an error, on both servers."""
+    sb = Sandbox()
+    body = json.dumps({"client": {"organization": "Gone"}}).encode()
+    expect = "Expect: 100-continue\r\n" if stage == "after 100 Continue" else ""
+    before = state(sb)
+    with caplog.at_level(logging.DEBUG):
+        async with served(kind, sb) as (port, runner):
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(
+                (
+                    f"POST {CLIENTS} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+                    f"Authorization: Bearer {sb.token}\r\nContent-Type: application/json\r\n"
+                    f"Content-Length: {len(body)}\r\n{expect}\r\n"
+                ).encode()
+            )
+            if expect:
+                assert await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10) == (
+                    b"HTTP/1.1 100 Continue\r\n\r\n"
+                )
+            else:
+                writer.write(body[: len(body) // 2])
+            await writer.drain()
+            await asyncio.sleep(0.05)  # the server is reading the body
+            sock = writer.get_extra_info("socket")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            writer.transport.abort()  # RST, not FIN
+            server = runner.server
+            assert server is not None
+            for _ in range(500):  # the server has dropped the connection
+                if not server.connections:
+                    break
+                await asyncio.sleep(0.01)
+            assert not server.connections
+    assert state(sb) == before
+    assert sb.stats.requests == {}
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
 
 
 async def test_a_100k_deep_json_body_is_a_shaped_400(

@@ -27,7 +27,15 @@ class _InjectedReset(ConnectionResetError):
 
 
 class _ClientGone(_InjectedReset):
-    """Raised when the client went away before the sandbox could answer ``Expect``."""
+    """Raised when the client went away before its request was read (before or after
+    ``100 Continue``, or in the middle of its body): nothing to answer, nothing processed."""
+
+
+def _gone(request: web.BaseRequest, exc: ConnectionError) -> _ClientGone:
+    """Drop ``request``'s connection; the quiet error that says the client left."""
+    if request.transport is not None:
+        request.transport.abort()
+    return _ClientGone(f"the client went away before its request was read: {exc}")
 
 
 class _QuietInjectedResets(logging.Filter):
@@ -133,13 +141,26 @@ def web_app(sandbox: Sandbox) -> web.Application:
     # The application's router calls the expect handler (for a non-empty ``Expect``):
     # ``100-continue`` gets its interim answer, anything else the family's 417.
     async def expect_handler(request: web.Request) -> web.StreamResponse | None:
-        early = await _expect(sandbox, request)
+        try:
+            early = await _expect(sandbox, request)
+        except _ClientGone:
+            raise
+        except Exception as exc:  # a bug of the adapter: still a FreshBooks-shaped 500
+            early = _adapter_bug(sandbox, request, exc)
         return None if early is None else _whole(early.response)
 
     app.router.add_route(
         "*", "/{tail:.*}", _handler(sandbox, expect=False), expect_handler=expect_handler
     )
     return app
+
+
+def _adapter_bug(sandbox: Sandbox, request: web.BaseRequest, exc: Exception) -> Outcome:
+    """A bug of the adapter, answered as the sandbox answers its own: a logged 500 in
+    the family's shape."""
+    path = request.rel_url.raw_path
+    probe = Request(method=request.method, url=_local(path))
+    return Outcome(response=sandbox._bug_response(family_of_path(path), exc, probe))
 
 
 def _whole(resp: Response) -> web.Response:
@@ -163,9 +184,7 @@ async def _expect(sandbox: Sandbox, request: web.BaseRequest) -> Outcome | None:
             writer.output_size = 0  # the answer proper has not started
             await writer.drain()
         except ConnectionError as exc:  # the client left first: no answer, no sandbox bug
-            if request.transport is not None:
-                request.transport.abort()
-            raise _ClientGone("client went away before 100 Continue") from exc
+            raise _gone(request, exc) from exc
         return None
     path = request.rel_url.raw_path
     refused = Request(method=request.method, url=_local(path))
@@ -200,7 +219,10 @@ def _handler(
                 400, f"Invalid Host header: {host!r}.", errno=400, field="Host", value=host
             )
             return Outcome(response=sandbox._refuse(refused, err))
-        body = await _read_body(request, sandbox.max_body_bytes)
+        try:
+            body = await _read_body(request, sandbox.max_body_bytes)
+        except ConnectionError as exc:  # the client left mid-body: no answer, no sandbox bug
+            raise _gone(request, exc) from exc
         # (Request(...) without its converters: these values are already of their types.)
         ours = Request._trusted(request.method.upper(), url, headers, body or b"")
         if body is None:
@@ -224,9 +246,7 @@ def _handler(
         except _ClientGone:
             raise
         except Exception as exc:  # a bug of the adapter: still a FreshBooks-shaped 500
-            path = request.rel_url.raw_path
-            probe = Request(method=request.method, url=_local(path))
-            outcome = Outcome(response=sandbox._bug_response(family_of_path(path), exc, probe))
+            outcome = _adapter_bug(sandbox, request, exc)
         transport = request.transport
         if outcome.action == "reset":
             if transport is not None:
