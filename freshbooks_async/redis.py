@@ -309,13 +309,19 @@ return {0, announce(limit, ARGV[6], ARGV[7], ARGV[5])}
 """
 )
 
-# KEYS[1] line, KEYS[2] line expiries; ARGV: instance. A process with no waiter left
-# leaves the line.
-_LEAVE = """
-redis.call('ZREM', KEYS[1], ARGV[1])
+# KEYS[1] slots zset, KEYS[2] line, KEYS[3] line expiries; ARGV: instance, limit,
+# channel, account. A process with no waiter left leaves the line, and the free slots it
+# was ahead for are announced to the processes now first in line (see _ANNOUNCE): a slot
+# released while kept for it would otherwise wait, unannounced, for their next poll.
+_LEAVE = (
+    _NOW
+    + _ANNOUNCE
+    + """
 redis.call('ZREM', KEYS[2], ARGV[1])
-return 1
+redis.call('ZREM', KEYS[3], ARGV[1])
+return announce(tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[1])
 """
+)
 
 # KEYS[1] slots zset; ARGV: lease_ms, member... A held slot is re-added if missing (its
 # holder is still working: after a Redis restart the set shows it again).
@@ -590,13 +596,14 @@ class _Waiters:
     Redis for slots for as many of them as are waiting, in one script call; ``freed`` is
     set when a slot of the account was released anywhere."""
 
-    __slots__ = ("freed", "in_line", "pump", "queue")
+    __slots__ = ("freed", "in_line", "limit", "pump", "queue")
 
     def __init__(self) -> None:
         self.queue: deque[_Waiter] = deque()
         self.pump: asyncio.Task[None] | None = None
         self.freed = asyncio.Event()
         self.in_line = False  # this process is in the account's line in Redis
+        self.limit = 0  # the slot limit this process last asked for (in line: its line's)
 
 
 #: The most waiters one acquire script call serves.
@@ -925,6 +932,7 @@ class RedisCoordinator:
         key = self._key("slots", account_id)
         line = [self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
         slot_keys = [key, *line]
+        leave_args: list[str | int] = [self._instance, 0, self._channel, account_id]
         loop = asyncio.get_running_loop()
         queue = waiters.queue
         try:
@@ -935,12 +943,13 @@ class RedisCoordinator:
                     if not waiters.in_line:
                         return
                     waiters.in_line = False  # nobody waits here now: leave the line
+                    leave_args[1] = waiters.limit
                     await self._link.call(
                         f"account {account_id}: leaving the slot line",
-                        lambda: self._leave(keys=line, args=[self._instance]),
+                        lambda: self._leave(keys=slot_keys, args=leave_args),
                     )
                     continue  # a waiter may have come meanwhile
-                limit = queue[0].limit
+                limit = waiters.limit = queue[0].limit
                 batch: list[_Waiter] = []
                 for waiter in queue:
                     if len(batch) == _BATCH or waiter.limit != limit:
@@ -1556,12 +1565,14 @@ class RedisCoordinator:
                 await task
         for account_id, waiters in self._waiters.items():
             if waiters.in_line:  # leave the lines this process waited in
-                line = [
+                keys = [
+                    self._key("slots", account_id),
                     self._key("slot-line", account_id),
                     self._key("slot-line-expiry", account_id),
                 ]
+                args: list[str | int] = [self._instance, waiters.limit, self._channel, account_id]
                 with contextlib.suppress(Exception):
-                    await self._leave(keys=line, args=[self._instance])
+                    await self._leave(keys=keys, args=args)
         for budget in self._budgets.values():
             await budget.aclose()
         await self._link.aclose()

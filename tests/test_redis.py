@@ -791,6 +791,41 @@ async def test_a_process_keeping_every_slot_gives_a_newcomer_its_share_at_once(
         await b.aclose()
 
 
+async def test_a_process_leaving_the_line_passes_the_slot_kept_for_it_on(
+    redis_server: RedisServer,
+) -> None:
+    # a waits in line ahead of b; a's waiter is then served here (a's own release), and
+    # a's next release frees a slot kept for a, first in line, which wants none now: a
+    # leaves the line, and b must hear of the slot then, not at its next poll (30 s; a
+    # stall CI met in the test above: a newcomer's second slot took more than 5 s).
+    a = RedisCoordinator.from_url(
+        redis_server.url, slot_lease=30.0, poll_interval=30.0, slot_linger=0
+    )
+    b = RedisCoordinator.from_url(redis_server.url, slot_lease=30.0, poll_interval=30.0)
+    try:
+        first = await a.acquire_slot("ACC1", 2)
+        second = await a.acquire_slot("ACC1", 2)
+        a_wants = asyncio.ensure_future(a.acquire_slot("ACC1", 2))
+        await asyncio.sleep(0.2)  # a is in line
+        b_wants = asyncio.ensure_future(b.acquire_slot("ACC1", 2))
+        await asyncio.sleep(0.2)  # b is in line, behind a
+        await a.release_slot(first)  # to a's waiter, here
+        third = await asyncio.wait_for(a_wants, 5)
+        await a.release_slot(second)  # kept for a, which waits no more
+        asked = time.monotonic()
+        got = await asyncio.wait_for(b_wants, 5)
+        waited = time.monotonic() - asked
+        print(
+            f"FIGURE the next in line got a slot its leaving holder was ahead for in {waited:.3f} s"
+        )
+        assert waited < 2.0  # not the 30 s of its poll
+        await b.release_slot(got)
+        await a.release_slot(third)
+    finally:
+        await a.aclose()
+        await b.aclose()
+
+
 async def test_holders_wanting_no_more_than_they_hold_still_make_room_for_a_newcomer(
     redis_server: RedisServer, redis_client: aioredis.Redis
 ) -> None:
