@@ -891,6 +891,22 @@ class RedisCoordinator:
     def _key(self, kind: str, name: str) -> str:
         return f"{self._namespace}:{kind}:{name}"
 
+    def _slot_keys(self, account_id: str) -> list[str]:
+        """The keys of an account's slot scripts: its slots, its line, the line's expiries."""
+        return [
+            self._key("slots", account_id),
+            self._key("slot-line", account_id),
+            self._key("slot-line-expiry", account_id),
+        ]
+
+    def _leave_line(self, account_id: str, limit: int) -> Awaitable[Any]:
+        """The script call that takes this process out of an account's line and announces
+        the free slots it was ahead for (see _LEAVE)."""
+        return self._leave(
+            keys=self._slot_keys(account_id),
+            args=[self._instance, limit, self._channel, account_id],
+        )
+
     # ------------------------------------------------------------ slots
 
     async def acquire_slot(self, account_id: str, limit: int) -> SlotLease:
@@ -929,10 +945,8 @@ class RedisCoordinator:
     async def _pump(self, account_id: str) -> None:
         """Take slots for this process's waiters on ``account_id`` until none is left."""
         waiters = self._waiters[account_id]
-        key = self._key("slots", account_id)
-        line = [self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
-        slot_keys = [key, *line]
-        leave_args: list[str | int] = [self._instance, 0, self._channel, account_id]
+        slot_keys = self._slot_keys(account_id)
+        key = slot_keys[0]
         loop = asyncio.get_running_loop()
         queue = waiters.queue
         try:
@@ -943,10 +957,9 @@ class RedisCoordinator:
                     if not waiters.in_line:
                         return
                     waiters.in_line = False  # nobody waits here now: leave the line
-                    leave_args[1] = waiters.limit
                     await self._link.call(
                         f"account {account_id}: leaving the slot line",
-                        lambda: self._leave(keys=slot_keys, args=leave_args),
+                        lambda: self._leave_line(account_id, waiters.limit),
                     )
                     continue  # a waiter may have come meanwhile
                 limit = waiters.limit = queue[0].limit
@@ -1102,7 +1115,7 @@ class RedisCoordinator:
         member = self._members.pop(lease.id, lease.id)
         self._handoffs.pop(lease.id, None)
         new = f"{self._instance}:{next(self._ids)}"
-        keys = [key, self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
+        keys = self._slot_keys(account_id)
         args: list[str | int] = [
             *(member, new, limit, self._lease_ms),
             *(self._instance, self._channel, account_id, "1" if self._fair_share else "0"),
@@ -1155,10 +1168,10 @@ class RedisCoordinator:
         held = self._held.pop(lease_id, None)
         if held is None:
             return
-        key, account_id, _, limit = held
+        _, account_id, _, limit = held
         member = self._members.pop(lease_id, lease_id)
         self._handoffs.pop(lease_id, None)
-        keys = [key, self._key("slot-line", account_id), self._key("slot-line-expiry", account_id)]
+        keys = self._slot_keys(account_id)
         args = [member, self._channel, account_id, self._instance, "1" if back else "0", limit]
         sent = asyncio.get_running_loop().time()
         try:
@@ -1565,14 +1578,8 @@ class RedisCoordinator:
                 await task
         for account_id, waiters in self._waiters.items():
             if waiters.in_line:  # leave the lines this process waited in
-                keys = [
-                    self._key("slots", account_id),
-                    self._key("slot-line", account_id),
-                    self._key("slot-line-expiry", account_id),
-                ]
-                args: list[str | int] = [self._instance, waiters.limit, self._channel, account_id]
                 with contextlib.suppress(Exception):
-                    await self._leave(keys=keys, args=args)
+                    await self._leave_line(account_id, waiters.limit)
         for budget in self._budgets.values():
             await budget.aclose()
         await self._link.aclose()

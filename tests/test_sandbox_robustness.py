@@ -520,22 +520,28 @@ def test_answer_headers_go_out_once_per_name_framing_left_to_aiohttp() -> None:
 
 
 @contextlib.asynccontextmanager
-async def mounted(sb: Sandbox) -> AsyncIterator[int]:
-    """``web_app(sb)`` served by an aiohttp application on a loopback port."""
-    runner = web.AppRunner(web_app(sb), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    finally:
-        await runner.cleanup()
+async def served(kind: str, sb: Sandbox) -> AsyncIterator[tuple[int, web.BaseRunner]]:
+    """``sb`` on a loopback port, by ``SandboxServer`` or mounted with ``web_app``: the
+    port and the runner (whose server lists the open connections)."""
+    if kind == "web_app":
+        runner: web.BaseRunner = web.AppRunner(web_app(sb), access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        try:
+            yield site._server.sockets[0].getsockname()[1], runner  # type: ignore[union-attr]
+        finally:
+            await runner.cleanup()
+        return
+    async with SandboxServer(sb) as server:
+        assert server._runner is not None
+        yield int(server.url.rsplit(":", 1)[1]), server._runner
 
 
 async def test_web_app_mounted_in_an_application_answers_expect_once() -> None:
     """``web_app`` answers ``Expect`` through the application's router: one interim answer."""
     sb = Sandbox()
-    async with mounted(sb) as port:
+    async with served("web_app", sb) as (port, _):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         body = json.dumps({"client": {"organization": "Mounted"}}).encode()
         writer.write(
@@ -561,7 +567,7 @@ async def test_web_app_mounted_in_an_application_answers_expect_once() -> None:
 
 async def test_web_app_answers_an_unknown_expectation_in_the_family_shape() -> None:
     sb = Sandbox()
-    async with mounted(sb) as port:
+    async with served("web_app", sb) as (port, _):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         writer.write(
             (
@@ -602,25 +608,6 @@ async def test_a_client_gone_before_100_continue_is_no_sandbox_error(
     assert state(sb) == before
     assert sb.stats.requests == {}
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-
-
-@contextlib.asynccontextmanager
-async def served(kind: str, sb: Sandbox) -> AsyncIterator[tuple[int, web.BaseRunner]]:
-    """``sb`` on a loopback port, by ``SandboxServer`` or mounted with ``web_app``: the
-    port and the runner (whose server lists the open connections)."""
-    if kind == "web_app":
-        runner: web.BaseRunner = web.AppRunner(web_app(sb), access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        try:
-            yield site._server.sockets[0].getsockname()[1], runner  # type: ignore[union-attr]
-        finally:
-            await runner.cleanup()
-        return
-    async with SandboxServer(sb) as server:
-        assert server._runner is not None
-        yield int(server.url.rsplit(":", 1)[1]), server._runner
 
 
 @pytest.mark.parametrize("kind", ["SandboxServer", "web_app"])
