@@ -167,6 +167,39 @@ async def test_a_lone_surrogate_is_refused_and_nothing_is_committed(
         )
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"client": {"fname": "\xed\xa0\x80"}}',  # a lone surrogate, encoded in UTF-8 bytes
+        '{"client": {"fname": "\ud800"}}'.encode("utf-16", "surrogatepass"),  # in UTF-16
+        b'{"client": {"fname": "\xff"}}',  # not UTF-8 at all
+    ],
+    ids=["utf-8 encoded surrogate", "utf-16 encoded surrogate", "invalid utf-8"],
+)
+async def test_a_body_that_is_not_valid_unicode_is_malformed(
+    server: SandboxServer, http: aiohttp.ClientSession, body: bytes
+) -> None:
+    # The encoded surrogates were decoded as json.loads(bytes) decodes them (letting a
+    # surrogate through), and the create then answered a 500 when it rendered the name.
+    before = state(server.sandbox)
+    async with http.post(server.url + CLIENTS, data=body, headers=auth(server)) as r:
+        assert r.status == 400
+        error = (await r.json())["response"]["errors"][0]
+    assert error["errno"] == 1005
+    assert "malformed JSON" in error["message"]
+    assert state(server.sandbox) == before
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32-be"])
+async def test_a_json_body_in_any_encoding_json_detects_is_read(
+    server: SandboxServer, http: aiohttp.ClientSession, encoding: str
+) -> None:
+    body = json.dumps({"client": {"fname": "Zo\u00eb"}}, ensure_ascii=False).encode(encoding)
+    async with http.post(server.url + CLIENTS, data=body, headers=auth(server)) as r:
+        assert r.status == 200, await r.text()
+        assert (await r.json())["response"]["result"]["client"]["fname"] == "Zo\u00eb"
+
+
 async def test_a_sandbox_bug_answers_a_shaped_500_and_commits_nothing(
     server: SandboxServer,
     http: aiohttp.ClientSession,

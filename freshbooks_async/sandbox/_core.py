@@ -255,6 +255,10 @@ def _malformed(message: str, *, field: str | None = None, value: Any = None) -> 
     )
 
 
+_OPENERS = (b"{", b"[")
+_NUL_OR_NOTHING = (b"\x00", b"")
+
+
 def parse_json(body: bytes) -> Any:
     """``body`` parsed as JSON, checked to nest at most :data:`MAX_JSON_DEPTH` levels and
     to hold only valid Unicode strings (keys included).
@@ -263,7 +267,14 @@ def parse_json(body: bytes) -> Any:
         SandboxAPIError: 400/1005 naming what is wrong (the field, for a bad string).
     """
     try:
-        value = json.loads(body, parse_constant=_no_constant)
+        # Decoded strictly (json.loads(bytes) lets an encoded lone surrogate through),
+        # as UTF-8 without json.detect_encoding when its rules give UTF-8 anyway (no BOM,
+        # no NUL among the first bytes).
+        if body[:1] in _OPENERS and body[1:2] not in _NUL_OR_NOTHING:
+            decoded = body.decode("utf-8")
+        else:
+            decoded = body.decode(json.detect_encoding(body))
+        value = json.loads(decoded, parse_constant=_no_constant)
     except RecursionError:
         raise _malformed(f"JSON nested more than {MAX_JSON_DEPTH} levels deep.") from None
     except (ValueError, UnicodeDecodeError):
