@@ -79,7 +79,7 @@ class _Scheduler:
             self.changed.set()
         else:
             draft.backoff_mark = self.tally.counts[BulkStatus.CREATED]
-            waiting = self.backoff_wait(draft, streak or draft.attempts)
+            waiting = self.backoff_wait(streak or draft.attempts)
             self.timers[asyncio.ensure_future(waiting)] = draft
 
     def bury(self, timer: asyncio.Task[None]) -> None:
@@ -110,17 +110,24 @@ class _Scheduler:
                 return draft
         return None
 
-    async def backoff_wait(self, draft: _Draft, streak: int) -> None:
+    async def backoff_wait(self, streak: int) -> None:
+        """The backoff of the draft ``self.timers`` holds for this task: sleep, then queue
+        it (unless it was taken forward or the call halted meanwhile).
+
+        The draft is not an argument: a timer cancelled before it ever ran (taken forward
+        while the workers kept the loop busy) holds its coroutine until the loop delivers
+        the cancellation, and the draft, settled by then, must not live on with it.
+        """
         base = self.backoff_base
         if base is None:  # adaptive: about one observed create round trip
             base = max(_MIN_ADAPTIVE_BACKOFF, self.pace.latency or 0.0)
         ceiling = min(self.backoff_max, base * 2 ** max(0, streak - 1))
         await self.clock.sleep(backoff.full_jitter(ceiling))
         timer = asyncio.current_task()
-        if timer is not None:
-            self.timers.pop(timer, None)
-        self.ready.append(draft)
-        self.changed.set()
+        draft = self.timers.pop(timer, None) if timer is not None else None
+        if draft is not None:
+            self.ready.append(draft)
+            self.changed.set()
 
     def stopping(self) -> bool:
         if self.stop.is_set():
