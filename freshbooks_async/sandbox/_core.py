@@ -358,6 +358,28 @@ def _bucket(path: str) -> str:
 
 ROUTES = _build_routes(endpoints())
 
+#: (method, path) -> what _match_route gives: a client calls the same paths again and again.
+_MATCHED: dict[tuple[str, str], tuple[Route | None, dict[str, str]]] = {}
+_MATCHED_MAX = 4096
+
+
+def _match_route(method: str, path: str) -> tuple[Route | None, dict[str, str]]:
+    """The route of ``method path`` and its path parameters; for a path that another
+    method's route matches, no route and ``{"_any_method": that method}``."""
+    bucket = _bucket(path)
+    for route in ROUTES.get((method, bucket), ()):
+        m = route.regex.match(path)
+        if m:
+            return route, m.groupdict()
+    for (other_method, other_bucket), routes in ROUTES.items():
+        if (
+            other_bucket == bucket
+            and other_method != method
+            and any(r.regex.match(path) for r in routes)
+        ):
+            return None, {"_any_method": other_method}
+    return None, {}
+
 
 class Sandbox:
     """A faithful, in-memory FreshBooks emulator.
@@ -854,19 +876,15 @@ class Sandbox:
     # ---------------------------------------------------------------- internals
 
     def _match(self, method: str, path: str) -> tuple[Route | None, dict[str, str]]:
-        bucket = _bucket(path)
-        for route in ROUTES.get((method, bucket), ()):
-            m = route.regex.match(path)
-            if m:
-                return route, m.groupdict()
-        for (other_method, other_bucket), routes in ROUTES.items():
-            if (
-                other_bucket == bucket
-                and other_method != method
-                and any(r.regex.match(path) for r in routes)
-            ):
-                return None, {"_any_method": other_method}
-        return None, {}
+        """The route of ``method path`` and its path parameters (a fresh dict)."""
+        key = (method, path)
+        found = _MATCHED.get(key)
+        if found is None:
+            found = _match_route(method, path)
+            if len(_MATCHED) >= _MATCHED_MAX:  # paths carry ids: keep the cache bounded
+                _MATCHED.clear()
+            _MATCHED[key] = found
+        return found[0], dict(found[1])
 
     def _delay_for(self, method: str, path: str) -> float:
         """Seconds the answer to this request is held back (latency, jitter, rules)."""

@@ -59,6 +59,16 @@ def iso_time(ts: float) -> str:
 
 def dec(value: Any) -> Decimal:
     """A Decimal from a JSON number or string; raises ``ValueError`` when not numeric."""
+    if value.__class__ is dict:
+        value = value.get("amount")
+    if value.__class__ is str:  # the usual case, without the checks below
+        try:
+            result = Decimal(value)
+        except (InvalidOperation, ValueError):
+            raise ValueError(value) from None
+        if not result.is_finite():
+            raise ValueError(value)
+        return result
     if isinstance(value, bool) or value is None:
         raise ValueError(value)
     if isinstance(value, dict):

@@ -102,19 +102,26 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
 _TAGS: dict[str, tuple[Callable[[Any], Any], bool]] = {}
 
 
-def _check_type(tag: str, value: Any) -> Any:
-    """Validate one value against a type tag (``"int"``, ``"str?"``: ``?`` allows
-    ``null``); returns the normalised value."""
+def _parse_tag(tag: str) -> tuple[Callable[[Any], Any], bool]:
+    """A type tag's (check, nullable), parsed once."""
     parsed = _TAGS.get(tag)
     if parsed is None:
         base = tag.rstrip("?")
         parsed = _TAGS[tag] = (_CHECKS.get(base, _check_any), tag.endswith("?") or base == "any")
-    check, nullable = parsed
-    if value is None:
-        if nullable:
-            return None
-        raise ValueError("may not be null")
-    return check(value)
+    return parsed
+
+
+#: id(schema) -> (the schema, its fields as name -> (check, nullable, tag)), parsed once
+#: (the schema is kept so that its id is never reused).
+_SCHEMA_CHECKS: dict[int, tuple[Schema, dict[str, tuple[Callable[[Any], Any], bool, str]]]] = {}
+
+
+def _checks_of(schema: Schema) -> dict[str, tuple[Callable[[Any], Any], bool, str]]:
+    entry = _SCHEMA_CHECKS.get(id(schema))
+    if entry is None or entry[0] is not schema:
+        checks = {key: (*_parse_tag(tag), tag) for key, tag in schema.fields.items()}
+        entry = _SCHEMA_CHECKS[id(schema)] = (schema, checks)
+    return entry[1]
 
 
 def _validate(
@@ -147,9 +154,10 @@ def _check_object(
     bad_status = _bad_status(ctx)
     detailed = bad_status == 422
     clean: dict[str, Any] = {}
+    checks = _checks_of(schema)
     for key, value in obj.items():
-        tag = schema.fields.get(key)
-        if tag is None:
+        entry = checks.get(key)
+        if entry is None:
             if key in schema.ignored:
                 continue
             if not schema.strict:
@@ -163,8 +171,14 @@ def _check_object(
                 object=singular,
                 details=[(key, "extra fields not permitted")] if detailed else None,
             )
+        check, nullable, tag = entry
         try:
-            clean[key] = _check_type(tag, value)
+            if value is not None:
+                clean[key] = check(value)
+            elif nullable:
+                clean[key] = None
+            else:
+                raise ValueError("may not be null")
         except ValueError as exc:
             reason = (
                 str(exc)
