@@ -309,7 +309,7 @@ class Pipeline:
             cached = self._authorized.get(key)
             if cached is not None:
                 return cached
-        authorized = headers.merged({"Authorization": f"Bearer {token}"})
+        authorized = headers._with("Authorization", f"Bearer {token}")
         if shared:
             if len(self._authorized) >= 4:  # tokens rotate: keep only the current ones
                 self._authorized.clear()

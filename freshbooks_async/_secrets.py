@@ -34,6 +34,7 @@ import contextlib
 import contextvars
 import json
 from collections.abc import Iterable, Iterator
+from types import TracebackType
 from typing import Any, Final, TypeVar
 from urllib.parse import quote, quote_plus
 
@@ -338,14 +339,26 @@ class CallSecrets:
         """Scrub ``error``, one of ours, with its chain (see :meth:`Scrubber.error`)."""
         return Scrubber(self.values()).error(error)
 
-    @contextlib.contextmanager
-    def guard(self) -> Iterator[None]:
-        """Scrub an SDK error raised in the block (while decoding the call's response)."""
-        try:
-            yield
-        except FreshBooksError as exc:
+    def guard(self) -> CallSecrets:
+        """A context manager that scrubs an SDK error raised in its block (while
+        decoding the call's response) and lets it propagate.
+
+        The object itself: a ``with`` costs no generator (``contextlib``'s) on every
+        decoded response.
+        """
+        return self
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if isinstance(exc, FreshBooksError):
             self.scrub(exc)
-            raise
 
 
 #: A call without secrets (an unauthenticated one, or a response built by hand).

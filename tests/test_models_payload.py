@@ -202,6 +202,27 @@ def test_a_plain_draft_is_encoded_without_the_model() -> None:
     }
 
 
+MONEY_AMOUNTS = [
+    *("100", "100.50", "1e2", "1E-7", "-0", "0.000", "+3", " 5 ", "5_000", "\u0661\u0662"),
+    *("999999999999999999.99", "-999999999999999999.99", "1e18", "-1e18", "1E+999999"),
+    *("NaN", "sNaN", "Infinity", "-inf", "", "abc", "0x10", "1,5"),
+]
+MONEY_CODES = ["USD", "usd", "US", "USDX", "U$D", "\u00dcSD", "123", "", "US D"]
+
+
+@pytest.mark.parametrize("code", MONEY_CODES)
+@pytest.mark.parametrize("amount", MONEY_AMOUNTS)
+def test_a_money_object_of_two_strs_gives_what_money_gives(amount: str, code: str) -> None:
+    # The shortcut for {"amount": str, "code": str} checks without building a Money:
+    # the same payload, or Money's own error, for every pair.
+    line = {"name": "Work", "qty": "1", "unit_cost": {"amount": amount, "code": code}}
+    draft = {**BULK_DRAFT, "lines": [line]}
+    fast = fast_path(InvoiceCreate, draft)
+    assert fast == model_path(InvoiceCreate, draft)
+    if fast[0] == "ok":  # (on the fast path: no model was built)
+        assert _fast_fn(InvoiceCreate)(draft) == fast[1]
+
+
 def test_values_are_normalised_as_the_model_normalises_them() -> None:
     draft = {
         "customerid": 1,

@@ -34,7 +34,7 @@ from ._results import _Tally
 from ._types import BulkSend
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Awaitable, Callable
 
     from ..client import FreshBooksClient
 
@@ -116,6 +116,11 @@ class _Creator:
         # InProcessCoordinator's own release_slot never suspends: awaited directly, it
         # ends before a cancellation could be delivered, as a shielded one would, without
         # the task a shield starts and the two turns of the event loop it costs the slot.
+        # The coordinator's own exchange of a kept slot (reacquire_slot's first choice),
+        # bound once: a coroutine less per create.
+        self.reacquire: Callable[[SlotLease], Awaitable[SlotLease]] | None = getattr(
+            self.coordinator, "reacquire_slot", None
+        )
         self.release_at_once = (
             getattr(self.coordinator.release_slot, "__func__", None)
             is InProcessCoordinator.release_slot
@@ -130,7 +135,9 @@ class _Creator:
         checked as strictly as ``decode`` now, its fields built on first read), so a
         worker spends no time building fields the caller may never read before it
         posts its next draft."""
-        if isinstance(data, Mapping) and isinstance(data.get("invoice"), Mapping):
+        if data.__class__ is dict and data.get("invoice").__class__ is dict:
+            data = data["invoice"]  # (what the pipeline parses: no Mapping ABC check)
+        elif isinstance(data, Mapping) and isinstance(data.get("invoice"), Mapping):
             data = data["invoice"]
         return self._decode_invoice(data)
 
@@ -176,7 +183,10 @@ class _Creator:
                 self.to_number -= 1
                 draft.number_conflicts = 0
             if kept:
-                slot = await reacquire_slot(self.coordinator, kept.pop())
+                if self.reacquire is not None:
+                    slot = await self.reacquire(kept.pop())
+                else:
+                    slot = await reacquire_slot(self.coordinator, kept.pop())
             else:
                 slot = await self.coordinator.acquire_slot(self.account_id, self.slot_limit)
         except FreshBooksError as exc:  # the coordinator failed (or a re-seeding read): not sent

@@ -120,6 +120,8 @@ class _Attempt:
 
 
 def _payload_of(draft: object) -> dict[str, Any]:
+    if draft.__class__ is dict:  # the usual draft, before the ABC checks below
+        return payload_from_mapping(InvoiceCreate, draft)
     if isinstance(draft, InvoiceCreate):
         return to_payload(draft)
     if isinstance(draft, WriteModel):

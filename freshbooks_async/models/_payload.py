@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 import attrs
@@ -29,7 +30,7 @@ import attrs
 from ._base import WriteModel, _check_decimal, _check_value, _from_plain, _write_meta
 from ._converter import _leaf_encoder, _unstructure_fn, to_payload
 from ._fields import FieldPlan
-from .common import UNSET, Money
+from .common import MAX_DECIMAL, UNSET, Money
 
 __all__ = ["payload_from_mapping"]
 
@@ -185,11 +186,31 @@ def _converter_of(cls: type, plan: FieldPlan) -> Callable[[Any], Any]:
 
         def money(value: Any) -> Any:
             if value.__class__ is dict and value.keys() == _MONEY_KEYS:
-                return encode(Money(amount=value["amount"], code=value["code"]))
+                amount = value["amount"]
+                code = value["code"]
+                if amount.__class__ is str and code.__class__ is str:
+                    # Money's checks without building one (what money_to_wire would
+                    # give: the Decimal's str); anything they refuse takes Money itself.
+                    number = _plain_amount(amount)
+                    if number is not None and len(code) == 3 and code.isascii() and code.isalpha():
+                        return {"amount": str(number), "code": code}
+                return encode(Money(amount=amount, code=code))
             return leaf(value)
 
         return money
     return leaf
+
+
+def _plain_amount(text: str) -> Decimal | None:
+    """``text`` as a Money amount, or ``None`` when Money would refuse it (not a number,
+    not finite, 10**18 or more in magnitude)."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    if number.is_finite() and -MAX_DECIMAL < number < MAX_DECIMAL:
+        return number
+    return None
 
 
 def _nested(sub: _FastFn, value: Any) -> dict[str, Any]:
