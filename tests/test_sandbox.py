@@ -788,3 +788,22 @@ async def test_include_does_not_hide_a_stored_presentation() -> None:
         )
     )
     assert json.loads(got.body)["response"]["result"]["invoice"]["presentation"] == logo
+
+
+@pytest.mark.parametrize("base", [1_700_000_000, 1_710_054_000, 1_730_613_600, -86_400, 0])
+def test_accounting_times_read_as_the_uncached_formatting_gives(base: int) -> None:
+    """accounting_time keeps the text of the last second it formatted: every fraction of
+    a second (those that round up to the next second included), around the US/Eastern
+    DST changes of 2024 and before 1970, reads as formatting it afresh would."""
+    import datetime as dt
+    import random
+
+    from freshbooks_async.sandbox import _objects
+
+    rng = random.Random(base)
+    fractions = [0.0, 0.25, 0.5, 0.998, 0.999, 0.9995, 0.9999994, 0.9999996, 1e-7]
+    for second in range(base - 3, base + 4):
+        for fraction in [*fractions, *(rng.random() for _ in range(5))]:
+            ts = second + fraction
+            expected = dt.datetime.fromtimestamp(ts, _objects._EASTERN)
+            assert _objects.accounting_time(ts) == expected.isoformat(" ", "seconds")[:19], ts

@@ -111,19 +111,6 @@ def _parse_tag(tag: str) -> tuple[Callable[[Any], Any], bool]:
     return parsed
 
 
-#: id(schema) -> (the schema, its fields as name -> (check, nullable, tag)), parsed once
-#: (the schema is kept so that its id is never reused).
-_SCHEMA_CHECKS: dict[int, tuple[Schema, dict[str, tuple[Callable[[Any], Any], bool, str]]]] = {}
-
-
-def _checks_of(schema: Schema) -> dict[str, tuple[Callable[[Any], Any], bool, str]]:
-    entry = _SCHEMA_CHECKS.get(id(schema))
-    if entry is None or entry[0] is not schema:
-        checks = {key: (*_parse_tag(tag), tag) for key, tag in schema.fields.items()}
-        entry = _SCHEMA_CHECKS[id(schema)] = (schema, checks)
-    return entry[1]
-
-
 def _validate(
     ctx: Ctx, resource: str, singular: str, obj: dict[str, Any], *, create: bool
 ) -> dict[str, Any]:
@@ -138,8 +125,28 @@ def _validate(
     return _check_object(ctx, schema, singular, obj, create=create)
 
 
-def _bad_status(ctx: Ctx) -> int:
-    return 422 if ctx.family.is_project_like or ctx.family is Family.EVENTS else 400
+def _invalid(
+    ctx: Ctx,
+    message: str,
+    *,
+    errno: int,
+    field: str,
+    singular: str,
+    detail: str,
+    value: Any = None,
+) -> SandboxAPIError:
+    """The family's validation error: 422 with details (project-like and events), else
+    400."""
+    detailed = ctx.family.is_project_like or ctx.family is Family.EVENTS
+    return SandboxAPIError(
+        422 if detailed else 400,
+        message,
+        errno=errno,
+        field=field,
+        value=value,
+        object=singular,
+        details=[(field, detail)] if detailed else None,
+    )
 
 
 def _check_object(
@@ -149,12 +156,16 @@ def _check_object(
     obj: dict[str, Any],
     *,
     create: bool,
-    where: str = "",
+    item: tuple[str, int] | None = None,
 ) -> dict[str, Any]:
-    bad_status = _bad_status(ctx)
-    detailed = bad_status == 422
+    """``obj`` checked against ``schema``; ``item``: (its name, its index) when it is an
+    item of a list field, named in the errors."""
     clean: dict[str, Any] = {}
-    checks = _checks_of(schema)
+    checks = schema.checks
+    if checks is None:
+        checks = schema.checks = {
+            key: (*_parse_tag(tag), tag) for key, tag in schema.fields.items()
+        }
     for key, value in obj.items():
         entry = checks.get(key)
         if entry is None:
@@ -163,13 +174,13 @@ def _check_object(
             if not schema.strict:
                 clean[key] = value
                 continue
-            raise SandboxAPIError(
-                bad_status,
-                f"Unknown field '{key}' for {singular}{where}.",
+            raise _invalid(
+                ctx,
+                f"Unknown field '{key}' for {singular}{_where(item)}.",
                 errno=1006,
                 field=key,
-                object=singular,
-                details=[(key, "extra fields not permitted")] if detailed else None,
+                singular=singular,
+                detail="extra fields not permitted",
             )
         check, nullable, tag = entry
         try:
@@ -185,48 +196,52 @@ def _check_object(
                 if str(exc) and not str(exc).startswith(("Invalid", "could"))
                 else f"must be a valid {tag.rstrip('?')}"
             )
-            raise SandboxAPIError(
-                bad_status,
-                f"Invalid value for field '{key}'{where}: {reason}.",
+            raise _invalid(
+                ctx,
+                f"Invalid value for field '{key}'{_where(item)}: {reason}.",
                 errno=_NUMERIC_ERRNO.get(tag.rstrip("?"), 1004),
                 field=key,
                 value=value,
-                object=singular,
-                details=[(key, f"Invalid value: {reason}")] if detailed else None,
+                singular=singular,
+                detail=f"Invalid value: {reason}",
             ) from None
     if create:
         for key in schema.required:
             if clean.get(key) in (None, ""):
-                raise SandboxAPIError(
-                    bad_status,
-                    f"Missing required field '{key}'{where}.",
+                raise _invalid(
+                    ctx,
+                    f"Missing required field '{key}'{_where(item)}.",
                     errno=1001,
                     field=key,
-                    object=singular,
-                    details=[(key, "field required")] if detailed else None,
+                    singular=singular,
+                    detail="field required",
                 )
     for key, (item_name, item_schema) in schema.nested.items():
         items = clean.get(key)
         if not items:
             continue
         checked = []
-        for i, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise SandboxAPIError(
-                    bad_status,
+        for i, element in enumerate(items):
+            if not isinstance(element, dict):
+                raise _invalid(
+                    ctx,
                     f"{item_name.capitalize()} {i} of '{key}' must be an object.",
                     errno=1004,
                     field=key,
-                    object=singular,
-                    details=[(key, f"item {i} must be an object")] if detailed else None,
+                    singular=singular,
+                    detail=f"item {i} must be an object",
                 )
             checked.append(
                 _check_object(
-                    ctx, item_schema, item_name, item, create=True, where=f" on {item_name} {i}"
+                    ctx, item_schema, item_name, element, create=True, item=(item_name, i)
                 )
             )
         clean[key] = checked
     return clean
+
+
+def _where(item: tuple[str, int] | None) -> str:
+    return "" if item is None else f" on {item[0]} {item[1]}"
 
 
 # Fields naming another object of the account: (field, table, object name, scope, optional).
