@@ -140,6 +140,28 @@ async def test_invoice_numbering_increment_and_explicit_duplicates(sb: Sandbox) 
     assert len(sb.ledger) == 2
 
 
+async def test_a_create_is_in_flight_until_its_answer_leaves() -> None:
+    # The server's count of creates in flight runs from arrival to answer, the latency
+    # included: two creates whose answers are held back are both in flight, though each
+    # was committed (atomically: no processing latency) before the next arrived.
+    clock = HeldClock()
+    sb = Sandbox(seed_clients=2, clock=clock, latency_ms=10)
+    first = asyncio.ensure_future(call(sb, "POST", INV, invoice()))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert len(sb.ledger) == 1  # committed, its answer held back
+    assert sb.stats.inflight_invoice_creates["ACC001"] == 1
+    second = asyncio.ensure_future(call(sb, "POST", INV, invoice()))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert len(sb.ledger) == 2
+    assert sb.stats.inflight_invoice_creates["ACC001"] == 2
+    clock.gate.set()
+    assert [r.status for r in await asyncio.gather(first, second)] == [200, 200]
+    assert sb.stats.max_concurrent_invoice_creates["ACC001"] == 2
+    assert sb.stats.inflight_invoice_creates["ACC001"] == 0
+
+
 async def test_concurrent_creates_collide_with_409_and_ledger_counts(sb: Sandbox) -> None:
     sb.processing_latency = 0.05
     results = await asyncio.gather(

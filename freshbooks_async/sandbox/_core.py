@@ -85,7 +85,8 @@ class SandboxStats:
             truncated answer counts the status it was processed with).
         faults: Faults fired per kind.
         max_concurrent_invoice_creates: Per account, the most invoice creates in flight at
-            once (arrival to commit).
+            once (from arrival to answer, the latency included).
+        inflight_invoice_creates: Per account, the invoice creates in flight now.
         connections: TCP connections accepted by the aiohttp adapter.
     """
 
@@ -748,28 +749,54 @@ class Sandbox:
         """
         if not isinstance(request, Request):
             raise TypeError(f"request: expected Request, got {type(request).__name__}")
-        outcome, delay = await self._process(request)
-        if delay:
-            # Sleeping before processing instead would make every timer that expires in
-            # one loop turn (epoll waits in whole milliseconds) run its handler back to
-            # back: a convoy of the emulator's own CPU that no real server shows, which
-            # inflated every latency benchmark (docs/performance.rst).
-            await self.clock.sleep(delay)
+        path = request.url.path
+        matched = None if path.startswith(CONTROL_PREFIX) else self._match(request.method, path)
+        # An invoice create is in flight from its arrival to its answer, the latency
+        # included: what the server sees of the client's cap on creates in flight.
+        creating = (
+            matched[1].get("account_id")
+            if matched is not None
+            and matched[0] is not None
+            and matched[0].resource == "invoices"
+            and matched[0].op == "create"
+            else None
+        )
+        if creating is not None:
+            stats = self.stats
+            now = stats.inflight_invoice_creates[creating] = (
+                stats.inflight_invoice_creates.get(creating, 0) + 1
+            )
+            if now > stats.max_concurrent_invoice_creates.get(creating, 0):
+                stats.max_concurrent_invoice_creates[creating] = now
+        try:
+            outcome, delay = await self._process(request, matched)
+            if delay:
+                # Sleeping before processing instead would make every timer that expires
+                # in one loop turn (epoll waits in whole milliseconds) run its handler
+                # back to back: a convoy of the emulator's own CPU that no real server
+                # shows, which inflated every latency benchmark (docs/performance.rst).
+                await self.clock.sleep(delay)
+        finally:
+            if creating is not None:
+                self.stats.inflight_invoice_creates[creating] -= 1
         if outcome.response.status:  # 0: the connection was dropped before an answer
             self.stats.statuses[outcome.response.status] += 1
         return outcome
 
-    async def _process(self, request: Request) -> tuple[Outcome, float]:
-        """The outcome of one request and the seconds its answer is held back."""
+    async def _process(
+        self, request: Request, matched: tuple[Route | None, dict[str, str]] | None
+    ) -> tuple[Outcome, float]:
+        """The outcome of one request and the seconds its answer is held back
+        (``matched``: its route and path parameters, ``None`` for a control path)."""
         path = request.url.path
         method = request.method
-        if path.startswith(CONTROL_PREFIX):
+        if matched is None:
             try:
                 response = self._response(await self._control(method, path, request), request)
             except Exception as exc:
                 response = self._bug_response(Family.UPLOADS, exc, request)  # {"error": ...}
             return Outcome(response=response), 0.0
-        route, params = self._match(method, path)
+        route, params = matched
         family = route.family if route else family_of_path(path)
         self.stats.requests[f"{method} {route.template if route else '<unrouted>'}"] += 1
         delay = 0.0

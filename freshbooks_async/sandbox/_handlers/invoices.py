@@ -37,38 +37,30 @@ async def invoice_create(ctx: Ctx) -> Reply:
     else:
         # Chosen on arrival by incrementing the previous invoice's number (invoices page).
         number = next_invoice_number(biz.last_invoice_number)
-    stats = sb.stats
     aid = biz.account_id
-    stats.inflight_invoice_creates[aid] = stats.inflight_invoice_creates.get(aid, 0) + 1
-    stats.max_concurrent_invoice_creates[aid] = max(
-        stats.max_concurrent_invoice_creates.get(aid, 0), stats.inflight_invoice_creates[aid]
-    )
-    try:
-        if sb.processing_latency:
-            # The window between choosing the number and committing it. Without one the
-            # create is atomic: no turn of the event loop (which costs the emulator CPU
-            # on every create of a latency benchmark) and no collision.
-            await sb.clock.sleep(sb.processing_latency)
-        injected = sb._fire(("conflict",), ctx.method, ctx.path) is not None
-        if injected or number in biz.invoice_numbers:
-            # Concurrent creates took the same number: 409, nothing created (invoices page).
-            raise SandboxAPIError(
-                409,
-                "Conflict: the resource is being modified by another request "
-                f"(invoice number '{number}' was taken).",
-                errno=409,
-                field="invoice_number",
-                value=number,
-                object="invoice",
-            )
-        clean["invoice_number"] = number
-        previous_number = biz.last_invoice_number
-        biz.invoice_numbers.add(number)
-        biz.last_invoice_number = number
-        on_undo(lambda: _release_number(biz, number, previous_number))
-        rec = _new_accounting(ctx, s, biz, clean)
-    finally:
-        stats.inflight_invoice_creates[aid] -= 1
+    if sb.processing_latency:
+        # The window between choosing the number and committing it. Without one the
+        # create is atomic: no turn of the event loop (which costs the emulator CPU on
+        # every create of a latency benchmark) and no collision.
+        await sb.clock.sleep(sb.processing_latency)
+    injected = sb._fire(("conflict",), ctx.method, ctx.path) is not None
+    if injected or number in biz.invoice_numbers:
+        # Concurrent creates took the same number: 409, nothing created (invoices page).
+        raise SandboxAPIError(
+            409,
+            "Conflict: the resource is being modified by another request "
+            f"(invoice number '{number}' was taken).",
+            errno=409,
+            field="invoice_number",
+            value=number,
+            object="invoice",
+        )
+    clean["invoice_number"] = number
+    previous_number = biz.last_invoice_number
+    biz.invoice_numbers.add(number)
+    biz.last_invoice_number = number
+    on_undo(lambda: _release_number(biz, number, previous_number))
+    rec = _new_accounting(ctx, s, biz, clean)
     sb.record_create(
         "invoices",
         aid,
