@@ -162,6 +162,21 @@ async def test_a_create_is_in_flight_until_its_answer_leaves() -> None:
     assert sb.stats.inflight_invoice_creates["ACC001"] == 0
 
 
+async def test_creates_that_arrive_together_race_for_a_number_without_processing_latency(
+    sb: Sandbox,
+) -> None:
+    # The numbering race needs no processing_latency: creates started in the same turn
+    # of the event loop choose the same number (server numbering), and one wins.
+    assert sb.processing_latency == 0
+    results = await asyncio.gather(*(call(sb, "POST", INV, invoice()) for _ in range(5)))
+    assert sorted(r.status for r in results) == [200, 409, 409, 409, 409]
+    explicit = await asyncio.gather(
+        *(call(sb, "POST", INV, invoice(invoice_number="X-1")) for _ in range(3))
+    )
+    assert sorted(r.status for r in explicit) == [200, 409, 409]
+    assert len(sb.ledger) == 2
+
+
 async def test_concurrent_creates_collide_with_409_and_ledger_counts(sb: Sandbox) -> None:
     sb.processing_latency = 0.05
     results = await asyncio.gather(

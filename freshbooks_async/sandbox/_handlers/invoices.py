@@ -38,11 +38,11 @@ async def invoice_create(ctx: Ctx) -> Reply:
         # Chosen on arrival by incrementing the previous invoice's number (invoices page).
         number = next_invoice_number(biz.last_invoice_number)
     aid = biz.account_id
-    if sb.processing_latency:
-        # The window between choosing the number and committing it. Without one the
-        # create is atomic: no turn of the event loop (which costs the emulator CPU on
-        # every create of a latency benchmark) and no collision.
-        await sb.clock.sleep(sb.processing_latency)
+    # The window between choosing the number and committing it; with no processing
+    # latency, one turn of the event loop: creates that arrive together (started in the
+    # same turn) choose the same number and all but one answer 409, as FreshBooks'
+    # concurrent creates do.
+    await sb.clock.sleep(sb.processing_latency)
     injected = sb._fire(("conflict",), ctx.method, ctx.path) is not None
     if injected or number in biz.invoice_numbers:
         # Concurrent creates took the same number: 409, nothing created (invoices page).
