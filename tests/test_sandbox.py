@@ -844,3 +844,37 @@ def test_accounting_times_read_as_the_uncached_formatting_gives(base: int) -> No
             ts = second + fraction
             expected = dt.datetime.fromtimestamp(ts, _objects._EASTERN)
             assert _objects.accounting_time(ts) == expected.isoformat(" ", "seconds")[:19], ts
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("104.50", "104.50"),
+        (" 7 ", "7"),
+        (3, "3"),
+        (2.5, "2.5"),
+        ({"amount": "9.99", "code": "USD"}, "9.99"),
+        ({"amount": 4}, "4"),
+        (True, None),
+        (None, None),
+        ("NaN", None),
+        ("Infinity", None),
+        ("abc", None),
+        ({"amount": None}, None),
+        ({"amount": {"amount": "5"}}, None),  # a money object's amount is read once
+        ([1], None),
+    ],
+)
+def test_sandbox_numbers_read_as_decimals_or_refuse(value: object, expected: str | None) -> None:
+    from decimal import Decimal
+
+    from freshbooks_async.sandbox._objects import dec
+
+    if expected is not None:
+        assert dec(value) == Decimal(expected)
+        return
+    try:
+        got = dec(value)
+    except ValueError:  # (its message is the value, whatever it is)
+        return
+    pytest.fail(f"dec({value!r}) gave {got!r}, expected ValueError")

@@ -362,6 +362,7 @@ ROUTES = _build_routes(endpoints())
 #: (method, path) -> what _match_route gives: a client calls the same paths again and again.
 _MATCHED: dict[tuple[str, str], tuple[Route | None, dict[str, str]]] = {}
 _MATCHED_MAX = 4096
+_MATCHED_PATH_MAX = 256
 
 
 def _match_route(method: str, path: str) -> tuple[Route | None, dict[str, str]]:
@@ -908,9 +909,10 @@ class Sandbox:
         found = _MATCHED.get(key)
         if found is None:
             found = _match_route(method, path)
-            if len(_MATCHED) >= _MATCHED_MAX:  # paths carry ids: keep the cache bounded
-                _MATCHED.clear()
-            _MATCHED[key] = found
+            if len(path) <= _MATCHED_PATH_MAX:  # (a long, odd path is not kept)
+                if len(_MATCHED) >= _MATCHED_MAX:  # paths carry ids: keep it bounded
+                    _MATCHED.clear()
+                _MATCHED[key] = found
         return found[0], dict(found[1])
 
     def _delay_for(self, method: str, path: str) -> float:

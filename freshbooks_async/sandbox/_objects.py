@@ -74,25 +74,21 @@ def iso_time(ts: float) -> str:
 
 
 def dec(value: Any) -> Decimal:
-    """A Decimal from a JSON number or string; raises ``ValueError`` when not numeric."""
-    if value.__class__ is dict:
-        value = value.get("amount")
-    if value.__class__ is str:  # the usual case, without the checks below
-        try:
-            result = Decimal(value)
-        except (InvalidOperation, ValueError):
-            raise ValueError(value) from None
-        if not result.is_finite():
-            raise ValueError(value)
-        return result
-    if value.__class__ is int:  # (not a bool); JSON ints have at most 4300 digits
-        return Decimal(value)
-    if isinstance(value, bool) or value is None:
-        raise ValueError(value)
+    """A Decimal from a JSON number or string (or a money object's amount); raises
+    ``ValueError`` when not numeric."""
     if isinstance(value, dict):
-        value = value.get("amount")
+        value = value.get("amount")  # (once: a nested money object is not numeric)
+    cls = value.__class__
+    if cls is str:  # the usual case: Decimal(str(value)) without the str()
+        text = value
+    elif cls is int:  # (not a bool); JSON ints have at most 4300 digits
+        return Decimal(value)
+    elif isinstance(value, bool) or value is None:
+        raise ValueError(value)
+    else:
+        text = str(value)
     try:
-        result = Decimal(str(value))
+        result = Decimal(text)
     except (InvalidOperation, ValueError):
         raise ValueError(value) from None
     if not result.is_finite():
