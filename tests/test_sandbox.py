@@ -162,6 +162,26 @@ async def test_a_create_is_in_flight_until_its_answer_leaves() -> None:
     assert sb.stats.inflight_invoice_creates["ACC001"] == 0
 
 
+async def test_the_in_flight_count_survives_a_reset_and_skips_unknown_accounts() -> None:
+    clock = HeldClock()
+    sb = Sandbox(seed_clients=2, clock=clock, latency_ms=10)
+    held = asyncio.ensure_future(call(sb, "POST", INV, invoice()))
+    unknown = asyncio.ensure_future(
+        call(sb, "POST", "/accounting/account/NOPE/invoices/invoices", invoice())
+    )
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert sb.stats.inflight_invoice_creates == {"ACC001": 1}  # NOPE is no account
+    old = sb.stats
+    sb.reset()  # while the create's answer is held back
+    clock.gate.set()
+    assert (await held).status == 200  # not a KeyError in the new stats
+    assert (await unknown).status == 404
+    assert old.inflight_invoice_creates == {"ACC001": 0}
+    assert old.max_concurrent_invoice_creates == {"ACC001": 1}
+    assert sb.stats.inflight_invoice_creates == {}
+
+
 async def test_creates_that_arrive_together_race_for_a_number_without_processing_latency(
     sb: Sandbox,
 ) -> None:

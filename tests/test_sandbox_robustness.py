@@ -190,6 +190,22 @@ async def test_a_body_that_is_not_valid_unicode_is_malformed(
     assert state(server.sandbox) == before
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-32", "utf-8-sig"])
+async def test_a_lone_surrogate_escape_is_refused_in_any_encoding(
+    server: SandboxServer, http: aiohttp.ClientSession, encoding: str
+) -> None:
+    # The escape was looked for in the body's bytes, where UTF-16 and UTF-32 text hides
+    # it: the create answered a 500 when it rendered the name.
+    before = state(server.sandbox)
+    body = '{"client": {"fname": "\\ud800"}}'.encode(encoding)
+    async with http.post(server.url + CLIENTS, data=body, headers=auth(server)) as r:
+        assert r.status == 400
+        error = (await r.json())["response"]["errors"][0]
+    assert (error["errno"], error["field"]) == (1005, "client.fname")
+    assert "lone UTF-16 surrogate" in error["message"]
+    assert state(server.sandbox) == before
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32-be"])
 async def test_a_json_body_in_any_encoding_json_detects_is_read(
     server: SandboxServer, http: aiohttp.ClientSession, encoding: str

@@ -85,7 +85,7 @@ class SandboxStats:
             truncated answer counts the status it was processed with).
         faults: Faults fired per kind.
         max_concurrent_invoice_creates: Per account, the most invoice creates in flight at
-            once (from arrival to answer, the latency included).
+            once (from arrival to answer, the latency included; refused ones too).
         inflight_invoice_creates: Per account, the invoice creates in flight now.
         connections: TCP connections accepted by the aiohttp adapter.
     """
@@ -243,7 +243,7 @@ Handler = Callable[[Ctx], Awaitable[Reply]]
 #: FreshBooks bodies nest five levels at most (invoice, lines, line, unit_cost).
 MAX_JSON_DEPTH = 64
 # A lone surrogate can only come from a \\uD800-\\uDFFF escape (UTF-8 cannot encode one).
-_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _malformed(message: str, *, field: str | None = None, value: Any = None) -> SandboxAPIError:
@@ -282,8 +282,9 @@ def parse_json(body: bytes) -> Any:
         raise _malformed("malformed JSON.") from None
     if not isinstance(value, dict | list):
         return value
-    surrogates = _SURROGATE_ESCAPE.search(body) is not None
-    if not surrogates and body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH:
+    # (Searched in the text: the body's bytes may be UTF-16 or UTF-32.)
+    surrogates = _SURROGATE_ESCAPE.search(decoded) is not None
+    if not surrogates and decoded.count("[") + decoded.count("{") <= MAX_JSON_DEPTH:
         return value  # cannot nest too deep, cannot hold a bad string: nothing to walk
     stack: list[tuple[Any, str, int]] = [(value, "", 1)]
     while stack:
@@ -754,6 +755,8 @@ class Sandbox:
         matched = None if path.startswith(CONTROL_PREFIX) else self._match(request.method, path)
         # An invoice create is in flight from its arrival to its answer, the latency
         # included: what the server sees of the client's cap on creates in flight.
+        # Refused ones count too (a bad token or field); creates for an account the
+        # sandbox does not have do not.
         creating = (
             matched[1].get("account_id")
             if matched is not None
@@ -762,13 +765,15 @@ class Sandbox:
             and matched[0].op == "create"
             else None
         )
-        if creating is not None:
-            stats = self.stats
+        stats = self.stats  # (the one counted in, even if reset() replaces it meanwhile)
+        if creating is not None and creating in self.accounts:
             now = stats.inflight_invoice_creates[creating] = (
                 stats.inflight_invoice_creates.get(creating, 0) + 1
             )
             if now > stats.max_concurrent_invoice_creates.get(creating, 0):
                 stats.max_concurrent_invoice_creates[creating] = now
+        else:
+            creating = None
         try:
             outcome, delay = await self._process(request, matched)
             if delay:
@@ -779,7 +784,7 @@ class Sandbox:
                 await self.clock.sleep(delay)
         finally:
             if creating is not None:
-                self.stats.inflight_invoice_creates[creating] -= 1
+                stats.inflight_invoice_creates[creating] -= 1
         if outcome.response.status:  # 0: the connection was dropped before an answer
             self.stats.statuses[outcome.response.status] += 1
         return outcome
