@@ -515,9 +515,7 @@ async def test_an_idle_slot_takes_a_backed_off_draft_once_creates_succeed() -> N
     assert not clock.release.is_set()
     assert result.ok
     assert [item.attempts for item in result.items] == [2, 1, 1]
-    # The backoff never ends by itself here: it was cut short (before its timer even
-    # started, when the in-process creates leave the event loop no turn meanwhile).
-    assert len(clock.sleeps) <= 1
+    assert len(clock.sleeps) == 1  # the backoff began, and was cut short
     assert_exactly_once(result, sandbox)
 
 
@@ -930,6 +928,64 @@ async def test_settled_drafts_are_released_during_the_run() -> None:
     assert result.conflicts > 0
     assert kept == [0] * 5
     assert_exactly_once(result, sandbox)
+
+
+async def test_a_draft_taken_forward_is_freed_before_its_backoff_timer_runs() -> None:
+    """A transport that answers without suspending (canned answers, in process) gives
+    the event loop no turn while the workers post: a 409's backoff timer is cancelled
+    (its draft taken forward by an idle worker) before it ever ran, and stays pending
+    until the loop runs it. It must not keep its settled draft alive meanwhile."""
+    from freshbooks_async import bulk as bulk_module
+
+    sandbox = Sandbox(seed_clients=CLIENTS)
+    url = f"https://api.freshbooks.com/accounting/account/{ACCOUNT}/invoices/invoices"
+    headers = {"Authorization": f"Bearer {sandbox.token}", "Content-Type": "application/json"}
+    answer = await sandbox.handle(
+        Request(
+            method="POST",
+            url=url,
+            headers=headers,
+            body=json.dumps({"invoice": drafts(1)[0]}).encode(),
+        )
+    )
+    created = json.loads(answer.body)
+    listing = (await sandbox.handle(Request(method="GET", url=url, headers=headers))).body
+    conflict = json.dumps(
+        {"response": {"errors": [{"errno": 409, "message": "Conflict", "field": None}]}}
+    ).encode()
+    json_headers = {"Content-Type": "application/json"}
+    posts = 0
+
+    def handler(request: Request) -> Response:
+        nonlocal posts
+        if request.method == "GET":
+            return Response(status=200, headers=json_headers, body=listing)
+        posts += 1
+        if posts % 3 == 1:
+            return Response(status=409, headers=json_headers, body=conflict)
+        created["response"]["result"]["invoice"]["id"] = 1000 + posts
+        created["response"]["result"]["invoice"]["invoiceid"] = 1000 + posts
+        return Response(status=200, headers=json_headers, body=json.dumps(created).encode())
+
+    settled: set[int] = set()
+    kept: list[int] = []
+
+    def on_item(item: BulkItem[Invoice]) -> None:
+        settled.add(item.index)
+        if len(settled) % 20 == 0:
+            gc.collect()
+            live = [o for o in gc.get_objects() if type(o) is bulk_module._Draft]
+            kept.append(sum(d.index in settled and d.index != item.index for d in live))
+
+    async with FreshBooksClient(
+        sandbox.token, transport=MockTransport(handler), clock=FakeClock()
+    ) as client:
+        result = await bulk_create_invoices(
+            client, ACCOUNT, drafts(100), concurrency=4, on_item=on_item
+        )
+    assert result.ok
+    assert result.conflicts > 0
+    assert kept == [0] * 5
 
 
 async def test_kept_errors_make_no_reference_cycles() -> None:
