@@ -10,7 +10,7 @@ import json
 import logging
 import traceback
 import types
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from typing import Any, Literal
 
 import pytest
@@ -903,23 +903,31 @@ async def test_progress_and_on_item() -> None:
     assert sorted(i.index for i in items) == list(range(7))
 
 
-async def test_settled_drafts_are_released_during_the_run() -> None:
-    """Memory follows the drafts not yet settled, not the batch: once settled, a draft's
-    payload and errors (409s here) are freed while the rest of the batch runs."""
+def settled_drafts_kept(every: int) -> tuple[Callable[[BulkItem[Invoice]], None], list[int]]:
+    """An ``on_item`` callback that, every ``every`` settled drafts, collects garbage and
+    counts the settled drafts still alive, and the list it appends the counts to."""
     from freshbooks_async import bulk as bulk_module
 
-    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:rate=0.3:route={POST}"])
     settled: set[int] = set()
     kept: list[int] = []
 
     def on_item(item: BulkItem[Invoice]) -> None:
         settled.add(item.index)
-        if len(settled) % 40 == 0:
+        if len(settled) % every == 0:
             gc.collect()
             live = [o for o in gc.get_objects() if type(o) is bulk_module._Draft]
             # The draft settling now is still on its worker's stack.
             kept.append(sum(d.index in settled and d.index != item.index for d in live))
 
+    return on_item, kept
+
+
+async def test_settled_drafts_are_released_during_the_run() -> None:
+    """Memory follows the drafts not yet settled, not the batch: once settled, a draft's
+    payload and errors (409s here) are freed while the rest of the batch runs."""
+
+    sandbox = Sandbox(seed_clients=CLIENTS, faults=[f"conflict:rate=0.3:route={POST}"])
+    on_item, kept = settled_drafts_kept(every=40)
     async with in_process(sandbox, clock=FakeClock()) as client:
         result = await bulk_create_invoices(
             client, ACCOUNT, drafts(200), concurrency=4, on_item=on_item
@@ -935,7 +943,6 @@ async def test_a_draft_taken_forward_is_freed_before_its_backoff_timer_runs() ->
     the event loop no turn while the workers post: a 409's backoff timer is cancelled
     (its draft taken forward by an idle worker) before it ever ran, and stays pending
     until the loop runs it. It must not keep its settled draft alive meanwhile."""
-    from freshbooks_async import bulk as bulk_module
 
     sandbox = Sandbox(seed_clients=CLIENTS)
     url = f"https://api.freshbooks.com/accounting/account/{ACCOUNT}/invoices/invoices"
@@ -967,16 +974,7 @@ async def test_a_draft_taken_forward_is_freed_before_its_backoff_timer_runs() ->
         created["response"]["result"]["invoice"]["invoiceid"] = 1000 + posts
         return Response(status=200, headers=json_headers, body=json.dumps(created).encode())
 
-    settled: set[int] = set()
-    kept: list[int] = []
-
-    def on_item(item: BulkItem[Invoice]) -> None:
-        settled.add(item.index)
-        if len(settled) % 20 == 0:
-            gc.collect()
-            live = [o for o in gc.get_objects() if type(o) is bulk_module._Draft]
-            kept.append(sum(d.index in settled and d.index != item.index for d in live))
-
+    on_item, kept = settled_drafts_kept(every=20)
     async with FreshBooksClient(
         sandbox.token, transport=MockTransport(handler), clock=FakeClock()
     ) as client:

@@ -14,7 +14,7 @@ from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from ..coordination import Coordinator, InProcessCoordinator, SlotLease, reacquire_slot
+from ..coordination import Coordinator, InProcessCoordinator, SlotLease, release_and_acquire
 from ..errors import (
     APIError,
     ConflictError,
@@ -116,8 +116,8 @@ class _Creator:
         # InProcessCoordinator's own release_slot never suspends: awaited directly, it
         # ends before a cancellation could be delivered, as a shielded one would, without
         # the task a shield starts and the two turns of the event loop it costs the slot.
-        # The coordinator's own exchange of a kept slot (reacquire_slot's first choice),
-        # bound once: a coroutine less per create.
+        # The coordinator's own exchange of a kept slot (what reacquire_slot() would
+        # call), bound once: a coroutine less per create.
         self.reacquire: Callable[[SlotLease], Awaitable[SlotLease]] | None = getattr(
             self.coordinator, "reacquire_slot", None
         )
@@ -185,8 +185,8 @@ class _Creator:
             if kept:
                 if self.reacquire is not None:
                     slot = await self.reacquire(kept.pop())
-                else:
-                    slot = await reacquire_slot(self.coordinator, kept.pop())
+                else:  # (what reacquire_slot does for a coordinator without the method)
+                    slot = await release_and_acquire(self.coordinator, kept.pop())
             else:
                 slot = await self.coordinator.acquire_slot(self.account_id, self.slot_limit)
         except FreshBooksError as exc:  # the coordinator failed (or a re-seeding read): not sent

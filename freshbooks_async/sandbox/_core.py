@@ -757,23 +757,18 @@ class Sandbox:
         # included: what the server sees of the client's cap on creates in flight.
         # Refused ones count too (a bad token or field); creates for an account the
         # sandbox does not have do not.
-        creating = (
-            matched[1].get("account_id")
-            if matched is not None
-            and matched[0] is not None
-            and matched[0].resource == "invoices"
-            and matched[0].op == "create"
-            else None
-        )
+        creating: str | None = None
+        route, params = matched if matched is not None else (None, {})
+        if route is not None and route.resource == "invoices" and route.op == "create":
+            account = params.get("account_id")
+            creating = account if account in self.accounts else None
         stats = self.stats  # (the one counted in, even if reset() replaces it meanwhile)
-        if creating is not None and creating in self.accounts:
+        if creating is not None:
             now = stats.inflight_invoice_creates[creating] = (
                 stats.inflight_invoice_creates.get(creating, 0) + 1
             )
             if now > stats.max_concurrent_invoice_creates.get(creating, 0):
                 stats.max_concurrent_invoice_creates[creating] = now
-        else:
-            creating = None
         try:
             outcome, delay = await self._process(request, matched)
             if delay:
