@@ -19,7 +19,10 @@ sandbox and Redis cost this machine before any coordination. Between the two, th
 alone: ``bulk_create_invoices`` in as many processes with the same static split (each its
 own in-process coordinator with ``C / P`` slots, drafts carrying their own numbers), which
 splits what is left over the floor into the SDK's own CPU and what sharing through Redis
-adds.
+adds. Below them all, the machine's floor: the same raw aiohttp processes against a bare
+aiohttp server (``_bare_server.py``) that only holds each answer back 10 ms, at 1, 2 and
+4 processes: what the client processes, one aiohttp server and the loopback cost this
+machine with no emulator's CPU at all, the least any client can do here.
 
 Then the per-acquire cost of a slot, in microseconds, for the in-process and the Redis
 coordinator: a free slot taken and given back by one task (``acquire`` and ``release``
@@ -56,6 +59,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
 
+from _bare_server import bare_server
 from _common import (
     ACCOUNT_ID,
     RESULTS_DIR,
@@ -83,6 +87,7 @@ GOAL = 1.15
 IN_PROCESS = "in-process"
 RAW = "raw"
 ALONE = "alone"
+BARE = "bare"
 
 
 def drafts(n: int, worker: int) -> list[dict[str, Any]]:
@@ -344,7 +349,12 @@ def redis_calls(redis_url: str | None, *, reset: bool = False) -> dict[str, floa
 def measure(
     variant: str, processes: int, n: int, run: int, redis_url: str | None
 ) -> dict[str, float]:
-    """A fresh sandbox, one run, and the sandbox's own count of what was created."""
+    """A fresh sandbox, one run, and the sandbox's own count of what was created (a bare
+    server for the machine's floor: the workers' own count only)."""
+    if variant.startswith(BARE):
+        with bare_server(latency_ms=LATENCY_MS) as url:
+            figures = run_once(url, "no-token", None, processes, n, "", raw=True)
+        return figures | {"lost": 0.0, "duplicated": 0.0}
     raw = variant.startswith(RAW)
     with SandboxProcess(latency_ms=LATENCY_MS, seed_clients=50) as sandbox:
         redis_calls(redis_url, reset=True)
@@ -528,6 +538,7 @@ def main() -> int:
             print(f"  {notes}")
         variants = [IN_PROCESS] + ([f"redis x{p}" for p in args.processes] if redis_url else [])
         floors = [f"{kind} x{p}" for p in args.processes if p > 1 for kind in (RAW, ALONE)]
+        floors += [f"{BARE} x{p}" for p in args.processes]
         print(
             f"many workers: {n} drafts, {LATENCY_MS:.0f} ms, cap {CAP} per account, "
             f"bound {bound:.3f} s"
@@ -543,12 +554,18 @@ def main() -> int:
             measured = runs[variant]
             processes = int(variant.rsplit("x", 1)[1])
             ratios = [m["wall"] / bound for m in measured]
-            raw = variant.startswith(RAW)
-            label = (
-                f"{processes} processes, raw aiohttp, {CAP // processes} slots each (rig floor)"
-                if raw
-                else f"{processes} processes, SDK alone, {CAP // processes} slots each"
-            )
+            bare = variant.startswith(BARE)
+            raw = bare or variant.startswith(RAW)
+            slots = f"{CAP // processes} slots each"
+            if bare:
+                label = (
+                    f"{processes} process{'es' if processes > 1 else ''}, raw aiohttp, {slots}, "
+                    "bare server (machine floor)"
+                )
+            elif raw:
+                label = f"{processes} processes, raw aiohttp, {slots} (rig floor)"
+            else:
+                label = f"{processes} processes, SDK alone, {slots}"
             case = f"{n} drafts, cap {CAP}, {LATENCY_MS:.0f} ms"
             rows.append(
                 row(
@@ -580,17 +597,26 @@ def main() -> int:
                 f"  {label}: wall {ratio * bound:.3f} s = {ratio:.3f} x bound, "
                 f"client CPU {cpu_us:.0f} us per draft"
             )
-            what = "raw aiohttp (rig floor)" if raw else "SDK alone"
+            what = (
+                "raw aiohttp on a bare server (machine floor)"
+                if bare
+                else "raw aiohttp (rig floor)"
+                if raw
+                else "SDK alone"
+            )
             goals.append(
                 goal(
                     f"bulk create, {processes} processes, {what} vs ceil(M/C) x latency",
                     "(for information)",
                     ratio,
                     True,
-                    f"C/{processes} on the wire per process, nothing shared, explicit numbers; "
-                    f"client CPU {cpu_us:.0f} us per draft",
+                    f"C/{processes} on the wire per process, nothing shared, explicit numbers"
+                    + ("; a server that only sleeps" if bare else "")
+                    + f"; client CPU {cpu_us:.0f} us per draft",
                 )
             )
+            if bare:
+                continue
             redis_variant = f"redis x{processes}"
             if runs.get(redis_variant):
                 relative = median([m["wall"] for m in runs[redis_variant]]) / median(
