@@ -215,7 +215,7 @@ async def test_the_numbering_race_lasts_one_turn_of_the_event_loop(sb: Sandbox) 
     assert numbers_of(second) == ["0000002", None]
     assert all(json.loads(r.body)["response"]["errors"][0]["errno"] == 409 for r in second[1:])
     await asyncio.sleep(0)
-    assert sb.accounts["ACC001"]._turn is None  # ended by the loop
+    assert sb.accounts["ACC001"].turn is None  # ended by the loop
     assert [entry.invoice_number for entry in sb.ledger] == ["0000001", "0000002"]
 
 

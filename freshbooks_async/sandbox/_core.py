@@ -128,7 +128,7 @@ class Business:
     invoice_numbers: set[str] = attrs.field(factory=set, repr=False)
     # The numbering race of invoice creates with no processing latency (see
     # ``invoice_create``): the turn of the event loop running creates for this business.
-    _turn: NumberingTurn | None = attrs.field(default=None, init=False, repr=False, eq=False)
+    turn: NumberingTurn | None = attrs.field(default=None, repr=False, eq=False)
 
 
 class NumberingTurn:

@@ -96,9 +96,9 @@ def _this_turn(biz: Business) -> NumberingTurn:
     number committed.
     """
     task = asyncio.current_task()
-    turn = biz._turn
+    turn = biz.turn
     if turn is None or task in turn.tasks:
-        turn = biz._turn = NumberingTurn(biz.last_invoice_number, task)
+        turn = biz.turn = NumberingTurn(biz.last_invoice_number, task)
         asyncio.get_running_loop().call_soon(_end_turn, biz, turn)
     else:
         turn.tasks.add(task)
@@ -106,8 +106,8 @@ def _this_turn(biz: Business) -> NumberingTurn:
 
 
 def _end_turn(biz: Business, turn: NumberingTurn) -> None:
-    if biz._turn is turn:
-        biz._turn = None
+    if biz.turn is turn:
+        biz.turn = None
 
 
 def _release_number(biz: Business, number: str, previous: str | None) -> None:
