@@ -515,12 +515,7 @@ async def test_an_idle_slot_takes_a_backed_off_draft_once_creates_succeed() -> N
     assert not clock.release.is_set()
     assert result.ok
     assert [item.attempts for item in result.items] == [2, 1, 1]
-    # Draft 0 backed off after its 409 and was taken forward once nothing else was left
-    # to post (the sandbox gives the loop no turn here, so the backoff's timer may be
-    # cancelled before it ever sleeps).
-    order = [(entry.client_reference or "").rsplit("-", 1)[1] for entry in sandbox.ledger]
-    assert order == ["1", "2", "0"]
-    assert len(clock.sleeps) <= 1
+    assert len(clock.sleeps) == 1  # the backoff began, and was cut short
     assert_exactly_once(result, sandbox)
 
 

@@ -126,26 +126,6 @@ class Business:
     name: str
     last_invoice_number: str | None = None
     invoice_numbers: set[str] = attrs.field(factory=set, repr=False)
-    # The numbering race of invoice creates with no processing latency (see
-    # ``invoice_create``): the turn of the event loop running creates for this business.
-    turn: NumberingTurn | None = attrs.field(default=None, repr=False, eq=False)
-
-
-class NumberingTurn:
-    """The invoice creates a turn of the event loop runs for one business.
-
-    Attributes:
-        last_number: The business's last invoice number before the turn's first create.
-        numbers: The numbers the turn's creates took.
-        tasks: The tasks that ran them.
-    """
-
-    __slots__ = ("last_number", "numbers", "tasks")
-
-    def __init__(self, last_number: str | None, task: asyncio.Task[Any] | None) -> None:
-        self.last_number = last_number
-        self.numbers: set[str] = set()
-        self.tasks: set[asyncio.Task[Any] | None] = {task}
 
 
 @attrs.define(kw_only=True)
@@ -421,9 +401,7 @@ class Sandbox:
         seed: Seed of every random choice (faults, ids, seeded data).
         clock: Time source and sleeper (token expiry, latency); ``SystemClock`` default.
         processing_latency: Seconds an invoice create spends between choosing its number
-            and committing it (the window in which concurrent creates collide). With
-            0 (the default), creates the sandbox starts in the same turn of its event loop
-            collide: each numbers as if the others had not committed.
+            and committing it (the window in which concurrent creates collide).
         latency_ms: Fixed latency added to every request: it is processed on arrival and
             its answer is held back this long (faults included).
         jitter_ms: Uniform random extra latency per request.

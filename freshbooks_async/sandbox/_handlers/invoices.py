@@ -4,9 +4,7 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from .._core import Business, Ctx, NumberingTurn, Reply
+from .._core import Business, Ctx, Reply
 from .._errors import SandboxAPIError
 from .._objects import next_invoice_number
 from .._store import on_undo
@@ -25,14 +23,8 @@ async def invoice_create(ctx: Ctx) -> Reply:
     clean = _validate(ctx, s.name, s.singular, obj, create=True)
     _check_refs(ctx, biz, s.name, clean)
     explicit = clean.get("invoice_number")
-    latency = sb.processing_latency
-    if latency:
-        last, taken = biz.last_invoice_number, None
-    else:
-        turn = _this_turn(biz)
-        last, taken = turn.last_number, turn.numbers
     if explicit:
-        if explicit in biz.invoice_numbers and (taken is None or explicit not in taken):
+        if explicit in biz.invoice_numbers:
             raise SandboxAPIError(
                 400,
                 f"Invoice number '{explicit}' already exists.",
@@ -44,12 +36,13 @@ async def invoice_create(ctx: Ctx) -> Reply:
         number = str(explicit)
     else:
         # Chosen on arrival by incrementing the previous invoice's number (invoices page).
-        number = next_invoice_number(last)
+        number = next_invoice_number(biz.last_invoice_number)
     aid = biz.account_id
-    if latency:
-        # The window between choosing the number and committing it, in which concurrent
-        # creates collide.
-        await sb.clock.sleep(latency)
+    # The window between choosing the number and committing it; with no processing
+    # latency, one turn of the event loop: creates that arrive together (started in the
+    # same turn) choose the same number and all but one answer 409, as FreshBooks'
+    # concurrent creates do.
+    await sb.clock.sleep(sb.processing_latency)
     injected = sb._fire(("conflict",), ctx.method, ctx.path) is not None
     if injected or number in biz.invoice_numbers:
         # Concurrent creates took the same number: 409, nothing created (invoices page).
@@ -66,8 +59,6 @@ async def invoice_create(ctx: Ctx) -> Reply:
     previous_number = biz.last_invoice_number
     biz.invoice_numbers.add(number)
     biz.last_invoice_number = number
-    if taken is not None:
-        taken.add(number)
     on_undo(lambda: _release_number(biz, number, previous_number))
     rec = _new_accounting(ctx, s, biz, clean)
     sb.record_create(
@@ -79,35 +70,6 @@ async def invoice_create(ctx: Ctx) -> Reply:
     )
     emit(sb, biz, "invoices", "create", rec.id)
     return _acc_one(ctx, s.singular, s.name, aid, rec)
-
-
-def _this_turn(biz: Business) -> NumberingTurn:
-    """The numbering race with no processing latency, without a window to wait out.
-
-    Creates that the sandbox starts in the same turn of its event loop race as if each
-    chose its number on arrival and committed it a turn later, as FreshBooks'
-    concurrent creates do: a server-numbered create numbers from the last number before
-    the turn's first create for the business, and a create whose number (its own
-    explicit one included) another create of the turn took answers 409, not 400. Each
-    create commits at once, so the race costs no extra turn of the loop.
-
-    A task's second create in one turn (in-process callers, whose calls need no I/O)
-    began after its first had answered: it starts a new turn, numbering from the last
-    number committed.
-    """
-    task = asyncio.current_task()
-    turn = biz.turn
-    if turn is None or task in turn.tasks:
-        turn = biz.turn = NumberingTurn(biz.last_invoice_number, task)
-        asyncio.get_running_loop().call_soon(_end_turn, biz, turn)
-    else:
-        turn.tasks.add(task)
-    return turn
-
-
-def _end_turn(biz: Business, turn: NumberingTurn) -> None:
-    if biz.turn is turn:
-        biz.turn = None
 
 
 def _release_number(biz: Business, number: str, previous: str | None) -> None:
