@@ -197,6 +197,66 @@ async def test_creates_that_arrive_together_race_for_a_number_without_processing
     assert len(sb.ledger) == 2
 
 
+def numbers_of(results: list[Response]) -> list[str | None]:
+    """Each answer's invoice number (None for an error), in order."""
+    return [
+        js(r)["response"]["result"]["invoice"]["invoice_number"] if r.status == 200 else None
+        for r in results
+    ]
+
+
+async def test_the_numbering_race_lasts_one_turn_of_the_event_loop(sb: Sandbox) -> None:
+    # Creates started in one turn choose the same number; the next turn's creates number
+    # from the winner's.
+    first = await asyncio.gather(*(call(sb, "POST", INV, invoice()) for _ in range(3)))
+    assert numbers_of(first) == ["0000001", None, None]
+    await asyncio.sleep(0)  # the next turn
+    second = await asyncio.gather(*(call(sb, "POST", INV, invoice()) for _ in range(2)))
+    assert numbers_of(second) == ["0000002", None]
+    assert all(json.loads(r.body)["response"]["errors"][0]["errno"] == 409 for r in second[1:])
+    assert [entry.invoice_number for entry in sb.ledger] == ["0000001", "0000002"]
+
+
+async def test_a_task_numbers_from_its_own_creates_within_a_turn(sb: Sandbox) -> None:
+    # One task's creates follow each other: none races the task's own earlier ones.
+    async def three() -> list[Response]:
+        return [await call(sb, "POST", INV, invoice()) for _ in range(3)]
+
+    assert numbers_of(await three()) == ["0000001", "0000002", "0000003"]
+    # Beside another task's create started with its first: that one races the first.
+    mine, other = await asyncio.gather(three(), call(sb, "POST", INV, invoice()))
+    assert numbers_of(mine) == ["0000004", "0000005", "0000006"]
+    assert other.status == 409
+
+
+async def test_an_explicit_number_taken_in_this_turn_is_a_409_and_earlier_a_400(
+    sb: Sandbox,
+) -> None:
+    await call(sb, "POST", INV, invoice(invoice_number="0000005"))
+    await asyncio.sleep(0)
+    # A server-numbered create of the same turn as an explicit 0000006 picks 0000006
+    # too: a collision (409); the explicit 0000005 was taken a turn before (400).
+    results = await asyncio.gather(
+        call(sb, "POST", INV, invoice(invoice_number="0000006")),
+        call(sb, "POST", INV, invoice()),
+        call(sb, "POST", INV, invoice(invoice_number="0000005")),
+        call(sb, "POST", INV, invoice(invoice_number="0000006")),
+    )
+    assert [r.status for r in results] == [200, 409, 400, 409]
+    assert "'0000006' was taken" in js(results[1])["response"]["errors"][0]["message"]
+    assert js(results[2])["response"]["errors"][0]["errno"] == 1029
+    assert [entry.invoice_number for entry in sb.ledger] == ["0000005", "0000006"]
+
+
+async def test_a_turn_race_does_not_cross_accounts(sb: Sandbox) -> None:
+    other = sb.add_business(name="Other Co", default_client=True)
+    results = await asyncio.gather(
+        call(sb, "POST", INV, invoice()),
+        call(sb, "POST", f"/accounting/account/{other.account_id}/invoices/invoices", invoice()),
+    )
+    assert numbers_of(results) == ["0000001", "0000001"]
+
+
 async def test_concurrent_creates_collide_with_409_and_ledger_counts(sb: Sandbox) -> None:
     sb.processing_latency = 0.05
     results = await asyncio.gather(
