@@ -4,9 +4,10 @@ It emulates nothing: every request sleeps the configured latency, then a POST is
 answered with a 409 at the configured rate (seeded) or with a fixed invoice body, and a
 GET with a fixed body (e.g. a page captured from the sandbox). Raw aiohttp against it
 measures what this machine's event loops, timers and loopback cost by themselves, so the
-benchmarks can tell that floor apart from the sandbox's own CPU. It runs on the sandbox
-process's loop (``freshbooks_async.sandbox.loop_factory``: timers are not rounded up to
-whole milliseconds).
+benchmarks can tell that floor apart from the sandbox's own CPU. It serves on aiohttp's
+low-level server, as the sandbox does, on the sandbox process's loop
+(``freshbooks_async.sandbox.loop_factory``: timers are not rounded up to whole
+milliseconds).
 
 ``--cpu-ms`` makes each request also burn that much CPU, before the delay
 (``--delay last``, what the sandbox does) or after it (``--delay first``): the
@@ -27,7 +28,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 from _common import stop_process
@@ -57,12 +58,12 @@ def _burn(seconds: float) -> None:
         pass
 
 
-def _app(
+def _handler(
     latency: float, conflict_rate: float, get_body: bytes, seed: int, cpu: float, delay: str
-) -> web.Application:
+) -> Callable[[web.BaseRequest], Awaitable[web.StreamResponse]]:
     rng = random.Random(seed)
 
-    async def handle(request: web.Request) -> web.Response:
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
         await request.read()
         if cpu and delay == "last":
             _burn(cpu)
@@ -76,13 +77,11 @@ def _app(
             return web.Response(body=_CREATED, content_type="application/json")
         return web.Response(body=get_body, content_type="application/json")
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", handle)
-    return app
+    return handle
 
 
 async def _serve(args: argparse.Namespace, body: bytes) -> None:
-    app = _app(
+    handle = _handler(
         args.latency_ms / 1000,
         args.conflict_rate,
         body,
@@ -90,7 +89,8 @@ async def _serve(args: argparse.Namespace, body: bytes) -> None:
         args.cpu_ms / 1000,
         args.delay,
     )
-    runner = web.AppRunner(app)
+    # aiohttp's low-level server, as the sandbox's: no application router or middleware.
+    runner = web.ServerRunner(web.Server(handle, access_log=None), handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", args.port)
     await site.start()

@@ -606,7 +606,8 @@ def main() -> int:
             )
             goals.append(
                 goal(
-                    f"bulk create, {processes} processes, {what} vs ceil(M/C) x latency",
+                    f"bulk create, {processes} process{'es' if processes > 1 else ''}, {what} "
+                    "vs ceil(M/C) x latency",
                     "(for information)",
                     ratio,
                     True,
