@@ -22,7 +22,7 @@ splits what is left over the floor into the SDK's own CPU and what sharing throu
 adds. Below them all, the machine's floor: the same raw aiohttp processes against a bare
 aiohttp server (``_bare_server.py``) that only holds each answer back 10 ms, at 1, 2 and
 4 processes: what the client processes, one aiohttp server and the loopback cost this
-machine with no emulator's CPU at all, the least any client can do here.
+machine with no emulator's CPU at all (what a client's own work adds starts from there).
 
 Then the per-acquire cost of a slot, in microseconds, for the in-process and the Redis
 coordinator: a free slot taken and given back by one task (``acquire`` and ``release``
