@@ -806,6 +806,10 @@ class RedisCoordinator:
         # account -> loop time of the last "contended" announcement: an answer sent
         # before it is out of date
         self._contended: dict[str, float] = {}
+        # account -> slots this process holds in Redis in script calls not answered yet
+        # (exchanged or given back): out of ``_held`` meanwhile, but still its own until
+        # Redis says otherwise
+        self._in_flight: dict[str, int] = {}
         # account -> lease id -> (limit, timer): released slots kept for a moment
         self._parked: dict[str, dict[str, tuple[int, asyncio.TimerHandle]]] = {}
         # lease id -> local handoffs in a row, and -> the Redis member it holds (for
@@ -1127,6 +1131,10 @@ class RedisCoordinator:
                 lambda: self._swap(keys=keys, args=args),
             )
         )
+        # Counted until the call ends, even if this task is cancelled; the callback runs
+        # before the shield's, so before this task goes on.
+        self._count_in_flight(account_id, 1)
+        call.add_done_callback(lambda _: self._count_in_flight(account_id, -1))
         try:
             reply = await asyncio.shield(call)
         except asyncio.CancelledError:
@@ -1174,11 +1182,15 @@ class RedisCoordinator:
         keys = self._slot_keys(account_id)
         args = [member, self._channel, account_id, self._instance, "1" if back else "0", limit]
         sent = asyncio.get_running_loop().time()
+        self._count_in_flight(account_id, 1)
         try:
-            reply = await self._link.call(
-                f"account {account_id}: releasing a slot",
-                lambda: self._release(keys=keys, args=args),
-            )
+            try:
+                reply = await self._link.call(
+                    f"account {account_id}: releasing a slot",
+                    lambda: self._release(keys=keys, args=args),
+                )
+            finally:
+                self._count_in_flight(account_id, -1)
         except CoordinatorUnavailableError as exc:
             logger.warning("%s; the slot frees itself when its lease runs out", exc)
             kept_for_us = True  # let this process's waiters meet the error themselves
@@ -1258,7 +1270,10 @@ class RedisCoordinator:
         if self._contended.get(account_id, -math.inf) >= sent:
             self._keep_until.pop(account_id, None)
             return
+        # Counted high rather than low: the slots being exchanged or given back count
+        # until their answers come (another call's answer can come first).
         mine = sum(1 for held in self._held.values() if held[1] == account_id)
+        mine += self._in_flight.get(account_id, 0)
         if mine > int(cast(Any, share)):
             self._keep_until.pop(account_id, None)
             return
@@ -1267,6 +1282,13 @@ class RedisCoordinator:
             self._keep_until[account_id] = loop.time() + self._lease_ms / 3000
         elif not self._closed:
             self._ensure_listener()  # from the next answer on, once subscribed
+
+    def _count_in_flight(self, account_id: str, slots: int) -> None:
+        count = self._in_flight.get(account_id, 0) + slots
+        if count:
+            self._in_flight[account_id] = count
+        else:
+            del self._in_flight[account_id]
 
     def _rename(self, lease_id: str, *, handoff: bool = True) -> str:
         """Move a held slot to a new lease id (``handoff``: one more handoff in a row)."""

@@ -8,6 +8,7 @@ when ``CI=true``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import random
@@ -758,6 +759,50 @@ async def test_processes_wanting_more_than_their_share_settle_on_it(
     finally:
         done.set()
         await asyncio.gather(*tasks)
+        await a.aclose()
+        await b.aclose()
+
+
+async def test_a_slot_being_exchanged_still_counts_against_the_share(
+    redis_server: RedisServer,
+) -> None:
+    # a holds 3 of 4 slots and b 1 (a share of 2 each). While one of a's slots is being
+    # exchanged (out of a's own list until Redis answers), an answer to another call of
+    # a's must not find a within its share and let a keep 3 slots for slot_lease / 3: one
+    # way to the stall CI met once on Python 3.12 in the test below (a newcomer's second
+    # slot not within 5 s).
+    a = RedisCoordinator.from_url(redis_server.url, slot_lease=30.0, poll_interval=30.0)
+    b = RedisCoordinator.from_url(redis_server.url, slot_lease=30.0, poll_interval=30.0)
+    gate = asyncio.Event()
+    call = a._link.call
+
+    async def held_back(what: str, *args: Any, **kwargs: Any) -> Any:
+        if what.endswith("taking a slot again"):
+            await gate.wait()
+        return await call(what, *args, **kwargs)
+
+    a._link.call = held_back  # type: ignore[method-assign]
+    try:
+        leases = [await a.acquire_slot("ACC1", 4) for _ in range(3)]
+        assert a._keep_until  # alone, a's share is all 4
+        other = await b.acquire_slot("ACC1", 4)
+        swap = asyncio.ensure_future(a._swap_slot(leases[0]))
+        await asyncio.sleep(0.05)  # the exchange is under way, its slot out of a's list
+        fourth = asyncio.ensure_future(a.acquire_slot("ACC1", 4))  # refused: all 4 held
+        for _ in range(200):
+            if a._waiters["ACC1"].in_line:
+                break
+            await asyncio.sleep(0.01)
+        assert a._waiters["ACC1"].in_line
+        assert "ACC1" not in a._keep_until  # a holds 3 in Redis, over its share of 2
+        gate.set()
+        await swap  # taken again: only a waits in line
+        fourth.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await fourth
+        await b.release_slot(other)
+    finally:
+        gate.set()
         await a.aclose()
         await b.aclose()
 
