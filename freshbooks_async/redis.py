@@ -1131,16 +1131,19 @@ class RedisCoordinator:
                 lambda: self._swap(keys=keys, args=args),
             )
         )
-        # Counted until the call ends, even if this task is cancelled; the callback runs
-        # before the shield's, so before this task goes on.
+        # Counted until its answer is handled (in the same step), here or, if this task is
+        # cancelled, when the call ends.
         self._count_in_flight(account_id, 1)
-        call.add_done_callback(lambda _: self._count_in_flight(account_id, -1))
         try:
             reply = await asyncio.shield(call)
         except asyncio.CancelledError:
             # Taken as the cancellation arrived: give it back once the call ends.
             call.add_done_callback(lambda f: self._drop_swapped(f, key, account_id, new, limit))
             raise
+        except BaseException:
+            self._count_in_flight(account_id, -1)
+            raise
+        self._count_in_flight(account_id, -1)
         if not int(reply[0]):
             self._not_taken(account_id, reply)
             return None
@@ -1160,6 +1163,7 @@ class RedisCoordinator:
     def _drop_swapped(
         self, call: asyncio.Future[Any], key: str, account_id: str, member: str, limit: int
     ) -> None:
+        self._count_in_flight(account_id, -1)
         if call.cancelled() or call.exception() is not None:
             return
         reply = call.result()

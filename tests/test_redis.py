@@ -795,8 +795,20 @@ async def test_a_slot_being_exchanged_still_counts_against_the_share(
             await asyncio.sleep(0.01)
         assert a._waiters["ACC1"].in_line
         assert "ACC1" not in a._keep_until  # a holds 3 in Redis, over its share of 2
+        # A second exchange, its caller cancelled: the call goes on, and counts until it ends.
+        cancelled = asyncio.ensure_future(a._swap_slot(leases[1]))
+        await asyncio.sleep(0.05)
+        cancelled.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await cancelled
+        assert a._in_flight == {"ACC1": 2}
         gate.set()
         await swap  # taken again: only a waits in line
+        for _ in range(200):
+            if not a._in_flight:
+                break
+            await asyncio.sleep(0.01)
+        assert a._in_flight == {}
         fourth.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await fourth
