@@ -8,7 +8,7 @@ import email.utils
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -197,7 +197,7 @@ async def test_creates_that_arrive_together_race_for_a_number_without_processing
     assert len(sb.ledger) == 2
 
 
-def numbers_of(results: list[Response]) -> list[str | None]:
+def numbers_of(results: Sequence[Response]) -> list[str | None]:
     """Each answer's invoice number (None for an error), in order."""
     return [
         js(r)["response"]["result"]["invoice"]["invoice_number"] if r.status == 200 else None
